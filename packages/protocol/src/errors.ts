@@ -1,0 +1,79 @@
+/** Stable codes of every way an event can be refused. */
+export type ProtocolErrorCode =
+  | 'EVENT_TOO_LARGE'
+  | 'EVENT_NOT_JSON'
+  | 'EVENT_VERSION_UNSUPPORTED'
+  | 'EVENT_INVALID'
+  | 'CUTOFF_IN_FUTURE';
+
+/**
+ * Base class of every error this package throws for a bad event. Switch on `code`, which is
+ * stable across releases; `message` is for humans.
+ */
+export abstract class ProtocolError extends Error {
+  /** Stable machine-readable code. */
+  abstract readonly code: ProtocolErrorCode;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The encoded event is larger than the size limit. */
+export class EventTooLargeError extends ProtocolError {
+  override readonly code = 'EVENT_TOO_LARGE';
+  constructor(
+    /** Size of the rejected payload in bytes. */
+    readonly size: number,
+    /** The limit in force, in bytes. */
+    readonly limit: number,
+  ) {
+    super(`revocation event is ${size} bytes, over the ${limit}-byte limit`);
+  }
+}
+
+/** The payload is not UTF-8 JSON. */
+export class EventNotJsonError extends ProtocolError {
+  override readonly code = 'EVENT_NOT_JSON';
+}
+
+/** The payload's schema version `v` is not one this reader understands. */
+export class EventVersionError extends ProtocolError {
+  override readonly code = 'EVENT_VERSION_UNSUPPORTED';
+  constructor(
+    /** The version found, or `undefined` when the field was missing. */
+    readonly version: unknown,
+  ) {
+    super(`unsupported revocation event version: ${JSON.stringify(version) ?? 'missing'}`);
+  }
+}
+
+/** The payload is JSON of a known version but breaks the schema. */
+export class EventInvalidError extends ProtocolError {
+  override readonly code = 'EVENT_INVALID';
+  constructor(
+    /** One line per problem: `path: what is wrong`. */
+    readonly issues: readonly string[],
+  ) {
+    super(`invalid revocation event: ${issues.join('; ')}`);
+  }
+}
+
+/**
+ * A cutoff lies further in the future than the clock tolerance allows. Such a rule would lock
+ * its target out until the cutoff passes, so it is refused.
+ */
+export class CutoffInFutureError extends ProtocolError {
+  override readonly code = 'CUTOFF_IN_FUTURE';
+  constructor(
+    /** The refused cutoff, ms since the epoch. */
+    readonly cutoff: number,
+    /** The latest cutoff that would have been accepted, ms since the epoch. */
+    readonly latestAllowed: number,
+  ) {
+    super(
+      `cutoff ${new Date(cutoff).toISOString()} is after the latest allowed ${new Date(latestAllowed).toISOString()}`,
+    );
+  }
+}

@@ -1,0 +1,68 @@
+export { SCHEMA_VERSION, RULE_KINDS, REVOCATION_REASONS } from './event.js';
+export type {
+  RuleKind,
+  RevocationReason,
+  EventEnvelope,
+  TokenRevocation,
+  SessionRevocation,
+  SubjectRevocation,
+  KeyRevocation,
+  GlobalRevocation,
+  RevocationEvent,
+  RevocationEventOf,
+} from './event.js';
+
+export {
+  GLOBAL_TARGET,
+  eventTarget,
+  eventKey,
+  ruleKey,
+  ruleFromEvent,
+  mergeRules,
+  rejects,
+  forgetAt,
+} from './rules.js';
+export type {
+  TokenFacts,
+  TokenRule,
+  SessionRule,
+  KeyRule,
+  CutoffRule,
+  RevocationRule,
+  ForgetPolicy,
+} from './rules.js';
+
+export {
+  DEFAULT_MAX_EVENT_BYTES,
+  DEFAULT_CLOCK_TOLERANCE_MS,
+  validateEvent,
+  decodeEvent,
+  encodeEvent,
+  createEvent,
+} from './codec.js';
+export type {
+  ValidateOptions,
+  DecodeOptions,
+  EncodedEvent,
+  RevocationEventInput,
+} from './codec.js';
+
+export { revocationEventSchema } from './schema.js';
+
+export {
+  ProtocolError,
+  EventTooLargeError,
+  EventNotJsonError,
+  EventVersionError,
+  EventInvalidError,
+  CutoffInFutureError,
+} from './errors.js';
+export type { ProtocolErrorCode } from './errors.js';
+
+export {
+  DEFAULT_REVOCATION_TOPIC,
+  DEFAULT_REVOCATION_PARTITIONS,
+  revocationTopicSpec,
+  ensureRevocationTopic,
+} from './topic.js';
+export type { RevocationTopicOptions, RevocationTopicSpec, RevocationTopicAdmin } from './topic.js';

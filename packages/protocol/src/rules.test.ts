@@ -1,0 +1,265 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { RevocationEvent } from './event.js';
+import { REVOCATION_REASONS } from './event.js';
+import type { RevocationRule, TokenFacts } from './rules.js';
+import { forgetAt, mergeRules, rejects, ruleFromEvent, ruleKey } from './rules.js';
+
+const T0 = 1_800_000_000_000;
+const envelope = { v: 1 as const, reason: 'logout' as const, actor: 'u', iss: 'https://issuer' };
+
+/** Folds events into a map of merged rules keyed `kind:target`, as a blocklist does. */
+function fold(events: readonly RevocationEvent[]): Map<string, RevocationRule> {
+  const state = new Map<string, RevocationRule>();
+  for (const event of events) {
+    const rule = ruleFromEvent(event);
+    const key = ruleKey(rule);
+    const previous = state.get(key);
+    state.set(key, previous ? mergeRules(previous, rule) : rule);
+  }
+  return state;
+}
+
+function rejectedBy(state: Map<string, RevocationRule>, token: TokenFacts): boolean {
+  for (const rule of state.values()) if (rejects(rule, token)) return true;
+  return false;
+}
+
+// Small alphabets so generated events collide on targets and merges actually happen.
+const target = fc.constantFrom('a', 'b', 'c');
+const time = fc.integer({ min: T0, max: T0 + 10_000 });
+const gen = fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined });
+const base = fc.record({
+  id: fc.uuid(),
+  issuedAt: time,
+  reason: fc.constantFrom(...REVOCATION_REASONS),
+});
+
+const eventArb: fc.Arbitrary<RevocationEvent> = fc.oneof(
+  fc
+    .record({ b: base, jti: target, expiresAt: time })
+    .map(({ b, jti, expiresAt }) => ({
+      ...envelope,
+      ...b,
+      kind: 'token' as const,
+      jti,
+      expiresAt,
+    })),
+  fc
+    .record({ b: base, sid: target })
+    .map(({ b, sid }) => ({ ...envelope, ...b, kind: 'session' as const, sid })),
+  fc
+    .record({ b: base, kid: target })
+    .map(({ b, kid }) => ({ ...envelope, ...b, kind: 'key' as const, kid })),
+  fc
+    .record({ b: base, sub: target, cutoff: time, generation: gen })
+    .map(({ b, sub, cutoff, generation }) => ({
+      ...envelope,
+      ...b,
+      kind: 'subject' as const,
+      sub,
+      cutoff,
+      ...(generation === undefined ? {} : { generation }),
+    })),
+  fc.record({ b: base, cutoff: time, generation: gen }).map(({ b, cutoff, generation }) => ({
+    ...envelope,
+    ...b,
+    kind: 'global' as const,
+    cutoff,
+    ...(generation === undefined ? {} : { generation }),
+  })),
+);
+
+const tokenArb: fc.Arbitrary<TokenFacts> = fc.record({
+  jti: fc.option(target, { nil: undefined }),
+  sid: fc.option(target, { nil: undefined }),
+  sub: target,
+  kid: fc.option(target, { nil: undefined }),
+  issuedAt: time,
+  sgen: gen,
+  ggen: gen,
+});
+
+describe('rule lattice', () => {
+  it('gives the same rules for any order of the same events', () => {
+    fc.assert(
+      fc.property(fc.array(eventArb, { maxLength: 30 }), fc.func(fc.integer()), (events, f) => {
+        const shuffled = [...events].sort((x, y) => f(x.id) - f(y.id));
+        expect(fold(shuffled)).toEqual(fold(events));
+      }),
+    );
+  });
+
+  it('is unchanged by duplicates and by replaying the whole log', () => {
+    fc.assert(
+      fc.property(fc.array(eventArb, { maxLength: 30 }), fc.nat(), (events, seed) => {
+        const duplicated = events.flatMap((e, i) => ((i + seed) % 3 === 0 ? [e, e] : [e]));
+        expect(fold([...duplicated, ...events])).toEqual(fold(events));
+      }),
+    );
+  });
+
+  it('merges associatively', () => {
+    fc.assert(
+      fc.property(eventArb, eventArb, eventArb, (x, y, z) => {
+        const [a, b, c] = [x, y, z].map(ruleFromEvent) as [
+          RevocationRule,
+          RevocationRule,
+          RevocationRule,
+        ];
+        // Only rules for the same target merge: align b and c onto a's target.
+        if (ruleKey(a) !== ruleKey(b) || ruleKey(a) !== ruleKey(c)) return;
+        expect(mergeRules(mergeRules(a, b), c)).toEqual(mergeRules(a, mergeRules(b, c)));
+      }),
+    );
+  });
+
+  it('rejects exactly what one of the merged events rejects (merge is a union)', () => {
+    fc.assert(
+      fc.property(fc.array(eventArb, { maxLength: 20 }), tokenArb, (events, token) => {
+        const merged = rejectedBy(fold(events), token);
+        const anyAlone = events.some((e) => rejects(ruleFromEvent(e), token));
+        expect(merged).toBe(anyAlone);
+      }),
+    );
+  });
+
+  it('refuses to merge rules of different targets', () => {
+    const a = ruleFromEvent({ ...envelope, id: '1', issuedAt: T0, kind: 'session', sid: 'a' });
+    const b = ruleFromEvent({ ...envelope, id: '2', issuedAt: T0, kind: 'session', sid: 'b' });
+    expect(() => mergeRules(a, b)).toThrow(TypeError);
+  });
+});
+
+describe('what each kind rejects', () => {
+  const token: TokenFacts = { jti: 'j1', sid: 's1', sub: 'u1', kid: 'k1', issuedAt: T0 };
+
+  it('matches token, session and key rules by their claim only', () => {
+    const at = { ...envelope, id: 'e', issuedAt: T0 };
+    expect(
+      rejects(ruleFromEvent({ ...at, kind: 'token', jti: 'j1', expiresAt: T0 + 1 }), token),
+    ).toBe(true);
+    expect(
+      rejects(ruleFromEvent({ ...at, kind: 'token', jti: 'j2', expiresAt: T0 + 1 }), token),
+    ).toBe(false);
+    expect(rejects(ruleFromEvent({ ...at, kind: 'session', sid: 's1' }), token)).toBe(true);
+    expect(
+      rejects(ruleFromEvent({ ...at, kind: 'session', sid: 's2' }), { ...token, sid: undefined }),
+    ).toBe(false);
+    expect(rejects(ruleFromEvent({ ...at, kind: 'key', kid: 'k1' }), token)).toBe(true);
+    expect(rejects(ruleFromEvent({ ...at, kind: 'key', kid: 'k2' }), token)).toBe(false);
+  });
+
+  it('applies a subject cutoff to that subject only', () => {
+    const rule = ruleFromEvent({
+      ...envelope,
+      id: 'e',
+      issuedAt: T0,
+      kind: 'subject',
+      sub: 'u1',
+      cutoff: T0,
+    });
+    expect(rejects(rule, { ...token, issuedAt: T0 - 1 })).toBe(true);
+    expect(rejects(rule, { ...token, sub: 'u2', issuedAt: T0 - 1 })).toBe(false);
+  });
+});
+
+describe('the cutoff boundary', () => {
+  const subject = (cutoff: number, generation?: number) =>
+    ruleFromEvent({
+      ...envelope,
+      id: 'e',
+      issuedAt: cutoff,
+      kind: 'subject',
+      sub: 'u1',
+      cutoff,
+      ...(generation === undefined ? {} : { generation }),
+    });
+
+  it('with generations, is exact inside one second and against skewed clocks', () => {
+    // Cutoff at .500 of a second bumps the generation to 4. A token stamped by an instance whose
+    // clock runs 2 s behind, with iat a whole second earlier, still passes: it carries sgen 4.
+    const rule = subject(T0 + 500, 4);
+    expect(rejects(rule, { sub: 'u1', issuedAt: T0 - 2000, sgen: 4 })).toBe(false);
+    expect(rejects(rule, { sub: 'u1', issuedAt: T0 + 999, sgen: 5 })).toBe(false);
+    // And one issued before the bump is rejected even if its clock ran ahead of the cutoff.
+    expect(rejects(rule, { sub: 'u1', issuedAt: T0 + 3000, sgen: 3 })).toBe(true);
+  });
+
+  it('without a generation claim, falls back to the issue time, never letting an earlier token pass', () => {
+    fc.assert(
+      fc.property(time, time, gen, (cutoff, issuedAt, generation) => {
+        const rule = subject(cutoff, generation);
+        expect(rejects(rule, { sub: 'u1', issuedAt })).toBe(issuedAt < cutoff);
+      }),
+    );
+  });
+
+  it('accepts a token issued at the cutoff instant and rejects one a millisecond earlier', () => {
+    for (const generation of [undefined, 3]) {
+      const rule = subject(T0 + 250, generation);
+      expect(rejects(rule, { sub: 'u1', issuedAt: T0 + 250 })).toBe(false);
+      expect(rejects(rule, { sub: 'u1', issuedAt: T0 + 249 })).toBe(true);
+    }
+  });
+
+  it('uses the global generation for global rules', () => {
+    const rule = ruleFromEvent({
+      ...envelope,
+      id: 'g',
+      issuedAt: T0,
+      kind: 'global',
+      cutoff: T0,
+      generation: 2,
+    });
+    expect(rejects(rule, { sub: 'x', issuedAt: T0 - 5000, ggen: 2 })).toBe(false);
+    expect(rejects(rule, { sub: 'x', issuedAt: T0 + 5000, ggen: 1 })).toBe(true);
+    expect(rejects(rule, { sub: 'x', issuedAt: T0 - 1 })).toBe(true);
+  });
+});
+
+describe('forgetAt', () => {
+  const policy = { maxTokenLifetimeMs: 900_000, clockToleranceMs: 5_000 };
+
+  it('forgets a token rule once its token has expired', () => {
+    const rule = ruleFromEvent({
+      ...envelope,
+      id: 'e',
+      issuedAt: T0,
+      kind: 'token',
+      jti: 'j',
+      expiresAt: T0 + 60_000,
+    });
+    expect(forgetAt(rule, policy)).toBe(T0 + 65_000);
+  });
+
+  it('keeps cutoff rules one maximum lifetime past their cutoff', () => {
+    fc.assert(
+      fc.property(eventArb, (event) => {
+        const rule = ruleFromEvent(event);
+        const at = forgetAt(rule, policy);
+        if (event.kind === 'token') expect(at).toBe(event.expiresAt + 5_000);
+        else if (event.kind === 'subject' || event.kind === 'global')
+          expect(at).toBe(Math.max(event.issuedAt, event.cutoff) + 905_000);
+        else expect(at).toBe(event.issuedAt + 905_000);
+      }),
+    );
+  });
+
+  it('never forgets a rule while a token it rejects can still be valid', () => {
+    // Issuers stamp generations honestly and mint no token for a session or key after revoking
+    // it, so the tokens to consider are those issued no later than the rule's event.
+    const honest = tokenArb.map((t) => ({ ...t, sgen: undefined, ggen: undefined }));
+    fc.assert(
+      fc.property(eventArb, honest, (event, token) => {
+        const rule = ruleFromEvent(event);
+        if (!rejects(rule, token) || token.issuedAt > event.issuedAt) return;
+        const latestValid =
+          rule.kind === 'token' ? rule.expiresAt : token.issuedAt + policy.maxTokenLifetimeMs;
+        expect(forgetAt(rule, policy)).toBeGreaterThanOrEqual(
+          latestValid + policy.clockToleranceMs,
+        );
+      }),
+    );
+  });
+});

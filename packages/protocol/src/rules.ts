@@ -1,0 +1,261 @@
+/**
+ * Rule semantics as pure functions. Rules only ever add restriction: merging two rules for the
+ * same target keeps the maximum of every threshold, so applying events is idempotent,
+ * commutative and associative — duplicates, redelivery, replays and any interleaving across
+ * partitions give the same state.
+ */
+import type { RevocationEvent, RevocationReason, RuleKind } from './event.js';
+
+/** The facts about a verified token that revocation rules look at. */
+export interface TokenFacts {
+  /** `jti` claim, if any. */
+  readonly jti?: string | undefined;
+  /** `sid` claim, if any. */
+  readonly sid?: string | undefined;
+  /** `sub` claim. */
+  readonly sub: string;
+  /** `kid` of the JWS protected header, if any. */
+  readonly kid?: string | undefined;
+  /** Issue time in ms since the epoch; `iat * 1000` for second-resolution tokens. */
+  readonly issuedAt: number;
+  /** Subject generation at issue (`sgen` claim), if the issuer stamps one. */
+  readonly sgen?: number | undefined;
+  /** Global generation at issue (`ggen` claim), if the issuer stamps one. */
+  readonly ggen?: number | undefined;
+}
+
+/** Fields common to every merged rule. */
+interface RuleCommon {
+  /** The reason of the most recent event merged into this rule. */
+  readonly reason: RevocationReason;
+  /** Id of the most recent event merged into this rule. */
+  readonly eventId: string;
+  /** Latest `issuedAt` (ms) of the events merged into this rule. */
+  readonly updatedAt: number;
+}
+
+/** Rejects one token by `jti`. */
+export interface TokenRule extends RuleCommon {
+  readonly kind: 'token';
+  readonly target: string;
+  /** Latest `exp` (ms) stated for the token. */
+  readonly expiresAt: number;
+}
+
+/** Rejects one session by `sid`. */
+export interface SessionRule extends RuleCommon {
+  readonly kind: 'session';
+  readonly target: string;
+}
+
+/** Rejects one signing key by `kid`. */
+export interface KeyRule extends RuleCommon {
+  readonly kind: 'key';
+  readonly target: string;
+}
+
+/**
+ * A cutoff for one subject (`kind: 'subject'`, target = `sub`) or for everything
+ * (`kind: 'global'`, target = `*`).
+ */
+export interface CutoffRule extends RuleCommon {
+  readonly kind: 'subject' | 'global';
+  readonly target: string;
+  /** Highest cutoff (ms) from events without a generation: applies to every token. */
+  readonly cutoff?: number | undefined;
+  /** Highest generation stated; tokens carrying a generation claim below it are rejected. */
+  readonly generation?: number | undefined;
+  /** Highest cutoff (ms) from events with a generation: applies to tokens without the claim. */
+  readonly generationCutoff?: number | undefined;
+}
+
+/** The merged state for one target: the strongest restriction seen so far. */
+export type RevocationRule = TokenRule | SessionRule | KeyRule | CutoffRule;
+
+/** Target of the global rule, in its key `global:*`. */
+export const GLOBAL_TARGET = '*';
+
+/** The target an event names: jti, sid, sub, kid, or `*` for global. */
+export function eventTarget(event: RevocationEvent): string {
+  switch (event.kind) {
+    case 'token':
+      return event.jti;
+    case 'session':
+      return event.sid;
+    case 'subject':
+      return event.sub;
+    case 'key':
+      return event.kid;
+    case 'global':
+      return GLOBAL_TARGET;
+  }
+}
+
+/**
+ * The Kafka message key of an event, `kind:target`, so log compaction keeps the latest event
+ * per target.
+ *
+ * @example
+ * ```ts
+ * ruleKey({ kind: 'session', target: 's-1' }) // 'session:s-1'
+ * ```
+ */
+export function ruleKey(rule: { readonly kind: RuleKind; readonly target: string }): string {
+  return `${rule.kind}:${rule.target}`;
+}
+
+/** The message key of an event; see {@link ruleKey}. */
+export function eventKey(event: RevocationEvent): string {
+  return ruleKey({ kind: event.kind, target: eventTarget(event) });
+}
+
+/** Turns one event into the rule it states. */
+export function ruleFromEvent(event: RevocationEvent): RevocationRule {
+  const common = { reason: event.reason, eventId: event.id, updatedAt: event.issuedAt };
+  switch (event.kind) {
+    case 'token':
+      return { kind: 'token', target: event.jti, expiresAt: event.expiresAt, ...common };
+    case 'session':
+      return { kind: 'session', target: event.sid, ...common };
+    case 'key':
+      return { kind: 'key', target: event.kid, ...common };
+    case 'subject':
+    case 'global': {
+      const target = eventTarget(event);
+      return event.generation === undefined
+        ? { kind: event.kind, target, cutoff: event.cutoff, ...common }
+        : {
+            kind: event.kind,
+            target,
+            generation: event.generation,
+            generationCutoff: event.cutoff,
+            ...common,
+          };
+    }
+  }
+}
+
+function maxOptional(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return a >= b ? a : b;
+}
+
+/** The later of two rules by (updatedAt, eventId): a total order, so the choice commutes. */
+function later<R extends RuleCommon>(a: R, b: R): R {
+  if (a.updatedAt !== b.updatedAt) return a.updatedAt > b.updatedAt ? a : b;
+  return a.eventId >= b.eventId ? a : b;
+}
+
+/**
+ * Merges two rules for the same target into one that rejects exactly what either rejects.
+ * Idempotent, commutative and associative.
+ *
+ * @throws TypeError when the rules are for different targets.
+ */
+export function mergeRules(a: RevocationRule, b: RevocationRule): RevocationRule {
+  if (a.kind !== b.kind || a.target !== b.target) {
+    throw new TypeError(`cannot merge ${ruleKey(a)} with ${ruleKey(b)}`);
+  }
+  const newest = later(a, b);
+  const common = {
+    reason: newest.reason,
+    eventId: newest.eventId,
+    updatedAt: newest.updatedAt,
+  };
+  switch (a.kind) {
+    case 'token': {
+      const other = b as TokenRule;
+      return {
+        kind: 'token',
+        target: a.target,
+        expiresAt: Math.max(a.expiresAt, other.expiresAt),
+        ...common,
+      };
+    }
+    case 'session':
+    case 'key':
+      return { kind: a.kind, target: a.target, ...common };
+    case 'subject':
+    case 'global': {
+      const other = b as CutoffRule;
+      const merged: CutoffRule = { kind: a.kind, target: a.target, ...common };
+      const cutoff = maxOptional(a.cutoff, other.cutoff);
+      const generation = maxOptional(a.generation, other.generation);
+      const generationCutoff = maxOptional(a.generationCutoff, other.generationCutoff);
+      return {
+        ...merged,
+        ...(cutoff === undefined ? {} : { cutoff }),
+        ...(generation === undefined ? {} : { generation, generationCutoff }),
+      };
+    }
+  }
+}
+
+/**
+ * Does a cutoff rule reject a token, given the token's generation claim for this rule's scope?
+ * The generation check is exact; the time check is the fallback for tokens without the claim.
+ */
+function cutoffRejects(rule: CutoffRule, issuedAt: number, tokenGeneration: number | undefined) {
+  if (rule.cutoff !== undefined && issuedAt < rule.cutoff) return true;
+  if (rule.generation === undefined) return false;
+  if (tokenGeneration !== undefined) return tokenGeneration < rule.generation;
+  return rule.generationCutoff !== undefined && issuedAt < rule.generationCutoff;
+}
+
+/**
+ * Does this rule reject this token? Pure: it does not look at the clock, so a rule past its
+ * forget time still answers as it did (forgetting is the blocklist's job).
+ *
+ * @example
+ * ```ts
+ * rejects(ruleFromEvent(sessionEvent), { sub: 'u1', sid: sessionEvent.sid, issuedAt: 0 }) // true
+ * ```
+ */
+export function rejects(rule: RevocationRule, token: TokenFacts): boolean {
+  switch (rule.kind) {
+    case 'token':
+      return token.jti === rule.target;
+    case 'session':
+      return token.sid === rule.target;
+    case 'key':
+      return token.kid === rule.target;
+    case 'subject':
+      return token.sub === rule.target && cutoffRejects(rule, token.issuedAt, token.sgen);
+    case 'global':
+      return cutoffRejects(rule, token.issuedAt, token.ggen);
+  }
+}
+
+/** The token-lifetime policy that decides when a rule may be forgotten. */
+export interface ForgetPolicy {
+  /** Longest lifetime (`exp − iat`) a verifier accepts, in ms. */
+  readonly maxTokenLifetimeMs: number;
+  /** Clock tolerance the verifier grants on `exp`/`iat`, in ms. */
+  readonly clockToleranceMs: number;
+}
+
+/**
+ * The instant (ms) after which no token this rule rejects can still be valid, so the rule may
+ * be dropped. Token rules end with their token's `exp`; every other rule lives for one maximum
+ * token lifetime past its latest cutoff or event.
+ */
+export function forgetAt(rule: RevocationRule, policy: ForgetPolicy): number {
+  const tolerance = policy.clockToleranceMs;
+  switch (rule.kind) {
+    case 'token':
+      return rule.expiresAt + tolerance;
+    case 'session':
+    case 'key':
+      return rule.updatedAt + policy.maxTokenLifetimeMs + tolerance;
+    case 'subject':
+    case 'global': {
+      const latest = Math.max(
+        rule.updatedAt,
+        rule.cutoff ?? -Infinity,
+        rule.generationCutoff ?? -Infinity,
+      );
+      return latest + policy.maxTokenLifetimeMs + tolerance;
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import { defineConfig } from 'vitest/config';
+
+// Workspace packages export their TypeScript sources under the `source` condition,
+// so tests run against src/ without a build step.
+const resolve = { conditions: ['source', 'import', 'node', 'default'] };
+
+export default defineConfig({
+  resolve,
+  ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
+  test: {
+    projects: [
+      {
+        resolve,
+        test: {
+          name: 'unit',
+          include: ['{packages,services,infra}/*/src/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/node_modules/**', '**/dist/**'],
+        },
+      },
+      {
+        resolve,
+        test: {
+          name: 'integration',
+          include: ['{packages,services,infra}/*/src/**/*.int.test.ts', 'test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**'],
+          // One broker for the whole run: started here if none is reachable, stopped at the end.
+          globalSetup: ['test/setup/kafka.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          // Two cores and one broker: run integration files one or two at a time.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});

@@ -237,14 +237,17 @@ export interface ForgetPolicy {
 
 /**
  * The instant (ms) after which no token this rule rejects can still be valid, so the rule may
- * be dropped. Token rules end with their token's `exp`; every other rule lives for one maximum
+ * be dropped. Token rules end with their token's `exp` (capped at one maximum lifetime past the
+ * event); every other rule lives for one maximum
  * token lifetime past its latest cutoff or event.
  */
 export function forgetAt(rule: RevocationRule, policy: ForgetPolicy): number {
   const tolerance = policy.clockToleranceMs;
   switch (rule.kind) {
     case 'token':
-      return rule.expiresAt + tolerance;
+      // A revoked token was issued before its event, and no valid token lives longer than the
+      // maximum lifetime: cap the stated expiry, so a far-future `expiresAt` cannot pin memory.
+      return Math.min(rule.expiresAt, rule.updatedAt + policy.maxTokenLifetimeMs) + tolerance;
     case 'session':
     case 'key':
       return rule.updatedAt + policy.maxTokenLifetimeMs + tolerance;

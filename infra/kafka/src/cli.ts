@@ -1,0 +1,228 @@
+#!/usr/bin/env node
+/**
+ * `pnpm kafka <command>`: start, inspect and stop local Apache Kafka clusters made of real
+ * broker JVMs. Human-readable progress goes to stderr; `start` prints only the bootstrap
+ * address on stdout, so `export KAFKA_BROKERS=$(pnpm -s kafka start)` works.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { clusterStatus, listClusters, type ClusterStatus } from './cluster-status.js';
+import { ensureJars } from './ensure-jars.js';
+import { KafkaLocalError } from './errors.js';
+import {
+  DEFAULT_BASE_PORT,
+  defaultClusterName,
+  type ClusterSelector,
+} from './lib/cluster-files.js';
+import { startCluster } from './start-cluster.js';
+import { startNode } from './start-node.js';
+import { stopCluster } from './stop-cluster.js';
+import { killNode, stopNode } from './stop-node.js';
+
+const USAGE = `usage: pnpm kafka <command> [options]
+
+commands:
+  start [--nodes 1|3] [--port N] [--name NAME] [--fresh]
+                         start a local cluster (or find it running); prints the bootstrap address
+  stop [--name NAME | --port N] [--all]
+                         stop a cluster (SIGTERM, then SIGKILL after 30 s); --all stops every cluster
+  status [--name NAME]   show every cluster (or one): pids, ports, which nodes each node sees
+  stop-node <id> [--name NAME | --port N]
+                         gracefully stop one node (SIGTERM)
+  kill-node <id> [--name NAME | --port N]
+                         crash one node (SIGKILL)
+  start-node <id> [--name NAME | --port N]
+                         restart one node and wait until it has rejoined
+  setup                  resolve the broker jars with Maven (done automatically by start)
+
+options:
+  --nodes 1|3   number of combined broker+controller nodes (default 1)
+  --port N      broker port of node 1; node i uses N+2(i-1), its controller one above (default ${DEFAULT_BASE_PORT})
+  --name NAME   cluster name, a directory under .kafka/ (default local-<port>)
+  --fresh       delete the cluster's data first`;
+
+/** Wrong command line: reported with the usage text and exit code 2. */
+class UsageError extends Error {}
+
+const log = (message: string): void => console.error(`kafka-local: ${message}`);
+
+const selectorOptions = {
+  name: { type: 'string' },
+  port: { type: 'string' },
+} satisfies ParseArgsConfig['options'];
+
+async function main(argv: readonly string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start': {
+      const { values } = parse(
+        rest,
+        { ...selectorOptions, nodes: { type: 'string' }, fresh: { type: 'boolean' } },
+        0,
+      );
+      const nodes = values.nodes === undefined ? 1 : Number(values.nodes);
+      if (nodes !== 1 && nodes !== 3)
+        throw new UsageError(`--nodes must be 1 or 3, got ${values.nodes}`);
+      const basePort = port(values.port);
+      const started = Date.now();
+      const cluster = await startCluster({
+        nodes,
+        basePort,
+        name: values.name,
+        fresh: values.fresh,
+        log,
+      });
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      log(
+        cluster.alreadyRunning
+          ? `Apache Kafka ${cluster.kafkaVersion} cluster '${cluster.name}' was already running`
+          : `Apache Kafka ${cluster.kafkaVersion} cluster '${cluster.name}' (${nodes} node${nodes === 1 ? '' : 's'}) is up after ${seconds} s`,
+      );
+      log(`stop it with: pnpm kafka stop --name ${cluster.name}`);
+      console.log(cluster.bootstrap);
+      return;
+    }
+    case 'stop': {
+      const { values } = parse(rest, { ...selectorOptions, all: { type: 'boolean' } }, 0);
+      const names =
+        values.all === true
+          ? (await listClusters()).map((cluster) => cluster.name)
+          : [selector(values).name];
+      for (const name of names) {
+        const { stopped, forced } = await stopCluster({ name });
+        if (stopped.length === 0) log(`cluster '${name}' is not running`);
+        else
+          log(
+            `stopped cluster '${name}' (nodes ${stopped.join(', ')}${forced.length > 0 ? `; SIGKILLed ${forced.join(', ')}` : ''})`,
+          );
+      }
+      return;
+    }
+    case 'status': {
+      const { values } = parse(rest, { name: { type: 'string' } }, 0);
+      const clusters =
+        values.name === undefined
+          ? await listClusters()
+          : [await clusterStatus({ name: values.name })];
+      if (clusters.length === 0)
+        console.log('no local Kafka clusters (start one with: pnpm kafka start)');
+      for (const cluster of clusters) printStatus(cluster);
+      return;
+    }
+    case 'stop-node':
+    case 'kill-node':
+    case 'start-node': {
+      const { values, positionals } = parse(rest, selectorOptions, 1);
+      const id = Number(positionals[0]);
+      if (!Number.isInteger(id) || id < 1)
+        throw new UsageError(`node id must be a positive integer, got ${positionals[0]}`);
+      const target = selector(values);
+      if (command === 'start-node') {
+        const node = await startNode(id, target);
+        log(
+          `node ${id} of '${target.name}' is serving on 127.0.0.1:${node.brokerPort} (pid ${node.pid})`,
+        );
+      } else {
+        const result =
+          command === 'kill-node' ? await killNode(id, target) : await stopNode(id, target);
+        log(
+          result.pid === undefined
+            ? `node ${id} of '${target.name}' was not running`
+            : `node ${id} of '${target.name}' (pid ${result.pid}) ${result.killed ? 'killed' : 'stopped'}`,
+        );
+      }
+      return;
+    }
+    case 'setup': {
+      parse(rest, {}, 0);
+      const jars = await ensureJars({ log });
+      log(`Apache Kafka ${jars.version} jars are in ${jars.libDir}`);
+      return;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return;
+    default:
+      throw new UsageError(`unknown command '${command}'`);
+  }
+}
+
+/** Parses one command's options strictly; `positionals` is 0, or 1 for the node commands' id. */
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: T,
+  positionals: 0 | 1,
+) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: positionals > 0, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (parsed.positionals.length !== positionals) {
+    throw new UsageError(
+      positionals === 0
+        ? `unexpected argument '${parsed.positionals[0]}'`
+        : `expected exactly one node id, got ${parsed.positionals.length} arguments`,
+    );
+  }
+  return parsed;
+}
+
+function port(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_BASE_PORT;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1024 || parsed > 65_530) {
+    throw new UsageError(`--port must be an integer from 1024 to 65530, got ${value}`);
+  }
+  return parsed;
+}
+
+function selector(values: {
+  name?: string | undefined;
+  port?: string | undefined;
+}): ClusterSelector & { name: string } {
+  if (values.name !== undefined && values.port !== undefined)
+    throw new UsageError('give --name or --port, not both');
+  return { name: values.name ?? defaultClusterName(port(values.port)) };
+}
+
+function printStatus(cluster: ClusterStatus): void {
+  const running = cluster.nodes.filter((node) => node.pid !== undefined).length;
+  const state = cluster.serving
+    ? 'serving'
+    : running === 0
+      ? 'stopped'
+      : `${running}/${cluster.nodeCount} nodes running, not all serving`;
+  console.log(
+    `${cluster.name}: Apache Kafka ${cluster.kafkaVersion}, ${cluster.nodeCount} node(s), ${state}, bootstrap ${cluster.bootstrap}`,
+  );
+  for (const node of cluster.nodes) {
+    const pid = node.pid === undefined ? 'down' : `pid ${node.pid}`;
+    const sees = node.pid === undefined ? '' : `, sees nodes [${node.listedNodes.join(',')}]`;
+    console.log(
+      `  node ${node.id}: ${pid}, broker ${node.brokerPort}, controller ${node.controllerPort}${sees}, log ${node.logFile}`,
+    );
+  }
+}
+
+main(process.argv.slice(2)).then(
+  () => {
+    process.exitCode = 0;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError || error instanceof TypeError) {
+      console.error(`kafka-local: ${error.message}\n(run 'pnpm kafka help' for usage)`);
+      process.exitCode = 2;
+    } else if (error instanceof KafkaLocalError) {
+      console.error(`kafka-local: ${error.message}`);
+      process.exitCode =
+        error.code === 'UNKNOWN_NODE' || error.code === 'CLUSTER_NOT_FOUND' ? 2 : 1;
+    } else {
+      console.error(error);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { nodeLayout, nodePorts, renderServerProperties, type ClusterSpec } from './config.js';
+
+function spec(nodes: 1 | 3): ClusterSpec {
+  return {
+    name: 'unit',
+    nodes,
+    basePort: 29092,
+    host: '127.0.0.1',
+    clusterId: 'AAAAAAAAAAAAAAAAAAAAAA',
+    kafkaVersion: '4.4.0',
+    heap: { initialMb: 128, maxMb: 512 },
+  };
+}
+
+function properties(text: string): Map<string, string> {
+  return new Map(
+    text
+      .split('\n')
+      .filter((line) => line !== '' && !line.startsWith('#'))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+}
+
+describe('cluster config', () => {
+  it('gives node i the broker port base+2(i-1) and its controller the port above', () => {
+    expect([1, 2, 3].map((id) => nodePorts(9092, id))).toEqual([
+      { broker: 9092, controller: 9093 },
+      { broker: 9094, controller: 9095 },
+      { broker: 9096, controller: 9097 },
+    ]);
+  });
+
+  it('makes three nodes voters with replication 3 and min ISR 2', () => {
+    const props = properties(renderServerProperties(spec(3), nodeLayout('/tmp/c', 29092, 2)));
+    expect(props.get('node.id')).toBe('2');
+    expect(props.get('controller.quorum.voters')).toBe(
+      '1@127.0.0.1:29093,2@127.0.0.1:29095,3@127.0.0.1:29097',
+    );
+    expect(props.get('listeners')).toBe('PLAINTEXT://127.0.0.1:29094,CONTROLLER://127.0.0.1:29095');
+    expect(props.get('default.replication.factor')).toBe('3');
+    expect(props.get('min.insync.replicas')).toBe('2');
+    expect(props.get('offsets.topic.replication.factor')).toBe('3');
+    expect(props.get('transaction.state.log.replication.factor')).toBe('3');
+    expect(props.get('transaction.state.log.min.isr')).toBe('2');
+  });
+
+  it('keeps every replication setting at 1 for a single node', () => {
+    const props = properties(renderServerProperties(spec(1), nodeLayout('/tmp/c', 29092, 1)));
+    expect(props.get('controller.quorum.voters')).toBe('1@127.0.0.1:29093');
+    for (const key of [
+      'default.replication.factor',
+      'min.insync.replicas',
+      'offsets.topic.replication.factor',
+      'transaction.state.log.replication.factor',
+      'transaction.state.log.min.isr',
+      'share.coordinator.state.topic.replication.factor',
+      'share.coordinator.state.topic.min.isr',
+    ]) {
+      expect(props.get(key), key).toBe('1');
+    }
+    expect(props.get('group.initial.rebalance.delay.ms')).toBe('0');
+  });
+});

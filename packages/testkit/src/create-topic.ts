@@ -1,0 +1,64 @@
+import { Kafka, logLevel } from 'kafkajs';
+
+/** What {@link createTopic} creates. */
+export interface TopicSpec {
+  /** Topic name; see {@link uniqueTopic}. */
+  readonly topic: string;
+  /** Partition count. Default: 1. */
+  readonly partitions?: number;
+  /** Replicas per partition. Default: the broker's `default.replication.factor`. */
+  readonly replicationFactor?: number;
+  /** Topic-level configs, e.g. `{ name: 'min.insync.replicas', value: '2' }`. Default: none. */
+  readonly configEntries?: readonly { readonly name: string; readonly value: string }[];
+}
+
+/**
+ * Creates a topic and resolves once every partition has a leader, so the first produce does
+ * not race leader election. An existing topic of that name is an error: use a unique name.
+ *
+ * @example
+ * ```ts
+ * await createTopic(kafka.brokers, { topic, partitions: 3, replicationFactor: 3,
+ *   configEntries: [{ name: 'min.insync.replicas', value: '2' }] });
+ * ```
+ */
+export async function createTopic(brokers: readonly string[], spec: TopicSpec): Promise<void> {
+  const partitions = spec.partitions ?? 1;
+  if (!Number.isInteger(partitions) || partitions < 1) {
+    throw new TypeError(`partitions must be a positive integer, got ${partitions}`);
+  }
+  if (
+    spec.replicationFactor !== undefined &&
+    (!Number.isInteger(spec.replicationFactor) || spec.replicationFactor < 1)
+  ) {
+    throw new TypeError(
+      `replicationFactor must be a positive integer, got ${spec.replicationFactor}`,
+    );
+  }
+  const admin = new Kafka({
+    clientId: 'testkit-admin',
+    brokers: [...brokers],
+    logLevel: logLevel.ERROR,
+  }).admin();
+  await admin.connect();
+  try {
+    const created = await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        {
+          topic: spec.topic,
+          numPartitions: partitions,
+          // -1 asks the broker for its default.replication.factor (KIP-464).
+          replicationFactor: spec.replicationFactor ?? -1,
+          configEntries: spec.configEntries?.map((entry) => ({
+            name: entry.name,
+            value: entry.value,
+          })),
+        },
+      ],
+    });
+    if (!created) throw new Error(`topic ${spec.topic} already exists`);
+  } finally {
+    await admin.disconnect();
+  }
+}

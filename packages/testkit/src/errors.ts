@@ -1,0 +1,47 @@
+/** Stable codes of the testkit's own failures. */
+export type TestkitErrorCode = 'WAIT_FOR_TIMEOUT' | 'BROKERS_UNREACHABLE';
+
+/** Base class of every error the testkit throws; switch on `code`. */
+export abstract class TestkitError extends Error {
+  /** Stable machine-readable code. */
+  abstract readonly code: TestkitErrorCode;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** {@link waitFor}'s condition did not hold in time. The last failure, if any, is the `cause`. */
+export class WaitForTimeoutError extends TestkitError {
+  override readonly code = 'WAIT_FOR_TIMEOUT';
+  constructor(
+    /** What was being waited for. */
+    readonly description: string,
+    /** How long, in milliseconds. */
+    readonly timeoutMs: number,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `timed out after ${timeoutMs} ms waiting for ${description}${options?.cause instanceof Error ? `: ${options.cause.message}` : ''}`,
+      options,
+    );
+  }
+}
+
+/** The chosen brokers did not answer a metadata request. */
+export class BrokersUnreachableError extends TestkitError {
+  override readonly code = 'BROKERS_UNREACHABLE';
+  constructor(
+    /** The brokers tried. */
+    readonly brokers: readonly string[],
+    /** Where they came from, e.g. `KAFKA_BROKERS`. */
+    readonly origin: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `Kafka at ${brokers.join(',')} (from ${origin}) did not answer a metadata request${options?.cause instanceof Error ? `: ${options.cause.message}` : ''}`,
+      options,
+    );
+  }
+}

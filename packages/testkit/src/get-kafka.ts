@@ -1,0 +1,134 @@
+import { pinnedKafkaVersion, startCluster, stopCluster } from '@revocation-fabric/kafka-local';
+import { confirmBrokers } from './lib/confirm-brokers.js';
+import { dockerEngineAnswers, startKafkaContainer } from './lib/testcontainers-kafka.js';
+
+/** Where the broker came from. */
+export type KafkaSource = 'env' | 'testcontainers' | 'local';
+
+/** A reachable Kafka for tests. */
+export interface KafkaBroker {
+  /** `host:port` list for kafkajs' `brokers`. */
+  readonly brokers: string[];
+  /**
+   * `env`: `KAFKA_BROKERS` named it. `testcontainers`: a container started for this run.
+   * `local`: the local jar broker (`pnpm kafka start`), started on demand or found running.
+   */
+  readonly source: KafkaSource;
+  /** The Apache Kafka version; for `env`, `KAFKA_VERSION` if set, else `unknown`. */
+  readonly kafkaVersion: string;
+  /** Stops the broker if this call started it; otherwise does nothing. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Options of {@link getKafka}. */
+export interface GetKafkaOptions {
+  /**
+   * Broker port of the local jar broker (the `local` source). Default: `KAFKA_LOCAL_PORT` if
+   * set, else 9092.
+   */
+  readonly localPort?: number;
+  /** How long a broker may take to start and answer, in ms. Default: 180 000. */
+  readonly startTimeoutMs?: number;
+  /** How long to wait for a Docker engine to answer, in ms. Default: 3 000. */
+  readonly dockerTimeoutMs?: number;
+  /** Receives progress lines (starting a broker can take a while). Default: silent. */
+  readonly log?: (message: string) => void;
+}
+
+/**
+ * Finds or starts a real Apache Kafka broker, in this order:
+ * 1. `KAFKA_BROKERS` (comma-separated `host:port`) if set: used as is, never stopped;
+ * 2. a container of `apache/kafka:<pinned version>` if a Docker engine answers;
+ * 3. the local jar broker of `@revocation-fabric/kafka-local`, reused if already running.
+ *
+ * Every source is confirmed with a metadata request before this resolves.
+ *
+ * @throws {BrokersUnreachableError} the brokers did not answer.
+ * @example
+ * ```ts
+ * const kafka = await getKafka();
+ * try { ... new Kafka({ brokers: kafka.brokers }) ... } finally { await kafka.stop(); }
+ * ```
+ */
+export async function getKafka(options: GetKafkaOptions = {}): Promise<KafkaBroker> {
+  const startTimeoutMs = options.startTimeoutMs ?? 180_000;
+  const log = options.log ?? ((): void => undefined);
+
+  const fromEnv = process.env['KAFKA_BROKERS']?.trim();
+  if (fromEnv !== undefined && fromEnv !== '') {
+    const brokers = parseBrokers(fromEnv);
+    await confirmBrokers(brokers, 'KAFKA_BROKERS', 30_000);
+    return {
+      brokers,
+      source: 'env',
+      kafkaVersion: process.env['KAFKA_VERSION']?.trim() || 'unknown',
+      stop: () => Promise.resolve(),
+    };
+  }
+
+  const kafkaVersion = pinnedKafkaVersion();
+  if (await dockerEngineAnswers(options.dockerTimeoutMs ?? 3_000)) {
+    log(`starting apache/kafka:${kafkaVersion} with Testcontainers ...`);
+    const container = await startKafkaContainer(kafkaVersion, startTimeoutMs);
+    try {
+      await confirmBrokers(container.brokers, 'Testcontainers', 60_000);
+    } catch (error) {
+      await container.stop();
+      throw error;
+    }
+    return {
+      brokers: container.brokers,
+      source: 'testcontainers',
+      kafkaVersion,
+      stop: once(container.stop),
+    };
+  }
+
+  const basePort = options.localPort ?? localPortFromEnv();
+  const cluster = await startCluster({ basePort, startTimeoutMs, log });
+  const brokers = [...cluster.brokers];
+  await confirmBrokers(brokers, `local cluster '${cluster.name}'`, 60_000);
+  return {
+    brokers,
+    source: 'local',
+    kafkaVersion: cluster.kafkaVersion,
+    // A broker someone started before us (`pnpm kafka start`) is theirs to stop.
+    stop: cluster.alreadyRunning
+      ? () => Promise.resolve()
+      : once(async () => {
+          await stopCluster({ name: cluster.name });
+        }),
+  };
+}
+
+function parseBrokers(value: string): string[] {
+  const brokers = value
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter((broker) => broker !== '');
+  for (const broker of brokers) {
+    if (!/^[^\s:]+:\d{1,5}$/.test(broker) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(broker)) {
+      throw new TypeError(
+        `KAFKA_BROKERS must be comma-separated host:port pairs, got ${JSON.stringify(value)}`,
+      );
+    }
+  }
+  return brokers;
+}
+
+function localPortFromEnv(): number | undefined {
+  const value = process.env['KAFKA_LOCAL_PORT'];
+  if (value === undefined || value === '') return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1024 || port > 65_530) {
+    throw new TypeError(
+      `KAFKA_LOCAL_PORT must be an integer port from 1024 to 65530, got ${JSON.stringify(value)}`,
+    );
+  }
+  return port;
+}
+
+function once(action: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= action());
+}

@@ -1,0 +1,10 @@
+export { getKafka } from './get-kafka.js';
+export type { GetKafkaOptions, KafkaBroker, KafkaSource } from './get-kafka.js';
+export { createTopic } from './create-topic.js';
+export type { TopicSpec } from './create-topic.js';
+export { uniqueTopic } from './unique-topic.js';
+export { waitFor } from './wait-for.js';
+export type { WaitForOptions } from './wait-for.js';
+export { describeBroker, logBroker } from './log-broker.js';
+export { BrokersUnreachableError, TestkitError, WaitForTimeoutError } from './errors.js';
+export type { TestkitErrorCode } from './errors.js';

@@ -1,0 +1,181 @@
+import {
+  ensureJars,
+  killNode,
+  startCluster,
+  startNode,
+  stopCluster,
+  type LocalCluster,
+} from '@revocation-fabric/kafka-local';
+import { createTopic, logBroker, uniqueTopic, waitFor } from '@revocation-fabric/testkit';
+import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// Its own three-node cluster on its own ports, never the run's shared broker: killing a node
+// of that one would break every other test file running at the same time.
+const CLUSTER = 'fault-test';
+const BASE_PORT = Number(process.env['KAFKA_FAULT_TEST_PORT'] ?? 29192);
+
+interface Ack {
+  readonly partition: number;
+  readonly offset: string;
+  readonly value: string;
+}
+
+describe('three-node Kafka cluster under a broker crash', () => {
+  let cluster: LocalCluster;
+
+  beforeAll(async () => {
+    await ensureJars();
+    cluster = await startCluster({ name: CLUSTER, nodes: 3, basePort: BASE_PORT, fresh: true });
+  }, 240_000);
+
+  afterAll(async () => {
+    // Runs even when the test (or beforeAll, part-way) failed; a no-op if nothing runs.
+    await stopCluster({ name: CLUSTER, timeoutMs: 20_000 });
+  }, 120_000);
+
+  it('keeps every acks=all record acknowledged while a partition leader is SIGKILLed and restarted', async () => {
+    logBroker({
+      brokers: [...cluster.brokers],
+      source: 'local',
+      kafkaVersion: cluster.kafkaVersion,
+    });
+    const brokers = [...cluster.brokers];
+    const topic = uniqueTopic('fault');
+    // RF 3 with min ISR 2: an acks=all write is on at least two brokers before it is acked,
+    // so losing any one broker must not lose it.
+    await createTopic(brokers, {
+      topic,
+      partitions: 3,
+      replicationFactor: 3,
+      configEntries: [{ name: 'min.insync.replicas', value: '2' }],
+    });
+
+    const client = new Kafka({ clientId: 'fault-producer', brokers, logLevel: logLevel.NOTHING });
+    const producer = client.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // Until the dead broker is fenced (broker.session.timeout.ms, 9 s) its partitions have no
+      // reachable leader; the producer must keep retrying through that window, not give up.
+      retry: { retries: 30, initialRetryTime: 200, maxRetryTime: 2_000 },
+    });
+    await producer.connect();
+
+    const acked = new Map<string, Ack>();
+    let victim: number | undefined;
+    let ackedAtCrash = 0;
+    let ackedAtRestart = 0;
+    const failures: Error[] = [];
+    let producing = true;
+    const producing$ = produceUntilStopped(producer, topic, acked, failures, () => producing);
+
+    try {
+      await waitFor(() => acked.size >= 100, {
+        timeoutMs: 60_000,
+        description: '100 acks before the crash',
+      });
+
+      const admin = client.admin();
+      await admin.connect();
+      const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+      await admin.disconnect();
+      victim = metadata.topics[0]?.partitions.find(
+        (partition) => partition.partitionId === 0,
+      )?.leader;
+      if (victim === undefined) throw new Error(`partition 0 of ${topic} has no leader`);
+
+      await killNode(victim, { name: CLUSTER });
+      ackedAtCrash = acked.size;
+      await waitFor(() => acked.size >= ackedAtCrash + 100, {
+        timeoutMs: 90_000,
+        description: `100 acks with node ${victim} down`,
+      });
+
+      await startNode(victim, { name: CLUSTER });
+      ackedAtRestart = acked.size;
+      await waitFor(() => acked.size >= ackedAtRestart + 100, {
+        timeoutMs: 90_000,
+        description: `100 acks after node ${victim} rejoined`,
+      });
+    } finally {
+      producing = false;
+      await producing$;
+      await producer.disconnect();
+    }
+
+    const found = await readAll(client, topic, acked, 90_000);
+    const missing = [...acked].filter(([key, ack]) => {
+      const record = found.get(key);
+      return (
+        record?.value !== ack.value ||
+        record.partition !== ack.partition ||
+        record.offset !== ack.offset
+      );
+    });
+    console.info(
+      `[fault] node ${victim} SIGKILLed after ${ackedAtCrash} acks, back after ${ackedAtRestart}; ` +
+        `${acked.size} acked, ${failures.length} sends failed after retries, ${missing.length} acked records missing`,
+    );
+    expect(acked.size).toBeGreaterThanOrEqual(300);
+    expect(missing.map(([key]) => key)).toEqual([]);
+  });
+});
+
+/**
+ * Sends one record at a time (so each ack names exactly one offset) until told to stop.
+ * A send that fails after all retries was never acknowledged and is only counted.
+ */
+async function produceUntilStopped(
+  producer: Producer,
+  topic: string,
+  acked: Map<string, Ack>,
+  failures: Error[],
+  keepGoing: () => boolean,
+): Promise<void> {
+  for (let index = 0; keepGoing(); index += 1) {
+    const key = `key-${index}`;
+    const value = `value-${index}-${Date.now()}`;
+    try {
+      const [meta] = await producer.send({ topic, acks: -1, messages: [{ key, value }] });
+      if (meta?.baseOffset === undefined) throw new Error(`no offset acknowledged for ${key}`);
+      acked.set(key, { partition: meta.partition, offset: meta.baseOffset, value });
+    } catch (error) {
+      failures.push(error as Error);
+    }
+  }
+}
+
+/** Consumes the topic from the beginning until every acknowledged key is seen (or time runs out). */
+async function readAll(
+  client: Kafka,
+  topic: string,
+  acked: ReadonlyMap<string, Ack>,
+  timeoutMs: number,
+): Promise<Map<string, Ack>> {
+  const found = new Map<string, Ack>();
+  const consumer = client.consumer({ groupId: uniqueTopic('fault-reader') });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        const key = message.key?.toString() ?? '';
+        found.set(key, {
+          partition,
+          offset: message.offset,
+          value: message.value?.toString() ?? '',
+        });
+      },
+    });
+    await waitFor(() => [...acked.keys()].every((key) => found.has(key)), {
+      timeoutMs,
+      intervalMs: 250,
+    }).catch(
+      () => undefined, // the assertion that follows names the missing keys
+    );
+  } finally {
+    await consumer.disconnect();
+  }
+  return found;
+}

@@ -1,0 +1,256 @@
+import { randomUUID } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { SCHEMA_VERSION } from '@revocation-fabric/protocol';
+import type {
+  RevocationEvent,
+  RevocationEventInput,
+  TokenFacts,
+  TokenRevocation,
+} from '@revocation-fabric/protocol';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Blocklist } from './blocklist.js';
+
+const MINUTE = 60_000;
+const LIFETIME = 15 * MINUTE;
+const TOLERANCE = 5_000;
+const T0 = Date.UTC(2026, 0, 1, 12);
+
+function event(input: RevocationEventInput): RevocationEvent {
+  return { v: SCHEMA_VERSION, id: randomUUID(), issuedAt: T0, ...input } as RevocationEvent;
+}
+
+const common = { reason: 'logout', actor: 'u1', iss: 'https://auth.example' } as const;
+
+function setup(start = T0) {
+  const clock = { now: start };
+  const blocklist = new Blocklist({
+    maxTokenLifetimeMs: LIFETIME,
+    clockToleranceMs: TOLERANCE,
+    now: () => clock.now,
+  });
+  return { clock, blocklist };
+}
+
+const token = (facts: Partial<TokenFacts> = {}): TokenFacts => ({
+  sub: 'u1',
+  issuedAt: T0 - MINUTE,
+  ...facts,
+});
+
+describe('Blocklist', () => {
+  it('rejects a token by jti until its expiry, with the event reason', () => {
+    const { clock, blocklist } = setup();
+    blocklist.apply(event({ ...common, kind: 'token', jti: 't1', expiresAt: T0 + 5 * MINUTE }));
+    expect(blocklist.check(token({ jti: 't1' }))).toEqual({ kind: 'token', reason: 'logout' });
+    expect(blocklist.check(token({ jti: 't2' }))).toBeUndefined();
+    clock.now = T0 + 5 * MINUTE + TOLERANCE;
+    expect(blocklist.check(token({ jti: 't1' }))).toBeDefined();
+    // Forget times are kept in 16 s steps, rounded up: gone within one step after exp + tolerance.
+    clock.now = T0 + 5 * MINUTE + TOLERANCE + 16_001;
+    expect(blocklist.check(token({ jti: 't1' }))).toBeUndefined();
+  });
+
+  it('rejects every token of a revoked session for one token lifetime', () => {
+    const { clock, blocklist } = setup();
+    blocklist.apply(event({ ...common, kind: 'session', sid: 's1' }));
+    expect(blocklist.check(token({ sid: 's1' }))).toEqual({ kind: 'session', reason: 'logout' });
+    expect(blocklist.check(token({ sid: 's2' }))).toBeUndefined();
+    expect(blocklist.check(token())).toBeUndefined();
+    clock.now = T0 + LIFETIME + TOLERANCE;
+    expect(blocklist.check(token({ sid: 's1' }))).toBeDefined();
+    clock.now += 1;
+    expect(blocklist.check(token({ sid: 's1' }))).toBeUndefined();
+  });
+
+  it('rejects a subject’s tokens issued before the cutoff and accepts later ones', () => {
+    const { blocklist } = setup();
+    blocklist.apply(
+      event({ ...common, reason: 'password-change', kind: 'subject', sub: 'u1', cutoff: T0 }),
+    );
+    expect(blocklist.check(token({ issuedAt: T0 - 1 }))).toEqual({
+      kind: 'subject',
+      reason: 'password-change',
+    });
+    expect(blocklist.check(token({ issuedAt: T0 }))).toBeUndefined();
+    expect(blocklist.check(token({ sub: 'u2', issuedAt: T0 - 1 }))).toBeUndefined();
+  });
+
+  it('judges tokens carrying sgen by generation alone, and others by the cutoff', () => {
+    const { blocklist } = setup();
+    blocklist.apply(
+      event({ ...common, reason: 'ban', kind: 'subject', sub: 'u1', cutoff: T0, generation: 4 }),
+    );
+    // Issued "after" the cutoff by a fast clock, but of an old generation: rejected.
+    expect(blocklist.check(token({ issuedAt: T0 + 1_000, sgen: 3 }))).toBeDefined();
+    // Issued "before" the cutoff by a slow clock, but of the new generation: accepted.
+    expect(blocklist.check(token({ issuedAt: T0 - 1_000, sgen: 4 }))).toBeUndefined();
+    expect(blocklist.check(token({ issuedAt: T0 - 1 }))).toBeDefined();
+    expect(blocklist.check(token({ issuedAt: T0 }))).toBeUndefined();
+  });
+
+  it('rejects every token signed with a revoked key', () => {
+    const { blocklist } = setup();
+    blocklist.apply(event({ ...common, reason: 'key-compromise', kind: 'key', kid: 'k1' }));
+    expect(blocklist.check(token({ kid: 'k1', issuedAt: T0 + 1 }))).toEqual({
+      kind: 'key',
+      reason: 'key-compromise',
+    });
+    expect(blocklist.check(token({ kid: 'k2' }))).toBeUndefined();
+  });
+
+  it('rejects every token issued before a global cutoff, or of a lower ggen', () => {
+    const { blocklist } = setup();
+    blocklist.apply(
+      event({ ...common, reason: 'emergency', kind: 'global', cutoff: T0, generation: 2 }),
+    );
+    expect(blocklist.check(token({ sub: 'anyone', issuedAt: T0 - 1 }))).toEqual({
+      kind: 'global',
+      reason: 'emergency',
+    });
+    expect(blocklist.check(token({ issuedAt: T0 + 1 }))).toBeUndefined();
+    expect(blocklist.check(token({ issuedAt: T0 + 1, ggen: 1 }))).toBeDefined();
+    expect(blocklist.check(token({ issuedAt: T0 - 1, ggen: 2 }))).toBeUndefined();
+  });
+
+  it('reports a rule only when it newly restricts', () => {
+    const { blocklist } = setup();
+    const session = event({ ...common, kind: 'session', sid: 's1' });
+    expect(blocklist.apply(session)).toMatchObject({ kind: 'session', target: 's1' });
+    expect(blocklist.apply(session)).toBeUndefined();
+    expect(blocklist.apply({ ...session, id: randomUUID(), issuedAt: T0 + 1 })).toBeUndefined();
+
+    const subject = (cutoff: number) => event({ ...common, kind: 'subject', sub: 'u1', cutoff });
+    expect(blocklist.apply(subject(T0 - 10))).toMatchObject({ cutoff: T0 - 10 });
+    expect(blocklist.apply(subject(T0 - 20))).toBeUndefined();
+    expect(blocklist.apply(subject(T0))).toMatchObject({ kind: 'subject', cutoff: T0 });
+
+    const jti = event({ ...common, kind: 'token', jti: 't1', expiresAt: T0 + MINUTE });
+    expect(blocklist.apply(jti)).toMatchObject({ kind: 'token', target: 't1' });
+    expect(
+      blocklist.apply({ ...(jti as TokenRevocation), expiresAt: T0 + 2 * MINUTE }),
+    ).toBeUndefined();
+  });
+
+  it('forgets a token rule one token lifetime after its event, whatever expiresAt says', () => {
+    const { clock, blocklist } = setup();
+    const farFuture = T0 + 365 * 24 * 60 * MINUTE;
+    blocklist.apply(event({ ...common, kind: 'token', jti: 'refresh-1', expiresAt: farFuture }));
+    clock.now = T0 + LIFETIME;
+    expect(blocklist.check(token({ jti: 'refresh-1' }))).toBeDefined();
+    clock.now = T0 + LIFETIME + TOLERANCE + 16_001;
+    expect(blocklist.check(token({ jti: 'refresh-1' }))).toBeUndefined();
+    expect(blocklist.purge()).toBe(1);
+  });
+
+  it('stores nothing for an event already past its forget time', () => {
+    const { blocklist } = setup(T0 + LIFETIME + TOLERANCE + 1);
+    expect(blocklist.apply(event({ ...common, kind: 'session', sid: 's1' }))).toBeUndefined();
+    expect(
+      blocklist.apply(event({ ...common, kind: 'token', jti: 't', expiresAt: T0 })),
+    ).toBeUndefined();
+    expect(blocklist.size()).toEqual({ token: 0, session: 0, subject: 0, key: 0, global: 0 });
+  });
+
+  it('gives the same verdicts whatever order events arrive in, duplicates included', () => {
+    const events = [
+      event({ ...common, kind: 'subject', sub: 'u1', cutoff: T0 - 5_000 }),
+      event({ ...common, kind: 'subject', sub: 'u1', cutoff: T0 - 9_000, generation: 3 }),
+      event({ ...common, kind: 'subject', sub: 'u1', cutoff: T0 - 1_000, generation: 2 }),
+      event({ ...common, kind: 'global', cutoff: T0 - 60_000 }),
+      event({ ...common, kind: 'session', sid: 's1' }),
+      event({ ...common, reason: 'admin', kind: 'token', jti: 't1', expiresAt: T0 + MINUTE }),
+      event({ ...common, kind: 'token', jti: 't1', expiresAt: T0 + 2 * MINUTE }),
+    ];
+    const probes: TokenFacts[] = [];
+    for (const issuedAt of [T0 - 70_000, T0 - 6_000, T0 - 2_000, T0]) {
+      for (const sgen of [undefined, 1, 2, 3]) {
+        probes.push(token({ issuedAt, sgen }), token({ issuedAt, sgen, sid: 's1' }));
+      }
+    }
+    probes.push(token({ jti: 't1', issuedAt: T0 }));
+    const verdicts = (order: readonly RevocationEvent[]) => {
+      const { blocklist } = setup();
+      for (const e of order) blocklist.apply(e);
+      return probes.map((p) => blocklist.check(p));
+    };
+    const reference = verdicts(events);
+    fc.assert(
+      fc.property(fc.shuffledSubarray([...events, ...events], { minLength: 14 }), (order) => {
+        expect(verdicts(order)).toEqual(reference);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('purges forgotten rules incrementally within the budget of each call', () => {
+    const { clock, blocklist } = setup();
+    for (let i = 0; i < 250; i++) {
+      blocklist.apply(event({ ...common, kind: 'token', jti: `old-${i}`, expiresAt: T0 + MINUTE }));
+      blocklist.apply(
+        event({ ...common, kind: 'token', jti: `new-${i}`, expiresAt: T0 + 10 * MINUTE }),
+      );
+    }
+    blocklist.apply(event({ ...common, kind: 'session', sid: 's1' }));
+    blocklist.apply(event({ ...common, kind: 'global', cutoff: T0 }));
+    expect(blocklist.size()).toMatchObject({ token: 500, session: 1, global: 1 });
+
+    clock.now = T0 + 2 * MINUTE;
+    expect(blocklist.purge(100)).toBeLessThanOrEqual(100);
+    let removed = 0;
+    for (let i = 0; i < 20; i++) removed += blocklist.purge(100);
+    expect(blocklist.size()).toMatchObject({ token: 250, session: 1, global: 1 });
+    expect(blocklist.check(token({ jti: 'new-7' }))).toBeDefined();
+
+    clock.now = T0 + LIFETIME + TOLERANCE + 1;
+    for (let i = 0; i < 10; i++) blocklist.purge(100);
+    expect(blocklist.size()).toEqual({ token: 0, session: 0, subject: 0, key: 0, global: 0 });
+    expect(removed).toBeGreaterThan(0);
+  });
+
+  it('matches a jti with lone surrogates exactly', () => {
+    const { blocklist } = setup();
+    const jti = 'a\ud800b-long-enough-to-be-sliced';
+    blocklist.apply(event({ ...common, kind: 'token', jti, expiresAt: T0 + MINUTE }));
+    expect(blocklist.check(token({ jti }))).toBeDefined();
+    expect(blocklist.check(token({ jti: 'a\ufffdb-long-enough-to-be-sliced' }))).toBeUndefined();
+  });
+
+  it('does not keep alive the large strings its targets were cut from', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const { blocklist } = setup();
+    const heapAfter = (fill: () => void) => {
+      fill();
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    const before = heapAfter(() => {});
+    const after = heapAfter(() => {
+      // 32 MB of text on the V8 heap (join gives one flat string; Buffer#toString would give
+      // an external one, outside heapUsed). Every target below is a slice of it, which V8
+      // represents as a pointer into the parent unless copied.
+      const source = Array.from({ length: 2_000_000 }, (_, i) =>
+        i.toString(16).padStart(16, '0'),
+      ).join('');
+      for (let i = 0; i < 1_000; i++) {
+        const at = i * 48;
+        blocklist.apply(
+          event({
+            ...common,
+            kind: 'token',
+            jti: source.slice(at, at + 36),
+            expiresAt: T0 + MINUTE,
+          }),
+        );
+        blocklist.apply(event({ ...common, kind: 'session', sid: source.slice(at + 1, at + 37) }));
+        blocklist.apply(
+          event({ ...common, kind: 'subject', sub: source.slice(at + 2, at + 38), cutoff: T0 }),
+        );
+      }
+    });
+    expect(blocklist.size()).toMatchObject({ token: 1_000, session: 1_000, subject: 1_000 });
+    expect(after - before).toBeLessThan(16 * 1024 * 1024);
+  });
+});

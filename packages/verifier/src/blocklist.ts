@@ -1,0 +1,348 @@
+/**
+ * The in-memory set of revocation rules, one map per kind so every lookup is O(1).
+ *
+ * Token rules are by far the most numerous (one per logout), so they are stored compactly: a
+ * `Map<jti, number>` whose value packs the forget time and the reason into one small integer,
+ * which V8 keeps inline as a Smi instead of allocating a heap object per rule. The rarer kinds
+ * keep the protocol's merged rule objects.
+ */
+import {
+  REVOCATION_REASONS,
+  forgetAt,
+  mergeRules,
+  rejects,
+  ruleFromEvent,
+} from '@revocation-fabric/protocol';
+import type {
+  CutoffRule,
+  ForgetPolicy,
+  KeyRule,
+  RevocationEvent,
+  RevocationReason,
+  RevocationRule,
+  RuleKind,
+  SessionRule,
+  TokenFacts,
+} from '@revocation-fabric/protocol';
+import { validateDuration, validateInteger, validateRequiredDuration } from './lib/validate.js';
+
+/** Options of {@link Blocklist}. */
+export interface BlocklistOptions {
+  /**
+   * Longest token lifetime (`exp − iat`) the verifier accepts, in ms. Decides when rules other
+   * than token rules may be forgotten. Required.
+   */
+  readonly maxTokenLifetimeMs: number;
+  /** Clock tolerance granted on `exp`/`iat`, in ms. Default 5000. */
+  readonly clockToleranceMs?: number | undefined;
+  /** The clock, in ms since the epoch. Default `Date.now`. */
+  readonly now?: (() => number) | undefined;
+}
+
+/** Which rule rejected a token. */
+export interface RevocationMatch {
+  /** The kind of the matching rule. */
+  readonly kind: RuleKind;
+  /** The reason of the matching rule. */
+  readonly reason: RevocationReason;
+}
+
+/** Number of stored rules per kind (rules past their forget time count until purged). */
+export type RuleCounts = Readonly<Record<RuleKind, number>>;
+
+/** A rule with its forget time (ms), computed once when stored. */
+interface Stored<R extends RevocationRule> {
+  readonly rule: R;
+  readonly forgetAt: number;
+}
+
+/**
+ * Packed token rule: `slot * 16 + reasonIndex`, where `slot` counts 16-second steps since
+ * 2024-01-01. Forget times are rounded *up* to the next step, so a rule is kept at most 16 s
+ * longer than needed, never shorter. 2^30 (the Smi limit with pointer compression) is reached
+ * in 2058; past that values become heap numbers, which is slower and larger but still correct.
+ */
+const PACK_EPOCH_MS = Date.UTC(2024, 0, 1);
+const PACK_STEP_MS = 16_000;
+const REASON_SLOTS = 16;
+const REASON_INDEX = new Map<RevocationReason, number>(REVOCATION_REASONS.map((r, i) => [r, i]));
+
+function packToken(forgetAtMs: number, reason: RevocationReason): number {
+  const slot = Math.ceil((forgetAtMs - PACK_EPOCH_MS) / PACK_STEP_MS);
+  return slot * REASON_SLOTS + (REASON_INDEX.get(reason) ?? 0);
+}
+
+function tokenForgetAt(packed: number): number {
+  return PACK_EPOCH_MS + Math.floor(packed / REASON_SLOTS) * PACK_STEP_MS;
+}
+
+function tokenReason(packed: number): RevocationReason {
+  return REVOCATION_REASONS[packed % REASON_SLOTS] ?? 'admin';
+}
+
+/**
+ * A private, flat copy of a string. A string cut from a larger one (a V8 sliced string) keeps
+ * its whole parent alive, and a concatenation (cons string) keeps its parts: stored for up to a
+ * token lifetime, either would multiply memory per rule. The JSON round trip allocates a fresh
+ * sequential string and, unlike a UTF-8 round trip, preserves lone surrogates exactly, so the
+ * stored key still equals the claim it must match.
+ */
+function ownString(value: string): string {
+  return JSON.parse(JSON.stringify(value)) as string;
+}
+
+function withOwnTarget<R extends RevocationRule>(rule: R): R {
+  return { ...rule, target: ownString(rule.target) };
+}
+
+/** Does `next` reject some token that `previous` did not? Both are for the same target. */
+function cutoffTightened(previous: CutoffRule, next: CutoffRule): boolean {
+  const grew = (a: number | undefined, b: number | undefined) =>
+    b !== undefined && (a === undefined || b > a);
+  return (
+    grew(previous.cutoff, next.cutoff) ||
+    grew(previous.generation, next.generation) ||
+    grew(previous.generationCutoff, next.generationCutoff)
+  );
+}
+
+type SweepKind = 'token' | 'session' | 'subject' | 'key';
+const SWEEP_ORDER: readonly SweepKind[] = ['token', 'session', 'subject', 'key'];
+
+/**
+ * The revocation rules in force, merged per target with the protocol's max/union semantics.
+ * Applying events is idempotent and order-independent. Rules past their forget time are
+ * ignored by lookups at once and removed by {@link Blocklist.purge} a little later.
+ *
+ * @example
+ * ```ts
+ * const blocklist = new Blocklist({ maxTokenLifetimeMs: 15 * 60_000 });
+ * blocklist.apply(decodeEvent(message.value));
+ * const match = blocklist.check({ sub: 'u1', jti: 't1', issuedAt: iat * 1000 });
+ * if (match) throw new TokenRevokedError(match.kind, match.reason);
+ * ```
+ */
+export class Blocklist {
+  readonly #policy: ForgetPolicy;
+  readonly #now: () => number;
+  readonly #tokens = new Map<string, number>();
+  readonly #sessions = new Map<string, Stored<SessionRule>>();
+  readonly #subjects = new Map<string, Stored<CutoffRule>>();
+  readonly #keys = new Map<string, Stored<KeyRule>>();
+  #global: Stored<CutoffRule> | undefined;
+  // The purge cursor: a live Map iterator survives deletions and insertions, so a sweep can
+  // resume where the previous one stopped without a timer or a sorted index per entry.
+  #sweepKind = 0;
+  #sweep: Iterator<[string, number | Stored<RevocationRule>]> | undefined;
+
+  constructor(options: BlocklistOptions) {
+    this.#policy = {
+      maxTokenLifetimeMs: validateRequiredDuration(
+        options.maxTokenLifetimeMs,
+        'maxTokenLifetimeMs',
+        1,
+      ),
+      clockToleranceMs: validateDuration(options.clockToleranceMs, 5_000, 'clockToleranceMs'),
+    };
+    if (options.now !== undefined && typeof options.now !== 'function') {
+      throw new TypeError('now must be a function returning ms since the epoch');
+    }
+    this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * Applies one event.
+   *
+   * @returns the rule now in force for the event's target when the event newly restricts (it
+   *   rejects some token that was accepted before), otherwise `undefined`: a duplicate, a
+   *   weaker event, or one already past its forget time.
+   */
+  apply(event: RevocationEvent): RevocationRule | undefined {
+    const now = this.#now();
+    const incoming = ruleFromEvent(event);
+    const incomingForgetAt = this.#forgetAt(incoming, event);
+    if (incomingForgetAt < now) return undefined;
+    switch (incoming.kind) {
+      case 'token': {
+        const packed = this.#tokens.get(incoming.target);
+        if (packed !== undefined && tokenForgetAt(packed) >= now) {
+          // Same jti seen before: keep the later forget time; the reason is chosen by a fixed
+          // order (the later one in REVOCATION_REASONS) so the result does not depend on the
+          // order events arrive in.
+          const reasonIndex = Math.max(
+            packed % REASON_SLOTS,
+            REASON_INDEX.get(incoming.reason) ?? 0,
+          );
+          const reason = REVOCATION_REASONS[reasonIndex] ?? incoming.reason;
+          this.#tokens.set(
+            incoming.target,
+            packToken(Math.max(tokenForgetAt(packed), incomingForgetAt), reason),
+          );
+          return undefined;
+        }
+        this.#tokens.set(ownString(incoming.target), packToken(incomingForgetAt, incoming.reason));
+        return incoming;
+      }
+      case 'session':
+        return this.#applyPlain(this.#sessions, incoming, now);
+      case 'key':
+        return this.#applyPlain(this.#keys, incoming, now);
+      case 'subject': {
+        const previous = this.#live(this.#subjects.get(incoming.target), now);
+        const next = this.#mergeCutoff(previous, incoming);
+        this.#subjects.set(next.rule.target, next);
+        return previous === undefined || cutoffTightened(previous.rule, next.rule)
+          ? next.rule
+          : undefined;
+      }
+      case 'global': {
+        const previous = this.#live(this.#global, now);
+        const next = this.#mergeCutoff(previous, incoming);
+        this.#global = next;
+        return previous === undefined || cutoffTightened(previous.rule, next.rule)
+          ? next.rule
+          : undefined;
+      }
+    }
+  }
+
+  /**
+   * Finds a rule that rejects a token, looking narrowest kind first (token, session, subject,
+   * key, global). Rules past their forget time never match.
+   *
+   * @returns the matching rule's kind and reason, or `undefined` when the token is not revoked.
+   */
+  check(facts: TokenFacts): RevocationMatch | undefined {
+    const now = this.#now();
+    if (facts.jti !== undefined) {
+      const packed = this.#tokens.get(facts.jti);
+      if (packed !== undefined && tokenForgetAt(packed) >= now) {
+        return { kind: 'token', reason: tokenReason(packed) };
+      }
+    }
+    if (facts.sid !== undefined) {
+      const session = this.#live(this.#sessions.get(facts.sid), now);
+      if (session !== undefined) return { kind: 'session', reason: session.rule.reason };
+    }
+    const subject = this.#live(this.#subjects.get(facts.sub), now);
+    if (subject !== undefined && rejects(subject.rule, facts)) {
+      return { kind: 'subject', reason: subject.rule.reason };
+    }
+    if (facts.kid !== undefined) {
+      const key = this.#live(this.#keys.get(facts.kid), now);
+      if (key !== undefined) return { kind: 'key', reason: key.rule.reason };
+    }
+    const global = this.#live(this.#global, now);
+    if (global !== undefined && rejects(global.rule, facts)) {
+      return { kind: 'global', reason: global.rule.reason };
+    }
+    return undefined;
+  }
+
+  /**
+   * Removes up to `budget` rules past their forget time, resuming where the previous call
+   * stopped. Call it from one interval timer: memory is reclaimed incrementally, without a
+   * timer per rule or a pause proportional to the blocklist's size.
+   *
+   * @param budget - how many stored rules to examine, default 1000.
+   * @returns how many rules were removed.
+   */
+  purge(budget = 1_000): number {
+    validateInteger(budget, 1_000, 'budget', 1);
+    const now = this.#now();
+    let removed = 0;
+    if (this.#global !== undefined && this.#global.forgetAt < now) {
+      this.#global = undefined;
+      removed += 1;
+    }
+    // Visit each map at most once per call, so an empty blocklist costs nothing.
+    for (
+      let examined = 0, mapsVisited = 0;
+      examined < budget && mapsVisited <= SWEEP_ORDER.length;
+    ) {
+      const kind = SWEEP_ORDER[this.#sweepKind] ?? 'token';
+      const map = this.#mapOf(kind);
+      this.#sweep ??= map.entries();
+      const step = this.#sweep.next();
+      if (step.done === true) {
+        this.#sweep = undefined;
+        this.#sweepKind = (this.#sweepKind + 1) % SWEEP_ORDER.length;
+        mapsVisited += 1;
+        continue;
+      }
+      examined += 1;
+      const [target, value] = step.value;
+      const expired = typeof value === 'number' ? tokenForgetAt(value) < now : value.forgetAt < now;
+      if (expired) {
+        map.delete(target);
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
+  /** Number of stored rules per kind. Rules past their forget time count until purged. */
+  size(): RuleCounts {
+    return {
+      token: this.#tokens.size,
+      session: this.#sessions.size,
+      subject: this.#subjects.size,
+      key: this.#keys.size,
+      global: this.#global === undefined ? 0 : 1,
+    };
+  }
+
+  #mapOf(kind: SweepKind): Map<string, number | Stored<RevocationRule>> {
+    switch (kind) {
+      case 'token':
+        return this.#tokens;
+      case 'session':
+        return this.#sessions;
+      case 'subject':
+        return this.#subjects;
+      case 'key':
+        return this.#keys;
+    }
+  }
+
+  /**
+   * The protocol's forget time. For a token rule it is capped at one maximum lifetime past the
+   * event (protocol `forgetAt`), which bounds the memory a far-future `expiresAt` can pin.
+   */
+  #forgetAt(rule: RevocationRule, _event: RevocationEvent): number {
+    return forgetAt(rule, this.#policy);
+  }
+
+  #store<R extends RevocationRule>(rule: R): Stored<R> {
+    return { rule, forgetAt: forgetAt(rule, this.#policy) };
+  }
+
+  #mergeCutoff(previous: Stored<CutoffRule> | undefined, incoming: CutoffRule): Stored<CutoffRule> {
+    if (previous === undefined) return this.#store(withOwnTarget(incoming));
+    // mergeRules keeps the kind of its inputs; its return type is just the wider union.
+    return this.#store(mergeRules(previous.rule, incoming) as CutoffRule);
+  }
+
+  #live<R extends RevocationRule>(
+    stored: Stored<R> | undefined,
+    now: number,
+  ): Stored<R> | undefined {
+    return stored !== undefined && stored.forgetAt >= now ? stored : undefined;
+  }
+
+  #applyPlain<R extends SessionRule | KeyRule>(
+    map: Map<string, Stored<R>>,
+    incoming: R,
+    now: number,
+  ): R | undefined {
+    const previous = this.#live(map.get(incoming.target), now);
+    if (previous !== undefined) {
+      // Already rejected: merging only moves the forget time (and the audit fields) forward.
+      map.set(previous.rule.target, this.#store(mergeRules(previous.rule, incoming) as R));
+      return undefined;
+    }
+    const rule = withOwnTarget(incoming);
+    map.set(rule.target, this.#store(rule));
+    return rule;
+  }
+}

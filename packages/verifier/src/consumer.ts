@@ -1,0 +1,495 @@
+/**
+ * The revocation feed over Kafka (kafkajs). Every verifier instance reads every partition
+ * (broadcast): each uses a consumer group of its own, commits nothing, and rebuilds its
+ * blocklist by replaying the topic from the start. Committed offsets are not state; the
+ * retention window is.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ProtocolError, decodeEvent } from '@revocation-fabric/protocol';
+import { Kafka, logLevel } from 'kafkajs';
+import type {
+  Admin,
+  Consumer,
+  EachBatchPayload,
+  KafkaConfig,
+  KafkaMessage,
+  LogEntry,
+} from 'kafkajs';
+import { NotReadyError } from './errors.js';
+import type { FeedStats, PoisonCode, RevocationFeed, RevocationSink } from './lib/feed.js';
+import type { VerifierLogger } from './logger.js';
+
+/** Options of {@link KafkaRevocationFeed}, already validated by the verifier's factory. */
+export interface KafkaFeedOptions {
+  readonly brokers: string[];
+  readonly topic: string;
+  readonly clientId: string;
+  readonly ssl: KafkaConfig['ssl'];
+  readonly sasl: KafkaConfig['sasl'];
+  /** ms */
+  readonly connectionTimeoutMs: number;
+  /** Passed to `decodeEvent`: how far (ms) a cutoff may lie past its record's timestamp. */
+  readonly clockToleranceMs: number;
+  readonly logger: VerifierLogger;
+}
+
+/** Consumer fetch wait, ms. kafkajs' default of 5 s would delay every revocation by up to that. */
+const MAX_WAIT_TIME_MS = 100;
+/** First and longest pause between attempts to (re)start the consumer, ms. */
+const RESTART_BACKOFF_MS = { initial: 250, max: 10_000 } as const;
+/** How often the startup replay re-reads the partitions' start offsets (see #watchReplay), ms. */
+const REPLAY_WATCH_INTERVAL_MS = 5_000;
+/** A poison code is logged at most once per this window, ms; the count is always exact. */
+const POISON_LOG_WINDOW_MS = 60_000;
+/** Heartbeat at least every this many records during a long replay. */
+const HEARTBEAT_EVERY = 1_000;
+/** How long close() waits for the group deletion, ms. */
+const CLOSE_TIMEOUT_MS = 5_000;
+
+const EMPTY = new Uint8Array(0);
+
+interface PartitionProgress {
+  /** Next offset to apply: every record below it has been applied (or skipped as poison). */
+  next: number;
+  /** Latest high-water mark seen. */
+  high: number;
+}
+
+function backoff(attempt: number): number {
+  const base = Math.min(
+    RESTART_BACKOFF_MS.max,
+    RESTART_BACKOFF_MS.initial * 2 ** Math.min(attempt, 16),
+  );
+  // ±20 % jitter so a fleet restarted by one broker outage does not reconnect in lockstep.
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+function kafkaLogger(logger: VerifierLogger): () => (entry: LogEntry) => void {
+  return () =>
+    ({ namespace, level, log }) => {
+      const { message, ...fields } = log;
+      const obj = { kafkajs: namespace, ...fields };
+      // kafkajs reports every failed attempt it is about to retry as an ERROR; the feed retries
+      // too and reports what matters itself (cannot start, stale), so these are warnings.
+      // Its INFO is chatty (every join, every connect): debug.
+      if (level === logLevel.ERROR || level === logLevel.WARN) logger.warn(obj, message);
+      else logger.debug(obj, message);
+    };
+}
+
+/**
+ * Reads the revocation topic with kafkajs and feeds decoded events to a sink.
+ *
+ * Start: the high-water mark of every partition is captured with an admin client, then the
+ * consumer replays the topic from its beginning; `ready()` resolves once every partition has
+ * been applied up to the mark captured. Trouble: the consumer is restarted with backoff;
+ * poison records are skipped, counted by code and logged (rate-limited) — they never stop a
+ * partition. Staleness: every successful fetch or heartbeat counts as contact.
+ */
+export class KafkaRevocationFeed implements RevocationFeed {
+  readonly #options: KafkaFeedOptions;
+  readonly #logger: VerifierLogger;
+  readonly #kafka: Kafka;
+  readonly #groupId: string;
+  readonly #abort = new AbortController();
+  readonly #partitions = new Map<number, PartitionProgress>();
+  readonly #poison: Partial<Record<PoisonCode, number>> = {};
+  readonly #poisonLoggedAt = new Map<PoisonCode, number>();
+  readonly #ready: Promise<void>;
+  #resolveReady: () => void = () => {};
+  #rejectReady: (error: Error) => void = () => {};
+  #isReady = false;
+  #sink: RevocationSink | undefined;
+  #consumer: Consumer | undefined;
+  #admin: Admin | undefined;
+  /** Partition → offset the startup replay must reach (its high-water mark at start). */
+  #targets: Map<number, number> | undefined;
+  #replayWatch: NodeJS.Timeout | undefined;
+  #lastContactAt: number | undefined;
+  #applied = 0;
+  #startedAt = 0;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: KafkaFeedOptions) {
+    this.#options = options;
+    this.#logger = options.logger;
+    this.#groupId = `${options.clientId}-${randomUUID()}`;
+    this.#kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      ssl: options.ssl,
+      sasl: options.sasl,
+      connectionTimeout: options.connectionTimeoutMs,
+      retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 5 },
+      logLevel: logLevel.INFO,
+      logCreator: kafkaLogger(options.logger),
+    });
+    this.#ready = new Promise<void>((resolve, reject) => {
+      this.#resolveReady = resolve;
+      this.#rejectReady = reject;
+    });
+    // ready() may never be awaited (a service that only calls verify()); its rejection on
+    // close must not become an unhandled rejection.
+    this.#ready.catch(() => {});
+  }
+
+  /** This instance's consumer group id, `${clientId}-${uuid}`. */
+  get groupId(): string {
+    return this.#groupId;
+  }
+
+  start(sink: RevocationSink): void {
+    if (this.#sink !== undefined) throw new Error('KafkaRevocationFeed.start() called twice');
+    this.#sink = sink;
+    this.#startedAt = Date.now();
+    void this.#run(0);
+  }
+
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  isReady(): boolean {
+    return this.#isReady;
+  }
+
+  lastContactAt(): number | undefined {
+    return this.#lastContactAt;
+  }
+
+  stats(): FeedStats {
+    const lagByPartition: Record<number, number> = {};
+    for (const [partition, { next, high }] of this.#partitions) {
+      lagByPartition[partition] = Math.max(0, high - next);
+    }
+    return {
+      ready: this.#isReady,
+      lastContactAt: this.#lastContactAt,
+      lagByPartition,
+      applied: this.#applied,
+      poisonByCode: { ...this.#poison },
+    };
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  get #closed(): boolean {
+    return this.#abort.signal.aborted;
+  }
+
+  /** Starts (or restarts) the consumer, retrying with backoff until it runs or the feed closes. */
+  async #run(firstAttempt: number): Promise<void> {
+    for (let attempt = firstAttempt; !this.#closed; attempt += 1) {
+      try {
+        await this.#startOnce();
+        return;
+      } catch (error) {
+        if (this.#closed) return;
+        const retryInMs = backoff(attempt);
+        this.#logger.warn(
+          { err: error, attempt, retryInMs, topic: this.#options.topic, groupId: this.#groupId },
+          'revocation consumer could not start; retrying',
+        );
+        await this.#stopConsumer();
+        try {
+          await sleep(retryInMs, undefined, { signal: this.#abort.signal, ref: false });
+        } catch {
+          return; // closed while waiting
+        }
+      }
+    }
+  }
+
+  async #startOnce(): Promise<void> {
+    if (this.#targets === undefined) await this.#captureTargets();
+    if (this.#closed) return;
+    const consumer = this.#kafka.consumer({
+      groupId: this.#groupId,
+      maxWaitTimeInMs: MAX_WAIT_TIME_MS,
+      minBytes: 1,
+      allowAutoTopicCreation: false,
+      // kafkajs restarts the consumer itself after retriable failures (broker down, leader
+      // moved); the CRASH listener below covers the ones it gives up on.
+      retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 5 },
+    });
+    this.#consumer = consumer;
+    this.#instrument(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topics: [this.#options.topic], fromBeginning: true });
+    await consumer.run({
+      // Offsets are never committed: the blocklist lives in memory and is rebuilt by replay.
+      autoCommit: false,
+      eachBatchAutoResolve: true,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.#eachBatch(payload),
+    });
+    if (this.#closed) {
+      await this.#stopConsumer();
+      return;
+    }
+    this.#checkReplayDone();
+  }
+
+  /** Captures every partition's high-water mark: the startup replay must reach them all. */
+  async #captureTargets(): Promise<void> {
+    const admin = this.#admin ?? this.#kafka.admin();
+    this.#admin = admin;
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets(this.#options.topic);
+    const targets = new Map<number, number>();
+    for (const { partition, high, low } of offsets) {
+      const highMark = Number(high);
+      const lowMark = Number(low);
+      this.#progress(partition, lowMark).high = highMark;
+      if (highMark > lowMark) targets.set(partition, highMark);
+    }
+    this.#targets = targets;
+    this.#logger.debug(
+      {
+        topic: this.#options.topic,
+        partitions: offsets.length,
+        targets: Object.fromEntries(targets),
+      },
+      'captured high-water marks; replaying the revocation topic',
+    );
+    // Records below a partition's start offset can vanish under us (retention) while we
+    // replay; the watch notices a target that can no longer be reached by reading.
+    if (this.#closed) return;
+    this.#replayWatch = setInterval(() => void this.#watchReplay(), REPLAY_WATCH_INTERVAL_MS);
+    this.#replayWatch.unref();
+  }
+
+  async #watchReplay(): Promise<void> {
+    if (this.#isReady || this.#closed || this.#admin === undefined) return;
+    try {
+      const offsets = await this.#admin.fetchTopicOffsets(this.#options.topic);
+      for (const { partition, low } of offsets) {
+        const progress = this.#progress(partition, 0);
+        progress.next = Math.max(progress.next, Number(low));
+      }
+      this.#checkReplayDone();
+    } catch (error) {
+      this.#logger.debug({ err: error }, 'could not re-read partition offsets during replay');
+    }
+  }
+
+  #progress(partition: number, next: number): PartitionProgress {
+    let progress = this.#partitions.get(partition);
+    if (progress === undefined) {
+      progress = { next, high: next };
+      this.#partitions.set(partition, progress);
+    }
+    return progress;
+  }
+
+  #instrument(consumer: Consumer): void {
+    const { events } = consumer;
+    const touch = () => {
+      this.#lastContactAt = Date.now();
+    };
+    consumer.on(events.FETCH, touch);
+    consumer.on(events.HEARTBEAT, touch);
+    consumer.on(events.GROUP_JOIN, () => {
+      touch();
+      // After a restart, resume where this instance stopped instead of replaying the whole
+      // topic again (nothing was committed, so kafkajs would start from the beginning).
+      // Best effort: the offset check in #eachBatch keeps a replay correct anyway.
+      for (const [partition, { next }] of this.#partitions) {
+        if (next === 0) continue;
+        try {
+          consumer.seek({ topic: this.#options.topic, partition, offset: String(next) });
+        } catch (error) {
+          this.#logger.debug({ err: error, partition }, 'could not seek after joining');
+        }
+      }
+    });
+    consumer.on(events.START_BATCH_PROCESS, ({ payload }) => {
+      const progress = this.#progress(payload.partition, 0);
+      const high = Number(payload.highWatermark);
+      if (high < progress.next) {
+        // The partition is shorter than what we applied: the topic was deleted and recreated.
+        // Offsets restart, so forget ours rather than skip the new records as duplicates.
+        this.#logger.warn(
+          { partition: payload.partition, high, next: progress.next },
+          'revocation topic partition was truncated; re-reading it',
+        );
+        progress.next = 0;
+      }
+      progress.high = high;
+    });
+    consumer.on(events.END_BATCH_PROCESS, ({ payload }) => {
+      // A batch of nothing but transaction markers carries no message, yet moves the position:
+      // without this a partition ending in a marker would never count as replayed.
+      if (payload.batchSize !== 0) return;
+      const progress = this.#progress(payload.partition, 0);
+      progress.next = Math.max(progress.next, Number(payload.lastOffset) + 1);
+      this.#checkReplayDone();
+    });
+    consumer.on(events.CRASH, ({ payload }) => {
+      this.#logger.warn(
+        { err: payload.error, restart: payload.restart, groupId: this.#groupId },
+        payload.restart
+          ? 'revocation consumer crashed; kafkajs restarts it'
+          : 'revocation consumer crashed',
+      );
+      // kafkajs only restarts after errors it deems retriable; a verifier must keep trying
+      // whatever the cause, so restart it ourselves with backoff.
+      if (!payload.restart && !this.#closed && this.#consumer === consumer) {
+        this.#consumer = undefined;
+        void consumer.disconnect().catch(() => {});
+        void this.#run(1);
+      }
+    });
+  }
+
+  async #eachBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
+    const progress = this.#progress(batch.partition, 0);
+    let sinceHeartbeat = 0;
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) return;
+      const offset = Number(message.offset);
+      // After a restart kafkajs reads from the beginning again (nothing was committed): records
+      // already applied are skipped, so counters and `revoked` notifications stay exact.
+      if (offset >= progress.next) {
+        this.#handle(message, batch.partition, offset);
+        progress.next = offset + 1;
+      }
+      resolveOffset(message.offset);
+      if (++sinceHeartbeat >= HEARTBEAT_EVERY) {
+        sinceHeartbeat = 0;
+        await heartbeat();
+      }
+    }
+    progress.high = Math.max(progress.high, Number(batch.highWatermark));
+    this.#checkReplayDone();
+  }
+
+  #handle(message: KafkaMessage, partition: number, offset: number): void {
+    const timestamp = Number(message.timestamp);
+    let event;
+    try {
+      event = decodeEvent(message.value ?? EMPTY, {
+        // The record's timestamp, not our clock: every verifier judges an event the same way
+        // however late it reads it.
+        now: Number.isFinite(timestamp) && timestamp > 0 ? timestamp : undefined,
+        clockToleranceMs: this.#options.clockToleranceMs,
+      });
+    } catch (error) {
+      this.#skip(error, partition, offset);
+      return;
+    }
+    this.#applied += 1;
+    try {
+      this.#sink?.event(event);
+    } catch (error) {
+      this.#logger.error({ err: error, partition, offset }, 'applying a revocation event failed');
+    }
+  }
+
+  #skip(error: unknown, partition: number, offset: number): void {
+    const code: PoisonCode = error instanceof ProtocolError ? error.code : 'EVENT_INVALID';
+    const count = (this.#poison[code] ?? 0) + 1;
+    this.#poison[code] = count;
+    try {
+      this.#sink?.poison(code);
+    } catch (sinkError) {
+      this.#logger.error({ err: sinkError }, 'counting a poison record failed');
+    }
+    const now = Date.now();
+    const loggedAt = this.#poisonLoggedAt.get(code);
+    if (loggedAt === undefined || now - loggedAt >= POISON_LOG_WINDOW_MS) {
+      this.#poisonLoggedAt.set(code, now);
+      this.#logger.warn(
+        {
+          code,
+          count,
+          partition,
+          offset,
+          topic: this.#options.topic,
+          reason: (error as Error).message,
+        },
+        'skipped a poison record on the revocation topic',
+      );
+    }
+  }
+
+  #checkReplayDone(): void {
+    if (
+      this.#isReady ||
+      this.#closed ||
+      this.#targets === undefined ||
+      this.#consumer === undefined
+    )
+      return;
+    for (const [partition, target] of this.#targets) {
+      const progress = this.#partitions.get(partition);
+      if (progress === undefined || progress.next < target) return;
+    }
+    this.#isReady = true;
+    this.#lastContactAt ??= Date.now();
+    this.#stopReplayWatch();
+    this.#logger.info(
+      { topic: this.#options.topic, applied: this.#applied, ms: Date.now() - this.#startedAt },
+      'revocation topic replayed; verifier ready',
+    );
+    this.#resolveReady();
+  }
+
+  #stopReplayWatch(): void {
+    clearInterval(this.#replayWatch);
+    this.#replayWatch = undefined;
+    const admin = this.#admin;
+    this.#admin = undefined;
+    void admin?.disconnect().catch(() => {});
+  }
+
+  async #stopConsumer(): Promise<void> {
+    const consumer = this.#consumer;
+    this.#consumer = undefined;
+    await consumer?.disconnect().catch((error: unknown) => {
+      this.#logger.debug({ err: error }, 'revocation consumer disconnect failed');
+    });
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#abort.abort();
+    if (!this.#isReady) this.#rejectReady(new NotReadyError('verifier closed before it was ready'));
+    clearInterval(this.#replayWatch);
+    await this.#stopConsumer();
+    // The group holds no offsets and would expire on its own; deleting it keeps the broker's
+    // group list free of one entry per restarted instance.
+    const admin = this.#admin ?? this.#kafka.admin({ retry: { retries: 1 } });
+    this.#admin = undefined;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        (async () => {
+          await admin.connect();
+          await admin.deleteGroups([this.#groupId]);
+        })(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('timed out')), CLOSE_TIMEOUT_MS);
+          timer.unref();
+        }),
+      ]);
+    } catch (error) {
+      this.#logger.debug(
+        { err: error, groupId: this.#groupId },
+        'could not delete the consumer group',
+      );
+    } finally {
+      clearTimeout(timer);
+      await admin.disconnect().catch(() => {});
+    }
+  }
+}

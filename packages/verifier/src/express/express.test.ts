@@ -1,0 +1,207 @@
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AUDIENCE,
+  ISSUER,
+  ManualFeed,
+  keySet,
+  mint,
+  revocation,
+  signingKey,
+} from '../lib/tokens.fixture.js';
+import type { SigningKey } from '../lib/tokens.fixture.js';
+import { resolveVerifierOptions } from '../options.js';
+import { RevocationVerifier } from '../verifier.js';
+import { requireAuth, requireRoles, requireScope } from './index.js';
+
+let key: SigningKey;
+let server: Server;
+let base: string;
+let readyFeed: ManualFeed;
+let verifier: RevocationVerifier;
+let unready: RevocationVerifier;
+
+function newVerifier(feed: ManualFeed): RevocationVerifier {
+  return new RevocationVerifier(
+    resolveVerifierOptions({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['ES256'],
+      jwks: keySet(key),
+      kafka: { brokers: ['127.0.0.1:1'] },
+    }),
+    feed,
+  );
+}
+
+beforeAll(async () => {
+  key = await signingKey('k1');
+  readyFeed = new ManualFeed();
+  verifier = newVerifier(readyFeed);
+  readyFeed.markReady();
+  unready = newVerifier(new ManualFeed());
+
+  const app = express();
+  const auth = requireAuth(verifier, { realm: 'game', retryAfterSeconds: 7 });
+  app.get('/me', auth, (req, res) => {
+    res.json({ sub: req.auth?.claims.sub, roles: req.auth?.claims.roles });
+  });
+  app.get('/admin', auth, requireRoles('admin', 'moderator'), (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/scores', auth, requireScope('scores:read'), (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/write', auth, requireScope('scores:read', 'scores:write'), (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/unready', requireAuth(unready, { realm: 'game' }), (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/unguarded', requireRoles('admin'), (_req, res) => {
+    res.json({ ok: true });
+  });
+  server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await verifier.close();
+  await unready.close();
+});
+
+async function get(path: string, authorization?: string) {
+  const response = await fetch(base + path, {
+    headers: authorization === undefined ? {} : { authorization },
+  });
+  return {
+    status: response.status,
+    challenge: response.headers.get('www-authenticate'),
+    retryAfter: response.headers.get('retry-after'),
+    body: (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined,
+  };
+}
+
+describe('requireAuth', () => {
+  it('admits a valid bearer token and sets req.auth', async () => {
+    const token = await mint(key, { claims: { sub: 'u-7' } });
+    const response = await get('/me', `Bearer ${token}`);
+    expect(response).toMatchObject({ status: 200, body: { sub: 'u-7', roles: ['player'] } });
+  });
+
+  it('accepts the scheme in any case', async () => {
+    expect((await get('/me', `bEaReR ${await mint(key)}`)).status).toBe(200);
+  });
+
+  it('answers a request without credentials with a bare challenge (RFC 6750 §3.1)', async () => {
+    const response = await get('/me');
+    expect(response).toMatchObject({
+      status: 401,
+      challenge: 'Bearer realm="game"',
+      body: { error: 'TOKEN_MISSING' },
+    });
+  });
+
+  it.each(['Basic dXNlcjpwYXNz', 'Bearer', 'Bearer a b', 'Bearer tok!en', 'Bearer a,b'])(
+    'answers the malformed header %j with invalid_request',
+    async (header) => {
+      const response = await get('/me', header);
+      expect(response.status).toBe(401);
+      expect(response.challenge).toMatch(
+        /^Bearer realm="game", error="invalid_request", error_description="/,
+      );
+      expect(response.body).toMatchObject({ error: 'TOKEN_MALFORMED' });
+    },
+  );
+
+  it('answers several Authorization headers with invalid_request', async () => {
+    const token = await mint(key);
+    const answer = await new Promise<{ status?: number; challenge?: string }>((resolve, reject) => {
+      const req = httpRequest(
+        `${base}/me`,
+        {
+          // The flat form sends each pair as its own header line (and adds no Host itself).
+          headers: [
+            'host',
+            new URL(base).host,
+            'authorization',
+            `Bearer ${token}`,
+            'authorization',
+            `Bearer ${token}`,
+          ],
+        },
+        (res) => {
+          res.resume();
+          const challenge = res.headers['www-authenticate'];
+          resolve({ status: res.statusCode, challenge });
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(answer.status).toBe(401);
+    expect(answer.challenge).toContain('error="invalid_request"');
+  });
+
+  it('answers an invalid token with invalid_token and a description', async () => {
+    const expired = await mint(key, { now: Math.floor(Date.now() / 1000) - 600, lifetime: 60 });
+    const response = await get('/me', `Bearer ${expired}`);
+    expect(response).toMatchObject({ status: 401, body: { error: 'TOKEN_EXPIRED' } });
+    expect(response.challenge).toBe(
+      'Bearer realm="game", error="invalid_token", error_description="token has expired"',
+    );
+  });
+
+  it('answers a revoked token with 401 TOKEN_REVOKED', async () => {
+    const token = await mint(key, { claims: { sid: 'express-session' } });
+    expect((await get('/me', `Bearer ${token}`)).status).toBe(200);
+    readyFeed.deliver(revocation({ kind: 'session', sid: 'express-session', reason: 'logout' }));
+    const response = await get('/me', `Bearer ${token}`);
+    expect(response).toMatchObject({ status: 401, body: { error: 'TOKEN_REVOKED' } });
+    expect(response.challenge).toContain('error="invalid_token"');
+  });
+
+  it('answers 503 with Retry-After while the verifier is not ready', async () => {
+    const response = await get('/unready', `Bearer ${await mint(key)}`);
+    expect(response).toMatchObject({
+      status: 503,
+      retryAfter: '5',
+      challenge: null,
+      body: { error: 'NOT_READY' },
+    });
+  });
+});
+
+describe('requireRoles and requireScope', () => {
+  it('admits a token holding one of the roles', async () => {
+    const token = await mint(key, { claims: { roles: ['player', 'moderator'] } });
+    expect((await get('/admin', `Bearer ${token}`)).status).toBe(200);
+  });
+
+  it('answers a token lacking the roles with 403 insufficient_scope', async () => {
+    const response = await get('/admin', `Bearer ${await mint(key)}`);
+    expect(response).toMatchObject({ status: 403, body: { error: 'INSUFFICIENT_SCOPE' } });
+    expect(response.challenge).toMatch(/^Bearer realm="game", error="insufficient_scope"/);
+  });
+
+  it('admits a token granting every scope, and names the scopes when refusing', async () => {
+    expect((await get('/scores', `Bearer ${await mint(key)}`)).status).toBe(200);
+    const response = await get('/write', `Bearer ${await mint(key)}`);
+    expect(response.status).toBe(403);
+    expect(response.challenge).toContain('scope="scores:read scores:write"');
+  });
+
+  it('fails loudly when mounted without requireAuth', async () => {
+    expect((await get('/unguarded', 'Bearer x')).status).toBe(500);
+  });
+
+  it('refuses to build a guard without names', () => {
+    expect(() => requireRoles()).toThrow(TypeError);
+    expect(() => requireScope('two words')).toThrow(TypeError);
+  });
+});

@@ -1,0 +1,160 @@
+/**
+ * Prometheus metrics, registered in a registry the caller injects. prom-client is imported
+ * lazily, so a verifier without metrics never loads it. Gauges are computed at scrape time
+ * from the verifier's stats, so the hot path only ever increments counters.
+ */
+import type * as PromClient from 'prom-client';
+import type { Counter, Histogram, Registry } from 'prom-client';
+import type { VerifierErrorCode } from './errors.js';
+import type { PoisonCode } from './lib/feed.js';
+import type { VerifierStats } from './verifier.js';
+
+/** Metric names, without the prefix. */
+const NAMES = {
+  rules: 'blocklist_rules',
+  applied: 'events_applied_total',
+  poison: 'poison_events_total',
+  lag: 'consumer_lag',
+  sinceContact: 'seconds_since_last_contact',
+  stale: 'stale',
+  ready: 'ready',
+  delay: 'event_apply_delay_seconds',
+  verifications: 'verifications_total',
+} as const;
+
+/** Delay buckets in seconds, from 1 ms (a healthy local cluster) to a minute (an outage). */
+const DELAY_BUCKETS = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+];
+
+/**
+ * Throws when a metric of this verifier is already registered, so the clash shows at
+ * `createVerifier` rather than as a rejected promise later.
+ */
+export function assertMetricNamesFree(registry: Registry, prefix: string): void {
+  for (const name of Object.values(NAMES)) {
+    if (registry.getSingleMetric(prefix + name) !== undefined) {
+      throw new TypeError(
+        `metrics: ${prefix + name} is already registered; give each verifier its own metrics.prefix or registry`,
+      );
+    }
+  }
+}
+
+/** The verifier's metrics; every method is cheap enough for the hot path. */
+export class VerifierMetrics {
+  readonly #registry: Registry;
+  readonly #names: readonly string[];
+  readonly #applied: Counter;
+  readonly #poison: Counter<'code'>;
+  readonly #delay: Histogram;
+  readonly #verifications: Counter<'outcome'>;
+
+  private constructor(
+    registry: Registry,
+    prefix: string,
+    client: typeof PromClient,
+    stats: () => VerifierStats,
+  ) {
+    const { Counter, Gauge, Histogram } = client;
+    const registers = [registry];
+    this.#registry = registry;
+    this.#names = Object.values(NAMES).map((name) => prefix + name);
+    new Gauge({
+      name: prefix + NAMES.rules,
+      help: 'Revocation rules held in the blocklist, by kind.',
+      labelNames: ['kind'],
+      registers,
+      collect() {
+        for (const [kind, count] of Object.entries(stats().rulesByKind)) this.set({ kind }, count);
+      },
+    });
+    new Gauge({
+      name: prefix + NAMES.lag,
+      help: 'Revocation records not yet applied, by partition.',
+      labelNames: ['partition'],
+      registers,
+      collect() {
+        for (const [partition, lag] of Object.entries(stats().lagByPartition))
+          this.set({ partition }, lag);
+      },
+    });
+    new Gauge({
+      name: prefix + NAMES.sinceContact,
+      help: 'Seconds since the last successful fetch or heartbeat (-1 before the first).',
+      registers,
+      collect() {
+        const ms = stats().msSinceLastContact;
+        this.set(ms === null ? -1 : ms / 1000);
+      },
+    });
+    new Gauge({
+      name: prefix + NAMES.stale,
+      help: '1 while the revocation feed is stale (no broker contact for maxStalenessMs).',
+      registers,
+      collect() {
+        this.set(stats().stale ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: prefix + NAMES.ready,
+      help: '1 once the revocation topic has been replayed.',
+      registers,
+      collect() {
+        this.set(stats().ready ? 1 : 0);
+      },
+    });
+    this.#applied = new Counter({
+      name: prefix + NAMES.applied,
+      help: 'Valid revocation events read, replay and other issuers’ (ignored) events included.',
+      registers,
+    });
+    this.#poison = new Counter({
+      name: prefix + NAMES.poison,
+      help: 'Revocation records skipped as poison, by protocol error code.',
+      labelNames: ['code'],
+      registers,
+    });
+    this.#delay = new Histogram({
+      name: prefix + NAMES.delay,
+      help: 'Seconds from an event being issued to its rule being applied, for events applied after ready.',
+      buckets: DELAY_BUCKETS,
+      registers,
+    });
+    this.#verifications = new Counter({
+      name: prefix + NAMES.verifications,
+      help: 'Token verifications, by outcome: ok or the error code.',
+      labelNames: ['outcome'],
+      registers,
+    });
+  }
+
+  /** Loads prom-client and registers the metrics. */
+  static async create(
+    registry: Registry,
+    prefix: string,
+    stats: () => VerifierStats,
+  ): Promise<VerifierMetrics> {
+    const client = await import('prom-client');
+    return new VerifierMetrics(registry, prefix, client, stats);
+  }
+
+  /** An event was applied; `delayMs` is set for live events (not during the startup replay). */
+  applied(delayMs: number | undefined): void {
+    this.#applied.inc();
+    if (delayMs !== undefined) this.#delay.observe(Math.max(0, delayMs) / 1000);
+  }
+
+  poison(code: PoisonCode): void {
+    this.#poison.inc({ code });
+  }
+
+  verification(outcome: 'ok' | VerifierErrorCode): void {
+    this.#verifications.inc({ outcome });
+  }
+
+  /** Unregisters every metric of this verifier. */
+  remove(): void {
+    for (const name of this.#names) this.#registry.removeSingleMetric(name);
+  }
+}

@@ -1,0 +1,233 @@
+import { createServer } from 'node:net';
+import type { RevocationRule } from '@revocation-fabric/protocol';
+import { Registry } from 'prom-client';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { VerifierError } from './errors.js';
+import type { VerifierErrorCode } from './errors.js';
+import {
+  AUDIENCE,
+  ISSUER,
+  ManualFeed,
+  keySet,
+  mint,
+  revocation,
+  signingKey,
+} from './lib/tokens.fixture.js';
+import type { SigningKey } from './lib/tokens.fixture.js';
+import { resolveVerifierOptions } from './options.js';
+import type { VerifierOptions } from './options.js';
+import { RevocationVerifier, createVerifier } from './verifier.js';
+
+let key: SigningKey;
+const open: RevocationVerifier[] = [];
+
+beforeAll(async () => {
+  key = await signingKey('k1');
+});
+
+afterEach(async () => {
+  vi.useRealTimers();
+  await Promise.all(open.splice(0).map((v) => v.close()));
+});
+
+function baseOptions(): VerifierOptions {
+  return {
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    algorithms: ['ES256'],
+    jwks: keySet(key),
+    kafka: { brokers: ['127.0.0.1:1'] },
+  };
+}
+
+function setup(overrides: Partial<VerifierOptions> = {}) {
+  const feed = new ManualFeed();
+  const verifier = new RevocationVerifier(
+    resolveVerifierOptions({ ...baseOptions(), ...overrides }),
+    feed,
+  );
+  open.push(verifier);
+  return { feed, verifier };
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<VerifierErrorCode | 'ok'> {
+  try {
+    await promise;
+    return 'ok';
+  } catch (error) {
+    if (error instanceof VerifierError) return error.code;
+    throw error;
+  }
+}
+
+describe('createVerifier options', () => {
+  it.each<[string, Partial<Record<keyof VerifierOptions, unknown>>, RegExp]>([
+    ['issuer', { issuer: '' }, /^issuer/],
+    ['audience', { audience: [] }, /^audience/],
+    ['algorithms missing', { algorithms: undefined }, /^algorithms/],
+    ['algorithms none', { algorithms: ['none'] }, /^algorithms: "none"/],
+    ['algorithms HS256', { algorithms: ['HS256'] }, /^algorithms: "HS256"/],
+    ['jwks', { jwks: { url: 'not a url' } }, /^jwks\.url/],
+    ['jwks keys', { jwks: { keys: 'x' } }, /^jwks\.keys/],
+    ['kafka', { kafka: { brokers: [] } }, /^kafka\.brokers/],
+    ['kafka.topic', { kafka: { brokers: ['b:9092'], topic: 3 } }, /^kafka\.topic/],
+    ['clockToleranceMs', { clockToleranceMs: -1 }, /^clockToleranceMs/],
+    ['maxTokenLifetimeMs', { maxTokenLifetimeMs: 1.5 }, /^maxTokenLifetimeMs/],
+    ['onStale', { onStale: 'sometimes' }, /^onStale/],
+    ['maxStalenessMs', { maxStalenessMs: 0 }, /^maxStalenessMs/],
+    ['cacheSize', { cacheSize: -5 }, /^cacheSize/],
+    ['logger', { logger: { info() {} } }, /^logger/],
+    ['metrics', { metrics: { registry: {} } }, /^metrics\.registry/],
+  ])('throws a TypeError naming %s', (_name, override, message) => {
+    expect(() => createVerifier({ ...baseOptions(), ...override } as VerifierOptions)).toThrow(
+      expect.objectContaining({ name: 'TypeError', message: expect.stringMatching(message) }),
+    );
+  });
+
+  it('fills in the documented defaults', () => {
+    const resolved = resolveVerifierOptions(baseOptions());
+    expect(resolved).toMatchObject({
+      clockToleranceMs: 5_000,
+      maxTokenLifetimeMs: 900_000,
+      onStale: 'closed',
+      maxStalenessMs: 30_000,
+      cacheSize: 10_000,
+      kafka: {
+        topic: 'auth.revocations',
+        clientId: 'revocation-verifier',
+        connectionTimeoutMs: 3_000,
+      },
+      metrics: undefined,
+    });
+  });
+});
+
+describe('Verifier lifecycle', () => {
+  it('answers NOT_READY until the feed has replayed, then verifies', async () => {
+    const { feed, verifier } = setup();
+    const token = await mint(key);
+    expect(await codeOf(verifier.verify(token))).toBe('NOT_READY');
+    expect(() =>
+      verifier.check({
+        claims: { sub: 'x', iat: 0, exp: 0, roles: [] },
+        kid: undefined,
+        scopes: [],
+      }),
+    ).toThrow(expect.objectContaining({ code: 'NOT_READY' }));
+    feed.markReady();
+    await verifier.ready();
+    expect(await codeOf(verifier.verify(token))).toBe('ok');
+  });
+
+  it('rejects a token revoked during the replay from its first ready moment', async () => {
+    const { feed, verifier } = setup();
+    const token = await mint(key, { now: Math.floor(Date.now() / 1000) - 1 });
+    feed.deliver(revocation({ kind: 'session', sid: 'session-1', reason: 'logout' }));
+    feed.markReady();
+    await verifier.ready();
+    expect(await codeOf(verifier.verify(token))).toBe('TOKEN_REVOKED');
+  });
+
+  it('emits revoked for live rules that newly restrict, not for the replay or duplicates', async () => {
+    const { feed, verifier } = setup();
+    const seen: RevocationRule[] = [];
+    const listener = (rule: RevocationRule) => seen.push(rule);
+    verifier.on('revoked', listener);
+    verifier.on('revoked', () => {
+      throw new Error('a broken listener does not stop the others');
+    });
+    feed.deliver(revocation({ kind: 'session', sid: 'replayed', reason: 'logout' }));
+    feed.markReady();
+    const live = revocation({ kind: 'session', sid: 'live', reason: 'logout' });
+    feed.deliver(live);
+    feed.deliver(live);
+    feed.deliver(revocation({ kind: 'session', sid: 'replayed', reason: 'logout' }));
+    expect(seen.map((r) => r.target)).toEqual(['live']);
+    verifier.off('revoked', listener);
+    feed.deliver(revocation({ kind: 'key', kid: 'k9', reason: 'key-compromise' }));
+    expect(seen).toHaveLength(1);
+  });
+
+  it('ignores revocations of another issuer', async () => {
+    const { feed, verifier } = setup();
+    feed.markReady();
+    feed.deliver(
+      revocation({ kind: 'global', cutoff: Date.now(), reason: 'emergency', iss: 'https://other' }),
+    );
+    const token = await mint(key, { now: Math.floor(Date.now() / 1000) - 2 });
+    expect(await codeOf(verifier.verify(token))).toBe('ok');
+    expect(verifier.stats()).toMatchObject({ ignored: 1, rulesByKind: { global: 0 } });
+  });
+
+  it('rejects with STALE after maxStalenessMs without contact when onStale is closed', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { feed, verifier } = setup({ maxStalenessMs: 10_000 });
+    feed.markReady();
+    const token = await mint(key);
+    vi.setSystemTime(Date.now() + 10_001);
+    expect(await codeOf(verifier.verify(token))).toBe('STALE');
+    expect(verifier.stats()).toMatchObject({ ready: true, stale: true });
+    feed.contactAt = Date.now();
+    expect(await codeOf(verifier.verify(token))).toBe('ok');
+    expect(verifier.stats().stale).toBe(false);
+  });
+
+  it('keeps accepting while stale when onStale is open, and says so in stats', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { feed, verifier } = setup({ maxStalenessMs: 10_000, onStale: 'open' });
+    feed.markReady();
+    const token = await mint(key, { now: Math.floor(Date.now() / 1000) - 1 });
+    vi.setSystemTime(Date.now() + 60_000);
+    expect(await codeOf(verifier.verify(token))).toBe('ok');
+    expect(verifier.stats()).toMatchObject({ stale: true });
+    // The blocklist still applies: only the freshness guarantee is given up.
+    feed.deliver(revocation({ kind: 'session', sid: 'session-1', reason: 'logout' }));
+    expect(await codeOf(verifier.verify(token))).toBe('TOKEN_REVOKED');
+  });
+
+  it('answers NOT_READY after close, and ready() rejects when closed first', async () => {
+    const { feed, verifier } = setup();
+    const ready = verifier.ready();
+    await verifier.close();
+    await expect(ready).rejects.toThrow();
+    expect(feed.closed).toBe(true);
+    expect(await codeOf(verifier.verify(await mint(key)))).toBe('NOT_READY');
+    expect(verifier.stats().ready).toBe(false);
+  });
+
+  it('reports JWKS_UNAVAILABLE when the remote key set cannot be fetched', async () => {
+    const server = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const { feed, verifier } = setup({ jwks: { url: `http://127.0.0.1:${port}/jwks.json` } });
+      feed.markReady();
+      expect(await codeOf(verifier.verify(await mint(key)))).toBe('JWKS_UNAVAILABLE');
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('Verifier metrics', () => {
+  it('exposes blocklist, feed and verification metrics in the injected registry', async () => {
+    const registry = new Registry();
+    const { feed, verifier } = setup({ metrics: { registry, prefix: 'test_' } });
+    await vi.waitFor(() => expect(feed.sink).toBeDefined());
+    feed.markReady();
+    feed.deliver(revocation({ kind: 'session', sid: 'session-1', reason: 'logout' }));
+    feed.poison('EVENT_NOT_JSON');
+    await verifier.verify(await mint(key)).catch(() => {});
+    const text = await registry.metrics();
+    expect(text).toContain('test_blocklist_rules{kind="session"} 1');
+    expect(text).toContain('test_events_applied_total 1');
+    expect(text).toContain('test_poison_events_total{code="EVENT_NOT_JSON"} 1');
+    expect(text).toContain('test_verifications_total{outcome="TOKEN_REVOKED"} 1');
+    expect(text).toContain('test_event_apply_delay_seconds_count 1');
+    expect(text).toContain('test_ready 1');
+    expect(text).toContain('test_stale 0');
+    expect(() => setup({ metrics: { registry, prefix: 'test_' } })).toThrow(/already registered/);
+    await verifier.close();
+    expect(await registry.metrics()).not.toContain('test_');
+  });
+});

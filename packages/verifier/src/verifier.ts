@@ -1,0 +1,352 @@
+import { createLocalJWKSet, createRemoteJWKSet } from 'jose';
+import type { JWTVerifyGetKey } from 'jose';
+import type { RevocationEvent, RevocationRule, RuleKind } from '@revocation-fabric/protocol';
+import { Blocklist } from './blocklist.js';
+import type { VerifiedToken } from './claims.js';
+import { KafkaRevocationFeed } from './consumer.js';
+import { NotReadyError, StaleError, VerifierError } from './errors.js';
+import type { PoisonCode, RevocationFeed } from './lib/feed.js';
+import { fromKeySetError } from './lib/jose-error.js';
+import { VerifierMetrics, assertMetricNamesFree } from './metrics.js';
+import { resolveVerifierOptions } from './options.js';
+import type { ResolvedVerifierOptions, VerifierOptions } from './options.js';
+import { TokenVerification } from './verify.js';
+
+/** A snapshot of a verifier's health, for health endpoints and logs. */
+export interface VerifierStats {
+  /** The startup replay is complete (and the verifier is not closed). */
+  readonly ready: boolean;
+  /** No broker contact for longer than `maxStalenessMs` (only meaningful once ready). */
+  readonly stale: boolean;
+  /** Rules held per kind. */
+  readonly rulesByKind: Readonly<Record<RuleKind, number>>;
+  /** Valid events read from the topic (duplicates included, events of other issuers included). */
+  readonly applied: number;
+  /** Events ignored because they concern another issuer. */
+  readonly ignored: number;
+  /** Records skipped as poison. */
+  readonly poison: {
+    readonly byCode: Readonly<Partial<Record<PoisonCode, number>>>;
+    readonly total: number;
+  };
+  /** Records not yet applied, per partition. */
+  readonly lagByPartition: Readonly<Record<number, number>>;
+  /** Sum of `lagByPartition`. */
+  readonly totalLag: number;
+  /** ms since the last successful fetch or heartbeat; `null` before the first. */
+  readonly msSinceLastContact: number | null;
+}
+
+/** Events a verifier emits. */
+export interface VerifierEvents {
+  /**
+   * A rule that newly rejects tokens was applied (after ready; the startup replay does not
+   * emit). Listeners run synchronously on the consumer's path: keep them short. An exception
+   * thrown by a listener is logged and swallowed.
+   */
+  revoked: (rule: RevocationRule) => void;
+}
+
+/**
+ * Verifies access tokens locally and rejects revoked ones, fed by the revocation topic.
+ *
+ * @example
+ * ```ts
+ * const verifier = createVerifier({ issuer, audience: 'game', algorithms: ['ES256'], jwks: { url }, kafka: { brokers } });
+ * await verifier.ready();
+ * const { claims } = await verifier.verify(token);
+ * ```
+ */
+export interface Verifier {
+  /**
+   * Resolves once the revocation topic has been replayed up to the high-water marks captured
+   * at start; until then every verification fails with NOT_READY. Rejects with
+   * {@link NotReadyError} if the verifier is closed first.
+   */
+  ready(): Promise<void>;
+  /**
+   * Verifies a compact JWS access token: signature (pinned algorithms), issuer, audience, times,
+   * maximum lifetime, then the blocklist — on every call, cache hit or not.
+   *
+   * @throws a {@link VerifierError} subclass; switch on `code`.
+   */
+  verify(token: string): Promise<VerifiedToken>;
+  /**
+   * Re-judges a token this verifier accepted before (unexpired, not revoked, verifier serving).
+   * Synchronous, for long-lived connections.
+   *
+   * @throws a {@link VerifierError} subclass.
+   */
+  check(token: VerifiedToken): void;
+  /** Adds a listener. */
+  on<E extends keyof VerifierEvents>(event: E, listener: VerifierEvents[E]): this;
+  /** Removes a listener added with {@link Verifier.on}. */
+  off<E extends keyof VerifierEvents>(event: E, listener: VerifierEvents[E]): this;
+  /** Health snapshot. */
+  stats(): VerifierStats;
+  /** Stops the consumer, deletes its group (best effort), unregisters metrics. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Interval of the housekeeping timer (blocklist purge, staleness transitions), ms. */
+const HOUSEKEEPING_INTERVAL_MS = 1_000;
+/** Rules examined per housekeeping tick: 1M rules are swept in under 2 minutes. */
+const PURGE_BUDGET = 10_000;
+
+function keySource(jwks: ResolvedVerifierOptions['jwks']): JWTVerifyGetKey {
+  if ('keys' in jwks) {
+    try {
+      return createLocalJWKSet(jwks.keys);
+    } catch (cause) {
+      throw new TypeError(`jwks: invalid JWK Set: ${(cause as Error).message}`, { cause });
+    }
+  }
+  const remote = createRemoteJWKSet(jwks.url, jwks.remote);
+  return async (header, token) => {
+    try {
+      return await remote(header, token);
+    } catch (error) {
+      throw fromKeySetError(error);
+    }
+  };
+}
+
+/**
+ * The verifier proper, over any {@link RevocationFeed}. Not exported from the package:
+ * {@link createVerifier} wires it to Kafka.
+ */
+export class RevocationVerifier implements Verifier {
+  readonly #options: ResolvedVerifierOptions;
+  readonly #feed: RevocationFeed;
+  readonly #blocklist: Blocklist;
+  readonly #verification: TokenVerification;
+  readonly #listeners = new Set<VerifierEvents['revoked']>();
+  readonly #housekeeping: NodeJS.Timeout;
+  readonly #now: () => number;
+  #metrics: VerifierMetrics | undefined;
+  #ignored = 0;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+  #wasStale = false;
+
+  constructor(
+    options: ResolvedVerifierOptions,
+    feed: RevocationFeed,
+    now: () => number = Date.now,
+  ) {
+    this.#options = options;
+    this.#feed = feed;
+    this.#now = now;
+    if (options.metrics !== undefined)
+      assertMetricNamesFree(options.metrics.registry, options.metrics.prefix);
+    this.#blocklist = new Blocklist({
+      maxTokenLifetimeMs: options.maxTokenLifetimeMs,
+      clockToleranceMs: options.clockToleranceMs,
+      now,
+    });
+    this.#verification = new TokenVerification(
+      {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms: options.algorithms,
+        keys: keySource(options.jwks),
+        clockToleranceMs: options.clockToleranceMs,
+        maxTokenLifetimeMs: options.maxTokenLifetimeMs,
+        cacheSize: options.cacheSize,
+        now,
+        assertServing: () => this.#assertServing(),
+      },
+      this.#blocklist,
+    );
+    this.#housekeeping = setInterval(() => this.#tick(), HOUSEKEEPING_INTERVAL_MS);
+    this.#housekeeping.unref();
+    void this.#start();
+  }
+
+  ready(): Promise<void> {
+    return this.#feed.ready();
+  }
+
+  async verify(token: string): Promise<VerifiedToken> {
+    try {
+      const verified = await this.#verification.verify(token);
+      this.#metrics?.verification('ok');
+      return verified;
+    } catch (error) {
+      if (error instanceof VerifierError) this.#metrics?.verification(error.code);
+      throw error;
+    }
+  }
+
+  check(token: VerifiedToken): void {
+    this.#verification.check(token);
+  }
+
+  on<E extends keyof VerifierEvents>(event: E, listener: VerifierEvents[E]): this {
+    if (event !== 'revoked' || typeof listener !== 'function') {
+      throw new TypeError(`on: unknown event ${String(event)} or listener is not a function`);
+    }
+    this.#listeners.add(listener);
+    return this;
+  }
+
+  off<E extends keyof VerifierEvents>(event: E, listener: VerifierEvents[E]): this {
+    if (event === 'revoked') this.#listeners.delete(listener);
+    return this;
+  }
+
+  stats(): VerifierStats {
+    const feed = this.#feed.stats();
+    const now = this.#now();
+    const msSinceLastContact =
+      feed.lastContactAt === undefined ? null : Math.max(0, now - feed.lastContactAt);
+    let totalLag = 0;
+    for (const lag of Object.values(feed.lagByPartition)) totalLag += lag;
+    let poisonTotal = 0;
+    for (const count of Object.values(feed.poisonByCode)) poisonTotal += count;
+    return {
+      ready: feed.ready && !this.#closed,
+      stale: this.#isStale(feed.lastContactAt, now),
+      rulesByKind: this.#blocklist.size(),
+      applied: feed.applied,
+      ignored: this.#ignored,
+      poison: { byCode: feed.poisonByCode, total: poisonTotal },
+      lagByPartition: feed.lagByPartition,
+      totalLag,
+      msSinceLastContact,
+    };
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #start(): Promise<void> {
+    const { metrics, logger } = this.#options;
+    if (metrics !== undefined) {
+      try {
+        this.#metrics = await VerifierMetrics.create(metrics.registry, metrics.prefix, () =>
+          this.stats(),
+        );
+      } catch (error) {
+        // Metrics are an aid; a verifier that cannot register them still protects the service.
+        logger.error({ err: error }, 'could not register verifier metrics');
+      }
+    }
+    if (this.#closed) {
+      this.#metrics?.remove();
+      return;
+    }
+    this.#feed.start({
+      event: (event) => this.#apply(event),
+      poison: (code) => this.#metrics?.poison(code),
+    });
+  }
+
+  #apply(event: RevocationEvent): void {
+    const live = this.#feed.isReady();
+    // A rule speaks for one issuer: another issuer's subject `u1` or global cutoff is not ours.
+    if (event.iss !== this.#options.issuer) {
+      this.#ignored += 1;
+      this.#metrics?.applied(undefined);
+      return;
+    }
+    const rule = this.#blocklist.apply(event);
+    // Delay is only meaningful for live events: replayed ones are as old as the topic.
+    this.#metrics?.applied(live ? this.#now() - event.issuedAt : undefined);
+    if (rule === undefined || !live) return;
+    this.#options.logger.debug(
+      { kind: rule.kind, reason: rule.reason, eventId: event.id },
+      'revocation applied',
+    );
+    for (const listener of this.#listeners) {
+      try {
+        listener(rule);
+      } catch (error) {
+        this.#options.logger.error({ err: error }, 'a revoked listener threw');
+      }
+    }
+  }
+
+  #isStale(lastContactAt: number | undefined, now: number): boolean {
+    return lastContactAt !== undefined && now - lastContactAt > this.#options.maxStalenessMs;
+  }
+
+  #assertServing(): void {
+    if (this.#closed) throw new NotReadyError('verifier is closed');
+    if (!this.#feed.isReady()) throw new NotReadyError();
+    const lastContactAt = this.#feed.lastContactAt();
+    if (this.#options.onStale === 'closed' && lastContactAt !== undefined) {
+      const since = this.#now() - lastContactAt;
+      if (since > this.#options.maxStalenessMs) throw new StaleError(since);
+    }
+  }
+
+  #tick(): void {
+    this.#blocklist.purge(PURGE_BUDGET);
+    if (!this.#feed.isReady()) return;
+    const stale = this.#isStale(this.#feed.lastContactAt(), this.#now());
+    if (stale === this.#wasStale) return;
+    this.#wasStale = stale;
+    const { logger, onStale, maxStalenessMs } = this.#options;
+    if (stale) {
+      logger.warn(
+        { onStale, maxStalenessMs },
+        onStale === 'closed'
+          ? 'revocation feed is stale: rejecting every token with STALE until the broker answers'
+          : 'revocation feed is stale: still accepting tokens (onStale: open)',
+      );
+    } else {
+      logger.info({}, 'revocation feed is fresh again');
+    }
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#housekeeping);
+    this.#listeners.clear();
+    this.#verification.clear();
+    try {
+      await this.#feed.close();
+    } finally {
+      this.#metrics?.remove();
+    }
+  }
+}
+
+let failOpenWarned = false;
+
+/**
+ * Creates a verifier and starts replaying the revocation topic. Options are checked here, once.
+ *
+ * @example
+ * ```ts
+ * const verifier = createVerifier({
+ *   issuer: 'https://auth.example',
+ *   audience: 'game-service',
+ *   algorithms: ['ES256'],
+ *   jwks: { url: 'https://auth.example/.well-known/jwks.json' },
+ *   kafka: { brokers: ['kafka-1:9092'] },
+ * });
+ * await verifier.ready();
+ * ```
+ * @throws TypeError naming the first invalid option.
+ */
+export function createVerifier(options: VerifierOptions): Verifier {
+  const resolved = resolveVerifierOptions(options);
+  if (resolved.onStale === 'open' && !failOpenWarned) {
+    failOpenWarned = true;
+    // Allowed but risky: say so once per process, with a stable code, as lru-cache does.
+    process.emitWarning(
+      'onStale: "open" keeps accepting tokens while the revocation feed is stale: revocations issued during a broker outage are not enforced until it ends',
+      { type: 'RevocationVerifierWarning', code: 'RF_VERIFIER_FAIL_OPEN' },
+    );
+  }
+  const feed = new KafkaRevocationFeed({
+    ...resolved.kafka,
+    clockToleranceMs: resolved.clockToleranceMs,
+    logger: resolved.logger,
+  });
+  return new RevocationVerifier(resolved, feed);
+}

@@ -36,15 +36,13 @@ const base = fc.record({
 });
 
 const eventArb: fc.Arbitrary<RevocationEvent> = fc.oneof(
-  fc
-    .record({ b: base, jti: target, expiresAt: time })
-    .map(({ b, jti, expiresAt }) => ({
-      ...envelope,
-      ...b,
-      kind: 'token' as const,
-      jti,
-      expiresAt,
-    })),
+  fc.record({ b: base, jti: target, expiresAt: time }).map(({ b, jti, expiresAt }) => ({
+    ...envelope,
+    ...b,
+    kind: 'token' as const,
+    jti,
+    expiresAt,
+  })),
   fc
     .record({ b: base, sid: target })
     .map(({ b, sid }) => ({ ...envelope, ...b, kind: 'session' as const, sid })),

@@ -1,0 +1,249 @@
+/**
+ * The demo's stack: Kafka, one user-service, two game-services. Whatever already answers is
+ * reused; whatever is missing is started here, and only what was started here is stopped.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getKafka } from '@revocation-fabric/testkit';
+import type { KafkaBroker } from '@revocation-fabric/testkit';
+import { Kafka, logLevel } from 'kafkajs';
+import { freePort } from './free-port.js';
+import { answersReady, startService } from './service-process.js';
+import type { ServiceProcess } from './service-process.js';
+
+/** The repository root: demo/dist/stack.js → ../.. */
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const USER_SERVICE_ENTRY = join(ROOT, 'services', 'user-service', 'dist', 'main.js');
+const GAME_SERVICE_ENTRY = join(ROOT, 'services', 'game-service', 'dist', 'main.js');
+
+/** The admin the demo's user-service is bootstrapped with: a local, throw-away stack only. */
+export const DEMO_ADMIN = { username: 'admin', password: 'demo-admin-password' } as const;
+
+/**
+ * - `demo`: fixed ports (3000, 4001, 4002), reusing services that already answer; short-lived
+ *   access tokens so the expiry part of the scenario fits in seconds.
+ * - `short`: everything on fresh ports with a topic of its own, for CI; nothing is reused.
+ * - `keep`: like `demo` with the user-service's normal token lifetime, left running.
+ */
+export type StackMode = 'demo' | 'short' | 'keep';
+
+/** Options of {@link startStack}. */
+export interface StackOptions {
+  readonly mode: StackMode;
+  /** Progress lines. */
+  readonly log: (line: string) => void;
+}
+
+/** One service of the stack, started here or found running. */
+export interface StackService {
+  readonly name: string;
+  readonly url: string;
+  readonly startedHere: boolean;
+  /** Its log file, when started here. */
+  readonly logFile: string | undefined;
+}
+
+/** A running stack. */
+export interface Stack {
+  readonly kafka: { readonly brokers: readonly string[]; readonly source: string };
+  readonly topic: string;
+  readonly userService: StackService;
+  readonly games: readonly StackService[];
+  /** Access-token lifetime the user-service was started with, when this stack chose it. */
+  readonly accessTokenTtlSeconds: number | undefined;
+  /** Where logs and the user-service's database live. */
+  readonly workDir: string;
+  /** Stops what was started here; removes the work directory unless `keepFiles`. */
+  stop(options?: { readonly keepFiles?: boolean }): Promise<void>;
+}
+
+const FIXED_PORTS = { user: 3000, games: [4001, 4002] } as const;
+/**
+ * Access-token lifetime per mode: long enough for the logout and ban steps to finish before
+ * the third player's first token expires on a busy machine, short enough to watch it expire.
+ */
+const TOKEN_TTL_SECONDS: Record<StackMode, number | undefined> = {
+  demo: 10,
+  short: 10,
+  keep: undefined,
+};
+
+/** The environment a child starts from: enough to run node, nothing that configures it. */
+function baseEnv(): Record<string, string> {
+  const env: Record<string, string> = { NODE_ENV: 'development' };
+  for (const name of ['PATH', 'HOME', 'TMPDIR', 'TMP', 'TEMP', 'LANG', 'SystemRoot']) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
+}
+
+async function waitForTopic(brokers: readonly string[], topic: string, timeoutMs: number) {
+  const admin = new Kafka({
+    clientId: 'revocation-fabric-demo',
+    brokers: [...brokers],
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if ((await admin.listTopics()).includes(topic)) return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`the user-service did not create the topic ${topic} within ${timeoutMs} ms`);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function deleteTopic(brokers: readonly string[], topic: string): Promise<void> {
+  const admin = new Kafka({
+    clientId: 'revocation-fabric-demo',
+    brokers: [...brokers],
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics: [topic], timeout: 10_000 });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Starts (or finds) every part of the stack and resolves once each answers `/readyz`.
+ *
+ * @example
+ * ```ts
+ * const stack = await startStack({ mode: 'short', log: console.error });
+ * try { ... } finally { await stack.stop(); }
+ * ```
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { mode, log } = options;
+  const workDir = await mkdtemp(join(tmpdir(), 'revocation-fabric-demo-'));
+  const started: ServiceProcess[] = [];
+  let kafka: KafkaBroker | undefined;
+  const isolated = mode === 'short';
+  const topic = isolated
+    ? `demo.revocations.${randomBytes(4).toString('hex')}`
+    : 'auth.revocations';
+  let topicCreated = false;
+
+  const stop = async (stopOptions: { readonly keepFiles?: boolean } = {}): Promise<void> => {
+    for (const service of started.splice(0).reverse()) await service.stop();
+    if (kafka !== undefined) {
+      if (isolated && topicCreated) {
+        await deleteTopic(kafka.brokers, topic).catch((error: unknown) =>
+          log(`could not delete topic ${topic}: ${(error as Error).message}`),
+        );
+      }
+      await kafka.stop();
+    }
+    if (stopOptions.keepFiles !== true) await rm(workDir, { recursive: true, force: true });
+  };
+
+  try {
+    log('looking for Kafka (KAFKA_BROKERS, else Docker, else the local broker from Maven jars)');
+    kafka = await getKafka({ log: (line) => log(`kafka: ${line}`) });
+    log(`Kafka ${kafka.kafkaVersion} at ${kafka.brokers.join(',')} (${kafka.source})`);
+
+    const userPort = isolated ? await freePort() : FIXED_PORTS.user;
+    const userUrl = `http://127.0.0.1:${userPort}`;
+    const ttl = TOKEN_TTL_SECONDS[mode];
+    let userService: StackService;
+    if (!isolated && (await answersReady(userUrl))) {
+      log(`user-service already running at ${userUrl}`);
+      userService = { name: 'user-service', url: userUrl, startedHere: false, logFile: undefined };
+    } else {
+      log(`starting user-service at ${userUrl}`);
+      const child = await startService({
+        name: 'user-service',
+        entry: USER_SERVICE_ENTRY,
+        url: userUrl,
+        logFile: join(workDir, 'user-service.log'),
+        env: {
+          ...baseEnv(),
+          HOST: '127.0.0.1',
+          PORT: String(userPort),
+          ISSUER: userUrl,
+          SQLITE_PATH: join(workDir, 'user-service.sqlite'),
+          KAFKA_BROKERS: kafka.brokers.join(','),
+          REVOCATION_TOPIC: topic,
+          REVOCATION_TOPIC_PARTITIONS: '3',
+          BOOTSTRAP_ADMIN_USERNAME: DEMO_ADMIN.username,
+          BOOTSTRAP_ADMIN_PASSWORD: DEMO_ADMIN.password,
+          // The relay's poll only matters for other instances' events; ours wake it directly.
+          OUTBOX_POLL_INTERVAL_MS: '200',
+          LOG_LEVEL: 'info',
+          ...(ttl === undefined ? {} : { ACCESS_TOKEN_TTL_SECONDS: String(ttl) }),
+        },
+      });
+      started.push(child);
+      topicCreated = true;
+      userService = {
+        name: 'user-service',
+        url: userUrl,
+        startedHere: true,
+        logFile: child.logFile,
+      };
+    }
+    await waitForTopic(kafka.brokers, topic, 60_000);
+
+    const brokers = kafka.brokers.join(',');
+    // allSettled: a game that fails must not leave its sibling starting unseen by stop().
+    const outcomes = await Promise.allSettled(
+      FIXED_PORTS.games.map(async (fixedPort, i): Promise<StackService> => {
+        const name = `game-${i + 1}`;
+        const port = isolated ? await freePort() : fixedPort;
+        const url = `http://127.0.0.1:${port}`;
+        if (!isolated && (await answersReady(url))) {
+          log(`${name} already running at ${url}`);
+          return { name, url, startedHere: false, logFile: undefined };
+        }
+        log(`starting ${name} at ${url}`);
+        const child = await startService({
+          name,
+          entry: GAME_SERVICE_ENTRY,
+          url,
+          logFile: join(workDir, `${name}.log`),
+          env: {
+            ...baseEnv(),
+            HOST: '127.0.0.1',
+            PORT: String(port),
+            INSTANCE_ID: name,
+            ISSUER: userUrl,
+            JWKS_URL: `${userUrl}/.well-known/jwks.json`,
+            KAFKA_BROKERS: brokers,
+            REVOCATION_TOPIC: topic,
+            LOG_LEVEL: 'info',
+          },
+        });
+        started.push(child);
+        return { name, url, startedHere: true, logFile: child.logFile };
+      }),
+    );
+    const games: StackService[] = [];
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') throw outcome.reason;
+      games.push(outcome.value);
+    }
+
+    return {
+      kafka: { brokers: kafka.brokers, source: kafka.source },
+      topic,
+      userService,
+      games,
+      accessTokenTtlSeconds: userService.startedHere ? ttl : undefined,
+      workDir,
+      stop,
+    };
+  } catch (error) {
+    await stop({ keepFiles: true }).catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The few user-service calls the scenario makes, over plain HTTP as any client would.
+ */
+
+/** The token pair the user-service answers login and refresh with. */
+export interface TokenPair {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly expiresIn: number;
+  readonly sessionId: string;
+}
+
+/** A call that did not answer as expected. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+async function call(
+  url: string,
+  init: { method?: string; body?: unknown; token?: string } = {},
+): Promise<{ status: number; body: unknown }> {
+  const headers: Record<string, string> = {};
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  if (init.token !== undefined) headers['authorization'] = `Bearer ${init.token}`;
+  const response = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers,
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    // Not JSON: keep the text for the error message.
+  }
+  return { status: response.status, body };
+}
+
+function expectStatus(
+  what: string,
+  result: { status: number; body: unknown },
+  ...expected: number[]
+): void {
+  if (!expected.includes(result.status)) {
+    throw new ApiError(
+      result.status,
+      `${what}: HTTP ${result.status} ${JSON.stringify(result.body)}`,
+    );
+  }
+}
+
+/** The `sub` claim of a JWT, read without verification (the client's own token). */
+export function subjectOf(accessToken: string): string {
+  const payload = accessToken.split('.')[1] ?? '';
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+    sub?: unknown;
+  };
+  if (typeof claims.sub !== 'string') throw new Error('access token without a sub claim');
+  return claims.sub;
+}
+
+/** The `exp` claim (seconds) of a JWT, read without verification. */
+export function expiryOf(accessToken: string): number {
+  const payload = accessToken.split('.')[1] ?? '';
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+    exp?: unknown;
+  };
+  if (typeof claims.exp !== 'number') throw new Error('access token without an exp claim');
+  return claims.exp;
+}
+
+/** The user-service's HTTP API, as the demo uses it. */
+export class UserApi {
+  constructor(readonly url: string) {}
+
+  /** Creates the account; an existing one of that name is fine (a reused stack). */
+  async register(username: string, password: string): Promise<void> {
+    const result = await call(`${this.url}/auth/register`, {
+      method: 'POST',
+      body: { username, password },
+    });
+    expectStatus(`register ${username}`, result, 201, 409);
+  }
+
+  async login(username: string, password: string): Promise<TokenPair> {
+    const result = await call(`${this.url}/auth/login`, {
+      method: 'POST',
+      body: { username, password },
+    });
+    expectStatus(`login ${username}`, result, 200);
+    return result.body as TokenPair;
+  }
+
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const result = await call(`${this.url}/auth/refresh`, {
+      method: 'POST',
+      body: { refreshToken },
+    });
+    expectStatus('refresh', result, 200);
+    return result.body as TokenPair;
+  }
+
+  async logout(accessToken: string): Promise<void> {
+    const result = await call(`${this.url}/auth/logout`, { method: 'POST', token: accessToken });
+    expectStatus('logout', result, 204);
+  }
+
+  /**
+   * Resolves once admin calls are served: the user-service's admin verifier replays the topic
+   * after start, answering 503 meanwhile.
+   */
+  async adminReady(adminToken: string, adminId: string, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const result = await call(`${this.url}/admin/users/${encodeURIComponent(adminId)}`, {
+        token: adminToken,
+      });
+      if (result.status === 200) return;
+      if (result.status !== 503 || Date.now() >= deadline) {
+        expectStatus('admin readiness', result, 200);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  /**
+   * Bans an account. The user-service's admin verifier may still be replaying the topic right
+   * after start (503): retried for a few seconds.
+   */
+  async ban(adminToken: string, userId: string): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const result = await call(`${this.url}/admin/users/${encodeURIComponent(userId)}/ban`, {
+        method: 'POST',
+        token: adminToken,
+      });
+      if (result.status === 503 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        continue;
+      }
+      expectStatus('ban', result, 204);
+      return;
+    }
+  }
+}
+
+/** `GET <game>/me` with a token: the status, and the body when 200. */
+export async function gameMe(
+  gameUrl: string,
+  accessToken: string,
+): Promise<{ status: number; body: unknown }> {
+  return call(`${gameUrl}/me`, { token: accessToken });
+}

@@ -1,0 +1,16 @@
+export { socketAuth, socketToken } from './socket-auth.js';
+export type {
+  SocketAuth,
+  SocketAuthData,
+  SocketAuthOptions,
+  SocketAuthStats,
+} from './socket-auth.js';
+export { REFRESH_EVENT, REVOKED_EVENT } from './protocol.js';
+export type {
+  RefreshAck,
+  RefreshRequest,
+  RefusedEventAck,
+  RevokedPayload,
+  SocketAuthErrorCode,
+  SocketAuthErrorData,
+} from './protocol.js';

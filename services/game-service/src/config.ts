@@ -1,0 +1,166 @@
+/**
+ * Environment variables → a typed, validated configuration, checked once at start. A bad value
+ * stops the service with a message naming every variable at fault.
+ */
+import { hostname } from 'node:os';
+import { z } from 'zod';
+
+/** The validated configuration of one game-service instance. */
+export interface GameServiceConfig {
+  /** Names this instance in logs, metrics and answers. Default `game-<host>-<port>`. */
+  readonly instanceId: string;
+  readonly http: {
+    /** Listen address. Default `0.0.0.0`. */
+    readonly host: string;
+    /** Listen port; 0 picks a free one. Default 4000. */
+    readonly port: number;
+    /** Origins allowed to open sockets from a browser (CORS); empty: same origin only. Default empty. */
+    readonly corsOrigins: readonly string[];
+  };
+  readonly auth: {
+    /** The token issuer (`iss`), the user-service's base URL. Required. */
+    readonly issuer: string;
+    /** Accepted `aud`. Default `revocation-fabric`, the user-service's default. */
+    readonly audience: string;
+    /** The issuer's JWK Set. Default `<issuer>/.well-known/jwks.json`. */
+    readonly jwksUrl: string;
+    /** Longest accepted token lifetime, in seconds. Default 900. */
+    readonly maxTokenLifetimeSeconds: number;
+    /** Clock tolerance, in ms. Default 5000. */
+    readonly clockToleranceMs: number;
+    /** What the verifier does once the broker has been silent too long. Default `closed`. */
+    readonly onStale: 'open' | 'closed';
+    /** Silence after which the verifier is stale, in ms. Default 30000. */
+    readonly maxStalenessMs: number;
+  };
+  readonly kafka: {
+    /** Bootstrap brokers, `host:port`. Required. */
+    readonly brokers: readonly string[];
+    /** Kafka client id, and prefix of this instance's consumer group. Default `game-service`. */
+    readonly clientId: string;
+    /** The revocation topic. Default `auth.revocations`. */
+    readonly topic: string;
+  };
+  readonly game: {
+    /** Cells per side of a board. Default 6. */
+    readonly boardSize: number;
+    /** Shortest time between two moves of one player, in ms. Default 100. */
+    readonly moveIntervalMs: number;
+    /** Most rooms open at once. Default 100. */
+    readonly maxRooms: number;
+  };
+  /** pino level. Default `info`. */
+  readonly logLevel: string;
+}
+
+/** The environment a configuration is read from. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** A configuration that failed validation; `problems` names each variable at fault. */
+export class ConfigError extends Error {
+  constructor(
+    readonly problems: ReadonlyArray<{ readonly variable: string; readonly message: string }>,
+  ) {
+    super(`invalid configuration: ${problems.map((p) => `${p.variable} ${p.message}`).join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be an integer')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== ''),
+);
+
+/** One schema per variable, so each problem is reported under its own name. */
+const variables = {
+  INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1–64 of A-Z a-z 0-9 . _ -')
+    .optional(),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: integer(0, 65535).default(4000),
+  CORS_ORIGINS: list.default([]),
+  ISSUER: httpUrl,
+  AUDIENCE: z.string().min(1).max(256).default('revocation-fabric'),
+  JWKS_URL: httpUrl.optional(),
+  MAX_TOKEN_LIFETIME_SECONDS: integer(1, 86_400).default(900),
+  CLOCK_TOLERANCE_MS: integer(0, 60_000).default(5000),
+  ON_STALE: z.enum(['open', 'closed']).default('closed'),
+  MAX_STALENESS_MS: integer(1, 3_600_000).default(30_000),
+  KAFKA_BROKERS: list.pipe(
+    z
+      .array(z.string().regex(/^[^\s:]+:\d+$/, 'each broker must be host:port'))
+      .min(1, 'must list at least one broker'),
+  ),
+  KAFKA_CLIENT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/)
+    .default('game-service'),
+  REVOCATION_TOPIC: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a valid Kafka topic name')
+    .default('auth.revocations'),
+  BOARD_SIZE: integer(2, 32).default(6),
+  MOVE_INTERVAL_MS: integer(0, 60_000).default(100),
+  MAX_ROOMS: integer(1, 100_000).default(100),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+} satisfies Record<string, z.ZodType>;
+
+type Parsed = { [K in keyof typeof variables]: z.output<(typeof variables)[K]> };
+
+/**
+ * Reads and validates the configuration.
+ *
+ * @example
+ * ```ts
+ * const config = loadConfig(process.env);
+ * ```
+ * @throws {@link ConfigError} naming every bad variable.
+ */
+export function loadConfig(env: Environment = process.env): GameServiceConfig {
+  const problems: Array<{ variable: string; message: string }> = [];
+  const parsed: Partial<Record<string, unknown>> = {};
+  for (const [name, schema] of Object.entries(variables)) {
+    const raw = env[name];
+    const result = (schema as z.ZodType).safeParse(raw === '' ? undefined : raw);
+    if (result.success) parsed[name] = result.data;
+    else {
+      const message = result.error.issues.map((issue) => issue.message).join(', ');
+      problems.push({
+        variable: name,
+        message: raw === undefined ? message : `${message} (got ${JSON.stringify(raw)})`,
+      });
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const v = parsed as Parsed;
+  const issuer = v.ISSUER;
+  return {
+    instanceId: v.INSTANCE_ID ?? `game-${hostname()}-${v.PORT}`,
+    http: { host: v.HOST, port: v.PORT, corsOrigins: v.CORS_ORIGINS },
+    auth: {
+      // Compared byte for byte with the tokens' `iss`: kept exactly as given.
+      issuer,
+      audience: v.AUDIENCE,
+      jwksUrl: v.JWKS_URL ?? `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json`,
+      maxTokenLifetimeSeconds: v.MAX_TOKEN_LIFETIME_SECONDS,
+      clockToleranceMs: v.CLOCK_TOLERANCE_MS,
+      onStale: v.ON_STALE,
+      maxStalenessMs: v.MAX_STALENESS_MS,
+    },
+    kafka: { brokers: v.KAFKA_BROKERS, clientId: v.KAFKA_CLIENT_ID, topic: v.REVOCATION_TOPIC },
+    game: { boardSize: v.BOARD_SIZE, moveIntervalMs: v.MOVE_INTERVAL_MS, maxRooms: v.MAX_ROOMS },
+    logLevel: v.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Prometheus metrics of one instance, on a registry of its own (several instances share a
+ * process in tests). The verifier registers its own metrics in the same registry, so one
+ * scrape shows both. Socket gauges and counters are read from the adapter at scrape time.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { SocketAuthStats } from '@revocation-fabric/verifier/socket.io';
+
+/** The service's metrics. */
+export class GameMetrics {
+  readonly registry = new Registry();
+  readonly moves: Counter<'outcome'>;
+  readonly rounds: Counter;
+  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  #socketStats: () => SocketAuthStats | undefined = () => undefined;
+
+  constructor(instance: string) {
+    this.registry.setDefaultLabels({ instance });
+    collectDefaultMetrics({ register: this.registry });
+    const registers = [this.registry];
+    const stats = () => this.#socketStats();
+    new Gauge({
+      name: 'game_sockets',
+      help: 'Authenticated sockets connected to this instance.',
+      registers,
+      collect() {
+        this.set(stats()?.sockets ?? 0);
+      },
+    });
+    // The adapter keeps running totals; these counters mirror them at scrape time.
+    new Counter({
+      name: 'game_sockets_disconnected_total',
+      help: 'Sockets the server disconnected because their token stopped being valid, by code.',
+      labelNames: ['code'],
+      registers,
+      collect() {
+        const current = stats();
+        this.reset();
+        this.inc({ code: 'TOKEN_REVOKED' }, current?.revoked ?? 0);
+        this.inc({ code: 'TOKEN_EXPIRED' }, current?.expired ?? 0);
+      },
+    });
+    new Counter({
+      name: 'game_socket_handshakes_refused_total',
+      help: 'Socket handshakes refused by the verifier, by code.',
+      labelNames: ['code'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [code, count] of Object.entries(stats()?.refusedByCode ?? {}))
+          this.inc({ code }, count);
+      },
+    });
+    new Counter({
+      name: 'game_socket_refreshes_total',
+      help: 'Access tokens replaced in-band on a live socket.',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(stats()?.refreshed ?? 0);
+      },
+    });
+    this.moves = new Counter({
+      name: 'game_moves_total',
+      help: 'Moves played, by outcome: ok or the refusal code.',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.rounds = new Counter({
+      name: 'game_rounds_total',
+      help: 'Rounds played to the end (board full).',
+      registers,
+    });
+    this.httpDuration = new Histogram({
+      name: 'game_http_request_duration_seconds',
+      help: 'HTTP request duration, by method, route and status.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers,
+    });
+  }
+
+  /** Where the socket gauges read from, once the socket server exists. */
+  observeSockets(stats: () => SocketAuthStats): void {
+    this.#socketStats = stats;
+  }
+}

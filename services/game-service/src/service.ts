@@ -1,0 +1,186 @@
+/**
+ * One game-service instance: its own verifier (its own Kafka consumer, reading every
+ * partition), the HTTP API and the socket.io game on one HTTP server. Tests run several in one
+ * process; `main.ts` runs one as a process.
+ */
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { Server } from 'socket.io';
+import { createVerifier } from '@revocation-fabric/verifier';
+import type { Verifier } from '@revocation-fabric/verifier';
+import { socketAuth } from '@revocation-fabric/verifier/socket.io';
+import type { SocketAuth, SocketAuthData } from '@revocation-fabric/verifier/socket.io';
+import type { GameServiceConfig } from './config.js';
+import { GameRooms } from './game/game-rooms.js';
+import { Leaderboard } from './game/leaderboard.js';
+import { createApp } from './http/app.js';
+import { createLogger } from './logger.js';
+import { GameMetrics } from './metrics.js';
+import { serveGame } from './realtime/game-socket.js';
+import type { GameNamespace } from './realtime/game-socket.js';
+import type { ClientToServerEvents, ServerToClientEvents } from './realtime/messages.js';
+
+/** The namespace the game is served on. */
+export const GAME_NAMESPACE = '/game';
+
+/** Options of {@link createGameService} beyond the configuration. */
+export interface GameServiceOptions {
+  /** Logger; default a pino logger at the configured level. */
+  readonly logger?: Logger;
+}
+
+/** A running (or startable) game-service instance. */
+export interface GameService {
+  readonly config: GameServiceConfig;
+  /** The instance's metrics registry (the verifier's metrics included once started). */
+  readonly metrics: GameMetrics;
+  /** Base URL once listening, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string | undefined;
+  /** The instance's verifier, once started. */
+  readonly verifier: Verifier | undefined;
+  /**
+   * Creates the verifier (which starts replaying the revocation topic) and listens at once:
+   * `/readyz` answers 503, and every token NOT_READY, until the replay is complete.
+   *
+   * @returns the base URL.
+   */
+  start(): Promise<string>;
+  /** Resolves once the verifier has replayed the revocation topic. */
+  ready(): Promise<void>;
+  /** Closes sockets, stops listening, closes the verifier. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const SHUTDOWN_GRACE_MS = 5000;
+
+interface Running {
+  readonly verifier: Verifier;
+  readonly auth: SocketAuth;
+  readonly io: Server<
+    ClientToServerEvents,
+    ServerToClientEvents,
+    Record<string, never>,
+    SocketAuthData
+  >;
+  readonly http: HttpServer;
+}
+
+/**
+ * Creates a game-service instance. Nothing connects or listens until `start()`.
+ *
+ * @example
+ * ```ts
+ * const service = createGameService(loadConfig(process.env));
+ * const url = await service.start();
+ * await service.ready();
+ * process.on('SIGTERM', () => void service.stop());
+ * ```
+ */
+export function createGameService(
+  config: GameServiceConfig,
+  options: GameServiceOptions = {},
+): GameService {
+  const logger = options.logger ?? createLogger(config.logLevel, config.instanceId);
+  const metrics = new GameMetrics(config.instanceId);
+  const leaderboard = new Leaderboard();
+  const rooms = new GameRooms(config.game, leaderboard);
+  let running: Running | undefined;
+  let url: string | undefined;
+  let stopping: Promise<void> | undefined;
+
+  async function shutdown(current: Running): Promise<void> {
+    current.auth.close();
+    const closed = current.io.close();
+    current.http.closeIdleConnections();
+    const timer = setTimeout(() => current.http.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    timer.unref();
+    await closed;
+    clearTimeout(timer);
+    await current.verifier.close();
+    logger.info('game-service stopped');
+  }
+
+  return {
+    config,
+    metrics,
+    get url() {
+      return url;
+    },
+    get verifier() {
+      return running?.verifier;
+    },
+    async start() {
+      if (url !== undefined) return url;
+      if (running !== undefined) throw new Error('game-service is already starting');
+      const verifier = createVerifier({
+        issuer: config.auth.issuer,
+        audience: config.auth.audience,
+        algorithms: ['ES256'],
+        jwks: { url: config.auth.jwksUrl },
+        kafka: {
+          brokers: config.kafka.brokers,
+          topic: config.kafka.topic,
+          clientId: `${config.kafka.clientId}-${config.instanceId}`,
+        },
+        maxTokenLifetimeMs: config.auth.maxTokenLifetimeSeconds * 1000,
+        clockToleranceMs: config.auth.clockToleranceMs,
+        onStale: config.auth.onStale,
+        maxStalenessMs: config.auth.maxStalenessMs,
+        logger: logger.child({ component: 'verifier' }),
+        metrics: { registry: metrics.registry },
+      });
+      const auth = socketAuth(verifier, { logger: logger.child({ component: 'socket-auth' }) });
+      metrics.observeSockets(() => auth.stats());
+      const app = createApp({ config, verifier, rooms, leaderboard, metrics, logger });
+      const http = createServer(app);
+      const io = new Server<
+        ClientToServerEvents,
+        ServerToClientEvents,
+        Record<string, never>,
+        SocketAuthData
+      >(http, {
+        cors:
+          config.http.corsOrigins.length > 0 ? { origin: [...config.http.corsOrigins] } : undefined,
+        // Tokens travel in the handshake; nothing but a token needs this much.
+        maxHttpBufferSize: 16_384,
+      });
+      // The root namespace carries nothing, but a socket must not sit there unauthenticated.
+      io.use(auth);
+      const game: GameNamespace = io.of(GAME_NAMESPACE);
+      game.use(auth);
+      serveGame(game, { rooms, metrics, logger });
+      running = { verifier, auth, io, http };
+      verifier.ready().then(
+        () => logger.info({ url }, 'verifier ready: serving'),
+        (error: unknown) => logger.warn({ err: error }, 'verifier did not become ready'),
+      );
+
+      http.listen(config.http.port, config.http.host);
+      await once(http, 'listening');
+      const { port } = http.address() as AddressInfo;
+      const host = ['0.0.0.0', '::', ''].includes(config.http.host)
+        ? '127.0.0.1'
+        : config.http.host;
+      url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      logger.info({ url, instance: config.instanceId }, 'game-service listening');
+      return url;
+    },
+    async ready() {
+      if (running === undefined) throw new Error('game-service is not started');
+      await running.verifier.ready();
+    },
+    stop() {
+      const current = running;
+      if (current === undefined) return Promise.resolve();
+      stopping ??= shutdown(current).finally(() => {
+        running = undefined;
+        url = undefined;
+        stopping = undefined;
+      });
+      return stopping;
+    },
+  };
+}

@@ -13,6 +13,9 @@ export default defineConfig({
         resolve,
         test: {
           name: 'unit',
+          // Unit tests first, then integration: vitest 4 needs distinct groups for projects
+          // with different worker limits.
+          sequence: { groupOrder: 0 },
           include: ['{packages,services,infra}/*/src/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**', '**/dist/**'],
         },
@@ -21,6 +24,7 @@ export default defineConfig({
         resolve,
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: ['{packages,services,infra}/*/src/**/*.int.test.ts', 'test/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**'],
           // One broker for the whole run: started here if none is reachable, stopped at the end.

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+import { ConfigError } from './errors.js';
+
+const minimal = { KAFKA_BROKERS: '127.0.0.1:9092' };
+
+function problemsOf(env: Record<string, string>): Array<{ variable: string; message: string }> {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('defaults to SQLite, ten-minute access tokens and the standard topic', () => {
+    const config = loadConfig(minimal);
+    expect(config.database).toEqual({ kind: 'sqlite', path: './data/user-service.sqlite' });
+    expect(config.tokens.accessTokenTtlSeconds).toBe(600);
+    expect(config.tokens.maxTokenLifetimeSeconds).toBe(900);
+    expect(config.kafka).toMatchObject({ brokers: ['127.0.0.1:9092'], topic: 'auth.revocations' });
+  });
+
+  it('uses PostgreSQL when DATABASE_URL is set', () => {
+    const config = loadConfig({ ...minimal, DATABASE_URL: 'postgres://u@db:5432/users' });
+    expect(config.database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u@db:5432/users',
+      poolMax: 10,
+    });
+  });
+
+  it('names every bad variable in one error', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      ACCESS_TOKEN_TTL_SECONDS: '0',
+      DATABASE_URL: 'mysql://x',
+    });
+    expect(problems.map((p) => p.variable).sort()).toEqual([
+      'ACCESS_TOKEN_TTL_SECONDS',
+      'DATABASE_URL',
+      'KAFKA_BROKERS',
+      'PORT',
+    ]);
+    expect(problems.find((p) => p.variable === 'PORT')?.message).toContain('"eighty"');
+  });
+
+  it('never echoes a secret back', () => {
+    const [problem] = problemsOf({ ...minimal, KEY_ENCRYPTION_KEY: 'c2hvcnQ=' });
+    expect(problem?.variable).toBe('KEY_ENCRYPTION_KEY');
+    expect(problem?.message).not.toContain('c2hvcnQ=');
+  });
+
+  it('requires a key-encryption key and an issuer in production', () => {
+    const problems = problemsOf({ ...minimal, NODE_ENV: 'production' });
+    expect(problems.map((p) => p.variable).sort()).toEqual(['ISSUER', 'KEY_ENCRYPTION_KEY']);
+  });
+
+  it('refuses a token lifetime longer than the maximum verifiers accept', () => {
+    const problems = problemsOf({
+      ...minimal,
+      ACCESS_TOKEN_TTL_SECONDS: '900',
+      MAX_TOKEN_LIFETIME_SECONDS: '600',
+    });
+    expect(problems.map((p) => p.variable)).toEqual(['MAX_TOKEN_LIFETIME_SECONDS']);
+  });
+
+  it('wants both bootstrap admin variables or neither', () => {
+    expect(
+      problemsOf({ ...minimal, BOOTSTRAP_ADMIN_USERNAME: 'root' }).map((p) => p.variable),
+    ).toEqual(['BOOTSTRAP_ADMIN_PASSWORD']);
+  });
+});

@@ -1,0 +1,295 @@
+/**
+ * Environment variables → a typed, validated configuration. Checked once at start; a bad value
+ * stops the service with a message naming the variable.
+ */
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+/** Where the data lives: an embedded SQLite file or a PostgreSQL server. */
+export type DatabaseConfig =
+  | {
+      readonly kind: 'sqlite';
+      /** Path of the database file (created if missing), or `:memory:`. */
+      readonly path: string;
+    }
+  | {
+      readonly kind: 'postgres';
+      /** A `postgres://` connection string. */
+      readonly url: string;
+      /** Largest number of pooled connections. Default 10. */
+      readonly poolMax: number;
+    };
+
+/** The validated configuration of one user-service instance. */
+export interface UserServiceConfig {
+  /** `NODE_ENV`; `production` makes `KEY_ENCRYPTION_KEY` and `ISSUER` mandatory. */
+  readonly environment: 'production' | 'development' | 'test';
+  readonly http: {
+    /** Listen address. Default `0.0.0.0`. */
+    readonly host: string;
+    /** Listen port; 0 picks a free one. Default 3000. */
+    readonly port: number;
+    /** Express `trust proxy` setting, deciding which address login throttling sees. Default false. */
+    readonly trustProxy: boolean | number | string;
+    /** Largest accepted request body, in bytes. Default 16 KiB. */
+    readonly bodyLimitBytes: number;
+  };
+  readonly database: DatabaseConfig;
+  readonly tokens: {
+    /** `iss` of every token and event. */
+    readonly issuer: string;
+    /** `aud` of every access token. */
+    readonly audience: string;
+    /** Access-token lifetime in seconds. Default 600 (10 min). */
+    readonly accessTokenTtlSeconds: number;
+    /**
+     * The longest access-token lifetime verifiers accept, in seconds (≥ the TTL). Retired keys stay
+     * published this long, and the revocation topic keeps events twice as long. Default 900.
+     */
+    readonly maxTokenLifetimeSeconds: number;
+    /** Refresh-token lifetime in seconds; every use rotates it and restarts the clock. Default 14 days. */
+    readonly refreshTokenTtlSeconds: number;
+    /** Clock tolerance in ms, added to every "until expired" window. Default 5000. */
+    readonly clockToleranceMs: number;
+  };
+  readonly keys: {
+    /** 32-byte key-encryption key for private signing keys at rest; required in production. */
+    readonly encryptionKey: Buffer | undefined;
+    /** Rotate the signing key when the active one is older than this, in seconds; 0 = never. Default 0. */
+    readonly rotationIntervalSeconds: number;
+  };
+  readonly kafka: {
+    readonly brokers: readonly string[];
+    /** Default `user-service`. */
+    readonly clientId: string;
+    /** Default `auth.revocations`. */
+    readonly topic: string;
+    /** Partitions when the service creates the topic. Default 6. */
+    readonly partitions: number;
+    /** Replication factor when the service creates the topic. Default 1; use 3 in production. */
+    readonly replicationFactor: number;
+  };
+  readonly outbox: {
+    /** Events per Kafka send. Default 100. */
+    readonly batchSize: number;
+    /** How often the relay looks for events committed by other instances, in ms. Default 500. */
+    readonly pollIntervalMs: number;
+    /** Longest wait between publish retries, in ms. Default 30 000. */
+    readonly maxRetryDelayMs: number;
+    /** How long published events stay in the outbox table, in ms. Default 7 days. */
+    readonly retentionMs: number;
+  };
+  readonly login: {
+    /** Failed logins per account within the window before logins are refused. Default 5. */
+    readonly maxFailuresPerAccount: number;
+    /** Failed logins per client address within the window. Default 50. */
+    readonly maxFailuresPerAddress: number;
+    /** Throttling window in seconds. Default 900. */
+    readonly windowSeconds: number;
+  };
+  /** pino level. Default `info`. */
+  readonly logLevel: string;
+  /** A first admin account, created at start if its username is free. */
+  readonly bootstrapAdmin: { readonly username: string; readonly password: string } | undefined;
+  readonly adminAuth: {
+    /**
+     * JWKS URL the admin verifier reads. Default: this instance's own
+     * `http://127.0.0.1:<port>/.well-known/jwks.json`, resolved once it listens.
+     */
+    readonly jwksUrl: string | undefined;
+  };
+}
+
+/** The environment variables a configuration is read from. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/, 'must be an integer')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+/** One schema per variable, so each problem is reported under its own name. */
+const variables = {
+  NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: integer(0, 65535).default(3000),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v): boolean | number | string => {
+      if (v === undefined || v === '' || v === 'false') return false;
+      if (v === 'true') return true;
+      return /^\d+$/.test(v) ? Number(v) : v;
+    }),
+  BODY_LIMIT_BYTES: integer(256, 1_048_576).default(16_384),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_POOL_MAX: integer(1, 100).default(10),
+  SQLITE_PATH: z.string().min(1).default('./data/user-service.sqlite'),
+  ISSUER: httpUrl.optional(),
+  AUDIENCE: z.string().min(1).max(256).default('revocation-fabric'),
+  ACCESS_TOKEN_TTL_SECONDS: integer(1, 3600).default(600),
+  MAX_TOKEN_LIFETIME_SECONDS: integer(1, 86_400).optional(),
+  REFRESH_TOKEN_TTL_SECONDS: integer(60, 31_536_000).default(1_209_600),
+  CLOCK_TOLERANCE_MS: integer(0, 60_000).default(5000),
+  KEY_ENCRYPTION_KEY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return undefined;
+      const key = Buffer.from(v, 'base64');
+      if (key.length !== 32) {
+        ctx.addIssue({ code: 'custom', message: 'must be 32 bytes, base64-encoded' });
+        return z.NEVER;
+      }
+      return key;
+    }),
+  KEY_ROTATION_INTERVAL_SECONDS: integer(0, 31_536_000).default(0),
+  KAFKA_BROKERS: z
+    .string({ error: 'is required (comma-separated host:port list)' })
+    .transform((v) =>
+      v
+        .split(',')
+        .map((b) => b.trim())
+        .filter((b) => b !== ''),
+    )
+    .pipe(
+      z
+        .array(z.string().regex(/^[^\s:]+:\d+$/, 'each broker must be host:port'))
+        .min(1, 'must list at least one broker'),
+    ),
+  KAFKA_CLIENT_ID: z.string().min(1).default('user-service'),
+  REVOCATION_TOPIC: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a valid Kafka topic name')
+    .default('auth.revocations'),
+  REVOCATION_TOPIC_PARTITIONS: integer(3, 1000).default(6),
+  REVOCATION_TOPIC_REPLICATION_FACTOR: integer(1, 10).default(1),
+  OUTBOX_BATCH_SIZE: integer(1, 1000).default(100),
+  OUTBOX_POLL_INTERVAL_MS: integer(10, 60_000).default(500),
+  OUTBOX_MAX_RETRY_DELAY_MS: integer(100, 600_000).default(30_000),
+  OUTBOX_RETENTION_MS: integer(60_000, 365 * 86_400_000).default(7 * 86_400_000),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: integer(1, 1000).default(5),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: integer(1, 100_000).default(50),
+  LOGIN_THROTTLE_WINDOW_SECONDS: integer(1, 86_400).default(900),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BOOTSTRAP_ADMIN_USERNAME: z.string().optional(),
+  BOOTSTRAP_ADMIN_PASSWORD: z.string().optional(),
+  ADMIN_JWKS_URL: httpUrl.optional(),
+} satisfies Record<string, z.ZodType>;
+
+type Parsed = { [K in keyof typeof variables]: z.output<(typeof variables)[K]> };
+
+/**
+ * Reads and validates the configuration.
+ *
+ * @example
+ * ```ts
+ * const config = loadConfig(process.env);
+ * ```
+ * @throws {@link ConfigError} naming every bad variable.
+ */
+export function loadConfig(env: Environment = process.env): UserServiceConfig {
+  const problems: Array<{ variable: string; message: string }> = [];
+  const parsed: Partial<Record<string, unknown>> = {};
+  for (const [name, schema] of Object.entries(variables)) {
+    const raw = env[name];
+    const result = (schema as z.ZodType).safeParse(raw === '' ? undefined : raw);
+    if (result.success) parsed[name] = result.data;
+    else {
+      const message = result.error.issues.map((issue) => issue.message).join(', ');
+      const shown = raw === undefined ? '' : ` (got ${JSON.stringify(secretSafe(name, raw))})`;
+      problems.push({ variable: name, message: `${message}${shown}` });
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const v = parsed as Parsed;
+
+  const maxLifetime = v.MAX_TOKEN_LIFETIME_SECONDS ?? Math.max(900, v.ACCESS_TOKEN_TTL_SECONDS);
+  if (maxLifetime < v.ACCESS_TOKEN_TTL_SECONDS) {
+    problems.push({
+      variable: 'MAX_TOKEN_LIFETIME_SECONDS',
+      message: `must be ≥ ACCESS_TOKEN_TTL_SECONDS (${v.ACCESS_TOKEN_TTL_SECONDS})`,
+    });
+  }
+  if (v.NODE_ENV === 'production' && v.KEY_ENCRYPTION_KEY === undefined) {
+    problems.push({
+      variable: 'KEY_ENCRYPTION_KEY',
+      message: 'is required when NODE_ENV=production (32 random bytes, base64)',
+    });
+  }
+  if (v.NODE_ENV === 'production' && v.ISSUER === undefined) {
+    problems.push({ variable: 'ISSUER', message: 'is required when NODE_ENV=production' });
+  }
+  const adminName = v.BOOTSTRAP_ADMIN_USERNAME;
+  const adminPassword = v.BOOTSTRAP_ADMIN_PASSWORD;
+  if ((adminName === undefined) !== (adminPassword === undefined)) {
+    problems.push({
+      variable: adminName === undefined ? 'BOOTSTRAP_ADMIN_USERNAME' : 'BOOTSTRAP_ADMIN_PASSWORD',
+      message: 'BOOTSTRAP_ADMIN_USERNAME and BOOTSTRAP_ADMIN_PASSWORD go together',
+    });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    environment: v.NODE_ENV,
+    http: {
+      host: v.HOST,
+      port: v.PORT,
+      trustProxy: v.TRUST_PROXY,
+      bodyLimitBytes: v.BODY_LIMIT_BYTES,
+    },
+    database:
+      v.DATABASE_URL === undefined
+        ? { kind: 'sqlite', path: v.SQLITE_PATH }
+        : { kind: 'postgres', url: v.DATABASE_URL, poolMax: v.DATABASE_POOL_MAX },
+    tokens: {
+      issuer: v.ISSUER ?? `http://localhost:${v.PORT}`,
+      audience: v.AUDIENCE,
+      accessTokenTtlSeconds: v.ACCESS_TOKEN_TTL_SECONDS,
+      maxTokenLifetimeSeconds: maxLifetime,
+      refreshTokenTtlSeconds: v.REFRESH_TOKEN_TTL_SECONDS,
+      clockToleranceMs: v.CLOCK_TOLERANCE_MS,
+    },
+    keys: {
+      encryptionKey: v.KEY_ENCRYPTION_KEY,
+      rotationIntervalSeconds: v.KEY_ROTATION_INTERVAL_SECONDS,
+    },
+    kafka: {
+      brokers: v.KAFKA_BROKERS,
+      clientId: v.KAFKA_CLIENT_ID,
+      topic: v.REVOCATION_TOPIC,
+      partitions: v.REVOCATION_TOPIC_PARTITIONS,
+      replicationFactor: v.REVOCATION_TOPIC_REPLICATION_FACTOR,
+    },
+    outbox: {
+      batchSize: v.OUTBOX_BATCH_SIZE,
+      pollIntervalMs: v.OUTBOX_POLL_INTERVAL_MS,
+      maxRetryDelayMs: v.OUTBOX_MAX_RETRY_DELAY_MS,
+      retentionMs: v.OUTBOX_RETENTION_MS,
+    },
+    login: {
+      maxFailuresPerAccount: v.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxFailuresPerAddress: v.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      windowSeconds: v.LOGIN_THROTTLE_WINDOW_SECONDS,
+    },
+    logLevel: v.LOG_LEVEL,
+    bootstrapAdmin:
+      adminName === undefined || adminPassword === undefined
+        ? undefined
+        : { username: adminName, password: adminPassword },
+    adminAuth: { jwksUrl: v.ADMIN_JWKS_URL },
+  };
+}
+
+/** Secrets are never echoed back in an error message. */
+function secretSafe(name: string, raw: string): string {
+  return /KEY|PASSWORD|DATABASE_URL/.test(name) ? '<redacted>' : raw;
+}

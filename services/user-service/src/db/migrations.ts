@@ -1,0 +1,161 @@
+/**
+ * Versioned schema migrations, run at start by Kysely's Migrator. Kysely takes a lock while it
+ * migrates (an advisory lock on PostgreSQL), so instances starting together do not race.
+ * Migrations are append-only: a released migration is never edited, a change is a new one.
+ */
+import { sql } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import type { Kysely } from 'kysely';
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import type { Logger } from 'pino';
+import type { DataStore, DialectName } from './connect.js';
+
+/** Builds the migrations for one dialect; they differ only in the auto-increment column. */
+function migrations(dialect: DialectName): Record<string, Migration> {
+  return {
+    '0001-initial': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('users')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('username', 'text', (c) => c.notNull().unique())
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('roles', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull().defaultTo('active'))
+          .addColumn('suspended_until', 'bigint')
+          .addColumn('generation', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('sessions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) =>
+            c.notNull().references('users.id').onDelete('cascade'),
+          )
+          .addColumn('auth_time', 'bigint', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('last_used_at', 'bigint', (c) => c.notNull())
+          .addColumn('revoked_at', 'bigint')
+          .addColumn('revoke_reason', 'text')
+          .addColumn('user_agent', 'text')
+          .addColumn('client_address', 'text')
+          .execute();
+        await db.schema.createIndex('sessions_user_id').on('sessions').column('user_id').execute();
+
+        await db.schema
+          .createTable('refresh_tokens')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('session_id', 'text', (c) =>
+            c.notNull().references('sessions.id').onDelete('cascade'),
+          )
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .addColumn('used_at', 'bigint')
+          .execute();
+        await db.schema
+          .createIndex('refresh_tokens_session_id')
+          .on('refresh_tokens')
+          .column('session_id')
+          .execute();
+
+        await db.schema
+          .createTable('signing_keys')
+          .addColumn('kid', 'text', (c) => c.primaryKey())
+          .addColumn('alg', 'text', (c) => c.notNull())
+          .addColumn('public_jwk', 'text', (c) => c.notNull())
+          .addColumn('private_jwk', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('activated_at', 'bigint')
+          .addColumn('retired_at', 'bigint')
+          .addColumn('revoked_at', 'bigint')
+          .execute();
+        // At most one active and one next signing key, whatever two instances rotating at once
+        // might try.
+        for (const status of ['active', 'next']) {
+          await db.schema
+            .createIndex(`signing_keys_one_${status}`)
+            .on('signing_keys')
+            .column('status')
+            .unique()
+            .where(sql.ref('status'), '=', sql.lit(status))
+            .execute();
+        }
+
+        await db.schema
+          .createTable('global_state')
+          .addColumn('id', 'integer', (c) => c.primaryKey())
+          .addColumn('generation', 'bigint', (c) => c.notNull())
+          .execute();
+        await sql`insert into global_state (id, generation) values (1, 0)`.execute(db);
+
+        await db.schema
+          .createTable('revoked_tokens')
+          .addColumn('jti', 'text', (c) => c.primaryKey())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .addColumn('revoked_at', 'bigint', (c) => c.notNull())
+          .addColumn('actor', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('login_throttle')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('failures', 'integer', (c) => c.notNull())
+          .addColumn('window_started_at', 'bigint', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('outbox')
+          .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+            dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
+          .addColumn('event_id', 'text', (c) => c.notNull().unique())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('message_key', 'text', (c) => c.notNull())
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('sent_at', 'bigint')
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('last_error', 'text')
+          .execute();
+        // The relay only ever looks at unsent rows; keep that index small.
+        await db.schema
+          .createIndex('outbox_unsent')
+          .on('outbox')
+          .column('id')
+          .where(sql.ref('sent_at'), 'is', null)
+          .execute();
+        await db.schema.createIndex('outbox_sent_at').on('outbox').column('sent_at').execute();
+      },
+    },
+  };
+}
+
+class StaticMigrationProvider implements MigrationProvider {
+  constructor(private readonly dialect: DialectName) {}
+  getMigrations(): Promise<Record<string, Migration>> {
+    return Promise.resolve(migrations(this.dialect));
+  }
+}
+
+/**
+ * Brings the schema to the latest version.
+ *
+ * @throws the failing migration's error, after logging which one failed.
+ */
+export async function migrateToLatest(store: DataStore, logger: Logger): Promise<void> {
+  const migrator = new Migrator({
+    db: store.db,
+    provider: new StaticMigrationProvider(store.dialect),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  for (const result of results ?? []) {
+    if (result.status === 'Success') logger.info({ migration: result.migrationName }, 'migrated');
+    if (result.status === 'Error') {
+      logger.error({ migration: result.migrationName }, 'migration failed');
+    }
+  }
+  if (error !== undefined) throw error;
+}

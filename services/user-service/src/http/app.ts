@@ -1,0 +1,266 @@
+/**
+ * The express application: request ids and logs, validation of every header, param and body
+ * against the route's schemas, JSON errors (400 with the offending fields, 404, 405 with
+ * `Allow`, 413, 415) and never a stack trace or internal message in an answer.
+ */
+import { randomUUID } from 'node:crypto';
+import express from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { z } from 'zod';
+import type { ServiceContext } from '../context.js';
+import type { FieldIssue } from '../errors.js';
+import { UserServiceError } from '../errors.js';
+import { verifyAccessToken } from '../tokens/verify-access-token.js';
+import type { AdminAuth } from './admin-auth.js';
+import type { Caller, RequestFacts, Route, RouteResult } from './route.js';
+import { bearerHeader, requestIdHeader } from './schemas.js';
+
+/** What the app is built from. */
+export interface AppOptions {
+  readonly ctx: ServiceContext;
+  readonly routes: readonly Route[];
+  readonly adminAuth: AdminAuth;
+}
+
+function fieldIssues(error: z.ZodError, location: string): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    path: [location, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+}
+
+function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  location: string,
+): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new UserServiceError('invalid_request', `invalid ${location}`, {
+    fields: fieldIssues(result.error, location),
+  });
+}
+
+function requestFacts(req: Request): RequestFacts {
+  const userAgent = req.headers['user-agent'];
+  return {
+    clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+    userAgent: typeof userAgent === 'string' ? userAgent : undefined,
+    requestId: String(req.id),
+  };
+}
+
+function hasBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+const challenge = { 'WWW-Authenticate': 'Bearer' };
+
+async function authenticate(
+  options: AppOptions,
+  route: Route,
+  req: Request,
+): Promise<Caller | undefined> {
+  if (route.auth === 'none') return undefined;
+  const header = req.headers.authorization;
+  if (header === undefined) {
+    throw new UserServiceError('unauthorized', 'a bearer access token is required', {
+      headers: challenge,
+    });
+  }
+  const parsed = bearerHeader.safeParse(header);
+  if (!parsed.success) {
+    throw new UserServiceError('unauthorized', 'malformed Authorization header', {
+      headers: challenge,
+      fields: fieldIssues(parsed.error, 'headers.authorization'),
+    });
+  }
+  const token = parsed.data.slice('Bearer '.length);
+  if (route.auth === 'admin') await options.adminAuth.authenticate(token);
+  // Every authenticated route, admin included, also gets the database check: a revocation
+  // binds here the moment it commits, whatever Kafka is doing.
+  const { claims } = await verifyAccessToken(options.ctx, token);
+  return { userId: claims.sub, sessionId: claims.sid, roles: claims.roles, claims };
+}
+
+function send(res: Response, result: RouteResult): void {
+  res.status(result.status);
+  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+  if (result.body === undefined) res.end();
+  else if (typeof result.body === 'string') res.send(result.body);
+  else res.json(result.body);
+}
+
+function routeHandler(options: AppOptions, route: Route) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const request = requestFacts(req);
+    const caller = await authenticate(options, route, req);
+    const params =
+      route.params === undefined ? undefined : parseOrThrow(route.params, req.params, 'params');
+    let body: unknown;
+    if (route.body !== undefined) {
+      if (hasBody(req) && !req.is(['application/json', 'application/*+json'])) {
+        throw new UserServiceError('unsupported_media_type', 'the body must be application/json');
+      }
+      body = parseOrThrow(route.body, req.body, 'body');
+    }
+    send(res, await route.invoke({ params, body, caller, request }));
+  };
+}
+
+/** body-parser and express internals throw errors like this one for client mistakes. */
+interface HttpClientError {
+  readonly status?: unknown;
+  readonly statusCode?: unknown;
+  readonly type?: unknown;
+}
+
+function clientError(err: unknown): UserServiceError | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { status, statusCode, type } = err as HttpClientError;
+  const code =
+    typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : 0;
+  if (type === 'entity.too.large' || code === 413) {
+    return new UserServiceError('payload_too_large', 'the body is larger than the limit');
+  }
+  if (type === 'entity.parse.failed') {
+    return new UserServiceError('invalid_request', 'the body is not valid JSON', {
+      fields: [{ path: 'body', message: 'not valid JSON' }],
+    });
+  }
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported' || code === 415) {
+    return new UserServiceError('unsupported_media_type', 'unsupported body encoding or charset');
+  }
+  if (code >= 400 && code < 500)
+    return new UserServiceError('invalid_request', 'malformed request');
+  return undefined;
+}
+
+/**
+ * Builds the express app.
+ *
+ * @example
+ * ```ts
+ * const app = createApp({ ctx, routes, adminAuth });
+ * app.listen(3000);
+ * ```
+ */
+export function createApp(options: AppOptions): express.Express {
+  const { ctx, routes } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', ctx.config.http.trustProxy);
+
+  app.use(
+    pinoHttp({
+      logger: ctx.logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id =
+          typeof incoming === 'string' && requestIdHeader.safeParse(incoming).success
+            ? incoming
+            : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, error) =>
+        error !== undefined || res.statusCode >= 500
+          ? 'error'
+          : res.statusCode >= 400
+            ? 'info'
+            : 'debug',
+    }),
+  );
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const route = (req.route as { path?: unknown } | undefined)?.path;
+      ctx.metrics.httpDuration.observe(
+        {
+          method: req.method,
+          route: typeof route === 'string' ? route : 'unmatched',
+          status: String(res.statusCode),
+        },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
+    });
+    next();
+  });
+
+  // Headers every route shares are validated here; route-specific ones (Authorization) per route.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    const incoming = req.headers['x-request-id'];
+    if (incoming !== undefined && !requestIdHeader.safeParse(incoming).success) {
+      next(
+        new UserServiceError('invalid_request', 'invalid X-Request-Id header', {
+          fields: [
+            { path: 'headers.x-request-id', message: 'must be 1–128 of A-Z a-z 0-9 . _ : -' },
+          ],
+        }),
+      );
+      return;
+    }
+    next();
+  });
+
+  app.use(
+    express.json({
+      limit: ctx.config.http.bodyLimitBytes,
+      type: ['application/json', 'application/*+json'],
+      strict: true,
+    }),
+  );
+
+  const methodsByPath = new Map<string, Set<string>>();
+  for (const route of routes) {
+    app[route.method](route.path, routeHandler(options, route));
+    const methods = methodsByPath.get(route.path) ?? new Set<string>();
+    methods.add(route.method.toUpperCase());
+    if (route.method === 'get') methods.add('HEAD');
+    methodsByPath.set(route.path, methods);
+  }
+  for (const [path, methods] of methodsByPath) {
+    const allow = [...methods].sort().join(', ');
+    app.all(path, (_req: Request, _res: Response, next: NextFunction) => {
+      next(
+        new UserServiceError('method_not_allowed', 'method not allowed on this resource', {
+          headers: { Allow: allow },
+        }),
+      );
+    });
+  }
+
+  app.use((_req: Request, _res: Response, next: NextFunction) => {
+    next(new UserServiceError('not_found', 'no such resource'));
+  });
+
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const requestId = String(req.id);
+    const known = err instanceof UserServiceError ? err : clientError(err);
+    const error = known ?? new UserServiceError('internal', 'internal error');
+    if (known === undefined) {
+      req.log.error({ err, requestId }, 'request failed');
+    } else if (error.status >= 500) {
+      req.log.warn({ code: error.code, requestId }, error.message);
+    }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.status(error.status);
+    for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+    res.json({
+      error: {
+        code: error.code,
+        message: error.message,
+        requestId,
+        ...(error.fields === undefined ? {} : { fields: error.fields }),
+      },
+    });
+  });
+
+  return app;
+}

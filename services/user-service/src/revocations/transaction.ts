@@ -1,0 +1,62 @@
+/**
+ * The outbox pattern in one place: a revocation's state change and its events commit in one
+ * database transaction; the relay is woken only after the commit. The HTTP answer goes out as
+ * soon as this returns — it never waits for Kafka.
+ */
+import type { RevocationEvent, RevocationEventInput } from '@revocation-fabric/protocol';
+import type { ServiceContext } from '../context.js';
+import type { Executor } from '../db/schema.js';
+import { enqueueEvent } from '../outbox/store.js';
+
+type WithoutIssuer<T> = T extends unknown ? Omit<T, 'iss'> : never;
+
+/** An event to emit; the issuer is filled in from the configuration. */
+export type EventDraft = WithoutIssuer<RevocationEventInput>;
+
+/** What a revocation's work function gets: the transaction and a way to emit events in it. */
+export interface RevocationTransaction {
+  readonly trx: Executor;
+  /** Writes an event to the outbox inside this transaction. */
+  emit(draft: EventDraft): Promise<RevocationEvent>;
+}
+
+/**
+ * Runs `work` in one transaction and returns its result with the events it emitted.
+ *
+ * @example
+ * ```ts
+ * await inRevocationTransaction(ctx, async ({ trx, emit }) => {
+ *   await revokeSessionRow(trx, sid, 'logout', now);
+ *   await emit({ kind: 'session', sid, reason: 'logout', actor: userId });
+ * });
+ * ```
+ */
+export async function inRevocationTransaction<T>(
+  ctx: ServiceContext,
+  work: (tx: RevocationTransaction) => Promise<T>,
+): Promise<{ readonly result: T; readonly events: readonly RevocationEvent[] }> {
+  const events: RevocationEvent[] = [];
+  const result = await ctx.store.db.transaction().execute(async (trx) =>
+    work({
+      trx,
+      emit: async (draft) => {
+        const event = await enqueueEvent(trx, {
+          ...draft,
+          iss: ctx.config.tokens.issuer,
+        } as RevocationEventInput);
+        events.push(event);
+        return event;
+      },
+    }),
+  );
+  if (events.length > 0) {
+    for (const event of events)
+      ctx.metrics.revocations.inc({ kind: event.kind, reason: event.reason });
+    ctx.logger.info(
+      { events: events.map((e) => ({ id: e.id, kind: e.kind, reason: e.reason })) },
+      'revocation committed',
+    );
+    ctx.outboxCommitted();
+  }
+  return { result, events };
+}

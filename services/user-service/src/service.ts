@@ -1,0 +1,221 @@
+/**
+ * One user-service instance: data store, keys, relay, admin verifier and HTTP server, started
+ * and stopped together. Tests run it in-process; `main.ts` runs it as a process.
+ */
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import { PasswordHasher } from './accounts/password.js';
+import type { Argon2Parameters } from './accounts/password.js';
+import { bootstrapAdmin } from './accounts/register.js';
+import type { UserServiceConfig } from './config.js';
+import type { ServiceContext } from './context.js';
+import { openDataStore } from './db/connect.js';
+import type { DataStore } from './db/connect.js';
+import { migrateToLatest } from './db/migrations.js';
+import { createVerifierAdminAuth } from './http/admin-auth.js';
+import type { AdminAuth } from './http/admin-auth.js';
+import { createApp } from './http/app.js';
+import { buildOpenApiDocument } from './http/openapi.js';
+import type { Route } from './http/route.js';
+import { accountRoutes } from './http/routes/account-routes.js';
+import { adminRoutes } from './http/routes/admin-routes.js';
+import { sessionRoutes } from './http/routes/session-routes.js';
+import { systemRoutes } from './http/routes/system-routes.js';
+import { createLogger } from './logger.js';
+import { ServiceMetrics } from './metrics.js';
+import { OutboxRelay } from './outbox/relay.js';
+import { outboxBacklog } from './outbox/store.js';
+import { PrivateKeySealer } from './tokens/key-protection.js';
+import { SigningKeys } from './tokens/signing-keys.js';
+
+/** Options of {@link createUserService} beyond the configuration. */
+export interface UserServiceOptions {
+  /** Logger; default a pino logger at the configured level. */
+  readonly logger?: Logger;
+  /** argon2id parameters; default OWASP's. Tests may lower them, production should not. */
+  readonly argon2?: Argon2Parameters;
+}
+
+/** A running (or startable) user-service. */
+export interface UserService {
+  readonly config: UserServiceConfig;
+  /** The express app, for mounting or in-process requests. */
+  readonly app: Express;
+  /** The outbox relay; tests stop and start it to simulate a relay restart. */
+  readonly relay: OutboxRelay;
+  /** The data store. */
+  readonly store: DataStore;
+  /** Base URL once listening, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string | undefined;
+  /**
+   * Migrates, prepares keys and the bootstrap admin, starts the relay and listens.
+   *
+   * @returns the base URL.
+   */
+  start(): Promise<string>;
+  /** Resolves once admin tokens can be verified (the verifier has replayed the topic). */
+  adminReady(): Promise<void>;
+  /** Stops listening, the relay and the verifier, and closes the database. */
+  stop(): Promise<void>;
+}
+
+const SHUTDOWN_GRACE_MS = 5000;
+
+/**
+ * Creates a user-service instance. Nothing listens or connects to Kafka until `start()`.
+ *
+ * @example
+ * ```ts
+ * const service = createUserService(loadConfig(process.env));
+ * const url = await service.start();
+ * process.on('SIGTERM', () => void service.stop());
+ * ```
+ */
+export function createUserService(
+  config: UserServiceConfig,
+  options: UserServiceOptions = {},
+): UserService {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const store = openDataStore(config.database, logger);
+  const now = () => Date.now();
+  const metrics = new ServiceMetrics(() => outboxBacklog(store.db), now);
+  const keys = new SigningKeys(store, new PrivateKeySealer(config.keys.encryptionKey), {
+    retiredKeyPublishMs:
+      config.tokens.maxTokenLifetimeSeconds * 1000 + config.tokens.clockToleranceMs,
+  });
+  const relay = new OutboxRelay({
+    store,
+    kafka: config.kafka,
+    outbox: config.outbox,
+    maxTokenLifetimeMs: config.tokens.maxTokenLifetimeSeconds * 1000,
+    clockToleranceMs: config.tokens.clockToleranceMs,
+    logger,
+    metrics,
+    now,
+  });
+  const ctx: ServiceContext = {
+    config,
+    store,
+    logger,
+    hasher: new PasswordHasher(options.argon2),
+    keys,
+    metrics,
+    now,
+    outboxCommitted: () => relay.wake(),
+  };
+  const adminAuth: AdminAuth = createVerifierAdminAuth({
+    config,
+    logger,
+    registry: metrics.registry,
+  });
+
+  let migrated = false;
+  let openApiDocument: unknown;
+  const routes: Route[] = [];
+  routes.push(
+    ...accountRoutes(ctx),
+    ...sessionRoutes(ctx),
+    ...adminRoutes(ctx),
+    ...systemRoutes(ctx, {
+      migrated: () => migrated,
+      relayStatus: () => relay.status(),
+      openApiDocument: () =>
+        (openApiDocument ??= buildOpenApiDocument(routes, {
+          title: 'revocation-fabric user-service',
+          version: '0.1.0',
+          description:
+            'Accounts, sessions, access and refresh tokens, JWKS, and every revocation path. ' +
+            'Revocations are committed with their events in one transaction and published to ' +
+            'Kafka by an outbox relay.',
+        })),
+    }),
+  );
+  const app = createApp({ ctx, routes, adminAuth });
+
+  let server: Server | undefined;
+  let url: string | undefined;
+  let rotationTimer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  async function rotateIfDue(): Promise<void> {
+    const maxAgeMs = config.keys.rotationIntervalSeconds * 1000;
+    const kid = await keys.rotateIfOlderThan(maxAgeMs, now());
+    if (kid !== undefined) logger.info({ kid }, 'signing key rotated on schedule');
+  }
+
+  return {
+    config,
+    app,
+    relay,
+    store,
+    get url() {
+      return url;
+    },
+    async start() {
+      if (stopped) throw new Error('a stopped user-service cannot start again; create a new one');
+      if (url !== undefined) return url;
+      await migrateToLatest(store, logger);
+      migrated = true;
+      if (config.keys.encryptionKey === undefined) {
+        logger.warn('KEY_ENCRYPTION_KEY is not set: private signing keys are stored unencrypted');
+      }
+      await ctx.hasher.warmUp();
+      const kid = await keys.ensureActiveKey(now());
+      logger.info({ kid }, 'signing key ready');
+      if (config.bootstrapAdmin !== undefined) await bootstrapAdmin(ctx, config.bootstrapAdmin);
+      // The topic should exist before the admin verifier subscribes to it.
+      await relay.prepare(3000);
+      relay.start();
+
+      const listening = app.listen(config.http.port, config.http.host);
+      server = listening;
+      await once(listening, 'listening');
+      const { port } = listening.address() as AddressInfo;
+      const host = ['0.0.0.0', '::', ''].includes(config.http.host)
+        ? '127.0.0.1'
+        : config.http.host;
+      url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      adminAuth.start(url);
+      adminAuth.ready().then(
+        () => logger.info('admin verifier ready'),
+        (error: unknown) => logger.warn({ err: error }, 'admin verifier failed to start'),
+      );
+      if (config.keys.rotationIntervalSeconds > 0) {
+        const every = Math.min(60_000, config.keys.rotationIntervalSeconds * 100);
+        rotationTimer = setInterval(() => {
+          rotateIfDue().catch((error: unknown) =>
+            logger.warn({ err: error }, 'scheduled key rotation failed'),
+          );
+        }, every);
+        rotationTimer.unref();
+        await rotateIfDue();
+      }
+      logger.info({ url, database: config.database.kind }, 'user-service listening');
+      return url;
+    },
+    adminReady: () => adminAuth.ready(),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (rotationTimer !== undefined) clearInterval(rotationTimer);
+      rotationTimer = undefined;
+      const closing = server;
+      server = undefined;
+      url = undefined;
+      if (closing !== undefined) {
+        const closed = new Promise<void>((resolve) => closing.close(() => resolve()));
+        closing.closeIdleConnections();
+        const timer = setTimeout(() => closing.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        await closed;
+        clearTimeout(timer);
+      }
+      await relay.stop();
+      await adminAuth.close();
+      await store.close();
+      logger.info('user-service stopped');
+    },
+  };
+}

@@ -1,0 +1,362 @@
+/**
+ * What the integration tests share: a fresh database of either kind, an in-process service,
+ * an HTTP client, a tap on the revocation topic and a verifier from the verifier package.
+ * Everything is real — SQLite file, PostgreSQL database, Kafka broker — nothing is mocked.
+ * Not part of the service build (see tsconfig.json).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
+import pg from 'pg';
+import { pino } from 'pino';
+import { decodeEvent } from '@revocation-fabric/protocol';
+import type { RevocationEvent } from '@revocation-fabric/protocol';
+import { createVerifier } from '@revocation-fabric/verifier';
+import type { Verifier } from '@revocation-fabric/verifier';
+import { waitFor } from '@revocation-fabric/testkit';
+import { loadConfig } from '../config.js';
+import type { DataStore } from '../db/connect.js';
+import { createUserService } from '../service.js';
+import type { UserService } from '../service.js';
+
+/** The two real databases every HTTP test runs against. */
+export const DATABASE_KINDS = ['sqlite', 'postgres'] as const;
+export type DatabaseKind = (typeof DATABASE_KINDS)[number];
+
+/** The PostgreSQL server tests create their databases on. */
+export const POSTGRES_ADMIN_URL =
+  process.env['POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** The issuer and audience of test services. */
+export const TEST_ISSUER = 'http://user-service.test';
+export const TEST_AUDIENCE = 'revocation-fabric-test';
+
+/** A database made for one test file, and how to throw it away. */
+export interface TestDatabase {
+  readonly kind: DatabaseKind;
+  /**
+   * Environment variables that point a service at it, including the key-encryption key its
+   * signing keys are sealed with (every instance on one database needs the same).
+   */
+  readonly env: Readonly<Record<string, string>>;
+  drop(): Promise<void>;
+}
+
+function newKek(): string {
+  return randomBytes(32).toString('base64');
+}
+
+/** Creates an empty SQLite file in a temp dir or a `us_test_<random>` PostgreSQL database. */
+export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  if (kind === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'user-service-'));
+    return {
+      kind,
+      env: { SQLITE_PATH: join(dir, 'users.sqlite'), KEY_ENCRYPTION_KEY: newKek() },
+      drop: () => {
+        rmSync(dir, { recursive: true, force: true });
+        return Promise.resolve();
+      },
+    };
+  }
+  const name = `us_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    kind,
+    env: { DATABASE_URL: url.toString(), KEY_ENCRYPTION_KEY: newKek() },
+    drop: async () => {
+      const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+      await client.connect();
+      try {
+        await client.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** The run's brokers, from the integration project's globalSetup. */
+export function kafkaBrokers(): string[] {
+  const brokers = process.env['KAFKA_BROKERS'];
+  if (brokers === undefined || brokers === '') {
+    throw new Error('KAFKA_BROKERS is not set: run through the vitest integration project');
+  }
+  return brokers.split(',');
+}
+
+/** The base environment of a test service; `overrides` win. */
+export function testEnvironment(
+  overrides: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    ISSUER: TEST_ISSUER,
+    AUDIENCE: TEST_AUDIENCE,
+    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+    OUTBOX_POLL_INTERVAL_MS: '100',
+    OUTBOX_MAX_RETRY_DELAY_MS: '1000',
+    ...overrides,
+  };
+}
+
+/** Creates and starts a service in this process. */
+export async function startUserService(
+  overrides: Readonly<Record<string, string>>,
+): Promise<UserService> {
+  const config = loadConfig(testEnvironment(overrides));
+  const service = createUserService(config, {
+    logger: pino({ level: config.logLevel, base: { service: 'user-service-test' } }),
+  });
+  await service.start();
+  return service;
+}
+
+/** One HTTP answer. */
+export interface Answer<T = unknown> {
+  readonly status: number;
+  readonly body: T;
+  readonly headers: Headers;
+}
+
+/** A token pair as the API returns it. */
+export interface Tokens {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly sessionId: string;
+  readonly tokenType: 'Bearer';
+  readonly expiresIn: number;
+  readonly refreshExpiresIn: number;
+}
+
+/** A small client for the service's HTTP API. */
+export class Api {
+  constructor(readonly baseUrl: string) {}
+
+  /**
+   * Sends a request. `json` is serialized; `raw` is sent as is (with `contentType`, default
+   * application/json), for malformed-input tests.
+   */
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    options: {
+      readonly json?: unknown;
+      readonly raw?: string;
+      readonly contentType?: string;
+      readonly token?: string;
+      readonly headers?: Record<string, string>;
+    } = {},
+  ): Promise<Answer<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    let body: string | undefined;
+    if (options.json !== undefined || options.raw !== undefined) {
+      headers['content-type'] = options.contentType ?? 'application/json';
+      body = options.raw ?? JSON.stringify(options.json);
+    }
+    if (options.token !== undefined) headers['authorization'] = `Bearer ${options.token}`;
+    const response = await fetch(this.baseUrl + path, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = text;
+    if ((response.headers.get('content-type') ?? '').includes('application/json') && text !== '') {
+      parsed = JSON.parse(text);
+    }
+    return { status: response.status, body: parsed as T, headers: response.headers };
+  }
+
+  /** Registers an account; returns its id. */
+  async register(username: string, password: string): Promise<string> {
+    const answer = await this.request<{ id: string }>('POST', '/auth/register', {
+      json: { username, password },
+    });
+    if (answer.status !== 201) throw new Error(`register ${username}: ${answer.status}`);
+    return answer.body.id;
+  }
+
+  /** Signs in; returns the tokens. */
+  async login(username: string, password: string): Promise<Tokens> {
+    const answer = await this.request<Tokens>('POST', '/auth/login', {
+      json: { username, password },
+    });
+    if (answer.status !== 200) {
+      throw new Error(`login ${username}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    }
+    return answer.body;
+  }
+}
+
+/** Reads every event of the revocation topic from its start. */
+export class EventTap {
+  readonly events: RevocationEvent[] = [];
+  private readonly offsets = new Map<number, bigint>();
+
+  private constructor(
+    private readonly kafka: Kafka,
+    private readonly consumer: Consumer,
+    private readonly topic: string,
+  ) {}
+
+  /** Subscribes (with a group of its own) and starts collecting. */
+  static async start(brokers: readonly string[], topic: string): Promise<EventTap> {
+    const kafka = new Kafka({
+      clientId: 'user-service-test-tap',
+      brokers: [...brokers],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 20, initialRetryTime: 200, maxRetryTime: 2000 },
+    });
+    const consumer = kafka.consumer({
+      groupId: `tap-${randomBytes(6).toString('hex')}`,
+      maxWaitTimeInMs: 100,
+    });
+    const tap = new EventTap(kafka, consumer, topic);
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        tap.offsets.set(partition, BigInt(message.offset));
+        if (message.value !== null) tap.events.push(decodeEvent(message.value));
+      },
+    });
+    return tap;
+  }
+
+  /** Waits until every id has been received; returns the events in arrival order. */
+  async waitForIds(ids: readonly string[], timeoutMs = 30_000): Promise<RevocationEvent[]> {
+    const wanted = new Set(ids);
+    await waitFor(() => [...wanted].every((id) => this.events.some((e) => e.id === id)), {
+      timeoutMs,
+      description: `${wanted.size} events on ${this.topic}`,
+    });
+    return this.events.filter((e) => wanted.has(e.id));
+  }
+
+  /** Waits until the tap has read everything on the topic right now. */
+  async drain(timeoutMs = 30_000): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const ends = await admin.fetchTopicOffsets(this.topic);
+      await waitFor(
+        () =>
+          ends.every(
+            ({ partition, high }) =>
+              BigInt(high) === 0n || (this.offsets.get(partition) ?? -1n) >= BigInt(high) - 1n,
+          ),
+        { timeoutMs, description: `tap caught up on ${this.topic}` },
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+}
+
+/** The highest outbox id so far (0 when empty): a mark to read "events since". */
+export async function outboxMark(store: DataStore): Promise<number> {
+  const row = await store.db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.max('id').as('max'))
+    .executeTakeFirst();
+  return Number(row?.max ?? 0);
+}
+
+/** Events committed to the outbox after `mark`, in order. */
+export async function outboxSince(store: DataStore, mark: number): Promise<RevocationEvent[]> {
+  const rows = await store.db
+    .selectFrom('outbox')
+    .select('payload')
+    .where('id', '>', mark)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => decodeEvent(row.payload));
+}
+
+/** Unsent outbox events. */
+export async function outboxDepth(store: DataStore): Promise<number> {
+  const row = await store.db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('sentAt', 'is', null)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** A verifier (the package) for a test service, ready. */
+export async function startVerifier(
+  service: UserService,
+  options: {
+    readonly brokers?: readonly string[];
+    /** Keep fetched keys this long (jose's default is 10 min); tests default to 1 s. */
+    readonly jwksCacheMs?: number;
+  } = {},
+): Promise<Verifier> {
+  const url = service.url;
+  if (url === undefined) throw new Error('service is not listening');
+  const verifier = createVerifier({
+    issuer: TEST_ISSUER,
+    audience: TEST_AUDIENCE,
+    algorithms: ['ES256'],
+    jwks: {
+      url: `${url}/.well-known/jwks.json`,
+      cooldownDuration: 100,
+      cacheMaxAge: options.jwksCacheMs ?? 1000,
+    },
+    kafka: {
+      brokers: [...(options.brokers ?? service.config.kafka.brokers)],
+      topic: service.config.kafka.topic,
+      clientId: 'user-service-test-verifier',
+    },
+    maxTokenLifetimeMs: service.config.tokens.maxTokenLifetimeSeconds * 1000,
+    clockToleranceMs: service.config.tokens.clockToleranceMs,
+  });
+  await verifier.ready();
+  return verifier;
+}
+
+/** The verifier's verdict on a token: 'ok' or the error code. */
+export async function verdict(verifier: Verifier, token: string): Promise<string> {
+  try {
+    await verifier.verify(token);
+    return 'ok';
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? code : 'error';
+  }
+}
+
+/** Waits until the verifier rejects a token with `code` (revocations arrive asynchronously). */
+export async function waitForVerdict(
+  verifier: Verifier,
+  token: string,
+  code: string,
+  timeoutMs = 20_000,
+): Promise<void> {
+  await waitFor(async () => (await verdict(verifier, token)) === code, {
+    timeoutMs,
+    description: `verifier answers ${code}`,
+  });
+}
+
+/** A password that satisfies the policy. */
+export const PASSWORD = 'correct horse battery staple';
+
+/** A username no other test used. */
+export function uniqueUsername(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}

@@ -1,0 +1,85 @@
+/**
+ * Access tokens: short-lived ES256 JWTs (`typ: at+jwt`, RFC 9068) with the claims every verifier
+ * needs to apply revocation rules — `jti` (token), `sid` (session), `sub` + `sgen` (subject
+ * generation), the header `kid` (key) and `ggen` (global generation).
+ */
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { z } from 'zod';
+import type { ActiveSigningKey } from './signing-keys.js';
+import { SIGNING_ALGORITHM } from './signing-keys.js';
+
+/** The JWS `typ` of access tokens (RFC 9068). */
+export const ACCESS_TOKEN_TYPE = 'at+jwt';
+
+/** Claims of an access token; JWT times are in seconds. */
+export const accessTokenClaimsSchema = z.object({
+  iss: z.string(),
+  aud: z.union([z.string(), z.array(z.string())]),
+  sub: z.string().min(1),
+  sid: z.string().min(1),
+  jti: z.string().min(1),
+  iat: z.number().int(),
+  exp: z.number().int(),
+  auth_time: z.number().int(),
+  roles: z.array(z.string()),
+  /** Subject generation when the token was minted; see docs/protocol.md. */
+  sgen: z.number().int().nonnegative(),
+  /** Global generation when the token was minted. */
+  ggen: z.number().int().nonnegative(),
+});
+
+/** Claims of an access token. */
+export type AccessTokenClaims = z.output<typeof accessTokenClaimsSchema>;
+
+/** Who a token is for, and the generations it is stamped with. */
+export interface AccessTokenGrant {
+  readonly userId: string;
+  readonly sessionId: string;
+  /** When the user last proved their password for this session, ms. */
+  readonly authTime: number;
+  readonly roles: readonly string[];
+  readonly subjectGeneration: number;
+  readonly globalGeneration: number;
+}
+
+/** Issuer settings for {@link signAccessToken}. */
+export interface AccessTokenPolicy {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly ttlSeconds: number;
+}
+
+/**
+ * Signs an access token.
+ *
+ * @example
+ * ```ts
+ * const { token } = await signAccessToken(key, grant, policy, Date.now());
+ * ```
+ */
+export async function signAccessToken(
+  key: ActiveSigningKey,
+  grant: AccessTokenGrant,
+  policy: AccessTokenPolicy,
+  now: number,
+): Promise<{ readonly token: string; readonly claims: AccessTokenClaims }> {
+  const iat = Math.floor(now / 1000);
+  const claims: AccessTokenClaims = {
+    iss: policy.issuer,
+    aud: policy.audience,
+    sub: grant.userId,
+    sid: grant.sessionId,
+    jti: randomUUID(),
+    iat,
+    exp: iat + policy.ttlSeconds,
+    auth_time: Math.floor(grant.authTime / 1000),
+    roles: [...grant.roles],
+    sgen: grant.subjectGeneration,
+    ggen: grant.globalGeneration,
+  };
+  const token = await new SignJWT(claims)
+    .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: key.kid, typ: ACCESS_TOKEN_TYPE })
+    .sign(key.privateKey);
+  return { token, claims };
+}

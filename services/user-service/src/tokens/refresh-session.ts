@@ -1,0 +1,98 @@
+/**
+ * Refresh-token rotation with reuse detection. Every refresh marks the presented token used and
+ * issues a new one. Presenting a token that was already used means two parties hold it — the
+ * client and a thief, and we cannot tell which is which — so the whole session is revoked and
+ * a session revocation is published. Two racing refreshes by an honest client also end this
+ * way; that is the price of strict rotation.
+ */
+import type { ServiceContext } from '../context.js';
+import { UserServiceError } from '../errors.js';
+import { canSignIn, findUserById } from '../accounts/users.js';
+import { inRevocationTransaction } from '../revocations/transaction.js';
+import { revokeSessionRow } from '../revocations/state.js';
+import type { TokenPair } from './issue-tokens.js';
+import { issueTokens } from './issue-tokens.js';
+import { hashRefreshToken } from './refresh-token.js';
+
+type Outcome =
+  | { readonly ok: true; readonly tokens: TokenPair }
+  | { readonly ok: false; readonly error: UserServiceError };
+
+const invalid = () =>
+  new UserServiceError('invalid_refresh_token', 'refresh token is invalid or expired');
+
+/**
+ * Exchanges a refresh token for a new token pair.
+ *
+ * @throws {@link UserServiceError} `invalid_refresh_token`, or `refresh_token_reused` after
+ *   revoking the session.
+ */
+export async function refreshSession(
+  ctx: ServiceContext,
+  refreshToken: string,
+): Promise<TokenPair> {
+  const now = ctx.now();
+  const hash = hashRefreshToken(refreshToken);
+  const { result } = await inRevocationTransaction<Outcome>(ctx, async ({ trx, emit }) => {
+    // FOR UPDATE: of two concurrent refreshes with one token, the second waits and then sees it used.
+    const row = await trx
+      .selectFrom('refreshTokens')
+      .selectAll()
+      .where('tokenHash', '=', hash)
+      .$if(ctx.store.dialect === 'postgres', (q) => q.forUpdate())
+      .executeTakeFirst();
+    if (row === undefined) return { ok: false, error: invalid() };
+    const session = await trx
+      .selectFrom('sessions')
+      .selectAll()
+      .where('id', '=', row.sessionId)
+      .executeTakeFirst();
+    if (session === undefined || session.revokedAt !== null) return { ok: false, error: invalid() };
+
+    if (row.usedAt !== null) {
+      if (await revokeSessionRow(trx, session.id, 'refresh-reuse', now)) {
+        await emit({
+          kind: 'session',
+          sid: session.id,
+          reason: 'refresh-reuse',
+          actor: 'user-service',
+        });
+      }
+      ctx.logger.warn(
+        { sid: session.id, sub: session.userId },
+        'refresh token reused: session revoked',
+      );
+      return {
+        ok: false,
+        error: new UserServiceError(
+          'refresh_token_reused',
+          'refresh token was already used; the session has been revoked',
+        ),
+      };
+    }
+    if (row.expiresAt <= now) return { ok: false, error: invalid() };
+    const user = await findUserById(trx, session.userId);
+    if (user === undefined || !canSignIn(user, now)) return { ok: false, error: invalid() };
+
+    await trx
+      .updateTable('refreshTokens')
+      .set({ usedAt: now })
+      .where('tokenHash', '=', hash)
+      .execute();
+    await trx
+      .updateTable('sessions')
+      .set({ lastUsedAt: now })
+      .where('id', '=', session.id)
+      .execute();
+    const tokens = await issueTokens(
+      ctx,
+      trx,
+      user,
+      { id: session.id, authTime: session.authTime },
+      now,
+    );
+    return { ok: true, tokens };
+  });
+  if (!result.ok) throw result.error;
+  return result.tokens;
+}

@@ -1,0 +1,25 @@
+/** What the runner hands every benchmark. */
+import type { RuleTopic } from './lib/kafka.js';
+
+export interface BenchContext {
+  /** `--quick`: smaller sizes and shorter runs (a few minutes in all). */
+  readonly quick: boolean;
+  /** The broker every single-node figure uses. */
+  readonly brokers: readonly string[];
+  readonly kafkaVersion: string;
+  readonly redisUrl: string;
+  /** Progress line on stderr. */
+  log(line: string): void;
+  /**
+   * A topic holding `count` live rules, produced once per run (B1, B2 and B4 share them) and
+   * deleted at the end of the run.
+   */
+  ruleTopic(count: number): Promise<RuleTopic>;
+  /** Registers a cleanup for the end of the run (run last-registered first, failures ignored). */
+  defer(cleanup: () => Promise<void>): void;
+}
+
+/** Rule counts of B1 (0 included) and B4/B5. */
+export function ruleSizes(quick: boolean): readonly number[] {
+  return quick ? [20_000, 100_000] : [100_000, 1_000_000];
+}

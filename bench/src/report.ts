@@ -1,0 +1,442 @@
+/**
+ * Regenerates `bench/RESULTS.md` and `bench/propagation.svg` from the newest result file.
+ * Runnable on its own: `node bench/dist/report.js`.
+ *
+ * The chart is hand-written SVG (a few lines, rects and circles): about twenty rows on a log
+ * axis need no charting library, and plain SVG text keeps the file small, deterministic and
+ * readable in a diff and on GitHub without a renderer.
+ */
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { B3Config, B3Socket } from './b3-propagation.js';
+import type { Distribution } from './lib/stats.js';
+import type { BenchResults } from './results.js';
+import { isFailure } from './results.js';
+import { evaluateTargets } from './targets.js';
+
+export interface WrittenReport {
+  readonly source: string;
+  readonly markdown: string;
+  readonly chart: string;
+}
+
+/** The result file that finished last. */
+export function newestResults(resultsDir: string): { file: string; results: BenchResults } {
+  let newest: { file: string; results: BenchResults } | undefined;
+  for (const name of readdirSync(resultsDir)) {
+    if (!name.endsWith('.json')) continue;
+    const file = join(resultsDir, name);
+    const results = JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
+    if (newest === undefined || results.finishedAt > newest.results.finishedAt) {
+      newest = { file, results };
+    }
+  }
+  if (newest === undefined)
+    throw new Error(`no result file in ${resultsDir}: run pnpm bench first`);
+  return newest;
+}
+
+function n(value: number | undefined, digits = 2): string {
+  if (value === undefined || !Number.isFinite(value)) return 'n/a';
+  return value.toLocaleString('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+}
+
+function int(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value)
+    ? 'n/a'
+    : Math.round(value).toLocaleString('en-US');
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function failed(title: string, error: string): string {
+  return `${title}\n\n**Failed:** \`${error.split('\n')[0] ?? ''}\` (full error in the result file).\n`;
+}
+
+function b1Section(results: BenchResults): string {
+  const title = '## B1 — check cost in process (µs per call)';
+  const b1 = results.b1;
+  if (b1 === undefined) return `${title}\n\nNot run.\n`;
+  if (isFailure(b1)) return failed(title, b1.error);
+  const pp = (d: Distribution, digits: number) => `${n(d.p50, digits)} / ${n(d.p99, digits)}`;
+  const rows = b1.cases.map((c) => [
+    int(c.rules),
+    pp(c.hotVerify, 2),
+    pp(c.hotVerifySameString, 2),
+    n(c.checkBatchMeanUs, 2),
+    pp(c.coldVerify, 1),
+    pp(c.coldVerifyNoCache, 1),
+    pp(c.joseJwks, 1),
+    pp(c.joseKey, 1),
+    pp(c.joseRedis, 1),
+    pp(c.redisExists, 1),
+    `${n(c.ratios.joseOverHot, 1)}×`,
+    `${n(c.ratios.coldOverJose, 3)}×`,
+    `${n(c.ratios.joseRedisOverHot, 1)}×`,
+    `${n(c.ratios.joseRedisOverCold, 2)}×`,
+  ]);
+  return `${title}
+
+Median / p99 per call. *hit*: \`verify()\` of a cached token, passed as a fresh string as a
+parsed request header is; *hit, hashed string*: the same string object every time, so V8 skips
+hashing the ~550-character cache key; *miss*: a token never seen; *check()*: synchronous
+re-judgement of a \`VerifiedToken\` (batch mean). Baselines: \`jose.jwtVerify\` with the same
+local JWK Set (or the key object), and jose + \`EXISTS\` in Redis (the "jti in Redis" design).
+
+${table(
+  [
+    'rules',
+    'verify hit',
+    'hit, hashed string',
+    'check()',
+    'verify miss',
+    'miss, no cache',
+    'jose (JWKS)',
+    'jose (key)',
+    'jose + Redis',
+    'Redis EXISTS',
+    'jose ÷ hit',
+    'miss ÷ jose',
+    'jose+Redis ÷ hit',
+    'jose+Redis ÷ miss',
+  ],
+  rows,
+)}
+`;
+}
+
+function b2Section(results: BenchResults): string {
+  const title = '## B2 — over HTTP (express, loopback, autocannon)';
+  const b2 = results.b2;
+  if (b2 === undefined) return `${title}\n\nNot run.\n`;
+  if (isFailure(b2)) return failed(title, b2.error);
+  const label = {
+    none: '(a) no auth',
+    verifier: '(b) verifier middleware',
+    'jose-redis': '(c) jose + Redis',
+  };
+  const rows = b2.modes.map((m) => [
+    label[m.mode],
+    int(m.requestsPerSecond),
+    `${n(m.throughputVsNone, 2)}×`,
+    n(m.p99Ms, 0),
+    `${n(m.p99VsNone, 2)}×`,
+    int(m.rounds.reduce((sum, r) => sum + r.non2xx + r.errors, 0)),
+  ]);
+  return `${title}
+
+${b2.connections} connections, ${b2.durationSeconds} s per measurement, ${b2.rounds} round(s); medians.
+Latency comes from autocannon's histogram (whole milliseconds).
+
+${table(['endpoint', 'req/s', 'req/s vs (a)', 'p99 ms', 'p99 vs (a)', 'non-2xx + errors'], rows)}
+`;
+}
+
+function configLabel(c: B3Config): string {
+  const source = c.source === 'producer' ? ' · producer' : '';
+  const short = c.achievedRate < 0.95 * c.rate ? ` (got ${int(c.achievedRate)})` : '';
+  return `${c.cluster} · ${c.verifiers} verifier${c.verifiers === 1 ? '' : 's'} · ${int(c.rate)}/s${short}${source}`;
+}
+
+function socketLabel(s: B3Socket): string {
+  return `${s.cluster} · sockets · ${s.rate}/s`;
+}
+
+function b3Section(results: BenchResults, chartName: string): string {
+  const title = '## B3 — propagation (ms)';
+  const b3 = results.b3;
+  if (b3 === undefined) return `${title}\n\nNot run.\n`;
+  if (isFailure(b3)) return failed(title, b3.error);
+  const rows = b3.configs.map((c) => [
+    c.cluster,
+    c.source === 'producer' ? 'producer acks=all' : 'logout response',
+    String(c.verifiers),
+    int(c.rate),
+    n(c.achievedRate, 0),
+    n(c.propagationMs.p50),
+    n(c.propagationMs.p95),
+    n(c.propagationMs.p99),
+    n(c.propagationMs.max),
+    n(c.worstVerifierP99Ms),
+    n(c.logoutResponseMs.p99),
+    String(c.beforeResponse),
+    String(c.missing),
+  ]);
+  const socketRows = b3.sockets.map((s) => [
+    s.cluster,
+    String(s.sockets),
+    String(s.rate),
+    n(s.revokedEventMs.p50),
+    n(s.disconnectMs.p50),
+    n(s.disconnectMs.p95),
+    n(s.disconnectMs.p99),
+    n(s.disconnectMs.max),
+    String(s.missing),
+  ]);
+  const setups = b3.clusters
+    .map(
+      (c) =>
+        `${c.cluster}: Kafka ${c.kafkaVersion} at ${c.brokers.join(',')}, replication factor ${c.replicationFactor}${c.clusterStartMs === undefined ? '' : `, started in ${n(c.clusterStartMs / 1000, 0)} s`}`,
+    )
+    .join('; ');
+  return `${title}
+
+![propagation latency percentiles per configuration](${chartName})
+
+From the revocation's acknowledgement (*logout response*: the user-service's \`204\`; *producer
+acks=all*: a kafkajs send of the same session event resolved) to the moment each verifier
+process rejects the token; percentiles over every (verifier, token) pair. *achieved/s*: answers
+per second actually obtained (the offered rate is sent open-loop). *rejected before the answer*:
+(verifier, token) pairs whose rejection preceded the acknowledgement's arrival in the load
+generator (negative latency): the relay publishes right after the commit, so a client whose event
+loop is busy can read its answer after the verifiers have acted. ${setups}.
+
+${table(
+  [
+    'cluster',
+    'from',
+    'verifiers',
+    'offered/s',
+    'achieved/s',
+    'p50',
+    'p95',
+    'p99',
+    'max',
+    'worst verifier p99',
+    'logout answer or ack p99',
+    'rejected before the answer',
+    'missing',
+  ],
+  rows,
+)}
+
+Socket disconnect through the socket.io adapter (one verifier-guarded server, clients in the
+runner; logout response → client \`disconnect\`, one process, one clock):
+
+${table(['cluster', 'sockets', 'logouts/s', 'revoked event p50', 'disconnect p50', 'p95', 'p99', 'max', 'missing'], socketRows)}
+`;
+}
+
+function b4Section(results: BenchResults): string {
+  const title = '## B4 — cold start';
+  const b4 = results.b4;
+  if (b4 === undefined) return `${title}\n\nNot run.\n`;
+  if (isFailure(b4)) return failed(title, b4.error);
+  const rows = b4.cases.map((c) => [
+    int(c.rules),
+    n(c.verifierMedianMs / 1000, 2),
+    n(c.bareMedianMs / 1000, 2),
+    `${n(c.ratio, 2)}×`,
+    c.verifierMs.map((ms) => n(ms / 1000, 2)).join(', '),
+    c.bareMs.map((ms) => n(ms / 1000, 2)).join(', '),
+    int(c.verifierHeapUsedMB),
+  ]);
+  return `${title}
+
+${table(
+  [
+    'live rules',
+    'verifier ready s',
+    'bare consumer s',
+    'ratio',
+    'verifier runs',
+    'bare runs',
+    'verifier heap MB',
+  ],
+  rows,
+)}
+`;
+}
+
+function b5Section(results: BenchResults): string {
+  const title = '## B5 — memory';
+  const b5 = results.b5;
+  if (b5 === undefined) return `${title}\n\nNot run.\n`;
+  if (isFailure(b5)) return failed(title, b5.error);
+  const rows = b5.rules.map((r) => [
+    r.kind,
+    int(r.count),
+    n(r.bytesPerRule, 1),
+    n(r.decodeApplyUs, 2),
+  ]);
+  rows.push(['global', '1', 'n/a (a single rule)', '']);
+  const { cache } = b5;
+  return `${title}
+
+${table(['kind', 'rules', 'heap bytes per rule', 'decode + apply µs/event'], rows)}
+
+Verified-token cache: **${n(cache.filled.bytesPerEntry, 0)} B per entry** (${int(cache.filled.entries)}
+entries of ${cache.filled.tokenChars}-character tokens; the token string is the key) plus
+${n(cache.slotBytes, 1)} B per preallocated slot: ${n(cache.bytesPerEntryTotal, 0)} B per unit of
+\`cacheSize\` when full (default 10,000 → ≈ ${n((cache.bytesPerEntryTotal * 10_000) / 2 ** 20, 1)} MiB).
+`;
+}
+
+function methodSection(results: BenchResults): string {
+  const items: string[] = [
+    'Every ratio is of two figures measured side by side in the same run (same process or alternating processes), never against a figure from another run: absolute times on a shared 2-core machine are noisy, ratios much less so.',
+  ];
+  const add = (id: string, value: { method: string } | { error: string } | undefined) => {
+    if (value !== undefined && !isFailure(value)) items.push(`**${id}.** ${value.method}`);
+  };
+  add('B1', results.b1);
+  add('B2', results.b2);
+  add('B3', results.b3);
+  if (results.b3 !== undefined && !isFailure(results.b3))
+    items.push(`**B3 clock.** ${results.b3.clock}.`);
+  add('B4', results.b4);
+  add('B5', results.b5);
+  return `## Method\n\n${items.map((item) => `- ${item}`).join('\n')}\n`;
+}
+
+export function renderMarkdown(results: BenchResults, source: string, chartName: string): string {
+  const m = results.machine;
+  const targets = table(
+    ['target', 'measured', 'met', 'note'],
+    // Re-evaluated from the figures, so an improved generator also explains older result files.
+    evaluateTargets(results).map((t) => [
+      t.target,
+      t.measured,
+      t.met === null ? '—' : t.met ? 'yes' : '**no**',
+      t.note,
+    ]),
+  );
+  return `# Benchmark results
+
+<!-- Generated by bench/src/report.ts from results/${source}; edit the generator, not this file. -->
+
+Run \`pnpm bench\` (full, tens of minutes) or \`pnpm bench --quick\` (smaller sizes, a few minutes);
+\`--only B1,B4\` picks benchmarks. Each run writes \`bench/results/<date>-<sha>[-quick][-B1-B4].json\` and
+regenerates this page and [propagation.svg](propagation.svg) from the newest result file.
+
+- **Run:** ${results.mode}${results.mode === 'quick' ? ' (smaller sizes and shorter runs: indicative only; the full run is the reference)' : ''}, ${results.startedAt} → ${results.finishedAt}, benchmarks ${results.only.join(', ')}
+- **Commit:** \`${results.git.sha}\`${results.git.dirty ? ' with uncommitted changes' : ''}
+- **Machine:** ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node} (${m.platform}); Kafka ${m.kafkaVersion} (${m.kafkaSource}, ${m.brokers.join(',')}); Redis ${m.redisVersion}
+
+## Targets
+
+${targets}
+
+${b1Section(results)}
+${b2Section(results)}
+${b3Section(results, chartName)}
+${b4Section(results)}
+${b5Section(results)}
+${methodSection(results)}`;
+}
+
+interface ChartRow {
+  readonly label: string;
+  readonly d: Distribution;
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Horizontal log-scale chart: a bar from p50 to p99, a whisker to max, marks at p50/p95/p99. */
+export function renderChart(results: BenchResults): string {
+  const rows: ChartRow[] = [];
+  const b3 = results.b3;
+  if (b3 !== undefined && !isFailure(b3)) {
+    for (const c of b3.configs) rows.push({ label: configLabel(c), d: c.propagationMs });
+    for (const s of b3.sockets) rows.push({ label: socketLabel(s), d: s.disconnectMs });
+  }
+  const left = 360;
+  const plotWidth = 560;
+  const rowHeight = 22;
+  const top = 56;
+  const height = top + Math.max(1, rows.length) * rowHeight + 50;
+  const width = left + plotWidth + 30;
+  const values = rows.flatMap((r) => [r.d.p50, r.d.max]).filter((v) => Number.isFinite(v) && v > 0);
+  const lo = 10 ** Math.floor(Math.log10(Math.max(0.1, Math.min(1, ...values))));
+  const hi = 10 ** Math.ceil(Math.log10(Math.max(100, ...values)));
+  const x = (v: number) =>
+    left +
+    ((Math.log10(Math.min(hi, Math.max(lo, v))) - Math.log10(lo)) /
+      (Math.log10(hi) - Math.log10(lo))) *
+      plotWidth;
+  const parts: string[] = [];
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    `<rect width="${width}" height="${height}" fill="#fff"/>`,
+    `<text x="${left}" y="18" font-size="13" font-weight="bold">Revocation propagation latency (ms, log scale)</text>`,
+    `<text x="${left}" y="34" fill="#555">${escapeXml(`${results.mode} run ${results.startedAt.slice(0, 10)}, ${results.git.sha}; bar p50–p99, whisker to max; dashed: 50 ms target`)}</text>`,
+  );
+  const bottom = top + rows.length * rowHeight;
+  for (let decade = lo; decade <= hi; decade *= 10) {
+    for (const step of [1, 2, 5]) {
+      const v = decade * step;
+      if (v > hi) break;
+      const px = x(v).toFixed(1);
+      parts.push(`<line x1="${px}" y1="${top - 6}" x2="${px}" y2="${bottom}" stroke="#e4e4e4"/>`);
+      parts.push(
+        `<text x="${px}" y="${bottom + 14}" text-anchor="middle" fill="#555">${v >= 1 ? v : v.toFixed(1)}</text>`,
+      );
+    }
+  }
+  const target = x(50).toFixed(1);
+  parts.push(
+    `<line x1="${target}" y1="${top - 6}" x2="${target}" y2="${bottom}" stroke="#c0392b" stroke-dasharray="4 3"/>`,
+  );
+  rows.forEach((row, i) => {
+    const cy = top + i * rowHeight + rowHeight / 2;
+    const { p50, p95, p99, max } = row.d;
+    parts.push(
+      `<text x="${left - 8}" y="${cy + 4}" text-anchor="end">${escapeXml(row.label)}</text>`,
+    );
+    if (!Number.isFinite(p50)) return;
+    parts.push(
+      `<line x1="${x(p99).toFixed(1)}" y1="${cy}" x2="${x(max).toFixed(1)}" y2="${cy}" stroke="#777"/>`,
+    );
+    parts.push(
+      `<line x1="${x(max).toFixed(1)}" y1="${cy - 4}" x2="${x(max).toFixed(1)}" y2="${cy + 4}" stroke="#777"/>`,
+    );
+    parts.push(
+      `<rect x="${x(p50).toFixed(1)}" y="${cy - 6}" width="${Math.max(1, x(p99) - x(p50)).toFixed(1)}" height="12" fill="#7fb3d5"/>`,
+    );
+    parts.push(
+      `<circle cx="${x(p50).toFixed(1)}" cy="${cy}" r="3.5" fill="#1f618d"><title>p50 ${p50} ms</title></circle>`,
+    );
+    parts.push(
+      `<rect x="${(x(p95) - 3).toFixed(1)}" y="${cy - 3}" width="6" height="6" fill="#1a5276"><title>p95 ${p95} ms</title></rect>`,
+    );
+    parts.push(
+      `<circle cx="${x(p99).toFixed(1)}" cy="${cy}" r="3.5" fill="#fff" stroke="#1a5276" stroke-width="1.5"><title>p99 ${p99} ms</title></circle>`,
+    );
+  });
+  const legendY = bottom + 34;
+  parts.push(
+    `<circle cx="${left}" cy="${legendY}" r="3.5" fill="#1f618d"/><text x="${left + 8}" y="${legendY + 4}">p50</text>`,
+    `<rect x="${left + 47}" y="${legendY - 3}" width="6" height="6" fill="#1a5276"/><text x="${left + 58}" y="${legendY + 4}">p95</text>`,
+    `<circle cx="${left + 100}" cy="${legendY}" r="3.5" fill="#fff" stroke="#1a5276" stroke-width="1.5"/><text x="${left + 108}" y="${legendY + 4}">p99</text>`,
+    `<line x1="${left + 145}" y1="${legendY}" x2="${left + 165}" y2="${legendY}" stroke="#777"/><text x="${left + 170}" y="${legendY + 4}">to max</text>`,
+  );
+  if (rows.length === 0) {
+    parts.push(`<text x="${left}" y="${top + 14}" fill="#555">B3 not in this run</text>`);
+  }
+  parts.push('</svg>');
+  return `${parts.join('\n')}\n`;
+}
+
+export function writeReport(resultsDir: string, benchDir: string): WrittenReport {
+  const { file, results } = newestResults(resultsDir);
+  const markdown = join(benchDir, 'RESULTS.md');
+  const chart = join(benchDir, 'propagation.svg');
+  writeFileSync(markdown, renderMarkdown(results, basename(file), 'propagation.svg'));
+  writeFileSync(chart, renderChart(results));
+  return { source: file, markdown, chart };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const benchDir = fileURLToPath(new URL('..', import.meta.url));
+  const written = writeReport(join(benchDir, 'results'), benchDir);
+  process.stdout.write(`${written.markdown}\n${written.chart}\n`);
+}

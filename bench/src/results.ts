@@ -1,0 +1,48 @@
+/** The shape of `bench/results/<date>-<sha>[-quick][-B1-B4].json`. */
+import type { B1Result } from './b1-check-cost.js';
+import type { B2Result } from './b2-http.js';
+import type { B3Result } from './b3-propagation.js';
+import type { B4Result } from './b4-cold-start.js';
+import type { B5Result } from './b5-memory.js';
+import type { GitInfo, MachineInfo } from './lib/machine.js';
+
+/** A benchmark that could not complete: its error, never a silent gap. */
+export interface BenchFailure {
+  readonly error: string;
+}
+
+export type BenchId = 'B1' | 'B2' | 'B3' | 'B4' | 'B5';
+export const BENCH_IDS: readonly BenchId[] = ['B1', 'B2', 'B3', 'B4', 'B5'];
+
+/** One target of the issue, with the figure measured for it. */
+export interface TargetCheck {
+  readonly target: string;
+  /** The measured figure, in words (unit included). */
+  readonly measured: string;
+  /** `null`: not measured in this run (benchmark skipped or failed). */
+  readonly met: boolean | null;
+  /** What limits it, when missed, or how the figure was obtained. */
+  readonly note: string;
+}
+
+export interface BenchResults {
+  readonly schema: 1;
+  readonly mode: 'quick' | 'full';
+  readonly only: readonly BenchId[];
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly git: GitInfo;
+  readonly machine: MachineInfo;
+  readonly b1?: B1Result | BenchFailure;
+  readonly b2?: B2Result | BenchFailure;
+  readonly b3?: B3Result | BenchFailure;
+  readonly b4?: B4Result | BenchFailure;
+  readonly b5?: B5Result | BenchFailure;
+  readonly targets: readonly TargetCheck[];
+}
+
+export function isFailure<T extends object>(
+  value: T | BenchFailure | undefined,
+): value is BenchFailure {
+  return value !== undefined && 'error' in value;
+}

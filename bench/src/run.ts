@@ -1,0 +1,163 @@
+/**
+ * `pnpm bench [--quick] [--only B1,B4]`: runs the benchmarks, writes
+ * `bench/results/<date>-<sha>[-quick][-B1-B4].json`, then regenerates `bench/RESULTS.md` and the
+ * propagation chart from the newest result file. Benchmarks are scripts, not tests: nothing
+ * here fails on a time; a benchmark that breaks is recorded with its error and the rest go on.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getKafka } from '@revocation-fabric/testkit';
+import { runB1 } from './b1-check-cost.js';
+import { runB2 } from './b2-http.js';
+import { runB3 } from './b3-propagation.js';
+import { runB4 } from './b4-cold-start.js';
+import { runB5 } from './b5-memory.js';
+import type { BenchContext } from './context.js';
+import { createRevocationTopic, deleteTopics, fillRuleTopic } from './lib/kafka.js';
+import type { RuleTopic } from './lib/kafka.js';
+import { gitInfo, machineInfo } from './lib/machine.js';
+import { connectRedis, redisUrl } from './lib/redis.js';
+import { writeReport } from './report.js';
+import { BENCH_IDS } from './results.js';
+import type { BenchFailure, BenchId, BenchResults } from './results.js';
+import { evaluateTargets } from './targets.js';
+
+const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
+const REPO_DIR = join(BENCH_DIR, '..');
+const RESULTS_DIR = join(BENCH_DIR, 'results');
+
+interface Args {
+  readonly quick: boolean;
+  readonly only: readonly BenchId[];
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  let quick = false;
+  let only: BenchId[] = [...BENCH_IDS];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') continue;
+    if (arg === '--quick') quick = true;
+    else if (arg === '--only' || arg.startsWith('--only=')) {
+      const value = arg === '--only' ? argv[++i] : arg.slice('--only='.length);
+      const ids = (value ?? '').split(',').map((id) => id.trim().toUpperCase());
+      const unknown = ids.filter((id) => !(BENCH_IDS as readonly string[]).includes(id));
+      if (ids.length === 0 || unknown.length > 0) {
+        throw new TypeError(`--only takes a list of ${BENCH_IDS.join(',')}, got ${String(value)}`);
+      }
+      only = ids as BenchId[];
+    } else {
+      throw new TypeError(`unknown argument ${arg}; usage: pnpm bench [--quick] [--only B1,B4]`);
+    }
+  }
+  return { quick, only };
+}
+
+function log(line: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+}
+
+async function attempt<T>(id: BenchId, run: () => Promise<T>): Promise<T | BenchFailure> {
+  const started = performance.now();
+  log(`${id}: start`);
+  try {
+    const result = await run();
+    log(`${id}: done in ${Math.round((performance.now() - started) / 1000)} s`);
+    return result;
+  } catch (error) {
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    log(`${id}: FAILED: ${message}`);
+    return { error: message };
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const startedAt = new Date();
+  log(`mode ${args.quick ? 'quick' : 'full'}, benchmarks ${args.only.join(',')}`);
+  const kafka = await getKafka({ log });
+  const redis = await connectRedis();
+  const redisVersion = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? 'unknown';
+  await redis.quit();
+
+  const cleanups: Array<() => Promise<void>> = [];
+  const topics = new Map<number, Promise<RuleTopic>>();
+  const ctx: BenchContext = {
+    quick: args.quick,
+    brokers: kafka.brokers,
+    kafkaVersion: kafka.kafkaVersion,
+    redisUrl: redisUrl(),
+    log,
+    ruleTopic(count) {
+      let topic = topics.get(count);
+      if (topic === undefined) {
+        topic = (async () => {
+          log(`producing a topic of ${count} rules`);
+          const made =
+            count === 0
+              ? await (async (): Promise<RuleTopic> => {
+                  const name = `bench-rules-0-${Date.now().toString(36)}`;
+                  await createRevocationTopic(kafka.brokers, name);
+                  return { topic: name, count: 0, byKind: {}, loadMs: 0 };
+                })()
+              : await fillRuleTopic(kafka.brokers, count);
+          cleanups.push(() => deleteTopics(kafka.brokers, [made.topic]));
+          log(`topic of ${count} rules produced in ${made.loadMs} ms`);
+          return made;
+        })();
+        topics.set(count, topic);
+      }
+      return topic;
+    },
+    defer(cleanup) {
+      cleanups.push(cleanup);
+    },
+  };
+
+  const selected = new Set(args.only);
+  const partial: { -readonly [K in 'b1' | 'b2' | 'b3' | 'b4' | 'b5']?: BenchResults[K] } = {};
+  try {
+    // B4 first: it produces the rule topics B1 and B2 reuse, and times them on a quiet broker.
+    if (selected.has('B4')) partial.b4 = await attempt('B4', () => runB4(ctx));
+    if (selected.has('B1')) partial.b1 = await attempt('B1', () => runB1(ctx));
+    if (selected.has('B2')) partial.b2 = await attempt('B2', () => runB2(ctx));
+    if (selected.has('B5')) partial.b5 = await attempt('B5', () => runB5(ctx));
+    if (selected.has('B3')) partial.b3 = await attempt('B3', () => runB3(ctx));
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    await kafka.stop();
+  }
+
+  const results: BenchResults = {
+    schema: 1,
+    mode: args.quick ? 'quick' : 'full',
+    only: args.only,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    git: gitInfo(REPO_DIR),
+    machine: machineInfo(kafka, redisVersion),
+    ...partial,
+    targets: [],
+  };
+  const withTargets: BenchResults = { ...results, targets: evaluateTargets(results) };
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = join(
+    RESULTS_DIR,
+    `${startedAt.toISOString().slice(0, 10)}-${withTargets.git.sha}${args.quick ? '-quick' : ''}${
+      args.only.length < BENCH_IDS.length ? `-${args.only.join('-')}` : ''
+    }.json`,
+  );
+  writeFileSync(file, `${JSON.stringify(withTargets, null, 2)}\n`);
+  log(`wrote ${file}`);
+  const report = writeReport(RESULTS_DIR, BENCH_DIR);
+  log(`wrote ${report.markdown} and ${report.chart} from ${report.source}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    log(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -8,27 +8,14 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProtocolError, decodeEvent } from '@revocation-fabric/protocol';
 import { Kafka, logLevel } from 'kafkajs';
-import type {
-  Admin,
-  Consumer,
-  EachBatchPayload,
-  KafkaConfig,
-  KafkaMessage,
-  LogEntry,
-} from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, KafkaMessage, LogEntry } from 'kafkajs';
 import { NotReadyError } from './errors.js';
 import type { FeedStats, PoisonCode, RevocationFeed, RevocationSink } from './lib/feed.js';
 import type { VerifierLogger } from './logger.js';
+import type { ResolvedKafkaOptions } from './options.js';
 
 /** Options of {@link KafkaRevocationFeed}, already validated by the verifier's factory. */
-export interface KafkaFeedOptions {
-  readonly brokers: string[];
-  readonly topic: string;
-  readonly clientId: string;
-  readonly ssl: KafkaConfig['ssl'];
-  readonly sasl: KafkaConfig['sasl'];
-  /** ms */
-  readonly connectionTimeoutMs: number;
+export interface KafkaFeedOptions extends ResolvedKafkaOptions {
   /** Passed to `decodeEvent`: how far (ms) a cutoff may lie past its record's timestamp. */
   readonly clockToleranceMs: number;
   readonly logger: VerifierLogger;

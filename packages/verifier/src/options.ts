@@ -129,6 +129,17 @@ export const DEFAULT_METRICS_PREFIX = 'revocation_verifier_';
 /** Default Kafka client id. */
 export const DEFAULT_KAFKA_CLIENT_ID = 'revocation-verifier';
 
+/** {@link VerifierKafkaOptions} with every default filled in. */
+export interface ResolvedKafkaOptions {
+  readonly brokers: string[];
+  readonly topic: string;
+  readonly clientId: string;
+  readonly ssl: KafkaConfig['ssl'];
+  readonly sasl: KafkaConfig['sasl'];
+  /** ms */
+  readonly connectionTimeoutMs: number;
+}
+
 /** {@link VerifierOptions} with every default filled in. */
 export interface ResolvedVerifierOptions {
   readonly issuer: string;
@@ -136,14 +147,7 @@ export interface ResolvedVerifierOptions {
   readonly algorithms: readonly AsymmetricAlgorithm[];
   readonly jwks:
     { readonly url: URL; readonly remote: RemoteJWKSetOptions } | { readonly keys: JSONWebKeySet };
-  readonly kafka: {
-    readonly brokers: string[];
-    readonly topic: string;
-    readonly clientId: string;
-    readonly ssl: KafkaConfig['ssl'];
-    readonly sasl: KafkaConfig['sasl'];
-    readonly connectionTimeoutMs: number;
-  };
+  readonly kafka: ResolvedKafkaOptions;
   readonly clockToleranceMs: number;
   readonly maxTokenLifetimeMs: number;
   readonly onStale: 'open' | 'closed';
@@ -209,7 +213,7 @@ function validateJwks(value: unknown): ResolvedVerifierOptions['jwks'] {
   return { keys: value as unknown as JSONWebKeySet };
 }
 
-function validateKafka(value: unknown): ResolvedVerifierOptions['kafka'] {
+function validateKafka(value: unknown): ResolvedKafkaOptions {
   if (!isObject(value)) throw new TypeError(`kafka must be an object, got ${describe(value)}`);
   const { brokers } = value;
   if (

@@ -3,7 +3,12 @@
  * stops the service with a message naming every variable at fault.
  */
 import { hostname } from 'node:os';
+import { loadEnvironment } from '@revocation-fabric/service-runtime';
+import type { Environment } from '@revocation-fabric/service-runtime';
 import { z } from 'zod';
+
+export { ConfigError } from '@revocation-fabric/service-runtime';
+export type { Environment } from '@revocation-fabric/service-runtime';
 
 /** The validated configuration of one game-service instance. */
 export interface GameServiceConfig {
@@ -51,19 +56,6 @@ export interface GameServiceConfig {
   };
   /** pino level. Default `info`. */
   readonly logLevel: string;
-}
-
-/** The environment a configuration is read from. */
-export type Environment = Readonly<Record<string, string | undefined>>;
-
-/** A configuration that failed validation; `problems` names each variable at fault. */
-export class ConfigError extends Error {
-  constructor(
-    readonly problems: ReadonlyArray<{ readonly variable: string; readonly message: string }>,
-  ) {
-    super(`invalid configuration: ${problems.map((p) => `${p.variable} ${p.message}`).join('; ')}`);
-    this.name = 'ConfigError';
-  }
 }
 
 const integer = (min: number, max: number) =>
@@ -117,8 +109,6 @@ const variables = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 } satisfies Record<string, z.ZodType>;
 
-type Parsed = { [K in keyof typeof variables]: z.output<(typeof variables)[K]> };
-
 /**
  * Reads and validates the configuration.
  *
@@ -129,22 +119,7 @@ type Parsed = { [K in keyof typeof variables]: z.output<(typeof variables)[K]> }
  * @throws {@link ConfigError} naming every bad variable.
  */
 export function loadConfig(env: Environment = process.env): GameServiceConfig {
-  const problems: Array<{ variable: string; message: string }> = [];
-  const parsed: Partial<Record<string, unknown>> = {};
-  for (const [name, schema] of Object.entries(variables)) {
-    const raw = env[name];
-    const result = (schema as z.ZodType).safeParse(raw === '' ? undefined : raw);
-    if (result.success) parsed[name] = result.data;
-    else {
-      const message = result.error.issues.map((issue) => issue.message).join(', ');
-      problems.push({
-        variable: name,
-        message: raw === undefined ? message : `${message} (got ${JSON.stringify(raw)})`,
-      });
-    }
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
-  const v = parsed as Parsed;
+  const v = loadEnvironment(variables, env);
   const issuer = v.ISSUER;
   return {
     instanceId: v.INSTANCE_ID ?? `game-${hostname()}-${v.PORT}`,

@@ -1,47 +1,17 @@
 /**
  * Process entry: read the environment, start, and shut down gracefully on SIGTERM/SIGINT.
  */
-import { ConfigError, loadConfig } from './config.js';
+import { runService } from '@revocation-fabric/service-runtime';
+import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { createGameService } from './service.js';
 
-async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      // The logger's level comes from the very configuration that failed.
-      createLogger('info', 'game-service').fatal({ problems: error.problems }, error.message);
-      process.exitCode = 78; // EX_CONFIG
-      return;
-    }
-    throw error;
-  }
-  const logger = createLogger(config.logLevel, config.instanceId);
-  const service = createGameService(config, { logger });
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    service.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  try {
-    await service.start();
-  } catch (error) {
-    logger.fatal({ err: error }, 'game-service failed to start');
-    await service.stop().catch(() => undefined);
-    process.exitCode = 1;
-  }
-}
-
-await main();
+await runService({
+  name: 'game-service',
+  bootLogger: () => createLogger('info', 'game-service'),
+  create: () => {
+    const config = loadConfig(process.env);
+    const logger = createLogger(config.logLevel, config.instanceId);
+    return { logger, service: createGameService(config, { logger }) };
+  },
+});

@@ -2,8 +2,11 @@
  * Environment variables → a typed, validated configuration. Checked once at start; a bad value
  * stops the service with a message naming the variable.
  */
+import { ConfigError, loadEnvironment } from '@revocation-fabric/service-runtime';
+import type { ConfigProblem, Environment } from '@revocation-fabric/service-runtime';
 import { z } from 'zod';
-import { ConfigError } from './errors.js';
+
+export type { Environment } from '@revocation-fabric/service-runtime';
 
 /** Where the data lives: an embedded SQLite file or a PostgreSQL server. */
 export type DatabaseConfig =
@@ -100,9 +103,6 @@ export interface UserServiceConfig {
   };
 }
 
-/** The environment variables a configuration is read from. */
-export type Environment = Readonly<Record<string, string | undefined>>;
-
 const integer = (min: number, max: number) =>
   z
     .string()
@@ -185,7 +185,8 @@ const variables = {
   ADMIN_JWKS_URL: httpUrl.optional(),
 } satisfies Record<string, z.ZodType>;
 
-type Parsed = { [K in keyof typeof variables]: z.output<(typeof variables)[K]> };
+/** Secrets are never echoed back in an error message. */
+const SECRET_VARIABLES = /KEY|PASSWORD|DATABASE_URL/;
 
 /**
  * Reads and validates the configuration.
@@ -197,21 +198,10 @@ type Parsed = { [K in keyof typeof variables]: z.output<(typeof variables)[K]> }
  * @throws {@link ConfigError} naming every bad variable.
  */
 export function loadConfig(env: Environment = process.env): UserServiceConfig {
-  const problems: Array<{ variable: string; message: string }> = [];
-  const parsed: Partial<Record<string, unknown>> = {};
-  for (const [name, schema] of Object.entries(variables)) {
-    const raw = env[name];
-    const result = (schema as z.ZodType).safeParse(raw === '' ? undefined : raw);
-    if (result.success) parsed[name] = result.data;
-    else {
-      const message = result.error.issues.map((issue) => issue.message).join(', ');
-      const shown = raw === undefined ? '' : ` (got ${JSON.stringify(secretSafe(name, raw))})`;
-      problems.push({ variable: name, message: `${message}${shown}` });
-    }
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
-  const v = parsed as Parsed;
+  const v = loadEnvironment(variables, env, { secrets: SECRET_VARIABLES });
 
+  // Rules across variables, checked once each variable is valid on its own.
+  const problems: ConfigProblem[] = [];
   const maxLifetime = v.MAX_TOKEN_LIFETIME_SECONDS ?? Math.max(900, v.ACCESS_TOKEN_TTL_SECONDS);
   if (maxLifetime < v.ACCESS_TOKEN_TTL_SECONDS) {
     problems.push({
@@ -287,9 +277,4 @@ export function loadConfig(env: Environment = process.env): UserServiceConfig {
         : { username: adminName, password: adminPassword },
     adminAuth: { jwksUrl: v.ADMIN_JWKS_URL },
   };
-}
-
-/** Secrets are never echoed back in an error message. */
-function secretSafe(name: string, raw: string): string {
-  return /KEY|PASSWORD|DATABASE_URL/.test(name) ? '<redacted>' : raw;
 }

@@ -82,18 +82,6 @@ export class UserServiceError extends Error {
   }
 }
 
-/**
- * The configuration is invalid. Thrown once, at start, naming every bad environment variable.
- */
-export class ConfigError extends Error {
-  /** The offending variables and what is wrong with each. */
-  readonly problems: ReadonlyArray<{ readonly variable: string; readonly message: string }>;
-
-  constructor(problems: ReadonlyArray<{ readonly variable: string; readonly message: string }>) {
-    super(
-      `invalid configuration: ${problems.map((p) => `${p.variable}: ${p.message}`).join('; ')}`,
-    );
-    this.name = 'ConfigError';
-    this.problems = problems;
-  }
-}
+// The configuration error is shared with the game-service, whose entry point reports it the same
+// way (exit code 78); re-exported so this module still lists every error the service throws.
+export { ConfigError } from '@revocation-fabric/service-runtime';

@@ -1,0 +1,18 @@
+export { ConfigError } from './config-error.js';
+export type { ConfigProblem } from './config-error.js';
+
+export { loadEnvironment } from './load-environment.js';
+export type {
+  Environment,
+  EnvironmentValues,
+  LoadEnvironmentOptions,
+  VariableTable,
+} from './load-environment.js';
+
+export { EXIT_CONFIG_ERROR, runService } from './run-service.js';
+export type {
+  RunServiceOptions,
+  RunnableService,
+  ServiceLogger,
+  ServiceProcess,
+} from './run-service.js';

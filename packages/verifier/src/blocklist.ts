@@ -210,30 +210,40 @@ export class Blocklist {
    * Finds a rule that rejects a token, looking narrowest kind first (token, session, subject,
    * key, global). Rules past their forget time never match.
    *
+   * @param now - the clock reading to judge forget times by, when the caller already read it
+   *   for the same decision; default this blocklist's clock.
    * @returns the matching rule's kind and reason, or `undefined` when the token is not revoked.
    */
-  check(facts: TokenFacts): RevocationMatch | undefined {
-    const now = this.#now();
-    if (facts.jti !== undefined) {
+  check(facts: TokenFacts, now: number = this.#now()): RevocationMatch | undefined {
+    // This runs on every verification, cache hit or not. An empty map is skipped without
+    // hashing its key (most deployments never hold key rules, many no session rules), and
+    // nothing is allocated unless a rule matches.
+    if (facts.jti !== undefined && this.#tokens.size !== 0) {
       const packed = this.#tokens.get(facts.jti);
       if (packed !== undefined && tokenForgetAt(packed) >= now) {
         return { kind: 'token', reason: tokenReason(packed) };
       }
     }
-    if (facts.sid !== undefined) {
-      const session = this.#live(this.#sessions.get(facts.sid), now);
-      if (session !== undefined) return { kind: 'session', reason: session.rule.reason };
+    if (facts.sid !== undefined && this.#sessions.size !== 0) {
+      const session = this.#sessions.get(facts.sid);
+      if (session !== undefined && session.forgetAt >= now) {
+        return { kind: 'session', reason: session.rule.reason };
+      }
     }
-    const subject = this.#live(this.#subjects.get(facts.sub), now);
-    if (subject !== undefined && rejects(subject.rule, facts)) {
-      return { kind: 'subject', reason: subject.rule.reason };
+    if (this.#subjects.size !== 0) {
+      const subject = this.#subjects.get(facts.sub);
+      if (subject !== undefined && subject.forgetAt >= now && rejects(subject.rule, facts)) {
+        return { kind: 'subject', reason: subject.rule.reason };
+      }
     }
-    if (facts.kid !== undefined) {
-      const key = this.#live(this.#keys.get(facts.kid), now);
-      if (key !== undefined) return { kind: 'key', reason: key.rule.reason };
+    if (facts.kid !== undefined && this.#keys.size !== 0) {
+      const key = this.#keys.get(facts.kid);
+      if (key !== undefined && key.forgetAt >= now) {
+        return { kind: 'key', reason: key.rule.reason };
+      }
     }
-    const global = this.#live(this.#global, now);
-    if (global !== undefined && rejects(global.rule, facts)) {
+    const global = this.#global;
+    if (global !== undefined && global.forgetAt >= now && rejects(global.rule, facts)) {
       return { kind: 'global', reason: global.rule.reason };
     }
     return undefined;

@@ -47,6 +47,13 @@ export interface VerifiedToken {
   readonly scopes: readonly string[];
 }
 
+/**
+ * The revocation facts of every token {@link readClaims} built, keyed by object identity: a
+ * copy or a look-alike of a VerifiedToken is not found and gets its facts computed afresh, so
+ * nothing a caller builds can borrow another token's facts. Weak, so it holds nothing alive.
+ */
+const FACTS = new WeakMap<VerifiedToken, TokenFacts>();
+
 function optionalString(payload: Record<string, unknown>, claim: string): void {
   const value = payload[claim];
   if (value !== undefined && typeof value !== 'string') {
@@ -98,7 +105,16 @@ export function readClaims(
   const scopes = Object.freeze(
     claims.scope === undefined ? [] : claims.scope.split(' ').filter(Boolean),
   );
-  return Object.freeze({ claims, kid, scopes });
+  const verified: VerifiedToken = Object.freeze({ claims, kid, scopes });
+  // Computed once here rather than on every revocation check: both objects are frozen, so the
+  // facts can never disagree with the claims they were read from.
+  FACTS.set(verified, Object.freeze(tokenFacts(verified)));
+  return verified;
+}
+
+/** {@link tokenFacts}, without the allocation for tokens this module verified. */
+export function factsOf(token: VerifiedToken): TokenFacts {
+  return FACTS.get(token) ?? tokenFacts(token);
 }
 
 /**

@@ -218,6 +218,42 @@ describe('TokenVerification.verify', () => {
     });
     expect(await codeOf(verification.verify(await mint(key)))).toBe('NOT_READY');
   });
+
+  it('refuses a cache hit through the returned promise, never by throwing', async () => {
+    let serving = true;
+    const { verification, keyLookups } = setup({
+      serving: () => {
+        if (!serving) throw new NotReadyError();
+      },
+    });
+    const token = await mint(key);
+    await verification.verify(token);
+    serving = false;
+    const pending = verification.verify(token);
+    expect(pending).toBeInstanceOf(Promise);
+    expect(await codeOf(pending)).toBe('NOT_READY');
+    expect(keyLookups()).toBe(1);
+  });
+
+  it('lets a cached token pass again once the rule that matched it is forgotten', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { verification, blocklist, keyLookups } = setup();
+    const token = await mint(key, { lifetime: 600 });
+    const { claims } = await verification.verify(token);
+    // A token rule that ends long before the token does: forgotten while the entry is cached.
+    blocklist.apply(
+      revocation({
+        kind: 'token',
+        jti: claims.jti ?? '',
+        expiresAt: Date.now() + 1_000,
+        reason: 'logout',
+      }),
+    );
+    expect(await codeOf(verification.verify(token))).toBe('TOKEN_REVOKED');
+    vi.setSystemTime(Date.now() + 120_000);
+    expect(await codeOf(verification.verify(token))).toBe('ok');
+    expect(keyLookups()).toBe(1);
+  });
 });
 
 describe('TokenVerification.check', () => {
@@ -230,6 +266,25 @@ describe('TokenVerification.check', () => {
     );
     expect(() => verification.check(verified)).toThrow(
       expect.objectContaining({ code: 'TOKEN_REVOKED', kind: 'subject', reason: 'role-change' }),
+    );
+  });
+
+  it('judges a look-alike of a verified token by its own claims', async () => {
+    const { verification, blocklist } = setup();
+    const verified = await verification.verify(await mint(key));
+    blocklist.apply(
+      revocation({
+        kind: 'token',
+        jti: 'other-jti',
+        expiresAt: Date.now() + 60_000,
+        reason: 'logout',
+      }),
+    );
+    expect(() => verification.check(verified)).not.toThrow();
+    // A copy with other claims must not be judged by the facts computed for the original.
+    const copy = { ...verified, claims: { ...verified.claims, jti: 'other-jti' } };
+    expect(() => verification.check(copy)).toThrow(
+      expect.objectContaining({ code: 'TOKEN_REVOKED', kind: 'token' }),
     );
   });
 

@@ -7,8 +7,9 @@ import { jwtVerify } from 'jose';
 import type { JWTVerifyGetKey } from 'jose';
 import { LRUCache } from 'lru-cache';
 import type { Blocklist } from './blocklist.js';
-import { readClaims, tokenFacts } from './claims.js';
+import { factsOf, readClaims } from './claims.js';
 import type { VerifiedToken } from './claims.js';
+import type { TokenFacts } from '@revocation-fabric/protocol';
 import {
   ClaimInvalidError,
   TokenExpiredError,
@@ -40,8 +41,19 @@ export interface TokenVerificationOptions {
   readonly cacheSize: number;
   /** The clock, ms since the epoch. */
   readonly now: () => number;
-  /** Throws when the verifier cannot judge right now (NOT_READY, STALE). */
-  readonly assertServing: () => void;
+  /**
+   * Throws when the verifier cannot judge right now (NOT_READY, STALE). `now` is the clock
+   * reading of the call being judged, so one decision reads the clock once.
+   */
+  readonly assertServing: (now: number) => void;
+}
+
+/** A cache entry: the verification, its revocation facts, and when it stops being served. */
+interface CacheEntry {
+  readonly verified: VerifiedToken;
+  readonly facts: TokenFacts;
+  /** `exp` in ms. */
+  readonly expiresAt: number;
 }
 
 /**
@@ -51,25 +63,18 @@ export interface TokenVerificationOptions {
 export class TokenVerification {
   readonly #options: TokenVerificationOptions;
   readonly #blocklist: Blocklist;
-  readonly #cache: LRUCache<string, VerifiedToken> | undefined;
+  readonly #cache: LRUCache<string, CacheEntry> | undefined;
 
   constructor(options: TokenVerificationOptions, blocklist: Blocklist) {
     this.#options = options;
     this.#blocklist = blocklist;
     this.#cache =
       options.cacheSize > 0
-        ? new LRUCache<string, VerifiedToken>({
-            max: options.cacheSize,
-            // Entries die with their token; expired ones are dropped when touched or evicted,
-            // never by a timer per entry.
-            ttlAutopurge: false,
-            allowStale: false,
-            updateAgeOnGet: false,
-            // The verifier's clock, so cache expiry and `exp` checks agree (and tests can
-            // move one clock); resolution 0 reads it on every check rather than caching it.
-            perf: { now: options.now },
-            ttlResolution: 0,
-          })
+        ? // No TTL in the cache itself: every hit is checked against the entry's `exp` with
+          // the verifier's clock (see #cached), which already drops expired entries when they
+          // are touched, and the LRU evicts the untouched ones. A TTL would only read the
+          // clock a second time on every hit.
+          new LRUCache<string, CacheEntry>({ max: options.cacheSize })
         : undefined;
   }
 
@@ -78,14 +83,46 @@ export class TokenVerification {
    *
    * @throws a {@link VerifierError} subclass for every refusal.
    */
-  async verify(token: string): Promise<VerifiedToken> {
+  verify(token: string): Promise<VerifiedToken> {
+    let hit: VerifiedToken | undefined;
+    try {
+      hit = this.verifyCached(token);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    return hit !== undefined ? Promise.resolve(hit) : this.verifyUncached(token);
+  }
+
+  /**
+   * The synchronous part of {@link verify}: the input and serving checks, then, on a cache hit,
+   * the revocation check. A cache hit thus costs no promise or microtask of its own.
+   *
+   * @returns the verified token on a cache hit; `undefined` on a miss, after which the caller
+   *   must finish with {@link verifyUncached}.
+   * @throws a {@link VerifierError} subclass for every refusal.
+   */
+  verifyCached(token: string): VerifiedToken | undefined {
     if (typeof token !== 'string' || token.length === 0) throw new TokenMissingError();
-    this.#options.assertServing();
+    const now = this.#options.now();
+    this.#options.assertServing(now);
     if (token.length > MAX_TOKEN_LENGTH) {
       throw new TokenMalformedError(`token is longer than ${MAX_TOKEN_LENGTH} characters`);
     }
-    const verified = this.#cached(token) ?? (await this.#verifySignature(token));
-    this.#assertNotRevoked(verified);
+    const hit = this.#cached(token, now);
+    if (hit === undefined) return undefined;
+    this.#assertNotRevoked(hit.facts, now);
+    return hit.verified;
+  }
+
+  /**
+   * The rest of {@link verify} after {@link verifyCached} returned `undefined`: the signature
+   * and claim checks, then the revocation check.
+   *
+   * @throws a {@link VerifierError} subclass for every refusal.
+   */
+  async verifyUncached(token: string): Promise<VerifiedToken> {
+    const verified = await this.#verifySignature(token);
+    this.#assertNotRevoked(factsOf(verified), this.#options.now());
     return verified;
   }
 
@@ -96,11 +133,12 @@ export class TokenVerification {
    * @throws {@link TokenExpiredError}, {@link TokenRevokedError}, or what `assertServing` throws.
    */
   check(token: VerifiedToken): void {
-    this.#options.assertServing();
-    if (this.#options.now() > token.claims.exp * 1000 + this.#options.clockToleranceMs) {
+    const now = this.#options.now();
+    this.#options.assertServing(now);
+    if (now > token.claims.exp * 1000 + this.#options.clockToleranceMs) {
       throw new TokenExpiredError('token has expired');
     }
-    this.#assertNotRevoked(token);
+    this.#assertNotRevoked(factsOf(token), now);
   }
 
   /** Drops every cached verification. */
@@ -108,13 +146,15 @@ export class TokenVerification {
     this.#cache?.clear();
   }
 
-  #cached(token: string): VerifiedToken | undefined {
-    const hit = this.#cache?.get(token);
+  #cached(token: string, now: number): CacheEntry | undefined {
+    const cache = this.#cache;
+    if (cache === undefined) return undefined;
+    const hit = cache.get(token);
     if (hit === undefined) return undefined;
-    // The entry's TTL already ends at `exp`; this re-check makes that a guarantee even if the
-    // clock moved backwards and forwards since the entry was stored.
-    if (this.#options.now() >= hit.claims.exp * 1000) {
-      this.#cache?.delete(token);
+    // The only expiry of an entry: it is served until the token's `exp`, by the verifier's
+    // clock, whatever that clock did since the entry was stored.
+    if (now >= hit.expiresAt) {
+      cache.delete(token);
       return undefined;
     }
     return hit;
@@ -152,13 +192,15 @@ export class TokenVerification {
         'exp',
       );
     }
-    const ttl = Math.floor(exp * 1000 - now);
-    if (this.#cache !== undefined && ttl > 0) this.#cache.set(token, verified, { ttl });
+    const expiresAt = exp * 1000;
+    if (this.#cache !== undefined && expiresAt > now) {
+      this.#cache.set(token, { verified, facts: factsOf(verified), expiresAt });
+    }
     return verified;
   }
 
-  #assertNotRevoked(token: VerifiedToken): void {
-    const match = this.#blocklist.check(tokenFacts(token));
+  #assertNotRevoked(facts: TokenFacts, now: number): void {
+    const match = this.#blocklist.check(facts, now);
     if (match !== undefined) throw new TokenRevokedError(match.kind, match.reason);
   }
 }

@@ -1,6 +1,6 @@
 import type { RevocationRule, TokenFacts } from '@revocation-fabric/protocol';
 import type { Event, ExtendedError, Socket } from 'socket.io';
-import { tokenFacts } from '../claims.js';
+import { factsOf } from '../claims.js';
 import type { VerifiedToken } from '../claims.js';
 import {
   NotReadyError,
@@ -276,7 +276,7 @@ export function socketAuth(
     // Concurrent refreshes: the last to complete wins; each was verified on its own.
     index.remove(connection);
     connection.token = verified;
-    connection.facts = tokenFacts(verified);
+    connection.facts = factsOf(verified);
     connection.socket.data.auth = verified;
     index.add(connection);
     armExpiry(connection);
@@ -314,7 +314,7 @@ export function socketAuth(
     const connection: Connection = {
       socket,
       token: verified,
-      facts: tokenFacts(verified),
+      facts: factsOf(verified),
       timer: undefined,
       release: () => {
         socket.off('disconnect', onDisconnect);

@@ -1,4 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
+import { waitFor } from './wait-for.js';
 
 /** What {@link createTopic} creates. */
 export interface TopicSpec {
@@ -42,8 +43,11 @@ export async function createTopic(brokers: readonly string[], spec: TopicSpec): 
   }).admin();
   await admin.connect();
   try {
+    // kafkajs' own waitForLeaders retries only LEADER_NOT_AVAILABLE; on a 3-node cluster a
+    // broker that has not caught up with the new topic answers UNKNOWN_TOPIC_OR_PARTITION and
+    // kafkajs gives up. So create without waiting and poll the metadata ourselves.
     const created = await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: [
         {
           topic: spec.topic,
@@ -58,6 +62,18 @@ export async function createTopic(brokers: readonly string[], spec: TopicSpec): 
       ],
     });
     if (!created) throw new Error(`topic ${spec.topic} already exists`);
+    await waitFor(
+      async () => {
+        const { topics } = await admin.fetchTopicMetadata({ topics: [spec.topic] });
+        const found = topics[0]?.partitions ?? [];
+        return found.length === partitions && found.every((p) => p.leader >= 0);
+      },
+      {
+        timeoutMs: 60_000,
+        intervalMs: 100,
+        description: `leaders for every partition of ${spec.topic}`,
+      },
+    );
   } finally {
     await admin.disconnect();
   }

@@ -179,12 +179,13 @@ export function mergeRules(a: RevocationRule, b: RevocationRule): RevocationRule
     case 'subject':
     case 'global': {
       const other = b as CutoffRule;
-      const merged: CutoffRule = { kind: a.kind, target: a.target, ...common };
       const cutoff = maxOptional(a.cutoff, other.cutoff);
       const generation = maxOptional(a.generation, other.generation);
       const generationCutoff = maxOptional(a.generationCutoff, other.generationCutoff);
       return {
-        ...merged,
+        kind: a.kind,
+        target: a.target,
+        ...common,
         ...(cutoff === undefined ? {} : { cutoff }),
         ...(generation === undefined ? {} : { generation, generationCutoff }),
       };

@@ -160,7 +160,9 @@ export class Blocklist {
   apply(event: RevocationEvent): RevocationRule | undefined {
     const now = this.#now();
     const incoming = ruleFromEvent(event);
-    const incomingForgetAt = this.#forgetAt(incoming, event);
+    // Protocol forgetAt caps token rules one maximum lifetime past their event, so a far-future
+    // `expiresAt` cannot pin memory.
+    const incomingForgetAt = forgetAt(incoming, this.#policy);
     if (incomingForgetAt < now) return undefined;
     switch (incoming.kind) {
       case 'token': {
@@ -313,14 +315,6 @@ export class Blocklist {
       case 'key':
         return this.#keys;
     }
-  }
-
-  /**
-   * The protocol's forget time. For a token rule it is capped at one maximum lifetime past the
-   * event (protocol `forgetAt`), which bounds the memory a far-future `expiresAt` can pin.
-   */
-  #forgetAt(rule: RevocationRule, _event: RevocationEvent): number {
-    return forgetAt(rule, this.#policy);
   }
 
   #store<R extends RevocationRule>(rule: R): Stored<R> {

@@ -121,11 +121,6 @@ export class KafkaRevocationFeed implements RevocationFeed {
     this.#ready.catch(() => {});
   }
 
-  /** This instance's consumer group id, `${clientId}-${uuid}`. */
-  get groupId(): string {
-    return this.#groupId;
-  }
-
   start(sink: RevocationSink): void {
     if (this.#sink !== undefined) throw new Error('KafkaRevocationFeed.start() called twice');
     this.#sink = sink;

@@ -4,7 +4,7 @@
  * millisecond ago rejects a token that was verified (and cached) a minute ago.
  */
 import { jwtVerify } from 'jose';
-import type { JWTVerifyGetKey } from 'jose';
+import type { JWTVerifyGetKey, JWTVerifyOptions } from 'jose';
 import { LRUCache } from 'lru-cache';
 import type { Blocklist } from './blocklist.js';
 import { factsOf, readClaims } from './claims.js';
@@ -64,10 +64,21 @@ export class TokenVerification {
   readonly #options: TokenVerificationOptions;
   readonly #blocklist: Blocklist;
   readonly #cache: LRUCache<string, CacheEntry> | undefined;
+  /** jose's options, built once: the verifier's options are fixed at creation. */
+  readonly #joseOptions: JWTVerifyOptions;
 
   constructor(options: TokenVerificationOptions, blocklist: Blocklist) {
     this.#options = options;
     this.#blocklist = blocklist;
+    const { issuer, audience, algorithms, clockToleranceMs } = options;
+    this.#joseOptions = {
+      algorithms: [...algorithms],
+      issuer,
+      audience: typeof audience === 'string' ? audience : [...audience],
+      requiredClaims: ['exp', 'iat', 'sub'],
+      // jose counts tolerance in seconds; fractions are fine.
+      clockTolerance: clockToleranceMs / 1000,
+    };
     this.#cache =
       options.cacheSize > 0
         ? // No TTL in the cache itself: every hit is checked against the entry's `exp` with
@@ -161,18 +172,10 @@ export class TokenVerification {
   }
 
   async #verifySignature(token: string): Promise<VerifiedToken> {
-    const { issuer, audience, algorithms, keys, clockToleranceMs, maxTokenLifetimeMs } =
-      this.#options;
+    const { keys, clockToleranceMs, maxTokenLifetimeMs } = this.#options;
     let verified: VerifiedToken;
     try {
-      const { payload, protectedHeader } = await jwtVerify(token, keys, {
-        algorithms: [...algorithms],
-        issuer,
-        audience: typeof audience === 'string' ? audience : [...audience],
-        requiredClaims: ['exp', 'iat', 'sub'],
-        // jose counts tolerance in seconds; fractions are fine.
-        clockTolerance: clockToleranceMs / 1000,
-      });
+      const { payload, protectedHeader } = await jwtVerify(token, keys, this.#joseOptions);
       verified = readClaims(payload as Record<string, unknown>, protectedHeader.kid);
     } catch (error) {
       throw fromJoseError(error);

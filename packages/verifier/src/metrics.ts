@@ -58,6 +58,18 @@ export class VerifierMetrics {
   ) {
     const { Counter, Gauge, Histogram } = client;
     const registers = [registry];
+    // A scrape collects every gauge in the same tick: take one stats snapshot per tick rather
+    // than one per gauge.
+    let snapshot: VerifierStats | undefined;
+    const scrape = (): VerifierStats => {
+      if (snapshot === undefined) {
+        snapshot = stats();
+        queueMicrotask(() => {
+          snapshot = undefined;
+        });
+      }
+      return snapshot;
+    };
     this.#registry = registry;
     this.#names = Object.values(NAMES).map((name) => prefix + name);
     new Gauge({
@@ -66,7 +78,7 @@ export class VerifierMetrics {
       labelNames: ['kind'],
       registers,
       collect() {
-        for (const [kind, count] of Object.entries(stats().rulesByKind)) this.set({ kind }, count);
+        for (const [kind, count] of Object.entries(scrape().rulesByKind)) this.set({ kind }, count);
       },
     });
     new Gauge({
@@ -75,7 +87,7 @@ export class VerifierMetrics {
       labelNames: ['partition'],
       registers,
       collect() {
-        for (const [partition, lag] of Object.entries(stats().lagByPartition))
+        for (const [partition, lag] of Object.entries(scrape().lagByPartition))
           this.set({ partition }, lag);
       },
     });
@@ -84,7 +96,7 @@ export class VerifierMetrics {
       help: 'Seconds since the last successful fetch or heartbeat (-1 before the first).',
       registers,
       collect() {
-        const ms = stats().msSinceLastContact;
+        const ms = scrape().msSinceLastContact;
         this.set(ms === null ? -1 : ms / 1000);
       },
     });
@@ -93,7 +105,7 @@ export class VerifierMetrics {
       help: '1 while the revocation feed is stale (no broker contact for maxStalenessMs).',
       registers,
       collect() {
-        this.set(stats().stale ? 1 : 0);
+        this.set(scrape().stale ? 1 : 0);
       },
     });
     new Gauge({
@@ -101,7 +113,7 @@ export class VerifierMetrics {
       help: '1 once the revocation topic has been replayed.',
       registers,
       collect() {
-        this.set(stats().ready ? 1 : 0);
+        this.set(scrape().ready ? 1 : 0);
       },
     });
     this.#applied = new Counter({

@@ -25,7 +25,7 @@ import type { ServiceMetrics } from '../metrics.js';
 import { markSent, pendingEvents, purgeSent, recordAttemptFailed } from './store.js';
 
 /** PostgreSQL advisory-lock id of the relay leadership; any constant shared by all instances. */
-export const RELAY_LOCK_ID = 7_266_110_123_451;
+const RELAY_LOCK_ID = 7_266_110_123_451;
 
 const FIRST_RETRY_DELAY_MS = 250;
 const LEADERSHIP_RETRY_MS = 2000;

@@ -152,7 +152,27 @@ export class SigningKeys {
 
   /** Every public key a live token may still be signed with. */
   async publishedKeys(now: number): Promise<PublishedJwk[]> {
-    const rows = await this.store.db
+    const rows = await this.publishedRows(now).execute();
+    return rows.map((row) => JSON.parse(row.publicJwk) as PublishedJwk);
+  }
+
+  /** The public key of a published kid, for the service's own token checks; undefined otherwise. */
+  async publishedKey(kid: string, now: number): Promise<CryptoKey | undefined> {
+    // One row by kid, not the whole published set: this runs on every signed-in request.
+    const row = await this.publishedRows(now).where('kid', '=', kid).executeTakeFirst();
+    if (row === undefined) return undefined;
+    let key = this.publicKeys.get(kid);
+    if (key === undefined) {
+      const published = JSON.parse(row.publicJwk) as PublishedJwk;
+      key = (await importJWK(published, SIGNING_ALGORITHM)) as CryptoKey;
+      this.publicKeys.set(kid, key);
+    }
+    return key;
+  }
+
+  /** Keys in the JWKS: active and next, and retired ones while their tokens may live. */
+  private publishedRows(now: number) {
+    return this.store.db
       .selectFrom('signingKeys')
       .select(['publicJwk'])
       .where((eb) =>
@@ -164,21 +184,7 @@ export class SigningKeys {
           ]),
         ]),
       )
-      .orderBy('createdAt', 'desc')
-      .execute();
-    return rows.map((row) => JSON.parse(row.publicJwk) as PublishedJwk);
-  }
-
-  /** The public key of a published kid, for the service's own token checks; undefined otherwise. */
-  async publishedKey(kid: string, now: number): Promise<CryptoKey | undefined> {
-    const published = (await this.publishedKeys(now)).find((jwk) => jwk.kid === kid);
-    if (published === undefined) return undefined;
-    let key = this.publicKeys.get(kid);
-    if (key === undefined) {
-      key = (await importJWK(published, SIGNING_ALGORITHM)) as CryptoKey;
-      this.publicKeys.set(kid, key);
-    }
-    return key;
+      .orderBy('createdAt', 'desc');
   }
 
   /** Forgets the cached private key of a kid (after it was revoked). */

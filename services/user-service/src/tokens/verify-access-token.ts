@@ -79,23 +79,23 @@ export async function verifyAccessToken(
   const verified = await verifyAccessTokenSignature(ctx, token);
   const { claims } = verified;
   const db = ctx.store.db;
-  const session = await db
-    .selectFrom('sessions')
-    .select(['userId', 'revokedAt'])
-    .where('id', '=', claims.sid)
-    .executeTakeFirst();
+  // Independent lookups, read together; judged below in a fixed order so the same refusal wins.
+  const [session, user, globalGeneration, revokedJti] = await Promise.all([
+    db
+      .selectFrom('sessions')
+      .select(['userId', 'revokedAt'])
+      .where('id', '=', claims.sid)
+      .executeTakeFirst(),
+    findUserById(db, claims.sub),
+    readGlobalGeneration(db),
+    db.selectFrom('revokedTokens').select('jti').where('jti', '=', claims.jti).executeTakeFirst(),
+  ]);
   if (session === undefined || session.userId !== claims.sub || session.revokedAt !== null) {
     throw rejected('session revoked');
   }
-  const user = await findUserById(db, claims.sub);
   if (user === undefined || !canSignIn(user, ctx.now())) throw rejected('account disabled');
   if (claims.sgen < Number(user.generation)) throw rejected('revoked');
-  if (claims.ggen < (await readGlobalGeneration(db))) throw rejected('revoked');
-  const revokedJti = await db
-    .selectFrom('revokedTokens')
-    .select('jti')
-    .where('jti', '=', claims.jti)
-    .executeTakeFirst();
+  if (claims.ggen < globalGeneration) throw rejected('revoked');
   if (revokedJti !== undefined) throw rejected('revoked');
   return verified;
 }

@@ -16,7 +16,7 @@ export default defineConfig({
           // Unit tests first, then integration: vitest 4 needs distinct groups for projects
           // with different worker limits.
           sequence: { groupOrder: 0 },
-          include: ['{packages,services,infra}/*/src/**/*.test.ts'],
+          include: ['{packages,services}/*/src/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**', '**/dist/**'],
         },
       },
@@ -25,7 +25,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           sequence: { groupOrder: 1 },
-          include: ['{packages,services,infra}/*/src/**/*.int.test.ts', 'test/**/*.test.ts'],
+          include: ['{packages,services}/*/src/**/*.int.test.ts', 'test/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**'],
           // One broker for the whole run: started here if none is reachable, stopped at the end.
           globalSetup: ['test/setup/kafka.ts'],

@@ -9,7 +9,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { B3Config, B3Socket } from './b3-propagation.js';
+import type { B3Config, B3Socket } from './propagation/run.js';
 import type { Distribution } from './lib/stats.js';
 import type { BenchResults } from './results.js';
 import { isFailure } from './results.js';

@@ -1,9 +1,9 @@
 /** The shape of `bench/results/<date>-<sha>[-quick][-B1-B4].json`. */
-import type { B1Result } from './b1-check-cost.js';
-import type { B2Result } from './b2-http.js';
-import type { B3Result } from './b3-propagation.js';
-import type { B4Result } from './b4-cold-start.js';
-import type { B5Result } from './b5-memory.js';
+import type { B1Result } from './check-cost/run.js';
+import type { B2Result } from './http/run.js';
+import type { B3Result } from './propagation/run.js';
+import type { B4Result } from './cold-start/run.js';
+import type { B5Result } from './memory/run.js';
 import type { GitInfo, MachineInfo } from './lib/machine.js';
 
 /** A benchmark that could not complete: its error, never a silent gap. */

@@ -1,5 +1,5 @@
 /**
- * Worker processes of a benchmark: `bench/dist/worker-<name>.js`, forked with an IPC channel.
+ * Worker processes of a benchmark: `bench/dist/<benchmark>/…worker.js`, forked with an IPC channel.
  * Measured parts run in their own processes so that a verifier, a server or a load generator
  * never shares an event loop (or a heap) with what measures it.
  */
@@ -58,13 +58,13 @@ export class WorkerProcess<In extends Message, Out extends Message> {
     });
   }
 
-  /** Forks `worker-<script>.js` from this package's `dist/`. */
+  /** Forks `<script>.js` (e.g. `check-cost/worker`) from this package's `dist/`. */
   static start<In extends Message, Out extends Message>(
     script: string,
     name: string,
     options: WorkerStartOptions = {},
   ): WorkerProcess<In, Out> {
-    const path = fileURLToPath(new URL(`../worker-${script}.js`, import.meta.url));
+    const path = fileURLToPath(new URL(`../${script}.js`, import.meta.url));
     const child = fork(path, [], {
       execArgv: [...(options.execArgv ?? [])],
       env: { ...process.env, ...options.env },

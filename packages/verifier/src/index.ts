@@ -20,7 +20,7 @@ export { Blocklist } from './blocklist.js';
 export type { BlocklistOptions, RevocationMatch, RuleCounts } from './blocklist.js';
 
 export type { AccessTokenClaims, VerifiedToken } from './claims.js';
-export { MAX_TOKEN_LENGTH } from './verify.js';
+export { MAX_TOKEN_LENGTH } from './token-verification.js';
 
 export type { PoisonCode } from './lib/feed.js';
 export type { VerifierLogger } from './logger.js';

@@ -10,7 +10,7 @@ import { fromKeySetError } from './lib/jose-error.js';
 import { VerifierMetrics, assertMetricNamesFree } from './metrics.js';
 import { resolveVerifierOptions } from './options.js';
 import type { ResolvedVerifierOptions, VerifierOptions } from './options.js';
-import { TokenVerification } from './verify.js';
+import { TokenVerification } from './token-verification.js';
 
 /** A snapshot of a verifier's health, for health endpoints and logs. */
 export interface VerifierStats {

@@ -37,7 +37,7 @@ const WAITING = 'testkit: waiting for start script';
  *
  * Not `@testcontainers/kafka`'s KafkaContainer: it drives Confluent's `cp-kafka` images (their
  * start scripts and version scheme), so it cannot run the Apache image of the Kafka version
- * pinned in infra/kafka/pom.xml, and every broker source must run that same version.
+ * pinned in packages/kafka-local/pom.xml, and every broker source must run that same version.
  *
  * The advertised listener must carry the host port Docker picks at start, which is only known
  * once the container runs; so (as Testcontainers' Java KafkaContainer does) the container first

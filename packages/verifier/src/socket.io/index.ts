@@ -5,7 +5,7 @@ export type {
   SocketAuthOptions,
   SocketAuthStats,
 } from './socket-auth.js';
-export { REFRESH_EVENT, REVOKED_EVENT } from './protocol.js';
+export { REFRESH_EVENT, REVOKED_EVENT } from './wire-events.js';
 export type {
   RefreshAck,
   RefreshRequest,
@@ -13,4 +13,4 @@ export type {
   RevokedPayload,
   SocketAuthErrorCode,
   SocketAuthErrorData,
-} from './protocol.js';
+} from './wire-events.js';

@@ -13,14 +13,14 @@ import { silentLogger } from '../logger.js';
 import type { VerifierLogger } from '../logger.js';
 import type { Verifier } from '../verifier.js';
 import { readHandshakeToken, readToken } from './handshake-token.js';
-import { REFRESH_EVENT, REVOKED_EVENT } from './protocol.js';
+import { REFRESH_EVENT, REVOKED_EVENT } from './wire-events.js';
 import type {
   RefreshAck,
   RefusedEventAck,
   RevokedPayload,
   SocketAuthErrorCode,
   SocketAuthErrorData,
-} from './protocol.js';
+} from './wire-events.js';
 import { SocketIndex } from './socket-index.js';
 
 /** Options of {@link socketAuth}. */

@@ -3,10 +3,10 @@
  * process (`--expose-gc`) per measurement, so nothing else lives in the heap being measured.
  */
 import { randomBytes } from 'node:crypto';
-import type { BenchContext } from './context.js';
-import { WorkerProcess } from './lib/child.js';
-import { createRevocationTopic, deleteTopics } from './lib/kafka.js';
-import type { CacheMemory, MeasuredKind, MemoryRequest, RulesMemory } from './worker-memory.js';
+import type { BenchContext } from '../context.js';
+import { WorkerProcess } from '../lib/child.js';
+import { createRevocationTopic, deleteTopics } from '../lib/kafka.js';
+import type { CacheMemory, MeasuredKind, MemoryRequest, RulesMemory } from './worker.js';
 
 export interface B5Result {
   readonly method: string;
@@ -28,7 +28,7 @@ async function measure<K extends MemoryReply['type']>(
   type: K,
 ): Promise<Extract<MemoryReply, { type: K }>> {
   const worker = WorkerProcess.start<MemoryRequest | { type: 'stop' }, MemoryReply>(
-    'memory',
+    'memory/worker',
     `b5-${request.type}`,
     { execArgv: ['--expose-gc', '--max-old-space-size=4096'] },
   );

@@ -9,8 +9,8 @@ import { Server } from 'socket.io';
 import { createVerifier } from '@revocation-fabric/verifier';
 import type { Verifier } from '@revocation-fabric/verifier';
 import { socketAuth } from '@revocation-fabric/verifier/socket.io';
-import type { Message } from './lib/child.js';
-import { fail, listen, reply } from './lib/worker-side.js';
+import type { Message } from '../lib/child.js';
+import { fail, listen, reply } from '../lib/worker-side.js';
 
 export interface SocketServerRequest extends Message {
   readonly type: 'start';

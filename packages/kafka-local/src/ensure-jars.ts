@@ -9,7 +9,7 @@ import { pinnedKafkaVersion } from './version.js';
 
 /** The resolved broker runtime: where its jars are and which Kafka version they are. */
 export interface KafkaJars {
-  /** The pinned Apache Kafka version, from `infra/kafka/pom.xml`. */
+  /** The pinned Apache Kafka version, from `packages/kafka-local/pom.xml`. */
   readonly version: string;
   /** Directory holding every runtime jar (`<repo>/.cache/kafka/<version>/lib`). */
   readonly libDir: string;

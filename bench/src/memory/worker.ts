@@ -6,8 +6,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Blocklist, createVerifier } from '@revocation-fabric/verifier';
 import { createEvent, decodeEvent } from '@revocation-fabric/protocol';
 import type { RevocationEvent } from '@revocation-fabric/protocol';
-import type { Message } from './lib/child.js';
-import { MAX_TOKEN_LIFETIME_MS } from './lib/kafka.js';
+import type { Message } from '../lib/child.js';
+import { MAX_TOKEN_LIFETIME_MS } from '../lib/kafka.js';
 import {
   BENCH_AUDIENCE,
   BENCH_ISSUER,
@@ -15,8 +15,8 @@ import {
   createBenchKey,
   keySet,
   mintToken,
-} from './lib/tokens.js';
-import { fail, listen, reply } from './lib/worker-side.js';
+} from '../lib/tokens.js';
+import { fail, listen, reply } from '../lib/worker-side.js';
 
 export type MeasuredKind = 'token' | 'session' | 'subject' | 'key';
 
@@ -55,7 +55,7 @@ export interface CacheMemory extends Message {
 
 function settle(): number {
   const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc === undefined) throw new Error('worker-memory needs --expose-gc');
+  if (gc === undefined) throw new Error('the memory worker needs --expose-gc');
   gc();
   gc();
   return process.memoryUsage().heapUsed;

@@ -12,12 +12,12 @@ import type { JSONWebKeySet, JWTVerifyOptions } from 'jose';
 import { createVerifier } from '@revocation-fabric/verifier';
 import type { Verifier } from '@revocation-fabric/verifier';
 import { requireAuth } from '@revocation-fabric/verifier/express';
-import type { Message } from './lib/child.js';
-import { MAX_TOKEN_LIFETIME_MS } from './lib/kafka.js';
-import { connectRedis, loadRevokedKeys, unlinkRevokedKeys } from './lib/redis.js';
-import type { RedisClient } from './lib/redis.js';
-import { BENCH_AUDIENCE, BENCH_ISSUER } from './lib/tokens.js';
-import { fail, listen, reply } from './lib/worker-side.js';
+import type { Message } from '../lib/child.js';
+import { MAX_TOKEN_LIFETIME_MS } from '../lib/kafka.js';
+import { connectRedis, loadRevokedKeys, unlinkRevokedKeys } from '../lib/redis.js';
+import type { RedisClient } from '../lib/redis.js';
+import { BENCH_AUDIENCE, BENCH_ISSUER } from '../lib/tokens.js';
+import { fail, listen, reply } from '../lib/worker-side.js';
 
 export type HttpMode = 'none' | 'verifier' | 'jose-redis';
 

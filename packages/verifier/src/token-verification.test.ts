@@ -6,7 +6,7 @@ import { NotReadyError, VerifierError } from './errors.js';
 import type { VerifierErrorCode } from './errors.js';
 import { AUDIENCE, ISSUER, keySet, mint, revocation, signingKey } from './lib/tokens.fixture.js';
 import type { SigningKey } from './lib/tokens.fixture.js';
-import { MAX_TOKEN_LENGTH, TokenVerification } from './verify.js';
+import { MAX_TOKEN_LENGTH, TokenVerification } from './token-verification.js';
 
 let key: SigningKey;
 let otherKey: SigningKey;

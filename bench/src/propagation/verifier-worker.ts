@@ -8,8 +8,8 @@ import { TokenRevokedError, createVerifier } from '@revocation-fabric/verifier';
 import type { AccessTokenClaims, Verifier, VerifiedToken } from '@revocation-fabric/verifier';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { RevocationRule } from '@revocation-fabric/protocol';
-import { wallClockMs } from './lib/clock.js';
-import { fail, listen, reply } from './lib/worker-side.js';
+import { wallClockMs } from '../lib/clock.js';
+import { fail, listen, reply } from '../lib/worker-side.js';
 
 export type VerifierWorkerRequest =
   | {

@@ -3,11 +3,11 @@
  * consumer reading the same topic to its end. Runs alternate (bare, verifier, bare, …) so a
  * change in background load hits both; the ratio is of medians.
  */
-import type { BenchContext } from './context.js';
-import { ruleSizes } from './context.js';
-import { WorkerProcess } from './lib/child.js';
-import { median, ratio } from './lib/stats.js';
-import type { ColdStartRequest, ColdStartResult } from './worker-cold-start.js';
+import type { BenchContext } from '../context.js';
+import { ruleSizes } from '../context.js';
+import { WorkerProcess } from '../lib/child.js';
+import { median, ratio } from '../lib/stats.js';
+import type { ColdStartRequest, ColdStartResult } from './worker.js';
 
 export interface B4Case {
   readonly rules: number;
@@ -36,7 +36,7 @@ async function once(
   topic: string,
 ): Promise<ColdStartResult> {
   const worker = WorkerProcess.start<ColdStartRequest | { type: 'stop' }, ColdStartResult>(
-    'cold-start',
+    'cold-start/worker',
     `b4-${mode}`,
   );
   try {

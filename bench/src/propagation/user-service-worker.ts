@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createUserService, loadConfig } from '@revocation-fabric/user-service';
 import type { UserService } from '@revocation-fabric/user-service';
-import type { Message } from './lib/child.js';
-import { fail, listen, reply } from './lib/worker-side.js';
+import type { Message } from '../lib/child.js';
+import { fail, listen, reply } from '../lib/worker-side.js';
 
 export interface UserServiceRequest extends Message {
   readonly type: 'start';

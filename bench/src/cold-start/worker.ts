@@ -7,9 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { createVerifier } from '@revocation-fabric/verifier';
-import type { Message } from './lib/child.js';
-import { BENCH_AUDIENCE, BENCH_ISSUER, createBenchKey, keySet } from './lib/tokens.js';
-import { fail, listen, reply } from './lib/worker-side.js';
+import type { Message } from '../lib/child.js';
+import { BENCH_AUDIENCE, BENCH_ISSUER, createBenchKey, keySet } from '../lib/tokens.js';
+import { fail, listen, reply } from '../lib/worker-side.js';
 
 export interface ColdStartRequest extends Message {
   readonly type: 'run';

@@ -8,7 +8,7 @@ describe('pinnedKafkaVersion', () => {
   });
 
   it('is the version infra/compose.yaml runs, so Docker users get the same broker', () => {
-    const compose = readFileSync(new URL('../../compose.yaml', import.meta.url), 'utf8');
+    const compose = readFileSync(new URL('../../../infra/compose.yaml', import.meta.url), 'utf8');
     expect(compose).toContain(`image: apache/kafka:${pinnedKafkaVersion()}\n`);
   });
 });

@@ -7,20 +7,20 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import type { JWTVerifyOptions } from 'jose';
 import { createVerifier } from '@revocation-fabric/verifier';
 import type { VerifiedToken } from '@revocation-fabric/verifier';
-import type { Message } from './lib/child.js';
-import { MAX_TOKEN_LIFETIME_MS } from './lib/kafka.js';
-import { connectRedis, loadRevokedKeys, unlinkRevokedKeys } from './lib/redis.js';
-import { summarize } from './lib/stats.js';
-import type { Distribution } from './lib/stats.js';
+import type { Message } from '../lib/child.js';
+import { MAX_TOKEN_LIFETIME_MS } from '../lib/kafka.js';
+import { connectRedis, loadRevokedKeys, unlinkRevokedKeys } from '../lib/redis.js';
+import { summarize } from '../lib/stats.js';
+import type { Distribution } from '../lib/stats.js';
 import {
   timeAlternatingAsync,
   timeBatchesAsync,
   timeBatchesSync,
   timeEachAsync,
   timerOverheadNs,
-} from './lib/timing.js';
-import { BENCH_AUDIENCE, BENCH_ISSUER, createBenchKey, keySet, mintTokens } from './lib/tokens.js';
-import { fail, listen, reply } from './lib/worker-side.js';
+} from '../lib/timing.js';
+import { BENCH_AUDIENCE, BENCH_ISSUER, createBenchKey, keySet, mintTokens } from '../lib/tokens.js';
+import { fail, listen, reply } from '../lib/worker-side.js';
 
 export interface CheckCostRequest extends Message {
   readonly type: 'run';

@@ -5,7 +5,7 @@ let cached: string | undefined;
 
 /**
  * The Apache Kafka version the local broker runs: the `<kafka.version>` property of
- * `infra/kafka/pom.xml`, the single place the version is written down.
+ * `packages/kafka-local/pom.xml`, the single place the version is written down.
  *
  * @example
  * ```ts

@@ -5,12 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
-import type { BenchContext } from './context.js';
-import { ruleSizes } from './context.js';
-import { WorkerProcess, stopAll } from './lib/child.js';
-import { median, ratio } from './lib/stats.js';
-import { createBenchKey, keySet, mintTokens } from './lib/tokens.js';
-import type { HttpMode, HttpServerReady, HttpServerRequest } from './worker-http-server.js';
+import type { BenchContext } from '../context.js';
+import { ruleSizes } from '../context.js';
+import { WorkerProcess, stopAll } from '../lib/child.js';
+import { median, ratio } from '../lib/stats.js';
+import { createBenchKey, keySet, mintTokens } from '../lib/tokens.js';
+import type { HttpMode, HttpServerReady, HttpServerRequest } from './worker.js';
 
 export interface B2Round {
   readonly requestsPerSecond: number;
@@ -88,7 +88,7 @@ export async function runB2(ctx: BenchContext): Promise<B2Result> {
   try {
     for (const mode of MODES) {
       const worker = WorkerProcess.start<HttpServerRequest | { type: 'stop' }, HttpServerReady>(
-        'http-server',
+        'http/worker',
         `b2-${mode}`,
       );
       workers.push(worker);

@@ -17,16 +17,16 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { Producer } from 'kafkajs';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
-import type { BenchContext } from './context.js';
-import { WorkerProcess, stopAll } from './lib/child.js';
-import { wallClockMs } from './lib/clock.js';
-import { HttpClient, mapConcurrent } from './lib/http.js';
-import { createRevocationTopic, deleteTopics } from './lib/kafka.js';
-import { summarize } from './lib/stats.js';
-import type { Distribution } from './lib/stats.js';
-import type { SocketServerReady, SocketServerRequest } from './worker-socket-server.js';
-import type { UserServiceReady, UserServiceRequest } from './worker-user-service.js';
-import type { VerifierWorkerReply, VerifierWorkerRequest } from './worker-verifier.js';
+import type { BenchContext } from '../context.js';
+import { WorkerProcess, stopAll } from '../lib/child.js';
+import { wallClockMs } from '../lib/clock.js';
+import { HttpClient, mapConcurrent } from '../lib/http.js';
+import { createRevocationTopic, deleteTopics } from '../lib/kafka.js';
+import { summarize } from '../lib/stats.js';
+import type { Distribution } from '../lib/stats.js';
+import type { SocketServerReady, SocketServerRequest } from './socket-server-worker.js';
+import type { UserServiceReady, UserServiceRequest } from './user-service-worker.js';
+import type { VerifierWorkerReply, VerifierWorkerRequest } from './verifier-worker.js';
 
 /** Which Kafka a configuration ran on. */
 export type ClusterLabel = 'single-node' | '3-node';
@@ -265,7 +265,7 @@ async function startVerifiers(
   try {
     for (let i = 0; i < count; i++) {
       const worker = WorkerProcess.start<VerifierWorkerRequest, VerifierWorkerReply>(
-        'verifier',
+        'propagation/verifier-worker',
         `verifier-${i}`,
       );
       workers.push(worker);
@@ -287,7 +287,7 @@ async function measureSockets(
   count: number,
 ): Promise<B3Socket> {
   const worker = WorkerProcess.start<SocketServerRequest | { type: 'stop' }, SocketServerReady>(
-    'socket-server',
+    'propagation/socket-server-worker',
     'socket-server',
   );
   const sockets: Socket[] = [];
@@ -406,7 +406,7 @@ async function runOn(
   const topic = uniqueTopic('bench-b3');
   await createRevocationTopic(brokers, topic, replicationFactor);
   const service = WorkerProcess.start<UserServiceRequest | { type: 'stop' }, UserServiceReady>(
-    'user-service',
+    'propagation/user-service-worker',
     'user-service',
   );
   const producer = new Kafka({

@@ -3,11 +3,11 @@
  * two larger rule counts loaded, against bare jose and jose + a Redis lookup per request.
  */
 import { randomBytes } from 'node:crypto';
-import type { BenchContext } from './context.js';
-import { ruleSizes } from './context.js';
-import { WorkerProcess } from './lib/child.js';
-import { ratio } from './lib/stats.js';
-import type { CheckCostCase, CheckCostRequest, CheckCostResult } from './worker-check-cost.js';
+import type { BenchContext } from '../context.js';
+import { ruleSizes } from '../context.js';
+import { WorkerProcess } from '../lib/child.js';
+import { ratio } from '../lib/stats.js';
+import type { CheckCostCase, CheckCostRequest, CheckCostResult } from './worker.js';
 
 export interface B1Case extends CheckCostCase {
   readonly ratios: {
@@ -42,7 +42,7 @@ export async function runB1(ctx: BenchContext): Promise<B1Result> {
     const { topic } = await ctx.ruleTopic(size);
     ctx.log(`B1: ${size} rules`);
     const worker = WorkerProcess.start<CheckCostRequest | { type: 'stop' }, CheckCostResult>(
-      'check-cost',
+      'check-cost/worker',
       `b1-${size}`,
     );
     try {

@@ -66,3 +66,9 @@ export {
   ensureRevocationTopic,
 } from './topic.js';
 export type { RevocationTopicOptions, RevocationTopicSpec, RevocationTopicAdmin } from './topic.js';
+
+export { CodedError } from './coded-error.js';
+export type { CodedErrorOptions } from './coded-error.js';
+
+export { errorBody } from './error-body.js';
+export type { ErrorBody, ErrorBodyExtras, ErrorFieldIssue } from './error-body.js';

@@ -1,19 +1,19 @@
 import {
-  ensureJars,
-  killNode,
-  startCluster,
-  startNode,
-  stopCluster,
-  type LocalCluster,
-} from '@revocation-fabric/kafka-local';
-import { createTopic, logBroker, uniqueTopic, waitFor } from '@revocation-fabric/testkit';
+  createTopic,
+  faultKafkaSupport,
+  logBroker,
+  startFaultKafka,
+  uniqueTopic,
+  waitFor,
+  type FaultKafka,
+} from '@revocation-fabric/testkit';
 import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Its own three-node cluster on its own ports, never the run's shared broker: killing a node
 // of that one would break every other test file running at the same time.
-const CLUSTER = 'fault-test';
-const BASE_PORT = Number(process.env['KAFKA_FAULT_TEST_PORT'] ?? 29192);
+const faults = await faultKafkaSupport();
+if (!faults.supported) console.warn(`[fault] skipped: ${faults.reason}`);
 
 interface Ack {
   readonly partition: number;
@@ -21,25 +21,21 @@ interface Ack {
   readonly value: string;
 }
 
-describe('three-node Kafka cluster under a broker crash', () => {
-  let cluster: LocalCluster;
+describe.skipIf(!faults.supported)('three-node Kafka cluster under a broker crash', () => {
+  let cluster: FaultKafka | undefined;
 
   beforeAll(async () => {
-    await ensureJars();
-    cluster = await startCluster({ name: CLUSTER, nodes: 3, basePort: BASE_PORT, fresh: true });
+    cluster = await startFaultKafka({ name: 'fault-test', nodes: 3 });
   }, 240_000);
 
   afterAll(async () => {
-    // Runs even when the test (or beforeAll, part-way) failed; a no-op if nothing runs.
-    await stopCluster({ name: CLUSTER, timeoutMs: 20_000 });
+    // Runs even when the test (or beforeAll, part-way) failed.
+    await cluster?.close();
   }, 120_000);
 
   it('keeps every acks=all record acknowledged while a partition leader is SIGKILLed and restarted', async () => {
-    logBroker({
-      brokers: [...cluster.brokers],
-      source: 'local',
-      kafkaVersion: cluster.kafkaVersion,
-    });
+    if (cluster === undefined) throw new Error('the fault cluster did not start');
+    logBroker({ brokers: cluster.brokers, source: 'local', kafkaVersion: cluster.kafkaVersion });
     const brokers = [...cluster.brokers];
     const topic = uniqueTopic('fault');
     // RF 3 with min ISR 2: an acks=all write is on at least two brokers before it is acked,
@@ -85,14 +81,14 @@ describe('three-node Kafka cluster under a broker crash', () => {
       )?.leader;
       if (victim === undefined) throw new Error(`partition 0 of ${topic} has no leader`);
 
-      await killNode(victim, { name: CLUSTER });
+      await cluster.killNode(victim);
       ackedAtCrash = acked.size;
       await waitFor(() => acked.size >= ackedAtCrash + 100, {
         timeoutMs: 90_000,
         description: `100 acks with node ${victim} down`,
       });
 
-      await startNode(victim, { name: CLUSTER });
+      await cluster.startNode(victim);
       ackedAtRestart = acked.size;
       await waitFor(() => acked.size >= ackedAtRestart + 100, {
         timeoutMs: 90_000,

@@ -8,3 +8,5 @@ export type { WaitForOptions } from './wait-for.js';
 export { describeBroker, logBroker } from './log-broker.js';
 export { BrokersUnreachableError, TestkitError, WaitForTimeoutError } from './errors.js';
 export type { TestkitErrorCode } from './errors.js';
+export { faultKafkaSupport, startFaultKafka } from './fault-kafka.js';
+export type { FaultKafka, FaultKafkaSupport, StartFaultKafkaOptions } from './fault-kafka.js';

@@ -2,12 +2,15 @@ import {
   createTopic,
   faultKafkaSupport,
   logBroker,
+  openTopicWriter,
+  partitionLeader,
   startFaultKafka,
+  startTopicReader,
   uniqueTopic,
   waitFor,
   type FaultKafka,
+  type TopicWriter,
 } from '@revocation-fabric/testkit';
-import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Its own three-node cluster on its own ports, never the run's shared broker: killing a node
@@ -47,16 +50,13 @@ describe.skipIf(!faults.supported)('three-node Kafka cluster under a broker cras
       configEntries: [{ name: 'min.insync.replicas', value: '2' }],
     });
 
-    const client = new Kafka({ clientId: 'fault-producer', brokers, logLevel: logLevel.NOTHING });
-    const producer = client.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      // Until the dead broker is fenced (broker.session.timeout.ms, 9 s) its partitions have no
-      // reachable leader; the producer must keep retrying through that window, not give up.
-      retry: { retries: 30, initialRetryTime: 200, maxRetryTime: 2_000 },
+    // Until the dead broker is fenced (broker.session.timeout.ms, 9 s) its partitions have no
+    // reachable leader; the producer must keep retrying through that window, not give up.
+    const producer = await openTopicWriter(brokers, {
+      clientId: 'fault-producer',
+      retries: 30,
+      maxRetryTimeMs: 2_000,
     });
-    await producer.connect();
 
     const acked = new Map<string, Ack>();
     let victim: number | undefined;
@@ -72,14 +72,7 @@ describe.skipIf(!faults.supported)('three-node Kafka cluster under a broker cras
         description: '100 acks before the crash',
       });
 
-      const admin = client.admin();
-      await admin.connect();
-      const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
-      await admin.disconnect();
-      victim = metadata.topics[0]?.partitions.find(
-        (partition) => partition.partitionId === 0,
-      )?.leader;
-      if (victim === undefined) throw new Error(`partition 0 of ${topic} has no leader`);
+      victim = await partitionLeader(brokers, topic, 0);
 
       await cluster.killNode(victim);
       ackedAtCrash = acked.size;
@@ -97,10 +90,10 @@ describe.skipIf(!faults.supported)('three-node Kafka cluster under a broker cras
     } finally {
       producing = false;
       await producing$;
-      await producer.disconnect();
+      await producer.close();
     }
 
-    const found = await readAll(client, topic, acked, 90_000);
+    const found = await readAll(brokers, topic, acked, 90_000);
     const missing = [...acked].filter(([key, ack]) => {
       const record = found.get(key);
       return (
@@ -123,7 +116,7 @@ describe.skipIf(!faults.supported)('three-node Kafka cluster under a broker cras
  * A send that fails after all retries was never acknowledged and is only counted.
  */
 async function produceUntilStopped(
-  producer: Producer,
+  producer: TopicWriter,
   topic: string,
   acked: Map<string, Ack>,
   failures: Error[],
@@ -133,8 +126,8 @@ async function produceUntilStopped(
     const key = `key-${index}`;
     const value = `value-${index}-${Date.now()}`;
     try {
-      const [meta] = await producer.send({ topic, acks: -1, messages: [{ key, value }] });
-      if (meta?.baseOffset === undefined) throw new Error(`no offset acknowledged for ${key}`);
+      const [meta] = await producer.send(topic, [{ key, value }]);
+      if (meta === undefined) throw new Error(`no offset acknowledged for ${key}`);
       acked.set(key, { partition: meta.partition, offset: meta.baseOffset, value });
     } catch (error) {
       failures.push(error as Error);
@@ -144,26 +137,24 @@ async function produceUntilStopped(
 
 /** Consumes the topic from the beginning until every acknowledged key is seen (or time runs out). */
 async function readAll(
-  client: Kafka,
+  brokers: readonly string[],
   topic: string,
   acked: ReadonlyMap<string, Ack>,
   timeoutMs: number,
 ): Promise<Map<string, Ack>> {
   const found = new Map<string, Ack>();
-  const consumer = client.consumer({ groupId: uniqueTopic('fault-reader') });
-  await consumer.connect();
+  const reader = await startTopicReader(brokers, topic, {
+    clientId: 'fault-reader',
+    groupId: uniqueTopic('fault-reader'),
+    onRecord: (record) => {
+      found.set(record.key?.toString() ?? '', {
+        partition: record.partition,
+        offset: record.offset,
+        value: record.value?.toString() ?? '',
+      });
+    },
+  });
   try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        const key = message.key?.toString() ?? '';
-        found.set(key, {
-          partition,
-          offset: message.offset,
-          value: message.value?.toString() ?? '',
-        });
-      },
-    });
     await waitFor(() => [...acked.keys()].every((key) => found.has(key)), {
       timeoutMs,
       intervalMs: 250,
@@ -171,7 +162,7 @@ async function readAll(
       () => undefined, // the assertion that follows names the missing keys
     );
   } finally {
-    await consumer.disconnect();
+    await reader.close();
   }
   return found;
 }

@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { withAdmin } from './lib/kafka-client.js';
 import { waitFor } from './wait-for.js';
 
 /** What {@link createTopic} creates. */
@@ -36,13 +36,7 @@ export async function createTopic(brokers: readonly string[], spec: TopicSpec): 
       `replicationFactor must be a positive integer, got ${spec.replicationFactor}`,
     );
   }
-  const admin = new Kafka({
-    clientId: 'testkit-admin',
-    brokers: [...brokers],
-    logLevel: logLevel.ERROR,
-  }).admin();
-  await admin.connect();
-  try {
+  await withAdmin(brokers, { clientId: 'testkit-admin' }, async (admin) => {
     // kafkajs' own waitForLeaders retries only LEADER_NOT_AVAILABLE; on a 3-node cluster a
     // broker that has not caught up with the new topic answers UNKNOWN_TOPIC_OR_PARTITION and
     // kafkajs gives up. So create without waiting and poll the metadata ourselves.
@@ -74,7 +68,5 @@ export async function createTopic(brokers: readonly string[], spec: TopicSpec): 
         description: `leaders for every partition of ${spec.topic}`,
       },
     );
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }

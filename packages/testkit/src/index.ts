@@ -10,3 +10,14 @@ export { BrokersUnreachableError, TestkitError, WaitForTimeoutError } from './er
 export type { TestkitErrorCode } from './errors.js';
 export { faultKafkaSupport, startFaultKafka } from './fault-kafka.js';
 export type { FaultKafka, FaultKafkaSupport, StartFaultKafkaOptions } from './fault-kafka.js';
+export { openTopicWriter, startTopicReader } from './lib/kafka-client.js';
+export type {
+  ClientOptions,
+  OutgoingRecord,
+  RecordAck,
+  TopicReader,
+  TopicReaderOptions,
+  TopicRecord,
+  TopicWriter,
+} from './lib/kafka-client.js';
+export { consumerGroups, partitionLeader } from './topic-admin.js';

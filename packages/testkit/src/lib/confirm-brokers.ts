@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { withAdmin } from './kafka-client.js';
 import { BrokersUnreachableError } from '../errors.js';
 import { waitFor } from '../wait-for.js';
 
@@ -14,25 +14,17 @@ export async function confirmBrokers(
   origin: string,
   timeoutMs: number,
 ): Promise<number> {
-  const admin = new Kafka({
-    clientId: 'testkit-check',
-    brokers: [...brokers],
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 2_000,
-    retry: { retries: 0 },
-  }).admin();
   try {
     return await waitFor(
-      async () => {
-        await admin.connect();
-        const cluster = await admin.describeCluster();
-        return cluster.brokers.length;
-      },
+      () =>
+        withAdmin(
+          brokers,
+          { clientId: 'testkit-check', connectionTimeoutMs: 2_000, retries: 0 },
+          async (admin) => (await admin.describeCluster()).brokers.length,
+        ),
       { timeoutMs, intervalMs: 500, description: 'a metadata answer' },
     );
   } catch (error) {
     throw new BrokersUnreachableError(brokers, origin, { cause: (error as Error).cause ?? error });
-  } finally {
-    await admin.disconnect();
   }
 }

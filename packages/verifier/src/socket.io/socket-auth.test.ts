@@ -561,7 +561,7 @@ describe('lifecycle', () => {
     }
   });
 
-  it('refuses to be built without a verifier or with a bad option', () => {
+  it('refuses to be built without a verifier or with a bad option', async () => {
     expect(() => socketAuth({} as RevocationVerifier)).toThrow(TypeError);
     const verifier = newVerifier(new ManualFeed());
     try {
@@ -570,7 +570,7 @@ describe('lifecycle', () => {
       );
       expect(() => socketAuth(verifier, { now: 'soon' as unknown as () => number })).toThrow(/now/);
     } finally {
-      void verifier.close();
+      await verifier.close();
     }
   });
 });

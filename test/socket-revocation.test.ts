@@ -4,11 +4,17 @@
  * signed with real keys and served from a real JWKS endpoint, and revocation events published
  * to the broker the way the user-service's relay does. Nothing asserts a latency: outcomes are
  * awaited with generous timeouts (timing claims live in the demo's report and bench/).
+ *
+ * One clock for everything in this process: fake timers and `Date`, installed before the
+ * instances are built, so their verifiers, socket adapters, kafkajs and jose all read it. It
+ * flows with real time (see {@link startClock}) so Kafka and socket.io run as ever; a test that
+ * needs time to stand still stops it and moves it by hand. Nothing sleeps.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { clearTimeout as clearRealTimeout, setTimeout as setRealTimeout } from 'node:timers';
 import { createGameService, loadConfig } from '@revocation-fabric/game-service';
 import type { GameService } from '@revocation-fabric/game-service';
 import { createEvent, encodeEvent, revocationTopicSpec } from '@revocation-fabric/protocol';
@@ -20,11 +26,13 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { Producer } from 'kafkajs';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 
 const brokers = inject('kafkaBrokers');
 const AUDIENCE = 'revocation-fabric';
 const CUT_TIMEOUT_MS = 20_000;
+/** How far the flowing clock moves per step, ms of real time. */
+const CLOCK_STEP_MS = 5;
 
 interface SigningKey {
   readonly kid: string;
@@ -40,6 +48,37 @@ let topic: string;
 let producer: Producer;
 const games: GameService[] = [];
 const clients: Socket[] = [];
+let clockPump: NodeJS.Timeout | undefined;
+let clockStopped = false;
+
+/**
+ * Fakes `setTimeout` and `Date` and keeps them flowing: a real interval (setInterval is left
+ * real) moves the fake clock a step at a time, unless a test has stopped it.
+ */
+function startClock(): void {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  clockPump = setInterval(() => {
+    if (!clockStopped) vi.advanceTimersByTime(CLOCK_STEP_MS);
+  }, CLOCK_STEP_MS);
+}
+
+function stopClockPump(): void {
+  clearInterval(clockPump);
+  vi.useRealTimers();
+}
+
+/**
+ * Runs `body` with the clock standing still: however long connecting and refreshing take on a
+ * busy machine, no token ages meanwhile; `vi.advanceTimersByTime` moves time by hand.
+ */
+async function withClockStopped(body: () => Promise<void>): Promise<void> {
+  clockStopped = true;
+  try {
+    await body();
+  } finally {
+    clockStopped = false;
+  }
+}
 
 async function signingKey(kid: string): Promise<SigningKey> {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
@@ -91,6 +130,7 @@ async function publish(input: EventBody): Promise<void> {
 }
 
 beforeAll(async () => {
+  startClock();
   key = await signingKey('e2e-k1');
   compromised = await signingKey('e2e-compromised');
   jwksServer = createServer((req, res) => {
@@ -142,6 +182,7 @@ afterAll(async () => {
   await Promise.all(games.map((game) => game.stop()));
   await producer?.disconnect();
   await new Promise<void>((resolve) => jwksServer?.close(() => resolve()));
+  stopClockPump();
 });
 
 function urlOf(game: GameService): string {
@@ -185,11 +226,14 @@ interface Cut {
   readonly reason: string;
 }
 
-/** The `revoked` payload and disconnect reason of a socket, once the server cuts it. */
+/**
+ * The `revoked` payload and disconnect reason of a socket, once the server cuts it. The
+ * deadline is a real timer, so it holds while the fake clock stands still.
+ */
 function cutOf(socket: Socket): Promise<Cut> {
   return new Promise((resolve, reject) => {
     let revoked: unknown;
-    const timer = setTimeout(
+    const timer = setRealTimeout(
       () => reject(new Error(`socket not cut within ${CUT_TIMEOUT_MS} ms`)),
       CUT_TIMEOUT_MS,
     );
@@ -197,19 +241,46 @@ function cutOf(socket: Socket): Promise<Cut> {
       revoked = payload;
     });
     socket.once('disconnect', (reason) => {
-      clearTimeout(timer);
+      clearRealTimeout(timer);
       resolve({ revoked, reason });
+    });
+  });
+}
+
+/**
+ * Emits an event and resolves with its acknowledgement; rejects if the socket disconnects
+ * first, or after {@link CUT_TIMEOUT_MS} of real time (so also while the clock stands still).
+ */
+function ask<T>(socket: Socket, event: string, ...args: unknown[]): Promise<T> {
+  if (!socket.connected) return Promise.reject(new Error(`${event}: socket is not connected`));
+  return new Promise((resolve, reject) => {
+    const settle = (): void => {
+      clearRealTimeout(timer);
+      socket.off('disconnect', onDisconnect);
+    };
+    const timer = setRealTimeout(() => {
+      settle();
+      reject(new Error(`${event}: no answer within ${CUT_TIMEOUT_MS} ms`));
+    }, CUT_TIMEOUT_MS);
+    const onDisconnect = (reason: string): void => {
+      settle();
+      reject(new Error(`${event}: disconnected (${reason}) before the answer`));
+    };
+    socket.once('disconnect', onDisconnect);
+    socket.emit(event, ...args, (reply: T) => {
+      settle();
+      resolve(reply);
     });
   });
 }
 
 /** Served: connected, and a round trip (join a room) is answered. */
 async function served(socket: Socket): Promise<boolean> {
-  if (!socket.connected) return false;
-  const ack = (await socket.timeout(5_000).emitWithAck('room:join', { room: 'lobby' })) as {
-    ok: boolean;
-  };
-  return ack.ok;
+  try {
+    return (await ask<{ ok: boolean }>(socket, 'room:join', { room: 'lobby' })).ok;
+  } catch {
+    return false;
+  }
 }
 
 async function meStatus(game: GameService, token: string): Promise<number> {
@@ -344,23 +415,28 @@ describe('in-band refresh', () => {
   it('keeps a socket alive past its first token’s expiry, while an unrefreshed one is cut at exp', async () => {
     const sub = `rf-${randomUUID()}`;
     const sid = randomUUID();
-    const firstExp = Math.floor(Date.now() / 1000) + 3;
-    const first = await mint({ sub, sid, iat: firstExp - 3, lifetime: 3 });
-    const refreshed = await connectEverywhere(first);
-    const unrefreshed = await connect(games[0] as GameService, first);
-    const lapse = cutOf(unrefreshed);
-    const fresh = await mint({ sub, sid, lifetime: 120 });
-    for (const socket of refreshed) {
-      const ack = (await socket.timeout(5_000).emitWithAck('auth:refresh', { token: fresh })) as {
-        ok: boolean;
-        exp?: number;
-      };
-      expect(ack.ok).toBe(true);
-    }
-    expect((await lapse).revoked).toEqual({ code: 'TOKEN_EXPIRED' });
-    // Past the first token's exp and the verifiers' clock tolerance.
-    await new Promise((resolve) => setTimeout(resolve, firstExp * 1000 + 6_000 - Date.now()));
-    for (const socket of refreshed) expect(await served(socket)).toBe(true);
+    await withClockStopped(async () => {
+      const iat = Math.floor(Date.now() / 1000);
+      const firstExp = (iat + 3) * 1000;
+      const first = await mint({ sub, sid, iat, lifetime: 3 });
+      const refreshed = await connectEverywhere(first);
+      const unrefreshed = await connect(games[0] as GameService, first);
+      const lapse = cutOf(unrefreshed);
+      const fresh = await mint({ sub, sid, lifetime: 120 });
+      for (const socket of refreshed) {
+        const ack = await ask<{ ok: boolean; exp?: number }>(socket, 'auth:refresh', {
+          token: fresh,
+        });
+        expect(ack.ok).toBe(true);
+      }
+      vi.advanceTimersByTime(firstExp - 1 - Date.now());
+      expect(await served(unrefreshed)).toBe(true);
+      vi.advanceTimersByTime(1);
+      expect((await lapse).revoked).toEqual({ code: 'TOKEN_EXPIRED' });
+      // Past the first token's exp and the verifiers' clock tolerance.
+      vi.advanceTimersByTime(Math.max(...games.map((g) => g.config.auth.clockToleranceMs)) + 1_000);
+      for (const socket of refreshed) expect(await served(socket)).toBe(true);
+    });
   });
 
   it('cuts a socket whose refreshed token is revoked, and not for its old token', async () => {
@@ -370,9 +446,7 @@ describe('in-band refresh', () => {
     const sockets = await connectEverywhere(await mint({ sub, jti: oldJti }));
     const fresh = await mint({ sub, jti: newJti });
     for (const socket of sockets) {
-      expect(
-        await socket.timeout(5_000).emitWithAck('auth:refresh', { token: fresh }),
-      ).toMatchObject({ ok: true });
+      expect(await ask(socket, 'auth:refresh', { token: fresh })).toMatchObject({ ok: true });
     }
     // Once each instance refuses a handshake with the old jti, it has applied that rule: only
     // then does the socket being still served mean the rule spared it.
@@ -401,7 +475,7 @@ describe('in-band refresh', () => {
     const sockets = await connectEverywhere(await mint({ sub: `mine-${randomUUID()}` }));
     const intruder = await mint({ sub: `theirs-${randomUUID()}` });
     for (const socket of sockets) {
-      expect(await socket.timeout(5_000).emitWithAck('auth:refresh', { token: intruder })).toEqual({
+      expect(await ask(socket, 'auth:refresh', { token: intruder })).toEqual({
         ok: false,
         code: 'SUBJECT_MISMATCH',
       });

@@ -1,4 +1,5 @@
-export { socketAuth, socketToken } from './socket-auth.js';
+export { socketAuth } from './socket-auth.js';
+export { socketToken } from './socket-token.js';
 export type {
   SocketAuth,
   SocketAuthData,

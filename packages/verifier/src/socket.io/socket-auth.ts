@@ -1,27 +1,14 @@
-import type { RevocationRule, TokenFacts } from '@revocation-fabric/protocol';
-import type { Event, ExtendedError, Socket } from 'socket.io';
-import { factsOf } from '../claims.js';
-import type { VerifiedToken } from '../claims.js';
-import {
-  NotReadyError,
-  TokenExpiredError,
-  TokenMalformedError,
-  TokenRevokedError,
-  VerifierError,
-} from '../errors.js';
+import type { RevocationRule } from '@revocation-fabric/protocol';
+import type { ExtendedError, Socket } from 'socket.io';
 import { silentLogger } from '../logger.js';
 import type { VerifierLogger } from '../logger.js';
-import type { Verifier } from '../verifier.js';
-import { readHandshakeToken, readToken } from './handshake-token.js';
-import { REFRESH_EVENT, REVOKED_EVENT } from './wire-events.js';
-import type {
-  RefreshAck,
-  RefusedEventAck,
-  RevokedPayload,
-  SocketAuthErrorCode,
-  SocketAuthErrorData,
-} from './wire-events.js';
-import { SocketIndex } from './socket-index.js';
+import { gateEvents } from './event-gate.js';
+import { handshake } from './handshake.js';
+import { serveRefresh } from './in-band-refresh.js';
+import { LiveConnections } from './live-connections.js';
+import { assertSocketVerifier, subscribeToRevocations } from './socket-verifier.js';
+import type { SocketVerifier } from './socket-verifier.js';
+import type { SocketAuthErrorCode } from './wire-events.js';
 
 /** Options of {@link socketAuth}. */
 export interface SocketAuthOptions {
@@ -34,6 +21,11 @@ export interface SocketAuthOptions {
   readonly checkEvents?: boolean | undefined;
   /** Where the adapter logs (pino-compatible). Default: nowhere. */
   readonly logger?: VerifierLogger | undefined;
+  /**
+   * The clock a socket's expiry is judged by (handshake, refresh, the timer at `exp`), in ms
+   * since the epoch; give it the verifier's. Default `() => Date.now()`.
+   */
+  readonly now?: (() => number) | undefined;
 }
 
 /** Counters of one {@link SocketAuth}, for metrics and health endpoints. */
@@ -53,8 +45,8 @@ export interface SocketAuthStats {
 }
 
 /**
- * socket.io middleware that authenticates connections with a {@link Verifier} and keeps them
- * honest for as long as they live. Also carries the adapter's controls.
+ * socket.io middleware that authenticates connections with a verifier and keeps them honest
+ * for as long as they live. Also carries the adapter's controls.
  */
 export interface SocketAuth {
   /** The middleware: `io.use(auth)` or `io.of('/game').use(auth)`. */
@@ -69,58 +61,11 @@ export interface SocketAuth {
   close(): void;
 }
 
-/** Values the data of an authenticated socket carries; use it as socket.io's `SocketData`. */
-export interface SocketAuthData {
-  /** The socket's current access token, replaced by every successful refresh. */
-  auth: VerifiedToken;
-}
-
-/** One authenticated socket: what the index and the timers need. */
-interface Connection {
-  readonly socket: Socket;
-  token: VerifiedToken;
-  facts: TokenFacts;
-  timer: NodeJS.Timeout | undefined;
-  readonly release: () => void;
-}
-
-/** Sockets ended per event-loop turn when one rule matches many. */
-const CUT_BATCH = 500;
-
-/** setTimeout's longest delay; longer waits are re-armed. */
-const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
-
-const connections = new WeakMap<Socket, Connection>();
-
 /**
- * The verified access token of a socket admitted by {@link socketAuth}, kept current by
- * in-band refreshes.
- *
- * @example
- * ```ts
- * io.on('connection', (socket) => {
- *   const { claims } = socketToken(socket);
- *   socket.join(`user:${claims.sub}`);
- * });
- * ```
- * @throws TypeError when the socket did not pass through `socketAuth` (a wiring mistake).
+ * @deprecated The adapter no longer writes `socket.data`: read a socket's token with
+ * `socketToken(socket)`. This empty `SocketData` type remains only until its last user is gone.
  */
-export function socketToken(socket: Socket): VerifiedToken {
-  const connection = connections.get(socket);
-  if (connection === undefined) {
-    throw new TypeError('socketToken: this socket was not authenticated by socketAuth(verifier)');
-  }
-  return connection.token;
-}
-
-function codeOf(error: unknown): SocketAuthErrorCode {
-  return error instanceof VerifierError ? error.code : 'INTERNAL_ERROR';
-}
-
-function connectError(code: SocketAuthErrorCode, message: string): ExtendedError {
-  const data: SocketAuthErrorData = { code };
-  return Object.assign(new Error(message), { data });
-}
+export type SocketAuthData = Record<string, never>;
 
 /**
  * Authenticates socket.io connections with a verifier, and ends them the moment their token
@@ -138,8 +83,8 @@ function connectError(code: SocketAuthErrorCode, message: string): ExtendedError
  * - **Refresh**: `socket.emit('auth:refresh', { token }, ack)` verifies the new token, requires
  *   the same `sub`, re-indexes the socket and answers `{ ok: true, exp }` or `{ ok: false, code }`.
  *
- * The token is available as `socket.data.auth` and through {@link socketToken}. One `socketAuth`
- * may serve several namespaces; it listens to the verifier once.
+ * Read a socket's token with `socketToken(socket)`. One `socketAuth` may serve several
+ * namespaces; it listens to the verifier once.
  *
  * Do not combine with socket.io's `connectionStateRecovery.skipMiddlewares`: recovered sockets
  * would skip this middleware and never be indexed.
@@ -149,259 +94,61 @@ function connectError(code: SocketAuthErrorCode, message: string): ExtendedError
  * const auth = socketAuth(verifier, { logger });
  * io.use(auth);
  * io.on('connection', (socket) => {
- *   socket.on('move', (move, ack) => ack(play(socket.data.auth.claims.sub, move)));
+ *   socket.on('move', (move, ack) => ack(play(socketToken(socket).claims.sub, move)));
  * });
  * // on shutdown
  * auth.close();
  * ```
  */
-export function socketAuth(
-  verifier: Pick<Verifier, 'verify' | 'check' | 'on' | 'off'>,
-  options: SocketAuthOptions = {},
-): SocketAuth {
-  if (
-    verifier === null ||
-    typeof verifier !== 'object' ||
-    typeof verifier.verify !== 'function' ||
-    typeof verifier.check !== 'function' ||
-    typeof verifier.on !== 'function'
-  ) {
-    throw new TypeError('verifier must be a Verifier');
-  }
+export function socketAuth(verifier: SocketVerifier, options: SocketAuthOptions = {}): SocketAuth {
+  assertSocketVerifier(verifier);
   if (options.checkEvents !== undefined && typeof options.checkEvents !== 'boolean') {
     throw new TypeError('checkEvents must be a boolean');
   }
+  if (options.now !== undefined && typeof options.now !== 'function') {
+    throw new TypeError('now must be a function returning ms since the epoch');
+  }
   const checkEvents = options.checkEvents ?? true;
   const logger = options.logger ?? silentLogger;
-  const index = new SocketIndex<Connection>();
-  const counts = { admitted: 0, revoked: 0, expired: 0, refreshed: 0 };
-  const refusedByCode: Partial<Record<SocketAuthErrorCode, number>> = {};
-  let closed = false;
+  const now = options.now ?? (() => Date.now());
+  const connections = new LiveConnections(now);
+  let isClosed = false;
+  const closed = (): boolean => isClosed;
 
-  function forget(connection: Connection): void {
-    if (!index.remove(connection)) return;
-    clearTimeout(connection.timer);
-    connection.timer = undefined;
-    connection.release();
-  }
-
-  /** Emits `revoked` to every socket of a batch, then disconnects them. */
-  function end(batch: readonly Connection[], payload: RevokedPayload): void {
-    // Every event before the first disconnect, so a client with several namespaces on one
-    // connection gets the event on each before the connection closes.
-    for (const connection of batch) connection.socket.emit(REVOKED_EVENT, payload);
-    // disconnect(true) closes the engine.io connection after its buffer drains, so the
-    // `revoked` packet is delivered before the close.
-    for (const connection of batch) connection.socket.disconnect(true);
-  }
-
-  /**
-   * Ends connections. They leave the index at once, so from here on their events are dropped;
-   * the sockets themselves are ended in batches of {@link CUT_BATCH} per event-loop turn, so a
-   * global rule matching every socket does not stall the loop (and the consumer that
-   * delivered the rule) while thousands of connections close.
-   */
-  function cut(targets: readonly Connection[], payload: RevokedPayload): void {
-    for (const connection of targets) forget(connection);
-    if (payload.code === 'TOKEN_REVOKED') counts.revoked += targets.length;
-    else counts.expired += targets.length;
-    let offset = 0;
-    const step = (): void => {
-      end(targets.slice(offset, offset + CUT_BATCH), payload);
-      offset += CUT_BATCH;
-      if (offset < targets.length) setImmediate(step);
-    };
-    step();
-  }
-
-  /**
-   * One timer per socket, at its token's `exp`. Node keeps timers in per-duration lists under a
-   * binary heap, so tens of thousands of them cost O(log n) to arm and nothing while they
-   * wait; a shared timing wheel would save memory only at far larger counts. Timers are
-   * unref'd: a pending expiry never keeps a process alive.
-   */
-  function armExpiry(connection: Connection): void {
-    clearTimeout(connection.timer);
-    const delay = connection.token.claims.exp * 1000 - Date.now();
-    if (delay <= 0) {
-      connection.timer = undefined;
-      cut([connection], { code: 'TOKEN_EXPIRED' });
-      return;
-    }
-    connection.timer = setTimeout(
-      () => {
-        connection.timer = undefined;
-        if (connection.token.claims.exp * 1000 > Date.now()) armExpiry(connection);
-        else if (index.has(connection)) cut([connection], { code: 'TOKEN_EXPIRED' });
-      },
-      Math.min(delay, MAX_TIMER_DELAY_MS),
-    );
-    connection.timer.unref();
-  }
-
-  function onRevoked(rule: RevocationRule): void {
-    const matched = index.matching(rule);
-    if (matched.length === 0) return;
-    cut(matched, { code: 'TOKEN_REVOKED', kind: rule.kind, reason: rule.reason });
+  const unsubscribe = subscribeToRevocations(verifier, (rule: RevocationRule) => {
+    const sockets = connections.cutMatching(rule);
+    if (sockets === 0) return;
     logger.info(
-      { sockets: matched.length, kind: rule.kind, reason: rule.reason, eventId: rule.eventId },
+      { sockets, kind: rule.kind, reason: rule.reason, eventId: rule.eventId },
       'sockets disconnected by a revocation',
     );
-  }
-  verifier.on('revoked', onRevoked);
+  });
 
-  async function refresh(
-    connection: Connection,
-    request: unknown,
-    reply: (ack: RefreshAck) => void,
-  ) {
-    let verified: VerifiedToken;
-    try {
-      verified = await verifier.verify(readRefreshToken(request));
-    } catch (error) {
-      if (!(error instanceof VerifierError)) logger.error({ err: error }, 'socket refresh failed');
-      reply({ ok: false, code: codeOf(error) });
-      return;
-    }
-    // Cut while the new token was being verified: the client learns it from the disconnect.
-    if (!index.has(connection)) return;
-    if (verified.claims.sub !== connection.facts.sub) {
-      reply({ ok: false, code: 'SUBJECT_MISMATCH' });
-      return;
-    }
-    if (verified.claims.exp * 1000 <= Date.now()) {
-      reply({ ok: false, code: 'TOKEN_EXPIRED' });
-      return;
-    }
-    // Concurrent refreshes: the last to complete wins; each was verified on its own.
-    index.remove(connection);
-    connection.token = verified;
-    connection.facts = factsOf(verified);
-    connection.socket.data.auth = verified;
-    index.add(connection);
-    armExpiry(connection);
-    counts.refreshed += 1;
-    reply({ ok: true, exp: verified.claims.exp });
-  }
-
-  function gate(connection: Connection, packet: Event, next: (err?: Error) => void): void {
-    // Packets already buffered when the socket was cut are dropped.
-    if (!closed && !index.has(connection)) return;
-    try {
-      // Once closed, nothing watches revocations for this socket any more: refuse its events.
-      if (closed) throw new NotReadyError('socket authentication is closed');
-      verifier.check(connection.token);
-    } catch (error) {
-      const code = codeOf(error);
-      if (error instanceof TokenRevokedError) {
-        cut([connection], { code: 'TOKEN_REVOKED', kind: error.kind, reason: error.reason });
-      } else if (error instanceof TokenExpiredError) {
-        cut([connection], { code: 'TOKEN_EXPIRED' });
-      } else {
-        // The verifier cannot judge right now: refuse this event without failing the socket
-        // (calling next(err) would raise an `error` event the application may not handle).
-        const ack = packet[packet.length - 1] as unknown;
-        if (typeof ack === 'function')
-          (ack as (reply: RefusedEventAck) => void)({ ok: false, code });
-      }
-      return;
-    }
-    next();
-  }
-
-  function admit(socket: Socket, verified: VerifiedToken): void {
-    const onDisconnect = (): void => forget(connection);
-    const connection: Connection = {
-      socket,
-      token: verified,
-      facts: factsOf(verified),
-      timer: undefined,
-      release: () => {
-        socket.off('disconnect', onDisconnect);
-        socket.conn.off('close', onDisconnect);
-      },
-    };
-    socket.data.auth = verified;
-    connections.set(socket, connection);
-    index.add(connection);
-    counts.admitted += 1;
-    socket.on('disconnect', onDisconnect);
-    // A connection that closes between this middleware and the namespace's connect never
-    // emits `disconnect` on the socket; the transport's close still reaches us.
-    socket.conn.on('close', onDisconnect);
-    socket.on(REFRESH_EVENT, (request: unknown, ack: unknown) => {
-      const reply = typeof ack === 'function' ? (ack as (value: RefreshAck) => void) : () => {};
-      void refresh(connection, request, reply);
-    });
-    if (checkEvents) socket.use((packet, next) => gate(connection, packet, next));
-    armExpiry(connection);
-  }
-
-  function refuse(next: (err?: ExtendedError) => void, error: unknown): void {
-    const code = codeOf(error);
-    refusedByCode[code] = (refusedByCode[code] ?? 0) + 1;
-    if (code === 'INTERNAL_ERROR') {
-      logger.error({ err: error }, 'socket handshake failed');
-      next(connectError(code, 'internal error'));
-    } else {
-      next(connectError(code, (error as Error).message));
-    }
-  }
-
-  const middleware = (socket: Socket, next: (err?: ExtendedError) => void): void => {
-    if (closed) {
-      refuse(next, new NotReadyError('socket authentication is closed'));
-      return;
-    }
-    let token: string;
-    try {
-      token = readHandshakeToken(socket.handshake);
-    } catch (error) {
-      refuse(next, error);
-      return;
-    }
-    verifier.verify(token).then(
-      (verified) => {
-        // verify() accepts a token within the clock tolerance past `exp`; a socket, though,
-        // never lives past its token, so such a handshake is refused rather than cut at once.
-        if (verified.claims.exp * 1000 <= Date.now()) {
-          refuse(next, new TokenExpiredError('token has expired'));
-          return;
-        }
-        if (closed) {
-          refuse(next, new NotReadyError('socket authentication is closed'));
-          return;
-        }
-        // A client gone meanwhile is dropped by socket.io itself; it must not be indexed.
-        if (socket.conn.readyState === 'open') admit(socket, verified);
-        next();
-      },
-      (error: unknown) => refuse(next, error),
-    );
-  };
+  const { middleware, refusedByCode } = handshake({
+    verifier,
+    now,
+    logger,
+    closed,
+    admit(socket, token) {
+      const connection = connections.admit(socket, token);
+      serveRefresh(connection, { verifier, connections, now, logger });
+      if (checkEvents) gateEvents(connection, { verifier, connections, closed });
+    },
+  });
 
   return Object.assign(middleware, {
     stats(): SocketAuthStats {
-      return { sockets: index.size, ...counts, refusedByCode: { ...refusedByCode } };
+      return {
+        sockets: connections.size,
+        ...connections.counts,
+        refusedByCode: { ...refusedByCode },
+      };
     },
     close(): void {
-      if (closed) return;
-      closed = true;
-      verifier.off('revoked', onRevoked);
-      for (const connection of index.entries()) forget(connection);
+      if (isClosed) return;
+      isClosed = true;
+      unsubscribe();
+      connections.forgetAll();
     },
   });
-}
-
-function readRefreshToken(request: unknown): string {
-  if (typeof request === 'string') return readToken(request);
-  if (typeof request === 'object' && request !== null && 'token' in request) {
-    const { token } = request as { token: unknown };
-    if (typeof token === 'string') return readToken(token);
-  }
-  throw new TokenMalformedError(
-    `${REFRESH_EVENT} expects { token } or a token string`,
-    undefined,
-    'request',
-  );
 }

@@ -7,25 +7,27 @@
 import type { Namespace, Socket } from 'socket.io';
 import type { Logger } from 'pino';
 import { socketToken } from '@revocation-fabric/verifier/socket.io';
-import type { SocketAuthData } from '@revocation-fabric/verifier/socket.io';
 import { GameError } from '../game/errors.js';
 import type { GameRooms } from '../game/game-rooms.js';
 import type { GameMetrics } from '../metrics.js';
 import { moveRequest, roomRequest } from './messages.js';
 import type { ClientToServerEvents, Refusal, ServerToClientEvents } from './messages.js';
 
-/** The game's namespace, typed. */
+/**
+ * The game's namespace, typed. It keeps nothing in `socket.data`: the player's token is read
+ * with `socketToken(socket)`, which refreshes keep current.
+ */
 export type GameNamespace = Namespace<
   ClientToServerEvents,
   ServerToClientEvents,
   Record<string, never>,
-  SocketAuthData
+  Record<string, never>
 >;
 type GameSocket = Socket<
   ClientToServerEvents,
   ServerToClientEvents,
   Record<string, never>,
-  SocketAuthData
+  Record<string, never>
 >;
 
 /** What the game handlers need. */

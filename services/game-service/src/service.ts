@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { createVerifier } from '@revocation-fabric/verifier';
+import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
 import type { Verifier } from '@revocation-fabric/verifier';
 import { socketAuth } from '@revocation-fabric/verifier/socket.io';
 import type { SocketAuth, SocketAuthData } from '@revocation-fabric/verifier/socket.io';
@@ -120,11 +121,11 @@ export function createGameService(
         audience: config.auth.audience,
         algorithms: ['ES256'],
         jwks: { url: config.auth.jwksUrl },
-        kafka: {
+        revocations: kafkaRevocations({
           brokers: config.kafka.brokers,
           topic: config.kafka.topic,
           clientId: `${config.kafka.clientId}-${config.instanceId}`,
-        },
+        }),
         maxTokenLifetimeMs: config.auth.maxTokenLifetimeSeconds * 1000,
         clockToleranceMs: config.auth.clockToleranceMs,
         onStale: config.auth.onStale,

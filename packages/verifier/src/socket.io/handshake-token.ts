@@ -21,7 +21,7 @@ export function readHandshakeToken(handshake: HandshakeCredentials): string {
   const fromAuth = handshake.auth?.['token'];
   if (fromAuth !== undefined && fromAuth !== null) {
     if (typeof fromAuth !== 'string') {
-      throw new TokenMalformedError('auth.token must be a string', undefined, 'request');
+      throw new TokenMalformedError({ message: 'auth.token must be a string', part: 'request' });
     }
     return readToken(fromAuth);
   }

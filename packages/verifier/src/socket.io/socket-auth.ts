@@ -156,7 +156,7 @@ function connectError(code: SocketAuthErrorCode, message: string): ExtendedError
  * ```
  */
 export function socketAuth(
-  verifier: Pick<Verifier, 'verify' | 'check' | 'on' | 'off'>,
+  verifier: Pick<Verifier, 'verify' | 'check' | 'onRevoked'>,
   options: SocketAuthOptions = {},
 ): SocketAuth {
   if (
@@ -164,7 +164,7 @@ export function socketAuth(
     typeof verifier !== 'object' ||
     typeof verifier.verify !== 'function' ||
     typeof verifier.check !== 'function' ||
-    typeof verifier.on !== 'function'
+    typeof verifier.onRevoked !== 'function'
   ) {
     throw new TypeError('verifier must be a Verifier');
   }
@@ -248,7 +248,7 @@ export function socketAuth(
       'sockets disconnected by a revocation',
     );
   }
-  verifier.on('revoked', onRevoked);
+  const unsubscribe = verifier.onRevoked(onRevoked);
 
   async function refresh(
     connection: Connection,
@@ -289,7 +289,7 @@ export function socketAuth(
     if (!closed && !index.has(connection)) return;
     try {
       // Once closed, nothing watches revocations for this socket any more: refuse its events.
-      if (closed) throw new NotReadyError('socket authentication is closed');
+      if (closed) throw new NotReadyError({ message: 'socket authentication is closed' });
       verifier.check(connection.token);
     } catch (error) {
       const code = codeOf(error);
@@ -350,7 +350,7 @@ export function socketAuth(
 
   const middleware = (socket: Socket, next: (err?: ExtendedError) => void): void => {
     if (closed) {
-      refuse(next, new NotReadyError('socket authentication is closed'));
+      refuse(next, new NotReadyError({ message: 'socket authentication is closed' }));
       return;
     }
     let token: string;
@@ -365,11 +365,11 @@ export function socketAuth(
         // verify() accepts a token within the clock tolerance past `exp`; a socket, though,
         // never lives past its token, so such a handshake is refused rather than cut at once.
         if (verified.claims.exp * 1000 <= Date.now()) {
-          refuse(next, new TokenExpiredError('token has expired'));
+          refuse(next, new TokenExpiredError({ message: 'token has expired' }));
           return;
         }
         if (closed) {
-          refuse(next, new NotReadyError('socket authentication is closed'));
+          refuse(next, new NotReadyError({ message: 'socket authentication is closed' }));
           return;
         }
         // A client gone meanwhile is dropped by socket.io itself; it must not be indexed.
@@ -387,7 +387,7 @@ export function socketAuth(
     close(): void {
       if (closed) return;
       closed = true;
-      verifier.off('revoked', onRevoked);
+      unsubscribe();
       for (const connection of index.entries()) forget(connection);
     },
   });
@@ -399,9 +399,8 @@ function readRefreshToken(request: unknown): string {
     const { token } = request as { token: unknown };
     if (typeof token === 'string') return readToken(token);
   }
-  throw new TokenMalformedError(
-    `${REFRESH_EVENT} expects { token } or a token string`,
-    undefined,
-    'request',
-  );
+  throw new TokenMalformedError({
+    message: `${REFRESH_EVENT} expects { token } or a token string`,
+    part: 'request',
+  });
 }

@@ -148,6 +148,14 @@ describe('Verifier.verify', () => {
     expect(await codeOf(verifier.verify(await token()))).toBe(code);
   });
 
+  it('names the claim at fault when the access-token contract refuses one', async () => {
+    const { verifier } = setup();
+    const error = await verifier
+      .verify(await mint(key, { claims: { ggen: -1 } }))
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'CLAIM_INVALID', claim: 'ggen' });
+  });
+
   it('reports a malformed header or payload as TOKEN_MALFORMED', async () => {
     const { verifier } = setup();
     const garbage = Buffer.from('{not json').toString('base64url');

@@ -6,15 +6,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { decodeEvent } from '@revocation-fabric/protocol';
 import { Kafka, logLevel } from 'kafkajs';
-import type { Admin, Consumer, EachBatchPayload, KafkaMessage, LogEntry } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, LogEntry } from 'kafkajs';
 import { NotReadyError } from '../errors.js';
 import type { FeedStats, RevocationFeed, RevocationFeedContext, RevocationSink } from '../feed.js';
 import type { VerifierLogger } from '../logger.js';
 import { restartBackoff } from './backoff.js';
 import type { ResolvedKafkaOptions } from './options.js';
 import { PoisonLog } from './poison-log.js';
+import { RecordDelivery } from './record-delivery.js';
 import { ReplayProgress } from './replay-progress.js';
 
 /** Options of {@link KafkaRevocationFeed}: validated Kafka options and the verifier's context. */
@@ -28,8 +28,6 @@ const REPLAY_WATCH_INTERVAL_MS = 5_000;
 const HEARTBEAT_EVERY = 1_000;
 /** How long close() waits for the group deletion, ms. */
 const CLOSE_TIMEOUT_MS = 5_000;
-
-const EMPTY = new Uint8Array(0);
 
 function kafkaLogger(logger: VerifierLogger): () => (entry: LogEntry) => void {
   return () =>
@@ -66,12 +64,11 @@ export class KafkaRevocationFeed implements RevocationFeed {
   #resolveReady: () => void = () => {};
   #rejectReady: (error: Error) => void = () => {};
   #isReady = false;
-  #sink: RevocationSink | undefined;
+  #delivery: RecordDelivery | undefined;
   #consumer: Consumer | undefined;
   #admin: Admin | undefined;
   #replayWatch: NodeJS.Timeout | undefined;
   #lastContactAt: number | undefined;
-  #applied = 0;
   #startedAt = 0;
   #closing: Promise<void> | undefined;
 
@@ -101,8 +98,14 @@ export class KafkaRevocationFeed implements RevocationFeed {
   }
 
   start(sink: RevocationSink): void {
-    if (this.#sink !== undefined) throw new Error('KafkaRevocationFeed.start() called twice');
-    this.#sink = sink;
+    if (this.#delivery !== undefined) throw new Error('KafkaRevocationFeed.start() called twice');
+    this.#delivery = new RecordDelivery({
+      sink,
+      poison: this.#poison,
+      logger: this.#logger,
+      topic: this.#options.topic,
+      clockToleranceMs: this.#options.clockToleranceMs,
+    });
     this.#startedAt = this.#now();
     void this.#run(0);
   }
@@ -124,7 +127,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
       ready: this.#isReady,
       lastContactAt: this.#lastContactAt,
       lagByPartition: this.#progress.lagByPartition(),
-      applied: this.#applied,
+      applied: this.#delivery?.delivered ?? 0,
       poisonByCode: this.#poison.counts(),
     };
   }
@@ -305,7 +308,12 @@ export class KafkaRevocationFeed implements RevocationFeed {
       // After a restart kafkajs reads from the beginning again (nothing was committed): records
       // already applied are skipped, so counters and `revoked` notifications stay exact.
       if (offset >= progress.next) {
-        this.#handle(message, batch.partition, offset);
+        this.#delivery?.deliver({
+          value: message.value,
+          timestamp: message.timestamp,
+          partition: batch.partition,
+          offset,
+        });
         progress.next = offset + 1;
       }
       resolveOffset(message.offset);
@@ -318,37 +326,6 @@ export class KafkaRevocationFeed implements RevocationFeed {
     this.#checkReplayDone();
   }
 
-  #handle(message: KafkaMessage, partition: number, offset: number): void {
-    const timestamp = Number(message.timestamp);
-    let event;
-    try {
-      event = decodeEvent(message.value ?? EMPTY, {
-        // The record's timestamp, not our clock: every verifier judges an event the same way
-        // however late it reads it.
-        now: Number.isFinite(timestamp) && timestamp > 0 ? timestamp : undefined,
-        clockToleranceMs: this.#options.clockToleranceMs,
-      });
-    } catch (error) {
-      this.#skip(error, partition, offset);
-      return;
-    }
-    this.#applied += 1;
-    try {
-      this.#sink?.event(event);
-    } catch (error) {
-      this.#logger.error({ err: error, partition, offset }, 'applying a revocation event failed');
-    }
-  }
-
-  #skip(error: unknown, partition: number, offset: number): void {
-    const code = this.#poison.skip(error, { topic: this.#options.topic, partition, offset });
-    try {
-      this.#sink?.poison(code);
-    } catch (sinkError) {
-      this.#logger.error({ err: sinkError }, 'counting a poison record failed');
-    }
-  }
-
   #checkReplayDone(): void {
     if (this.#isReady || this.#closed || this.#consumer === undefined) return;
     if (!this.#progress.replayed()) return;
@@ -356,7 +333,11 @@ export class KafkaRevocationFeed implements RevocationFeed {
     this.#lastContactAt ??= this.#now();
     this.#stopReplayWatch();
     this.#logger.info(
-      { topic: this.#options.topic, applied: this.#applied, ms: this.#now() - this.#startedAt },
+      {
+        topic: this.#options.topic,
+        applied: this.#delivery?.delivered ?? 0,
+        ms: this.#now() - this.#startedAt,
+      },
       'revocation topic replayed; verifier ready',
     );
     this.#resolveReady();

@@ -17,6 +17,7 @@ import type { SigningKey } from './lib/tokens.fixture.js';
 import { resolveKafkaOptions } from './kafka/options.js';
 import { kafkaRevocations } from './kafka/kafka-revocations.js';
 import { resolveVerifierOptions } from './options.js';
+import type { RevocationFeedContext } from './feed.js';
 import type { VerifierOptions } from './options.js';
 import { createVerifier } from './verifier.js';
 import type { Verifier } from './verifier.js';
@@ -168,6 +169,31 @@ describe('Verifier lifecycle', () => {
     expect(seen).toHaveLength(1);
     // The rule did land: the unsubscribed listener missed it, not the verifier.
     expect(verifier.stats().rulesByKind.key).toBe(1);
+  });
+
+  it('builds its feed once, handing it the verifier’s logger, clock and tolerance', async () => {
+    const feed = new ManualFeed();
+    const contexts: RevocationFeedContext[] = [];
+    const logger = { debug() {}, info() {}, warn() {}, error() {} };
+    const verifier = createVerifier({
+      ...baseOptions(),
+      clockToleranceMs: 2_000,
+      logger,
+      now: () => 42,
+      revocations: (context) => {
+        contexts.push(context);
+        return feed;
+      },
+    });
+    open.push(verifier);
+    expect(contexts).toHaveLength(1);
+    expect(contexts[0]).toMatchObject({ logger, clockToleranceMs: 2_000 });
+    expect(contexts[0]?.now()).toBe(42);
+    // The verifier starts the feed it was given and answers through it.
+    await vi.waitFor(() => expect(feed.sink).toBeDefined());
+    feed.markReady();
+    await verifier.ready();
+    expect(verifier.stats().ready).toBe(true);
   });
 
   it('keeps a listener subscribed twice until both subscriptions end', () => {

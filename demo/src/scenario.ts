@@ -79,10 +79,11 @@ export async function runScenario(stack: Stack, report: Report): Promise<void> {
   async function meEverywhere(player: Player, token: string, expected: number): Promise<void> {
     for (const game of games) {
       const { status, body } = await gameMe(game.url, token);
-      const error = (body as { error?: unknown } | undefined)?.error;
+      // The fabric's one error body: { error: { code, message } }.
+      const code = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
       report.expect(
         status === expected,
-        `GET ${game.name}/me → ${status}${typeof error === 'string' ? ` ${error}` : ''} (expected ${expected})`,
+        `GET ${game.name}/me → ${status}${typeof code === 'string' ? ` ${code}` : ''} (expected ${expected})`,
       );
     }
   }

@@ -6,6 +6,7 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import type { JWTVerifyOptions } from 'jose';
 import { createVerifier } from '@revocation-fabric/verifier';
+import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
 import type { VerifiedToken } from '@revocation-fabric/verifier';
 import type { Message } from '../lib/child.js';
 import { MAX_TOKEN_LIFETIME_MS } from '../lib/kafka.js';
@@ -85,7 +86,11 @@ async function run(request: CheckCostRequest): Promise<CheckCostCase> {
     audience: BENCH_AUDIENCE,
     algorithms: ['ES256'],
     jwks: keySet(key),
-    kafka: { brokers: request.brokers, topic: request.topic, clientId: 'bench-b1' },
+    revocations: kafkaRevocations({
+      brokers: request.brokers,
+      topic: request.topic,
+      clientId: 'bench-b1',
+    }),
   });
   // The same verifier without its cache isolates what the cache insert (and the GC work of
   // the entries it keeps) adds to a miss.
@@ -94,7 +99,11 @@ async function run(request: CheckCostRequest): Promise<CheckCostCase> {
     audience: BENCH_AUDIENCE,
     algorithms: ['ES256'],
     jwks: keySet(key),
-    kafka: { brokers: request.brokers, topic: request.topic, clientId: 'bench-b1-nocache' },
+    revocations: kafkaRevocations({
+      brokers: request.brokers,
+      topic: request.topic,
+      clientId: 'bench-b1-nocache',
+    }),
     cacheSize: 0,
   });
   const redis = await connectRedis(request.redisUrl);

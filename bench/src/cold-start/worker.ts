@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { createVerifier } from '@revocation-fabric/verifier';
+import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
 import type { Message } from '../lib/child.js';
 import { BENCH_AUDIENCE, BENCH_ISSUER, createBenchKey, keySet } from '../lib/tokens.js';
 import { fail, listen, reply } from '../lib/worker-side.js';
@@ -39,7 +40,11 @@ async function verifierReady(request: ColdStartRequest): Promise<ColdStartResult
     audience: BENCH_AUDIENCE,
     algorithms: ['ES256'],
     jwks: keySet(key),
-    kafka: { brokers: request.brokers, topic: request.topic, clientId: 'bench-b4' },
+    revocations: kafkaRevocations({
+      brokers: request.brokers,
+      topic: request.topic,
+      clientId: 'bench-b4',
+    }),
   });
   await verifier.ready();
   const ms = performance.now() - started;

@@ -10,6 +10,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import type { JSONWebKeySet, JWTVerifyOptions } from 'jose';
 import { createVerifier } from '@revocation-fabric/verifier';
+import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
 import type { Verifier } from '@revocation-fabric/verifier';
 import { requireAuth } from '@revocation-fabric/verifier/express';
 import type { Message } from '../lib/child.js';
@@ -90,7 +91,11 @@ async function start(request: HttpServerRequest): Promise<HttpServerReady> {
         audience: BENCH_AUDIENCE,
         algorithms: ['ES256'],
         jwks: request.jwks,
-        kafka: { brokers: request.brokers, topic: request.topic, clientId: 'bench-b2' },
+        revocations: kafkaRevocations({
+          brokers: request.brokers,
+          topic: request.topic,
+          clientId: 'bench-b2',
+        }),
       });
       verifier = created;
       await created.ready();

@@ -3,7 +3,9 @@
  * verified-token cache, as `heapUsed` deltas between two full collections.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Blocklist, createVerifier } from '@revocation-fabric/verifier';
+import { createVerifier } from '@revocation-fabric/verifier';
+import type { RevocationFeed, RevocationSink } from '@revocation-fabric/verifier';
+import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
 import { createEvent, decodeEvent } from '@revocation-fabric/protocol';
 import type { RevocationEvent } from '@revocation-fabric/protocol';
 import type { Message } from '../lib/child.js';
@@ -110,18 +112,62 @@ function withTarget(event: RevocationEvent): RevocationEvent {
   }
 }
 
-function rulesMemory(kind: MeasuredKind, count: number): RulesMemory {
+/**
+ * A feed this worker drives itself, through the verifier's public feed seam: the rules are
+ * measured where they live (the verifier's blocklist) without a broker in the way.
+ */
+class DrivenFeed implements RevocationFeed {
+  sink: RevocationSink | undefined;
+  start(sink: RevocationSink): void {
+    this.sink = sink;
+  }
+  ready(): Promise<void> {
+    return Promise.resolve();
+  }
+  isReady(): boolean {
+    return false;
+  }
+  lastContactAt(): number | undefined {
+    return undefined;
+  }
+  stats() {
+    return {
+      ready: false,
+      lastContactAt: undefined,
+      lagByPartition: {},
+      applied: 0,
+      poisonByCode: {},
+    };
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+async function rulesMemory(kind: MeasuredKind, count: number): Promise<RulesMemory> {
   const base = template(kind);
-  const blocklist = new Blocklist({ maxTokenLifetimeMs: MAX_TOKEN_LIFETIME_MS });
+  const feed = new DrivenFeed();
+  const verifier = createVerifier({
+    issuer: BENCH_ISSUER,
+    audience: BENCH_AUDIENCE,
+    algorithms: ['ES256'],
+    jwks: keySet(await createBenchKey()),
+    maxTokenLifetimeMs: MAX_TOKEN_LIFETIME_MS,
+    revocations: () => feed,
+  });
+  // The verifier starts its feed on the next tick (after registering metrics, if any).
+  while (feed.sink === undefined) await new Promise((resolve) => setImmediate(resolve));
+  const sink = feed.sink;
   const before = settle();
   const started = performance.now();
   for (let i = 0; i < count; i++) {
-    // Through the codec, as the consumer does: the stored strings come from a parsed record.
-    blocklist.apply(decodeEvent(Buffer.from(JSON.stringify(withTarget(base)))));
+    // Through the codec, as the Kafka feed does: the stored strings come from a parsed record.
+    sink.event(decodeEvent(Buffer.from(JSON.stringify(withTarget(base)))));
   }
   const elapsedMs = performance.now() - started;
   const after = settle();
-  const held = blocklist.size()[kind];
+  const held = verifier.stats().rulesByKind[kind];
+  await verifier.close();
   if (held !== count) throw new Error(`blocklist holds ${held} ${kind} rules, expected ${count}`);
   const heapBytes = after - before;
   return {
@@ -145,7 +191,11 @@ async function cacheMemory(
     audience: BENCH_AUDIENCE,
     algorithms: ['ES256'],
     jwks: keySet(key),
-    kafka: { brokers: request.brokers, topic: request.topic, clientId: 'bench-b5' },
+    revocations: kafkaRevocations({
+      brokers: request.brokers,
+      topic: request.topic,
+      clientId: 'bench-b5',
+    }),
     cacheSize: request.cacheSize,
   });
   await verifier.ready();
@@ -177,7 +227,7 @@ listen<MemoryRequest | { type: 'stop' }>(async (message) => {
       process.exit(0);
       break;
     case 'rules':
-      reply(rulesMemory(message.kind, message.count));
+      reply(await rulesMemory(message.kind, message.count));
       break;
     case 'cache':
       reply(await cacheMemory(message));

@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { createVerifier } from '@revocation-fabric/verifier';
+import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
 import type { Verifier } from '@revocation-fabric/verifier';
 import { socketAuth } from '@revocation-fabric/verifier/socket.io';
 import type { Message } from '../lib/child.js';
@@ -35,7 +36,11 @@ async function start(request: SocketServerRequest): Promise<SocketServerReady> {
     audience: request.audience,
     algorithms: ['ES256'],
     jwks: { url: request.jwksUrl },
-    kafka: { brokers: request.brokers, topic: request.topic, clientId: 'bench-b3-socket' },
+    revocations: kafkaRevocations({
+      brokers: request.brokers,
+      topic: request.topic,
+      clientId: 'bench-b3-socket',
+    }),
   });
   verifier = created;
   await created.ready();

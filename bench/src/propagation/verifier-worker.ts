@@ -5,6 +5,7 @@
  * TOKEN_REVOKED is stamped with the shared clock.
  */
 import { TokenRevokedError, createVerifier } from '@revocation-fabric/verifier';
+import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
 import type { AccessTokenClaims, Verifier, VerifiedToken } from '@revocation-fabric/verifier';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { RevocationRule } from '@revocation-fabric/protocol';
@@ -112,13 +113,13 @@ listen<VerifierWorkerRequest>(async (message) => {
         audience: message.audience,
         algorithms: ['ES256'],
         jwks: { url: message.jwksUrl },
-        kafka: {
+        revocations: kafkaRevocations({
           brokers: message.brokers,
           topic: message.topic,
           clientId: `bench-b3-${message.name}`,
-        },
+        }),
       });
-      verifier.on('revoked', onRevoked);
+      verifier.onRevoked(onRevoked);
       flushTimer = setInterval(flush, FLUSH_INTERVAL_MS);
       await verifier.ready();
       reply<VerifierWorkerReply>({ type: 'ready', ms: performance.now() - started });

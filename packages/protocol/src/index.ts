@@ -19,6 +19,7 @@ export {
   ruleKey,
   ruleFromEvent,
   mergeRules,
+  isLaterOrSame,
   rejects,
   forgetAt,
 } from './rules.js';
@@ -30,6 +31,7 @@ export type {
   CutoffRule,
   RevocationRule,
   ForgetPolicy,
+  RuleOrder,
 } from './rules.js';
 
 export {
@@ -48,6 +50,13 @@ export type {
 } from './codec.js';
 
 export { revocationEventSchema } from './schema.js';
+
+export {
+  accessTokenClaimsSchema,
+  issuedAccessTokenClaimsSchema,
+  tokenFactsFromClaims,
+} from './access-token.js';
+export type { AccessTokenClaims, IssuedAccessTokenClaims } from './access-token.js';
 
 export {
   ProtocolError,

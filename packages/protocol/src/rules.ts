@@ -6,7 +6,10 @@
  */
 import type { RevocationEvent, RevocationReason, RuleKind } from './event.js';
 
-/** The facts about a verified token that revocation rules look at. */
+/**
+ * The facts about a verified token that revocation rules look at; built from a token's claims by
+ * `tokenFactsFromClaims` (access-token.ts), the one place that maps claim names to facts.
+ */
 export interface TokenFacts {
   /** `jti` claim, if any. */
   readonly jti?: string | undefined;
@@ -25,7 +28,7 @@ export interface TokenFacts {
 }
 
 /** Fields common to every merged rule. */
-interface RuleCommon {
+interface RuleCommon extends RuleOrder {
   /** The reason of the most recent event merged into this rule. */
   readonly reason: RevocationReason;
   /** Id of the most recent event merged into this rule. */
@@ -141,10 +144,32 @@ function maxOptional(a: number | undefined, b: number | undefined): number | und
   return a >= b ? a : b;
 }
 
-/** The later of two rules by (updatedAt, eventId): a total order, so the choice commutes. */
+/** What orders merged events: the latest `issuedAt`, then the greatest event id. */
+export interface RuleOrder {
+  /** `issuedAt` (ms) of the event. */
+  readonly updatedAt: number;
+  /** Id of the event. */
+  readonly eventId: string;
+}
+
+/**
+ * Is `a` at least as late as `b` by (updatedAt, eventId)? A total order, so choosing the later
+ * of two commutes: the merged rule's reason is the reason of the latest event, whatever the
+ * order events arrive in.
+ *
+ * @example
+ * ```ts
+ * isLaterOrSame({ updatedAt: 2, eventId: 'a' }, { updatedAt: 1, eventId: 'z' }) // true
+ * ```
+ */
+export function isLaterOrSame(a: RuleOrder, b: RuleOrder): boolean {
+  if (a.updatedAt !== b.updatedAt) return a.updatedAt > b.updatedAt;
+  return a.eventId >= b.eventId;
+}
+
+/** The later of two rules by (updatedAt, eventId); see {@link isLaterOrSame}. */
 function later<R extends RuleCommon>(a: R, b: R): R {
-  if (a.updatedAt !== b.updatedAt) return a.updatedAt > b.updatedAt ? a : b;
-  return a.eventId >= b.eventId ? a : b;
+  return isLaterOrSame(a, b) ? a : b;
 }
 
 /**

@@ -1,16 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { SCHEMA_VERSION } from '@revocation-fabric/protocol';
+import {
+  REVOCATION_REASONS,
+  SCHEMA_VERSION,
+  mergeRules,
+  ruleFromEvent,
+} from '@revocation-fabric/protocol';
 import type {
   RevocationEvent,
   RevocationEventInput,
+  RevocationReason,
+  RevocationRule,
   TokenFacts,
   TokenRevocation,
 } from '@revocation-fabric/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Blocklist } from './blocklist.js';
+import { Blocklist, assertReasonEncoding } from './blocklist.js';
 
 const MINUTE = 60_000;
 const LIFETIME = 15 * MINUTE;
@@ -252,5 +259,71 @@ describe('Blocklist', () => {
     });
     expect(blocklist.size()).toMatchObject({ token: 1_000, session: 1_000, subject: 1_000 });
     expect(after - before).toBeLessThan(16 * 1024 * 1024);
+  });
+
+  it('merges a rule’s reason exactly as the protocol’s mergeRules does, in any order', () => {
+    // Few targets, few instants and few ids, so the same jti (or sid, sub, kid) meets events
+    // with equal issuedAt and the id has to break the tie.
+    const arbitraryEvent = fc
+      .record({
+        kind: fc.constantFrom('token', 'session', 'subject', 'key', 'global'),
+        target: fc.constantFrom('a', 'b'),
+        issuedAt: fc.integer({ min: 0, max: 3 }).map((s) => T0 - s * 1_000),
+        id: fc.constantFrom('e1', 'e2', 'e3', 'e4'),
+        reason: fc.constantFrom(...REVOCATION_REASONS),
+      })
+      .map(({ kind, target, issuedAt, id, reason }) => {
+        const base = { ...common, v: SCHEMA_VERSION, id, issuedAt, reason };
+        switch (kind) {
+          case 'token':
+            return { ...base, kind, jti: target, expiresAt: T0 + MINUTE } as RevocationEvent;
+          case 'session':
+            return { ...base, kind, sid: target } as RevocationEvent;
+          case 'key':
+            return { ...base, kind, kid: target } as RevocationEvent;
+          case 'subject':
+            return { ...base, kind, sub: target, cutoff: issuedAt } as RevocationEvent;
+          case 'global':
+            return { ...base, kind, cutoff: issuedAt } as RevocationEvent;
+        }
+      });
+    fc.assert(
+      fc.property(fc.array(arbitraryEvent, { minLength: 1, maxLength: 12 }), (events) => {
+        const { blocklist } = setup();
+        const merged = new Map<string, RevocationRule>();
+        for (const e of events) {
+          blocklist.apply(e);
+          const rule = ruleFromEvent(e);
+          const key = `${rule.kind}:${rule.target}`;
+          const previous = merged.get(key);
+          merged.set(key, previous === undefined ? rule : mergeRules(previous, rule));
+        }
+        for (const rule of merged.values()) {
+          // A token that only this rule can match: its kind is the narrowest that applies.
+          const facts: TokenFacts =
+            rule.kind === 'token'
+              ? { sub: 'nobody', jti: rule.target, issuedAt: T0 }
+              : rule.kind === 'session'
+                ? { sub: 'nobody', sid: rule.target, issuedAt: T0 }
+                : rule.kind === 'key'
+                  ? { sub: 'nobody', kid: rule.target, issuedAt: T0 }
+                  : { sub: rule.kind === 'subject' ? rule.target : 'nobody', issuedAt: -1 };
+          const match = blocklist.check(facts);
+          if (rule.kind === 'subject' && merged.has('global:*')) continue;
+          if (rule.kind === 'global' && [...merged.keys()].some((k) => k.startsWith('subject:')))
+            continue;
+          expect(match).toEqual({ kind: rule.kind, reason: rule.reason });
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses to load a reason encoding that cannot hold every reason', () => {
+    const reasons: RevocationReason[] = [...REVOCATION_REASONS];
+    expect(() => assertReasonEncoding(reasons, reasons.length)).not.toThrow();
+    expect(() => assertReasonEncoding([...reasons, 'admin'], reasons.length)).toThrow(
+      /do not fit the token rule encoding/,
+    );
   });
 });

@@ -1,14 +1,16 @@
 /**
  * The in-memory set of revocation rules, one map per kind so every lookup is O(1).
  *
- * Token rules are by far the most numerous (one per logout), so they are stored compactly: a
- * `Map<jti, number>` whose value packs the forget time and the reason into one small integer,
- * which V8 keeps inline as a Smi instead of allocating a heap object per rule. The rarer kinds
- * keep the protocol's merged rule objects.
+ * Token rules are by far the most numerous (one per logout), so they are stored compactly: one
+ * small entry per jti holding the forget time and the reason packed into one small integer (a
+ * V8 Smi), and the order (`issuedAt`, event id) of the event the reason came from, so a second
+ * event for the same jti merges its reason exactly as the protocol's `mergeRules` does. The
+ * rarer kinds keep the protocol's merged rule objects.
  */
 import {
   REVOCATION_REASONS,
   forgetAt,
+  isLaterOrSame,
   mergeRules,
   rejects,
   ruleFromEvent,
@@ -35,7 +37,7 @@ export interface BlocklistOptions {
   readonly maxTokenLifetimeMs: number;
   /** Clock tolerance granted on `exp`/`iat`, in ms. Default 5000. */
   readonly clockToleranceMs?: number | undefined;
-  /** The clock, in ms since the epoch. Default `Date.now`. */
+  /** The clock, in ms since the epoch. Default `() => Date.now()`. */
   readonly now?: (() => number) | undefined;
 }
 
@@ -57,19 +59,42 @@ interface Stored<R extends RevocationRule> {
 }
 
 /**
- * Packed token rule: `slot * 16 + reasonIndex`, where `slot` counts 16-second steps since
- * 2024-01-01. Forget times are rounded *up* to the next step, so a rule is kept at most 16 s
- * longer than needed, never shorter. 2^30 (the Smi limit with pointer compression) is reached
- * in 2058; past that values become heap numbers, which is slower and larger but still correct.
+ * Packed forget time and reason of a token rule: `slot * REASON_SLOTS + reasonIndex`, where
+ * `slot` counts 16-second steps since 2024-01-01. Forget times are rounded *up* to the next
+ * step, so a rule is kept at most 16 s longer than needed, never shorter. 2^30 (the Smi limit
+ * with pointer compression) is reached in 2058 with 16 slots; past that values become heap
+ * numbers, which is slower and larger but still correct.
  */
 const PACK_EPOCH_MS = Date.UTC(2024, 0, 1);
 const PACK_STEP_MS = 16_000;
 const REASON_SLOTS = 16;
+
+/**
+ * Throws unless every reason has a slot of its own in the token rule encoding: a reason index
+ * that does not fit would silently decode as another reason.
+ */
+export function assertReasonEncoding(reasons: readonly string[], slots: number): void {
+  if (reasons.length > slots) {
+    throw new Error(
+      `blocklist: ${reasons.length} revocation reasons do not fit the token rule encoding (${slots} slots); raise REASON_SLOTS`,
+    );
+  }
+}
+assertReasonEncoding(REVOCATION_REASONS, REASON_SLOTS);
 const REASON_INDEX = new Map<RevocationReason, number>(REVOCATION_REASONS.map((r, i) => [r, i]));
+
+/** One token rule: packed forget time and reason, and the order of the event that set the reason. */
+interface TokenEntry {
+  readonly packed: number;
+  readonly updatedAt: number;
+  readonly eventId: string;
+}
 
 function packToken(forgetAtMs: number, reason: RevocationReason): number {
   const slot = Math.ceil((forgetAtMs - PACK_EPOCH_MS) / PACK_STEP_MS);
-  return slot * REASON_SLOTS + (REASON_INDEX.get(reason) ?? 0);
+  const index = REASON_INDEX.get(reason);
+  if (index === undefined) throw new TypeError(`unknown revocation reason ${reason}`);
+  return slot * REASON_SLOTS + index;
 }
 
 function tokenForgetAt(packed: number): number {
@@ -77,7 +102,9 @@ function tokenForgetAt(packed: number): number {
 }
 
 function tokenReason(packed: number): RevocationReason {
-  return REVOCATION_REASONS[packed % REASON_SLOTS] ?? 'admin';
+  const reason = REVOCATION_REASONS[packed % REASON_SLOTS];
+  if (reason === undefined) throw new Error(`corrupt token rule encoding ${packed}`);
+  return reason;
 }
 
 /**
@@ -119,13 +146,13 @@ const SWEEP_ORDER: readonly SweepKind[] = ['token', 'session', 'subject', 'key']
  * const blocklist = new Blocklist({ maxTokenLifetimeMs: 15 * 60_000 });
  * blocklist.apply(decodeEvent(message.value));
  * const match = blocklist.check({ sub: 'u1', jti: 't1', issuedAt: iat * 1000 });
- * if (match) throw new TokenRevokedError(match.kind, match.reason);
+ * if (match) throw new TokenRevokedError(match);
  * ```
  */
 export class Blocklist {
   readonly #policy: ForgetPolicy;
   readonly #now: () => number;
-  readonly #tokens = new Map<string, number>();
+  readonly #tokens = new Map<string, TokenEntry>();
   readonly #sessions = new Map<string, Stored<SessionRule>>();
   readonly #subjects = new Map<string, Stored<CutoffRule>>();
   readonly #keys = new Map<string, Stored<KeyRule>>();
@@ -133,7 +160,7 @@ export class Blocklist {
   // The purge cursor: a live Map iterator survives deletions and insertions, so a sweep can
   // resume where the previous one stopped without a timer or a sorted index per entry.
   #sweepKind = 0;
-  #sweep: Iterator<[string, number | Stored<RevocationRule>]> | undefined;
+  #sweep: Iterator<[string, TokenEntry | Stored<RevocationRule>]> | undefined;
 
   constructor(options: BlocklistOptions) {
     this.#policy = {
@@ -147,7 +174,7 @@ export class Blocklist {
     if (options.now !== undefined && typeof options.now !== 'function') {
       throw new TypeError('now must be a function returning ms since the epoch');
     }
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? (() => Date.now());
   }
 
   /**
@@ -166,23 +193,25 @@ export class Blocklist {
     if (incomingForgetAt < now) return undefined;
     switch (incoming.kind) {
       case 'token': {
-        const packed = this.#tokens.get(incoming.target);
-        if (packed !== undefined && tokenForgetAt(packed) >= now) {
-          // Same jti seen before: keep the later forget time; the reason is chosen by a fixed
-          // order (the later one in REVOCATION_REASONS) so the result does not depend on the
-          // order events arrive in.
-          const reasonIndex = Math.max(
-            packed % REASON_SLOTS,
-            REASON_INDEX.get(incoming.reason) ?? 0,
-          );
-          const reason = REVOCATION_REASONS[reasonIndex] ?? incoming.reason;
-          this.#tokens.set(
-            incoming.target,
-            packToken(Math.max(tokenForgetAt(packed), incomingForgetAt), reason),
-          );
+        const previous = this.#tokens.get(incoming.target);
+        if (previous !== undefined && tokenForgetAt(previous.packed) >= now) {
+          // Same jti seen before: keep the later forget time, and the reason of the later event
+          // by (issuedAt, id), as mergeRules does, so arrival order does not matter.
+          const newest = isLaterOrSame(previous, incoming) ? previous : incoming;
+          const reason = newest === previous ? tokenReason(previous.packed) : incoming.reason;
+          const forget = Math.max(tokenForgetAt(previous.packed), incomingForgetAt);
+          this.#tokens.set(incoming.target, {
+            packed: packToken(forget, reason),
+            updatedAt: newest.updatedAt,
+            eventId: newest === previous ? previous.eventId : ownString(incoming.eventId),
+          });
           return undefined;
         }
-        this.#tokens.set(ownString(incoming.target), packToken(incomingForgetAt, incoming.reason));
+        this.#tokens.set(ownString(incoming.target), {
+          packed: packToken(incomingForgetAt, incoming.reason),
+          updatedAt: incoming.updatedAt,
+          eventId: ownString(incoming.eventId),
+        });
         return incoming;
       }
       case 'session':
@@ -221,9 +250,9 @@ export class Blocklist {
     // hashing its key (most deployments never hold key rules, many no session rules), and
     // nothing is allocated unless a rule matches.
     if (facts.jti !== undefined && this.#tokens.size !== 0) {
-      const packed = this.#tokens.get(facts.jti);
-      if (packed !== undefined && tokenForgetAt(packed) >= now) {
-        return { kind: 'token', reason: tokenReason(packed) };
+      const token = this.#tokens.get(facts.jti);
+      if (token !== undefined && tokenForgetAt(token.packed) >= now) {
+        return { kind: 'token', reason: tokenReason(token.packed) };
       }
     }
     if (facts.sid !== undefined && this.#sessions.size !== 0) {
@@ -284,7 +313,7 @@ export class Blocklist {
       }
       examined += 1;
       const [target, value] = step.value;
-      const expired = typeof value === 'number' ? tokenForgetAt(value) < now : value.forgetAt < now;
+      const expired = ('packed' in value ? tokenForgetAt(value.packed) : value.forgetAt) < now;
       if (expired) {
         map.delete(target);
         removed += 1;
@@ -304,7 +333,7 @@ export class Blocklist {
     };
   }
 
-  #mapOf(kind: SweepKind): Map<string, number | Stored<RevocationRule>> {
+  #mapOf(kind: SweepKind): Map<string, TokenEntry | Stored<RevocationRule>> {
     switch (kind) {
       case 'token':
         return this.#tokens;

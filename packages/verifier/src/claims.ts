@@ -1,46 +1,13 @@
-import type { TokenFacts } from '@revocation-fabric/protocol';
+import { accessTokenClaimsSchema, tokenFactsFromClaims } from '@revocation-fabric/protocol';
+import type { AccessTokenClaims, TokenFacts } from '@revocation-fabric/protocol';
 import { ClaimInvalidError } from './errors.js';
 
-/**
- * The claims of an access token as the issuer stamps them. Only `sub`, `iat` and `exp` are
- * required; every other claim is type-checked when present. Times are JWT NumericDates
- * (seconds since the epoch).
- */
-export interface AccessTokenClaims {
-  /** Issuer. */
-  readonly iss?: string | undefined;
-  /** Audience(s). */
-  readonly aud?: string | readonly string[] | undefined;
-  /** Subject: the user id. */
-  readonly sub: string;
-  /** Session id: one login on one device. */
-  readonly sid?: string | undefined;
-  /** Token id. */
-  readonly jti?: string | undefined;
-  /** Issued at, seconds since the epoch. */
-  readonly iat: number;
-  /** Expires at, seconds since the epoch. */
-  readonly exp: number;
-  /** Not before, seconds since the epoch. */
-  readonly nbf?: number | undefined;
-  /** When the user authenticated, seconds since the epoch. */
-  readonly auth_time?: number | undefined;
-  /** Role names; `[]` when the token carries none. */
-  readonly roles: readonly string[];
-  /** Space-separated OAuth scope values. */
-  readonly scope?: string | undefined;
-  /** The subject's generation at issue (see the `subject` rule with `generation`). */
-  readonly sgen?: number | undefined;
-  /** The global generation at issue (see the `global` rule with `generation`). */
-  readonly ggen?: number | undefined;
-  /** Any other claim, untouched. */
-  readonly [claim: string]: unknown;
-}
+export type { AccessTokenClaims };
 
 /** A token this verifier accepted: its claims and what its protected header said. */
 export interface VerifiedToken {
   /** The token's claims, frozen. */
-  readonly claims: AccessTokenClaims;
+  readonly claims: Readonly<AccessTokenClaims>;
   /** `kid` of the JWS protected header, if any. */
   readonly kid: string | undefined;
   /** The `scope` claim split on spaces; empty when absent. */
@@ -54,26 +21,9 @@ export interface VerifiedToken {
  */
 const FACTS = new WeakMap<VerifiedToken, TokenFacts>();
 
-function optionalString(payload: Record<string, unknown>, claim: string): void {
-  const value = payload[claim];
-  if (value !== undefined && typeof value !== 'string') {
-    throw new ClaimInvalidError(`"${claim}" claim must be a string`, claim);
-  }
-}
-
-function optionalGeneration(payload: Record<string, unknown>, claim: string): void {
-  const value = payload[claim];
-  if (
-    value !== undefined &&
-    !(typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)
-  ) {
-    throw new ClaimInvalidError(`"${claim}" claim must be a non-negative integer`, claim);
-  }
-}
-
 /**
- * Checks the types of the claims revocation and authorization depend on, after jose has
- * verified the signature, issuer, audience and times.
+ * Checks the claims revocation and authorization depend on against the protocol's access-token
+ * contract, after jose has verified the signature, issuer, audience and times.
  *
  * @throws {@link ClaimInvalidError} naming the claim at fault.
  */
@@ -81,27 +31,19 @@ export function readClaims(
   payload: Record<string, unknown>,
   kid: string | undefined,
 ): VerifiedToken {
-  if (typeof payload.sub !== 'string' || payload.sub.length === 0) {
-    throw new ClaimInvalidError('"sub" claim must be a non-empty string', 'sub');
+  const parsed = accessTokenClaimsSchema.safeParse(payload);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const claim = issue?.path[0] === undefined ? undefined : String(issue.path[0]);
+    throw new ClaimInvalidError({
+      message: `"${claim ?? '?'}" claim is invalid: ${issue?.message ?? 'unknown'}`,
+      claim,
+    });
   }
-  for (const claim of ['iat', 'exp'] as const) {
-    if (typeof payload[claim] !== 'number' || !Number.isFinite(payload[claim])) {
-      throw new ClaimInvalidError(`"${claim}" claim must be a number`, claim);
-    }
-  }
-  optionalString(payload, 'sid');
-  optionalString(payload, 'jti');
-  optionalString(payload, 'scope');
-  optionalGeneration(payload, 'sgen');
-  optionalGeneration(payload, 'ggen');
-  const roles = payload.roles ?? [];
-  if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) {
-    throw new ClaimInvalidError('"roles" claim must be an array of strings', 'roles');
-  }
-  const claims = Object.freeze({
-    ...payload,
-    roles: Object.freeze([...roles]),
-  }) as AccessTokenClaims;
+  const claims: AccessTokenClaims = Object.freeze({
+    ...parsed.data,
+    roles: Object.freeze([...parsed.data.roles]) as string[],
+  });
   const scopes = Object.freeze(
     claims.scope === undefined ? [] : claims.scope.split(' ').filter(Boolean),
   );
@@ -117,19 +59,7 @@ export function factsOf(token: VerifiedToken): TokenFacts {
   return FACTS.get(token) ?? tokenFacts(token);
 }
 
-/**
- * The facts revocation rules look at. The issue time is `iat` in ms: the protocol's cutoffs
- * are milliseconds, and tokens whose issuer stamps `sgen`/`ggen` are judged exactly by those.
- */
+/** The facts revocation rules look at: the protocol's mapping of claims to facts. */
 export function tokenFacts(token: VerifiedToken): TokenFacts {
-  const { claims } = token;
-  return {
-    jti: claims.jti,
-    sid: claims.sid,
-    sub: claims.sub,
-    kid: token.kid,
-    issuedAt: claims.iat * 1000,
-    sgen: claims.sgen,
-    ggen: claims.ggen,
-  };
+  return tokenFactsFromClaims(token.claims, token.kid);
 }

@@ -1,4 +1,5 @@
-import type { RevocationReason, RuleKind } from '@revocation-fabric/protocol';
+import { CodedError } from '@revocation-fabric/protocol';
+import type { CodedErrorOptions, RevocationReason, RuleKind } from '@revocation-fabric/protocol';
 
 /**
  * Stable codes of every way a verification can fail. Switch on `code`; `message` is for humans
@@ -17,29 +18,47 @@ export type VerifierErrorCode =
   | 'STALE'
   | 'JWKS_UNAVAILABLE';
 
+/** The RFC 6750 §3.1 `error` attribute of a `WWW-Authenticate: Bearer` challenge. */
+export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+
+/** How an HTTP answer to one refusal looks. */
+export interface VerifierErrorResponse {
+  /** HTTP status. */
+  readonly status: 401 | 403 | 503;
+  /**
+   * The RFC 6750 challenge: a `BearerErrorCode` for `Bearer error="…"`; `'bare'` for a challenge
+   * without an error attribute (no credentials were presented, §3.1); `'none'` for no
+   * challenge at all (the 503s: the credentials may be fine, this instance cannot judge now).
+   */
+  readonly challenge: BearerErrorCode | 'bare' | 'none';
+}
+
 /**
- * HTTP status for every code, in one table the compiler checks: a new code cannot forget its
- * status. 401 means "present other credentials", 403 "these credentials are not enough", 503
- * "this instance cannot judge right now, retry" (the token may well be fine).
+ * Status and challenge for every code, in one table the compiler checks: a new code cannot
+ * forget either. 401 means "present other credentials", 403 "these credentials are not
+ * enough", 503 "this instance cannot judge right now, retry" (the token may well be fine).
+ * A TOKEN_MALFORMED about the request rather than the token is `invalid_request`
+ * (see {@link TokenMalformedError.part}).
  *
  * @example
  * ```ts
- * res.status(HTTP_STATUS_BY_CODE[err.code]);
+ * res.status(VERIFIER_ERROR_RESPONSES[err.code].status);
  * ```
  */
-export const HTTP_STATUS_BY_CODE: Readonly<Record<VerifierErrorCode, number>> = Object.freeze({
-  TOKEN_MISSING: 401,
-  TOKEN_MALFORMED: 401,
-  TOKEN_EXPIRED: 401,
-  TOKEN_NOT_YET_VALID: 401,
-  SIGNATURE_INVALID: 401,
-  CLAIM_INVALID: 401,
-  TOKEN_REVOKED: 401,
-  INSUFFICIENT_SCOPE: 403,
-  NOT_READY: 503,
-  STALE: 503,
-  JWKS_UNAVAILABLE: 503,
-});
+export const VERIFIER_ERROR_RESPONSES: Readonly<Record<VerifierErrorCode, VerifierErrorResponse>> =
+  Object.freeze({
+    TOKEN_MISSING: { status: 401, challenge: 'bare' },
+    TOKEN_MALFORMED: { status: 401, challenge: 'invalid_token' },
+    TOKEN_EXPIRED: { status: 401, challenge: 'invalid_token' },
+    TOKEN_NOT_YET_VALID: { status: 401, challenge: 'invalid_token' },
+    SIGNATURE_INVALID: { status: 401, challenge: 'invalid_token' },
+    CLAIM_INVALID: { status: 401, challenge: 'invalid_token' },
+    TOKEN_REVOKED: { status: 401, challenge: 'invalid_token' },
+    INSUFFICIENT_SCOPE: { status: 403, challenge: 'insufficient_scope' },
+    NOT_READY: { status: 503, challenge: 'none' },
+    STALE: { status: 503, challenge: 'none' },
+    JWKS_UNAVAILABLE: { status: 503, challenge: 'none' },
+  });
 
 /**
  * Base class of every error a verifier throws for a token it will not accept.
@@ -49,26 +68,24 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<VerifierErrorCode, number>> = 
  * try {
  *   await verifier.verify(token);
  * } catch (err) {
- *   if (err instanceof VerifierError) res.status(HTTP_STATUS_BY_CODE[err.code]);
+ *   if (err instanceof VerifierError) res.status(VERIFIER_ERROR_RESPONSES[err.code].status);
  * }
  * ```
  */
-export abstract class VerifierError extends Error {
-  /** Stable machine-readable code. */
-  abstract readonly code: VerifierErrorCode;
-
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export abstract class VerifierError extends CodedError<VerifierErrorCode> {}
 
 /** No token was presented. */
 export class TokenMissingError extends VerifierError {
   override readonly code = 'TOKEN_MISSING';
-  constructor(message = 'no bearer token presented') {
-    super(message);
+  constructor(options: CodedErrorOptions = {}) {
+    super(options.message ?? 'no bearer token presented', options);
   }
+}
+
+/** Options of {@link TokenMalformedError}. */
+export interface TokenMalformedErrorOptions extends CodedErrorOptions {
+  /** What is malformed; see {@link TokenMalformedError.part}. Default `'token'`. */
+  readonly part?: 'request' | 'token' | undefined;
 }
 
 /**
@@ -77,27 +94,31 @@ export class TokenMissingError extends VerifierError {
  */
 export class TokenMalformedError extends VerifierError {
   override readonly code = 'TOKEN_MALFORMED';
-  constructor(
-    message: string,
-    options?: ErrorOptions,
-    /**
-     * What is malformed: the request's credentials (`'request'`: RFC 6750 `invalid_request`)
-     * or the token itself (`'token'`: `invalid_token`). Default `'token'`.
-     */
-    readonly part: 'request' | 'token' = 'token',
-  ) {
-    super(message, options);
+  /**
+   * What is malformed: the request's credentials (`'request'`: RFC 6750 `invalid_request`) or
+   * the token itself (`'token'`: `invalid_token`).
+   */
+  readonly part: 'request' | 'token';
+  constructor(options: TokenMalformedErrorOptions = {}) {
+    super(options.message ?? 'token is malformed', options);
+    this.part = options.part ?? 'token';
   }
 }
 
 /** The token's `exp` has passed (beyond the clock tolerance). */
 export class TokenExpiredError extends VerifierError {
   override readonly code = 'TOKEN_EXPIRED';
+  constructor(options: CodedErrorOptions = {}) {
+    super(options.message ?? 'token has expired', options);
+  }
 }
 
 /** The token's `nbf` or `iat` lies in the future (beyond the clock tolerance). */
 export class TokenNotYetValidError extends VerifierError {
   override readonly code = 'TOKEN_NOT_YET_VALID';
+  constructor(options: CodedErrorOptions = {}) {
+    super(options.message ?? 'token is not valid yet', options);
+  }
 }
 
 /**
@@ -106,44 +127,82 @@ export class TokenNotYetValidError extends VerifierError {
  */
 export class SignatureInvalidError extends VerifierError {
   override readonly code = 'SIGNATURE_INVALID';
+  constructor(options: CodedErrorOptions = {}) {
+    super(options.message ?? 'signature verification failed', options);
+  }
+}
+
+/** Options of {@link ClaimInvalidError}. */
+export interface ClaimInvalidErrorOptions extends CodedErrorOptions {
+  /** The claim at fault, when one is known (`aud`, `iss`, `exp`, …). */
+  readonly claim?: string | undefined;
 }
 
 /** A claim is missing, has the wrong type, or fails a check (issuer, audience, lifetime). */
 export class ClaimInvalidError extends VerifierError {
   override readonly code = 'CLAIM_INVALID';
-  constructor(
-    message: string,
-    /** The claim at fault, when one is known (`aud`, `iss`, `exp`, …). */
-    readonly claim?: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
+  /** The claim at fault, when one is known (`aud`, `iss`, `exp`, …). */
+  readonly claim: string | undefined;
+  constructor(options: ClaimInvalidErrorOptions = {}) {
+    super(
+      options.message ??
+        (options.claim === undefined
+          ? 'a claim is invalid'
+          : `"${options.claim}" claim is invalid`),
+      options,
+    );
+    this.claim = options.claim;
   }
+}
+
+/** Options of {@link TokenRevokedError}. */
+export interface TokenRevokedErrorOptions extends CodedErrorOptions {
+  /** The kind of the rule that matched. */
+  readonly kind: RuleKind;
+  /** Why that rule was issued. */
+  readonly reason: RevocationReason;
 }
 
 /** A revocation rule rejects the token. */
 export class TokenRevokedError extends VerifierError {
   override readonly code = 'TOKEN_REVOKED';
-  constructor(
-    /** The kind of the rule that matched. */
-    readonly kind: RuleKind,
-    /** Why that rule was issued. */
-    readonly reason: RevocationReason,
-  ) {
-    super(`token revoked (${kind} rule, reason ${reason})`);
+  /** The kind of the rule that matched. */
+  readonly kind: RuleKind;
+  /** Why that rule was issued. */
+  readonly reason: RevocationReason;
+  constructor(options: TokenRevokedErrorOptions) {
+    super(
+      options.message ?? `token revoked (${options.kind} rule, reason ${options.reason})`,
+      options,
+    );
+    this.kind = options.kind;
+    this.reason = options.reason;
   }
+}
+
+/** Options of {@link InsufficientScopeError}. */
+export interface InsufficientScopeErrorOptions extends CodedErrorOptions {
+  /** What the route requires: scope values, or role names. */
+  readonly required: readonly string[];
+  /** Whether `required` lists scopes or roles. */
+  readonly requirement: 'scope' | 'role';
 }
 
 /** The token is valid but lacks a role or scope the route requires. */
 export class InsufficientScopeError extends VerifierError {
   override readonly code = 'INSUFFICIENT_SCOPE';
-  constructor(
-    /** What the route requires: scope values, or role names. */
-    readonly required: readonly string[],
-    /** Whether `required` lists scopes or roles. */
-    readonly requirement: 'scope' | 'role',
-  ) {
-    super(`token lacks required ${requirement}: ${required.join(' ')}`);
+  /** What the route requires: scope values, or role names. */
+  readonly required: readonly string[];
+  /** Whether `required` lists scopes or roles. */
+  readonly requirement: 'scope' | 'role';
+  constructor(options: InsufficientScopeErrorOptions) {
+    super(
+      options.message ??
+        `token lacks required ${options.requirement}: ${options.required.join(' ')}`,
+      options,
+    );
+    this.required = options.required;
+    this.requirement = options.requirement;
   }
 }
 
@@ -153,9 +212,18 @@ export class InsufficientScopeError extends VerifierError {
  */
 export class NotReadyError extends VerifierError {
   override readonly code = 'NOT_READY';
-  constructor(message = 'verifier is not ready: the revocation topic has not been replayed yet') {
-    super(message);
+  constructor(options: CodedErrorOptions = {}) {
+    super(
+      options.message ?? 'verifier is not ready: the revocation topic has not been replayed yet',
+      options,
+    );
   }
+}
+
+/** Options of {@link StaleError}. */
+export interface StaleErrorOptions extends CodedErrorOptions {
+  /** Time since the last contact with the broker, in ms. */
+  readonly msSinceLastContact: number;
 }
 
 /**
@@ -164,15 +232,22 @@ export class NotReadyError extends VerifierError {
  */
 export class StaleError extends VerifierError {
   override readonly code = 'STALE';
-  constructor(
-    /** Time since the last contact with the broker, in ms. */
-    readonly msSinceLastContact: number,
-  ) {
-    super(`revocation feed is stale: no broker contact for ${msSinceLastContact} ms`);
+  /** Time since the last contact with the broker, in ms. */
+  readonly msSinceLastContact: number;
+  constructor(options: StaleErrorOptions) {
+    super(
+      options.message ??
+        `revocation feed is stale: no broker contact for ${options.msSinceLastContact} ms`,
+      options,
+    );
+    this.msSinceLastContact = options.msSinceLastContact;
   }
 }
 
 /** The remote key set could not be fetched (network error, timeout, invalid response). */
 export class JwksUnavailableError extends VerifierError {
   override readonly code = 'JWKS_UNAVAILABLE';
+  constructor(options: CodedErrorOptions = {}) {
+    super(options.message ?? 'key set unavailable', options);
+  }
 }

@@ -6,7 +6,7 @@
 import type * as PromClient from 'prom-client';
 import type { Counter, Histogram, Registry } from 'prom-client';
 import type { VerifierErrorCode } from './errors.js';
-import type { PoisonCode } from './lib/feed.js';
+import type { PoisonCode } from './feed.js';
 import type { VerifierStats } from './verifier.js';
 
 /** Metric names, without the prefix. */

@@ -1,9 +1,9 @@
-import { DEFAULT_CLOCK_TOLERANCE_MS, DEFAULT_REVOCATION_TOPIC } from '@revocation-fabric/protocol';
+import { DEFAULT_CLOCK_TOLERANCE_MS } from '@revocation-fabric/protocol';
 import type { JSONWebKeySet, RemoteJWKSetOptions } from 'jose';
-import type { KafkaConfig } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { silentLogger } from './logger.js';
 import type { VerifierLogger } from './logger.js';
+import type { RevocationFeedFactory } from './feed.js';
 import {
   describe,
   validateChoice,
@@ -54,25 +54,6 @@ export interface RemoteJwksOptions extends RemoteJWKSetOptions {
   readonly url: string | URL;
 }
 
-/** Kafka connection settings; passed through to kafkajs. */
-export interface VerifierKafkaOptions {
-  /** Bootstrap brokers, `host:port`. Required. */
-  readonly brokers: readonly string[];
-  /** The revocation topic. Default `auth.revocations`. */
-  readonly topic?: string | undefined;
-  /**
-   * Kafka client id, also the prefix of this instance's consumer group id
-   * (`${clientId}-${uuid}`). Default `revocation-verifier`.
-   */
-  readonly clientId?: string | undefined;
-  /** TLS: `true` or Node TLS options. Default: plaintext. */
-  readonly ssl?: KafkaConfig['ssl'];
-  /** SASL mechanism and credentials. Default: none. */
-  readonly sasl?: KafkaConfig['sasl'];
-  /** Time to establish a broker connection, in ms. Default 3000. */
-  readonly connectionTimeoutMs?: number | undefined;
-}
-
 /** Metrics settings: the verifier registers its metrics in the registry you give. */
 export interface VerifierMetricsOptions {
   /** A prom-client `Registry` (for example prom-client's default `register`). Required. */
@@ -91,8 +72,18 @@ export interface VerifierOptions {
   readonly algorithms: readonly AsymmetricAlgorithm[];
   /** Where verification keys come from: `{ url, …jose remote options }` or a JWK Set `{ keys: [...] }`. Required. */
   readonly jwks: RemoteJwksOptions | JSONWebKeySet;
-  /** Kafka connection and topic. Required. */
-  readonly kafka: VerifierKafkaOptions;
+  /**
+   * Where revocation events come from: a factory the verifier calls once with its logger, clock
+   * and tolerance, e.g. `kafkaRevocations({ brokers })` from `@revocation-fabric/verifier/kafka`.
+   * Required.
+   */
+  readonly revocations: RevocationFeedFactory;
+  /**
+   * The clock, in ms since the epoch, read by every time-dependent decision: jose's `exp`/`nbf`
+   * checks, the blocklist's forget times, the cache, staleness and the feed's contact times.
+   * Default `() => Date.now()`.
+   */
+  readonly now?: (() => number) | undefined;
   /** Tolerance granted on `exp`, `nbf` and `iat`, in ms. Default 5000. */
   readonly clockToleranceMs?: number | undefined;
   /**
@@ -126,19 +117,6 @@ export const DEFAULT_MAX_STALENESS_MS = 30_000;
 export const DEFAULT_CACHE_SIZE = 10_000;
 /** Default metric name prefix. */
 export const DEFAULT_METRICS_PREFIX = 'revocation_verifier_';
-/** Default Kafka client id. */
-export const DEFAULT_KAFKA_CLIENT_ID = 'revocation-verifier';
-
-/** {@link VerifierKafkaOptions} with every default filled in. */
-export interface ResolvedKafkaOptions {
-  readonly brokers: string[];
-  readonly topic: string;
-  readonly clientId: string;
-  readonly ssl: KafkaConfig['ssl'];
-  readonly sasl: KafkaConfig['sasl'];
-  /** ms */
-  readonly connectionTimeoutMs: number;
-}
 
 /** {@link VerifierOptions} with every default filled in. */
 export interface ResolvedVerifierOptions {
@@ -147,7 +125,8 @@ export interface ResolvedVerifierOptions {
   readonly algorithms: readonly AsymmetricAlgorithm[];
   readonly jwks:
     { readonly url: URL; readonly remote: RemoteJWKSetOptions } | { readonly keys: JSONWebKeySet };
-  readonly kafka: ResolvedKafkaOptions;
+  readonly revocations: RevocationFeedFactory;
+  readonly now: () => number;
   readonly clockToleranceMs: number;
   readonly maxTokenLifetimeMs: number;
   readonly onStale: 'open' | 'closed';
@@ -213,31 +192,14 @@ function validateJwks(value: unknown): ResolvedVerifierOptions['jwks'] {
   return { keys: value as unknown as JSONWebKeySet };
 }
 
-function validateKafka(value: unknown): ResolvedKafkaOptions {
-  if (!isObject(value)) throw new TypeError(`kafka must be an object, got ${describe(value)}`);
-  const { brokers } = value;
-  if (
-    !Array.isArray(brokers) ||
-    brokers.length === 0 ||
-    !brokers.every((b) => typeof b === 'string' && b.length > 0)
-  ) {
-    throw new TypeError(
-      `kafka.brokers must be a non-empty array of host:port strings, got ${describe(brokers)}`,
-    );
-  }
-  return {
-    brokers: [...(brokers as string[])],
-    topic: validateOptionalString(value.topic, DEFAULT_REVOCATION_TOPIC, 'kafka.topic'),
-    clientId: validateOptionalString(value.clientId, DEFAULT_KAFKA_CLIENT_ID, 'kafka.clientId'),
-    ssl: value.ssl as KafkaConfig['ssl'],
-    sasl: value.sasl as KafkaConfig['sasl'],
-    connectionTimeoutMs: validateDuration(
-      value.connectionTimeoutMs,
-      3_000,
-      'kafka.connectionTimeoutMs',
-      1,
-    ),
-  };
+function validateFunction<F extends (...args: never[]) => unknown>(
+  value: unknown,
+  name: string,
+  what: string,
+): F {
+  if (typeof value !== 'function')
+    throw new TypeError(`${name} must be ${what}, got ${describe(value)}`);
+  return value as F;
 }
 
 function validateLogger(value: unknown): VerifierLogger {
@@ -279,7 +241,19 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
     audience: validateAudience(options.audience),
     algorithms: validateAlgorithms(options.algorithms),
     jwks: validateJwks(options.jwks),
-    kafka: validateKafka(options.kafka),
+    revocations: validateFunction<RevocationFeedFactory>(
+      options.revocations,
+      'revocations',
+      'a feed factory such as kafkaRevocations({ brokers })',
+    ),
+    now:
+      options.now === undefined
+        ? () => Date.now()
+        : validateFunction<() => number>(
+            options.now,
+            'now',
+            'a function returning ms since the epoch',
+          ),
     clockToleranceMs: validateDuration(
       options.clockToleranceMs,
       DEFAULT_CLOCK_TOLERANCE_MS,

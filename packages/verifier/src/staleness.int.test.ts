@@ -13,6 +13,7 @@ import { VerifierError } from './errors.js';
 import type { VerifierErrorCode } from './errors.js';
 import { AUDIENCE, ISSUER, keySet, mint, signingKey } from './lib/tokens.fixture.js';
 import type { SigningKey } from './lib/tokens.fixture.js';
+import { kafkaRevocations } from './kafka/index.js';
 import { createVerifier } from './verifier.js';
 import type { Verifier } from './verifier.js';
 
@@ -50,7 +51,7 @@ function start(onStale: 'open' | 'closed'): Verifier {
     audience: AUDIENCE,
     algorithms: ['ES256'],
     jwks: keySet(key),
-    kafka: { brokers, topic, clientId: `verifier-stale-${onStale}` },
+    revocations: kafkaRevocations({ brokers, topic, clientId: `verifier-stale-${onStale}` }),
     onStale,
     maxStalenessMs: MAX_STALENESS_MS,
   });
@@ -85,9 +86,9 @@ describe('verifier staleness with the broker down', () => {
       timeoutMs: 60_000,
       description: 'closed verifier turns STALE',
     });
-    expect(closed.stats()).toMatchObject({ ready: true, stale: true });
+    expect(closed.stats()).toMatchObject({ ready: true, stale: true, serving: false });
     expect(await outcome(open, token)).toBe('ok');
-    expect(open.stats()).toMatchObject({ ready: true, stale: true });
+    expect(open.stats()).toMatchObject({ ready: true, stale: true, serving: true });
 
     await startNode(1, { name: CLUSTER });
     await waitFor(async () => (await outcome(closed, token)) === 'ok', {

@@ -1,12 +1,25 @@
-import { CompactSign, createLocalJWKSet } from 'jose';
-import type { JWTVerifyGetKey } from 'jose';
+/**
+ * Token verification as production runs it: through the verifier's `verify` (cache hit or
+ * jose) and `check`, fed by a hand-driven feed. A cache hit is observable: it hands back the
+ * very VerifiedToken object of the verification it reuses, where jose builds a new one.
+ */
+import { CompactSign } from 'jose';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Blocklist } from './blocklist.js';
-import { NotReadyError, VerifierError } from './errors.js';
+import { VerifierError } from './errors.js';
 import type { VerifierErrorCode } from './errors.js';
-import { AUDIENCE, ISSUER, keySet, mint, revocation, signingKey } from './lib/tokens.fixture.js';
+import {
+  AUDIENCE,
+  ISSUER,
+  ManualFeed,
+  keySet,
+  mint,
+  revocation,
+  signingKey,
+} from './lib/tokens.fixture.js';
 import type { SigningKey } from './lib/tokens.fixture.js';
-import { MAX_TOKEN_LENGTH, TokenVerification } from './token-verification.js';
+import { MAX_TOKEN_LENGTH } from './token-verification.js';
+import { createVerifier } from './verifier.js';
+import type { Verifier } from './verifier.js';
 
 let key: SigningKey;
 let otherKey: SigningKey;
@@ -18,33 +31,29 @@ beforeAll(async () => {
   es384Key = await signingKey('k384', 'ES384');
 });
 
-afterEach(() => {
+const open: Verifier[] = [];
+
+afterEach(async () => {
   vi.useRealTimers();
+  await Promise.all(open.splice(0).map((v) => v.close()));
 });
 
-function setup(options: { cacheSize?: number; serving?: () => void } = {}) {
-  const blocklist = new Blocklist({ maxTokenLifetimeMs: 15 * 60_000 });
-  const jwks = createLocalJWKSet(keySet(key, es384Key));
-  let keyLookups = 0;
-  const keys: JWTVerifyGetKey = (header, token) => {
-    keyLookups += 1;
-    return jwks(header, token);
-  };
-  const verification = new TokenVerification(
-    {
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      algorithms: ['ES256'],
-      keys,
-      clockToleranceMs: 5_000,
-      maxTokenLifetimeMs: 15 * 60_000,
-      cacheSize: options.cacheSize ?? 100,
-      now: () => Date.now(),
-      assertServing: options.serving ?? (() => {}),
-    },
-    blocklist,
-  );
-  return { blocklist, verification, keyLookups: () => keyLookups };
+function setup(options: { cacheSize?: number; ready?: boolean } = {}) {
+  const feed = new ManualFeed();
+  const verifier = createVerifier({
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    algorithms: ['ES256'],
+    jwks: keySet(key, es384Key),
+    clockToleranceMs: 5_000,
+    maxTokenLifetimeMs: 15 * 60_000,
+    maxStalenessMs: 30_000,
+    cacheSize: options.cacheSize ?? 100,
+    revocations: () => feed,
+  });
+  open.push(verifier);
+  if (options.ready ?? true) feed.markReady();
+  return { feed, verifier };
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<VerifierErrorCode | 'ok'> {
@@ -59,10 +68,10 @@ async function codeOf(promise: Promise<unknown>): Promise<VerifierErrorCode | 'o
 
 const now = () => Math.floor(Date.now() / 1000);
 
-describe('TokenVerification.verify', () => {
+describe('Verifier.verify', () => {
   it('accepts a valid token and returns its claims, kid and scopes', async () => {
-    const { verification } = setup();
-    const verified = await verification.verify(await mint(key, { claims: { sub: 'u-42' } }));
+    const { verifier } = setup();
+    const verified = await verifier.verify(await mint(key, { claims: { sub: 'u-42' } }));
     expect(verified.claims.sub).toBe('u-42');
     expect(verified.claims.roles).toEqual(['player']);
     expect(verified.kid).toBe('k1');
@@ -135,14 +144,22 @@ describe('TokenVerification.verify', () => {
       'CLAIM_INVALID',
     ],
   ])('refuses %s with %s', async (_name, token, code) => {
-    const { verification } = setup();
-    expect(await codeOf(verification.verify(await token()))).toBe(code);
+    const { verifier } = setup();
+    expect(await codeOf(verifier.verify(await token()))).toBe(code);
+  });
+
+  it('names the claim at fault when the access-token contract refuses one', async () => {
+    const { verifier } = setup();
+    const error = await verifier
+      .verify(await mint(key, { claims: { ggen: -1 } }))
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'CLAIM_INVALID', claim: 'ggen' });
   });
 
   it('reports a malformed header or payload as TOKEN_MALFORMED', async () => {
-    const { verification } = setup();
+    const { verifier } = setup();
     const garbage = Buffer.from('{not json').toString('base64url');
-    expect(await codeOf(verification.verify(`${garbage}.e30.c2ln`))).toBe('TOKEN_MALFORMED');
+    expect(await codeOf(verifier.verify(`${garbage}.e30.c2ln`))).toBe('TOKEN_MALFORMED');
   });
 
   it.each([
@@ -159,120 +176,119 @@ describe('TokenVerification.verify', () => {
     ['key', () => revocation({ kind: 'key', kid: 'k1', reason: 'key-compromise' })],
     ['global', () => revocation({ kind: 'global', cutoff: Date.now(), reason: 'emergency' })],
   ] as const)('rejects a token matched by a %s rule with TOKEN_REVOKED', async (kind, rule) => {
-    const { verification, blocklist } = setup();
+    const { verifier, feed } = setup();
     const token = await mint(key, { now: now() - 1 });
-    const jti = (await verification.verify(token)).claims.jti ?? '';
-    blocklist.apply(rule(jti));
-    const error = await verification.verify(token).catch((e: unknown) => e);
+    const jti = (await verifier.verify(token)).claims.jti ?? '';
+    feed.deliver(rule(jti));
+    const error = await verifier.verify(token).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'TOKEN_REVOKED', kind });
   });
 
   it('never lets a cached token pass once it is revoked', async () => {
-    const { verification, blocklist, keyLookups } = setup();
+    const { verifier, feed } = setup();
     const token = await mint(key);
-    const { claims } = await verification.verify(token);
-    await verification.verify(token);
-    expect(keyLookups()).toBe(1); // the second call was a cache hit
-    blocklist.apply(
+    const first = await verifier.verify(token);
+    // The second call was a cache hit: the very same verification comes back.
+    expect(await verifier.verify(token)).toBe(first);
+    feed.deliver(
       revocation({
         kind: 'token',
-        jti: claims.jti ?? '',
-        expiresAt: claims.exp * 1000,
+        jti: first.claims.jti ?? '',
+        expiresAt: first.claims.exp * 1000,
         reason: 'logout',
       }),
     );
-    expect(await codeOf(verification.verify(token))).toBe('TOKEN_REVOKED');
-    expect(keyLookups()).toBe(1);
+    expect(await codeOf(verifier.verify(token))).toBe('TOKEN_REVOKED');
   });
 
   it('does not serve a cached verification past the token’s exp', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    const { verification, keyLookups } = setup();
+    const { verifier, feed } = setup();
     const token = await mint(key, { lifetime: 60 });
-    await verification.verify(token);
+    const first = await verifier.verify(token);
     vi.setSystemTime(Date.now() + 59_000);
-    await verification.verify(token);
-    expect(keyLookups()).toBe(1);
+    feed.contactAt = Date.now();
+    expect(await verifier.verify(token)).toBe(first);
     // Past exp the cache entry is gone: jose sees the token again and applies the tolerance…
     vi.setSystemTime(Date.now() + 2_000);
-    expect(await codeOf(verification.verify(token))).toBe('ok');
-    expect(keyLookups()).toBe(2);
+    const again = await verifier.verify(token);
+    expect(again).not.toBe(first);
+    expect(again.claims.jti).toBe(first.claims.jti);
     // …and past exp + tolerance the token is expired.
     vi.setSystemTime(Date.now() + 5_000);
-    expect(await codeOf(verification.verify(token))).toBe('TOKEN_EXPIRED');
+    expect(await codeOf(verifier.verify(token))).toBe('TOKEN_EXPIRED');
   });
 
   it('verifies every call when the cache is disabled', async () => {
-    const { verification, keyLookups } = setup({ cacheSize: 0 });
+    const { verifier } = setup({ cacheSize: 0 });
     const token = await mint(key);
-    await verification.verify(token);
-    await verification.verify(token);
-    expect(keyLookups()).toBe(2);
+    const first = await verifier.verify(token);
+    const second = await verifier.verify(token);
+    expect(second).not.toBe(first);
+    expect(second.claims).toEqual(first.claims);
   });
 
   it('refuses to judge while the verifier is not serving', async () => {
-    const { verification } = setup({
-      serving: () => {
-        throw new NotReadyError();
-      },
-    });
-    expect(await codeOf(verification.verify(await mint(key)))).toBe('NOT_READY');
+    const { verifier, feed } = setup({ ready: false });
+    const token = await mint(key);
+    expect(await codeOf(verifier.verify(token))).toBe('NOT_READY');
+    feed.markReady();
+    expect(await codeOf(verifier.verify(token))).toBe('ok');
   });
 
   it('refuses a cache hit through the returned promise, never by throwing', async () => {
-    let serving = true;
-    const { verification, keyLookups } = setup({
-      serving: () => {
-        if (!serving) throw new NotReadyError();
-      },
-    });
-    const token = await mint(key);
-    await verification.verify(token);
-    serving = false;
-    const pending = verification.verify(token);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { verifier, feed } = setup();
+    const token = await mint(key, { lifetime: 600 });
+    const first = await verifier.verify(token);
+    // No broker contact for longer than maxStalenessMs: the verifier stops serving.
+    vi.setSystemTime(Date.now() + 30_001);
+    const pending = verifier.verify(token);
     expect(pending).toBeInstanceOf(Promise);
-    expect(await codeOf(pending)).toBe('NOT_READY');
-    expect(keyLookups()).toBe(1);
+    expect(await codeOf(pending)).toBe('STALE');
+    // Contact again: the entry was kept, and is served without a new verification.
+    feed.contactAt = Date.now();
+    expect(await verifier.verify(token)).toBe(first);
   });
 
   it('lets a cached token pass again once the rule that matched it is forgotten', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    const { verification, blocklist, keyLookups } = setup();
+    const { verifier, feed } = setup();
     const token = await mint(key, { lifetime: 600 });
-    const { claims } = await verification.verify(token);
+    const first = await verifier.verify(token);
     // A token rule that ends long before the token does: forgotten while the entry is cached.
-    blocklist.apply(
+    feed.deliver(
       revocation({
         kind: 'token',
-        jti: claims.jti ?? '',
+        jti: first.claims.jti ?? '',
         expiresAt: Date.now() + 1_000,
         reason: 'logout',
       }),
     );
-    expect(await codeOf(verification.verify(token))).toBe('TOKEN_REVOKED');
+    expect(await codeOf(verifier.verify(token))).toBe('TOKEN_REVOKED');
     vi.setSystemTime(Date.now() + 120_000);
-    expect(await codeOf(verification.verify(token))).toBe('ok');
-    expect(keyLookups()).toBe(1);
+    feed.contactAt = Date.now();
+    expect(await verifier.verify(token)).toBe(first);
   });
 });
 
-describe('TokenVerification.check', () => {
+describe('Verifier.check', () => {
   it('re-judges a verified token against rules applied since', async () => {
-    const { verification, blocklist } = setup();
-    const verified = await verification.verify(await mint(key, { now: now() - 1 }));
-    expect(() => verification.check(verified)).not.toThrow();
-    blocklist.apply(
+    const { verifier, feed } = setup();
+    const verified = await verifier.verify(await mint(key, { now: now() - 1 }));
+    expect(() => verifier.check(verified)).not.toThrow();
+    feed.deliver(
       revocation({ kind: 'subject', sub: 'user-1', cutoff: Date.now(), reason: 'role-change' }),
     );
-    expect(() => verification.check(verified)).toThrow(
+    expect(() => verifier.check(verified)).toThrow(
       expect.objectContaining({ code: 'TOKEN_REVOKED', kind: 'subject', reason: 'role-change' }),
     );
   });
 
   it('judges a look-alike of a verified token by its own claims', async () => {
-    const { verification, blocklist } = setup();
-    const verified = await verification.verify(await mint(key));
-    blocklist.apply(
+    const { verifier, feed } = setup();
+    const verified = await verifier.verify(await mint(key));
+    feed.deliver(
       revocation({
         kind: 'token',
         jti: 'other-jti',
@@ -280,22 +296,23 @@ describe('TokenVerification.check', () => {
         reason: 'logout',
       }),
     );
-    expect(() => verification.check(verified)).not.toThrow();
+    expect(() => verifier.check(verified)).not.toThrow();
     // A copy with other claims must not be judged by the facts computed for the original.
     const copy = { ...verified, claims: { ...verified.claims, jti: 'other-jti' } };
-    expect(() => verification.check(copy)).toThrow(
+    expect(() => verifier.check(copy)).toThrow(
       expect.objectContaining({ code: 'TOKEN_REVOKED', kind: 'token' }),
     );
   });
 
   it('reports a held token as expired once exp + tolerance has passed', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    const { verification } = setup();
-    const verified = await verification.verify(await mint(key, { lifetime: 60 }));
+    const { verifier, feed } = setup();
+    const verified = await verifier.verify(await mint(key, { lifetime: 60 }));
     vi.setSystemTime(Date.now() + 64_000);
-    expect(() => verification.check(verified)).not.toThrow();
+    feed.contactAt = Date.now();
+    expect(() => verifier.check(verified)).not.toThrow();
     vi.setSystemTime(Date.now() + 2_000);
-    expect(() => verification.check(verified)).toThrow(
+    expect(() => verifier.check(verified)).toThrow(
       expect.objectContaining({ code: 'TOKEN_EXPIRED' }),
     );
   });

@@ -58,7 +58,8 @@ interface CacheEntry {
 
 /**
  * Verifies tokens against pinned algorithms, issuer and audience, caches the result until the
- * token's `exp`, and rejects revoked tokens on every call.
+ * token's `exp`, and rejects revoked tokens on every call. The verifier calls
+ * {@link TokenVerification.verifyCached} and, on a miss, {@link TokenVerification.verifyUncached}.
  */
 export class TokenVerification {
   readonly #options: TokenVerificationOptions;
@@ -90,22 +91,7 @@ export class TokenVerification {
   }
 
   /**
-   * Verifies a compact JWS access token and checks it against the blocklist.
-   *
-   * @throws a {@link VerifierError} subclass for every refusal.
-   */
-  verify(token: string): Promise<VerifiedToken> {
-    let hit: VerifiedToken | undefined;
-    try {
-      hit = this.verifyCached(token);
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
-    return hit !== undefined ? Promise.resolve(hit) : this.verifyUncached(token);
-  }
-
-  /**
-   * The synchronous part of {@link verify}: the input and serving checks, then, on a cache hit,
+   * The synchronous part of a verification: the input and serving checks, then, on a cache hit,
    * the revocation check. A cache hit thus costs no promise or microtask of its own.
    *
    * @returns the verified token on a cache hit; `undefined` on a miss, after which the caller
@@ -117,7 +103,9 @@ export class TokenVerification {
     const now = this.#options.now();
     this.#options.assertServing(now);
     if (token.length > MAX_TOKEN_LENGTH) {
-      throw new TokenMalformedError(`token is longer than ${MAX_TOKEN_LENGTH} characters`);
+      throw new TokenMalformedError({
+        message: `token is longer than ${MAX_TOKEN_LENGTH} characters`,
+      });
     }
     const hit = this.#cached(token, now);
     if (hit === undefined) return undefined;
@@ -126,7 +114,7 @@ export class TokenVerification {
   }
 
   /**
-   * The rest of {@link verify} after {@link verifyCached} returned `undefined`: the signature
+   * The rest of a verification after {@link verifyCached} returned `undefined`: the signature
    * and claim checks, then the revocation check.
    *
    * @throws a {@link VerifierError} subclass for every refusal.
@@ -147,7 +135,7 @@ export class TokenVerification {
     const now = this.#options.now();
     this.#options.assertServing(now);
     if (now > token.claims.exp * 1000 + this.#options.clockToleranceMs) {
-      throw new TokenExpiredError('token has expired');
+      throw new TokenExpiredError({ message: 'token has expired' });
     }
     this.#assertNotRevoked(factsOf(token), now);
   }
@@ -175,7 +163,11 @@ export class TokenVerification {
     const { keys, clockToleranceMs, maxTokenLifetimeMs } = this.#options;
     let verified: VerifiedToken;
     try {
-      const { payload, protectedHeader } = await jwtVerify(token, keys, this.#joseOptions);
+      // jose judges exp/nbf by the verifier's clock, not its own Date.now().
+      const { payload, protectedHeader } = await jwtVerify(token, keys, {
+        ...this.#joseOptions,
+        currentDate: new Date(this.#options.now()),
+      });
       verified = readClaims(payload as Record<string, unknown>, protectedHeader.kid);
     } catch (error) {
       throw fromJoseError(error);
@@ -185,15 +177,17 @@ export class TokenVerification {
     // jose checks `iat` only together with maxTokenAge; a token from the future would otherwise
     // slip under every cutoff rule issued before its claimed issue time.
     if (iat * 1000 > now + clockToleranceMs) {
-      throw new TokenNotYetValidError('token is not valid yet ("iat" is in the future)');
+      throw new TokenNotYetValidError({
+        message: 'token is not valid yet ("iat" is in the future)',
+      });
     }
     // Rules are forgotten one maximum lifetime after they were issued: a longer-lived token
     // could outlive the rule that revoked it.
     if ((exp - iat) * 1000 > maxTokenLifetimeMs) {
-      throw new ClaimInvalidError(
-        `token lifetime ${exp - iat} s exceeds the maximum of ${maxTokenLifetimeMs / 1000} s`,
-        'exp',
-      );
+      throw new ClaimInvalidError({
+        message: `token lifetime ${exp - iat} s exceeds the maximum of ${maxTokenLifetimeMs / 1000} s`,
+        claim: 'exp',
+      });
     }
     const expiresAt = exp * 1000;
     if (this.#cache !== undefined && expiresAt > now) {
@@ -204,6 +198,6 @@ export class TokenVerification {
 
   #assertNotRevoked(facts: TokenFacts, now: number): void {
     const match = this.#blocklist.check(facts, now);
-    if (match !== undefined) throw new TokenRevokedError(match.kind, match.reason);
+    if (match !== undefined) throw new TokenRevokedError(match);
   }
 }

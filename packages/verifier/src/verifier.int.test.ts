@@ -15,6 +15,7 @@ import type { VerifierErrorCode } from './errors.js';
 import { AUDIENCE, ISSUER, keySet, mint, signingKey } from './lib/tokens.fixture.js';
 import type { RevocationInput, SigningKey } from './lib/tokens.fixture.js';
 import type { VerifierOptions } from './options.js';
+import { kafkaRevocations } from './kafka/index.js';
 import { createVerifier } from './verifier.js';
 import type { Verifier } from './verifier.js';
 
@@ -58,7 +59,7 @@ function start(topic: string, overrides: Partial<VerifierOptions> = {}): Verifie
     audience: AUDIENCE,
     algorithms: ['ES256'],
     jwks: keySet(key, otherKey),
-    kafka: { brokers, topic, clientId: 'verifier-int' },
+    revocations: kafkaRevocations({ brokers, topic, clientId: 'verifier-int' }),
     ...overrides,
   });
   verifiers.push(verifier);
@@ -96,7 +97,7 @@ describe('verifier with a real broker', () => {
     const verifier = start(topic);
     await verifier.ready();
     const revoked: RevocationRule[] = [];
-    verifier.on('revoked', (rule) => revoked.push(rule));
+    verifier.onRevoked((rule) => revoked.push(rule));
 
     const jti = randomUUID();
     const tokens = {
@@ -282,7 +283,9 @@ describe('verifier with a real broker', () => {
   it('deletes its own consumer group on close', async () => {
     const topic = await revocationTopic();
     const clientId = `verifier-group-${randomUUID().slice(0, 8)}`;
-    const verifier = start(topic, { kafka: { brokers, topic, clientId } });
+    const verifier = start(topic, {
+      revocations: kafkaRevocations({ brokers, topic, clientId }),
+    });
     await verifier.ready();
     const admin = kafka.admin();
     await admin.connect();

@@ -14,12 +14,16 @@ import {
   signingKey,
 } from './lib/tokens.fixture.js';
 import type { SigningKey } from './lib/tokens.fixture.js';
+import { resolveKafkaOptions } from './kafka/options.js';
+import { kafkaRevocations } from './kafka/kafka-revocations.js';
 import { resolveVerifierOptions } from './options.js';
+import type { RevocationFeedContext } from './feed.js';
 import type { VerifierOptions } from './options.js';
-import { RevocationVerifier, createVerifier } from './verifier.js';
+import { createVerifier } from './verifier.js';
+import type { Verifier } from './verifier.js';
 
 let key: SigningKey;
-const open: RevocationVerifier[] = [];
+const open: Verifier[] = [];
 
 beforeAll(async () => {
   key = await signingKey('k1');
@@ -36,16 +40,13 @@ function baseOptions(): VerifierOptions {
     audience: AUDIENCE,
     algorithms: ['ES256'],
     jwks: keySet(key),
-    kafka: { brokers: ['127.0.0.1:1'] },
+    revocations: () => new ManualFeed(),
   };
 }
 
 function setup(overrides: Partial<VerifierOptions> = {}) {
   const feed = new ManualFeed();
-  const verifier = new RevocationVerifier(
-    resolveVerifierOptions({ ...baseOptions(), ...overrides }),
-    feed,
-  );
+  const verifier = createVerifier({ ...baseOptions(), revocations: () => feed, ...overrides });
   open.push(verifier);
   return { feed, verifier };
 }
@@ -69,8 +70,8 @@ describe('createVerifier options', () => {
     ['algorithms HS256', { algorithms: ['HS256'] }, /^algorithms: "HS256"/],
     ['jwks', { jwks: { url: 'not a url' } }, /^jwks\.url/],
     ['jwks keys', { jwks: { keys: 'x' } }, /^jwks\.keys/],
-    ['kafka', { kafka: { brokers: [] } }, /^kafka\.brokers/],
-    ['kafka.topic', { kafka: { brokers: ['b:9092'], topic: 3 } }, /^kafka\.topic/],
+    ['revocations', { revocations: undefined }, /^revocations/],
+    ['now', { now: 5 }, /^now/],
     ['clockToleranceMs', { clockToleranceMs: -1 }, /^clockToleranceMs/],
     ['maxTokenLifetimeMs', { maxTokenLifetimeMs: 1.5 }, /^maxTokenLifetimeMs/],
     ['onStale', { onStale: 'sometimes' }, /^onStale/],
@@ -92,12 +93,29 @@ describe('createVerifier options', () => {
       onStale: 'closed',
       maxStalenessMs: 30_000,
       cacheSize: 10_000,
-      kafka: {
-        topic: 'auth.revocations',
-        clientId: 'revocation-verifier',
-        connectionTimeoutMs: 3_000,
-      },
       metrics: undefined,
+    });
+    expect(resolved.now()).toBeGreaterThan(0);
+  });
+});
+
+describe('kafkaRevocations options', () => {
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ['brokers', { brokers: [] }, /^kafka\.brokers/],
+    ['topic', { brokers: ['b:9092'], topic: 3 }, /^kafka\.topic/],
+    ['sasl', { brokers: ['b:9092'], sasl: { mechanism: 'gssapi' } }, /^kafka\.sasl/],
+    ['tls', { brokers: ['b:9092'], tls: 'yes' }, /^kafka\.tls/],
+  ])('throws a TypeError naming %s', (_name, options, message) => {
+    expect(() => kafkaRevocations(options as never)).toThrow(
+      expect.objectContaining({ name: 'TypeError', message: expect.stringMatching(message) }),
+    );
+  });
+
+  it('fills in the documented defaults', () => {
+    expect(resolveKafkaOptions({ brokers: ['b:9092'] })).toMatchObject({
+      topic: 'auth.revocations',
+      clientId: 'revocation-verifier',
+      connectionTimeoutMs: 3_000,
     });
   });
 });
@@ -114,9 +132,11 @@ describe('Verifier lifecycle', () => {
         scopes: [],
       }),
     ).toThrow(expect.objectContaining({ code: 'NOT_READY' }));
+    expect(verifier.stats()).toMatchObject({ ready: false, serving: false });
     feed.markReady();
     await verifier.ready();
     expect(await codeOf(verifier.verify(token))).toBe('ok');
+    expect(verifier.stats()).toMatchObject({ ready: true, serving: true });
   });
 
   it('rejects a token revoked during the replay from its first ready moment', async () => {
@@ -132,8 +152,8 @@ describe('Verifier lifecycle', () => {
     const { feed, verifier } = setup();
     const seen: RevocationRule[] = [];
     const listener = (rule: RevocationRule) => seen.push(rule);
-    verifier.on('revoked', listener);
-    verifier.on('revoked', () => {
+    const unsubscribe = verifier.onRevoked(listener);
+    verifier.onRevoked(() => {
       throw new Error('a broken listener does not stop the others');
     });
     feed.deliver(revocation({ kind: 'session', sid: 'replayed', reason: 'logout' }));
@@ -143,9 +163,69 @@ describe('Verifier lifecycle', () => {
     feed.deliver(live);
     feed.deliver(revocation({ kind: 'session', sid: 'replayed', reason: 'logout' }));
     expect(seen.map((r) => r.target)).toEqual(['live']);
-    verifier.off('revoked', listener);
+    unsubscribe();
+    unsubscribe();
     feed.deliver(revocation({ kind: 'key', kid: 'k9', reason: 'key-compromise' }));
     expect(seen).toHaveLength(1);
+    // The rule did land: the unsubscribed listener missed it, not the verifier.
+    expect(verifier.stats().rulesByKind.key).toBe(1);
+  });
+
+  it('builds its feed once, handing it the verifier’s logger, clock and tolerance', async () => {
+    const feed = new ManualFeed();
+    const contexts: RevocationFeedContext[] = [];
+    const logger = { debug() {}, info() {}, warn() {}, error() {} };
+    const verifier = createVerifier({
+      ...baseOptions(),
+      clockToleranceMs: 2_000,
+      logger,
+      now: () => 42,
+      revocations: (context) => {
+        contexts.push(context);
+        return feed;
+      },
+    });
+    open.push(verifier);
+    expect(contexts).toHaveLength(1);
+    expect(contexts[0]).toMatchObject({ logger, clockToleranceMs: 2_000 });
+    expect(contexts[0]?.now()).toBe(42);
+    // The verifier starts the feed it was given and answers through it.
+    await vi.waitFor(() => expect(feed.sink).toBeDefined());
+    feed.markReady();
+    await verifier.ready();
+    expect(verifier.stats().ready).toBe(true);
+  });
+
+  it('keeps a listener subscribed twice until both subscriptions end', () => {
+    const { feed, verifier } = setup();
+    feed.markReady();
+    const seen: string[] = [];
+    const listener = (rule: RevocationRule) => seen.push(rule.target);
+    const first = verifier.onRevoked(listener);
+    verifier.onRevoked(listener);
+    first();
+    feed.deliver(revocation({ kind: 'session', sid: 'twice', reason: 'logout' }));
+    expect(seen).toEqual(['twice']);
+    expect(() => verifier.onRevoked(undefined as never)).toThrow(TypeError);
+  });
+
+  it('reads time from the now option: jose, the cache, the blocklist and staleness', async () => {
+    let clock = Date.now();
+    const { feed, verifier } = setup({ now: () => clock, maxStalenessMs: 10_000 });
+    feed.markReady();
+    feed.contactAt = clock;
+    const token = await mint(key, { now: Math.floor(clock / 1000), lifetime: 60 });
+    expect(await codeOf(verifier.verify(token))).toBe('ok');
+    // Past exp by the injected clock only: the cached entry and jose both refuse.
+    clock += 70_000;
+    feed.contactAt = clock;
+    expect(await codeOf(verifier.verify(token))).toBe('TOKEN_EXPIRED');
+    // A token minted "in the future" of the real clock is fine by the injected one.
+    const later = await mint(key, { now: Math.floor(clock / 1000) });
+    expect(await codeOf(verifier.verify(later))).toBe('ok');
+    clock += 10_001;
+    expect(await codeOf(verifier.verify(later))).toBe('STALE');
+    expect(verifier.stats()).toMatchObject({ stale: true, serving: false });
   });
 
   it('ignores revocations of another issuer', async () => {
@@ -166,10 +246,10 @@ describe('Verifier lifecycle', () => {
     const token = await mint(key);
     vi.setSystemTime(Date.now() + 10_001);
     expect(await codeOf(verifier.verify(token))).toBe('STALE');
-    expect(verifier.stats()).toMatchObject({ ready: true, stale: true });
+    expect(verifier.stats()).toMatchObject({ ready: true, stale: true, serving: false });
     feed.contactAt = Date.now();
     expect(await codeOf(verifier.verify(token))).toBe('ok');
-    expect(verifier.stats().stale).toBe(false);
+    expect(verifier.stats()).toMatchObject({ stale: false, serving: true });
   });
 
   it('keeps accepting while stale when onStale is open, and says so in stats', async () => {
@@ -179,7 +259,7 @@ describe('Verifier lifecycle', () => {
     const token = await mint(key, { now: Math.floor(Date.now() / 1000) - 1 });
     vi.setSystemTime(Date.now() + 60_000);
     expect(await codeOf(verifier.verify(token))).toBe('ok');
-    expect(verifier.stats()).toMatchObject({ stale: true });
+    expect(verifier.stats()).toMatchObject({ stale: true, serving: true });
     // The blocklist still applies: only the freshness guarantee is given up.
     feed.deliver(revocation({ kind: 'session', sid: 'session-1', reason: 'logout' }));
     expect(await codeOf(verifier.verify(token))).toBe('TOKEN_REVOKED');
@@ -192,7 +272,7 @@ describe('Verifier lifecycle', () => {
     await expect(ready).rejects.toThrow();
     expect(feed.closed).toBe(true);
     expect(await codeOf(verifier.verify(await mint(key)))).toBe('NOT_READY');
-    expect(verifier.stats().ready).toBe(false);
+    expect(verifier.stats()).toMatchObject({ ready: false, serving: false });
   });
 
   it('reports JWKS_UNAVAILABLE when the remote key set cannot be fetched', async () => {

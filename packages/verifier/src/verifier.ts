@@ -3,9 +3,8 @@ import type { JWTVerifyGetKey } from 'jose';
 import type { RevocationEvent, RevocationRule, RuleKind } from '@revocation-fabric/protocol';
 import { Blocklist } from './blocklist.js';
 import type { VerifiedToken } from './claims.js';
-import { KafkaRevocationFeed } from './consumer.js';
 import { NotReadyError, StaleError, VerifierError } from './errors.js';
-import type { PoisonCode, RevocationFeed } from './lib/feed.js';
+import type { PoisonCode, RevocationFeed } from './feed.js';
 import { fromKeySetError } from './lib/jose-error.js';
 import { VerifierMetrics, assertMetricNamesFree } from './metrics.js';
 import { resolveVerifierOptions } from './options.js';
@@ -18,6 +17,11 @@ export interface VerifierStats {
   readonly ready: boolean;
   /** No broker contact for longer than `maxStalenessMs` (only meaningful once ready). */
   readonly stale: boolean;
+  /**
+   * The verifier accepts tokens right now: ready, and not stale under `onStale: 'closed'`.
+   * What a readiness probe (`/readyz`) should answer.
+   */
+  readonly serving: boolean;
   /** Rules held per kind. */
   readonly rulesByKind: Readonly<Record<RuleKind, number>>;
   /** Valid events read from the topic (duplicates included, events of other issuers included). */
@@ -37,24 +41,25 @@ export interface VerifierStats {
   readonly msSinceLastContact: number | null;
 }
 
-/** Events a verifier emits. */
-export interface VerifierEvents {
-  /**
-   * A rule that newly rejects tokens was applied (after ready; the startup replay does not
-   * emit). Listeners run synchronously on the consumer's path: keep them short. An exception
-   * thrown by a listener is logged and swallowed.
-   */
-  revoked: (rule: RevocationRule) => void;
-}
+/**
+ * Called with every rule that newly rejects tokens, once applied (after ready; the startup
+ * replay does not call it). Runs synchronously on the feed's path: keep it short. An exception
+ * it throws is logged and swallowed.
+ */
+export type RevokedListener = (rule: RevocationRule) => void;
 
 /**
  * Verifies access tokens locally and rejects revoked ones, fed by the revocation topic.
  *
  * @example
  * ```ts
- * const verifier = createVerifier({ issuer, audience: 'game', algorithms: ['ES256'], jwks: { url }, kafka: { brokers } });
+ * const verifier = createVerifier({
+ *   issuer, audience: 'game', algorithms: ['ES256'], jwks: { url },
+ *   revocations: kafkaRevocations({ brokers }),
+ * });
  * await verifier.ready();
  * const { claims } = await verifier.verify(token);
+ * const unsubscribe = verifier.onRevoked((rule) => cut(rule));
  * ```
  */
 export interface Verifier {
@@ -78,13 +83,15 @@ export interface Verifier {
    * @throws a {@link VerifierError} subclass.
    */
   check(token: VerifiedToken): void;
-  /** Adds a listener. */
-  on<E extends keyof VerifierEvents>(event: E, listener: VerifierEvents[E]): this;
-  /** Removes a listener added with {@link Verifier.on}. */
-  off<E extends keyof VerifierEvents>(event: E, listener: VerifierEvents[E]): this;
+  /**
+   * Calls `listener` with every rule that newly rejects tokens (see {@link RevokedListener}).
+   *
+   * @returns a function that removes the listener; calling it again does nothing.
+   */
+  onRevoked(listener: RevokedListener): () => void;
   /** Health snapshot. */
   stats(): VerifierStats;
-  /** Stops the consumer, deletes its group (best effort), unregisters metrics. Idempotent. */
+  /** Stops the feed (the Kafka feed deletes its group, best effort), unregisters metrics. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -112,15 +119,15 @@ function keySource(jwks: ResolvedVerifierOptions['jwks']): JWTVerifyGetKey {
 }
 
 /**
- * The verifier proper, over any {@link RevocationFeed}. Not exported from the package:
- * {@link createVerifier} wires it to Kafka.
+ * The verifier proper, over the {@link RevocationFeed} its `revocations` option builds. Not
+ * exported from the package: {@link createVerifier} checks the options and warns first.
  */
 export class RevocationVerifier implements Verifier {
   readonly #options: ResolvedVerifierOptions;
   readonly #feed: RevocationFeed;
   readonly #blocklist: Blocklist;
   readonly #verification: TokenVerification;
-  readonly #listeners = new Set<VerifierEvents['revoked']>();
+  readonly #listeners = new Set<RevokedListener>();
   readonly #housekeeping: NodeJS.Timeout;
   readonly #now: () => number;
   #metrics: VerifierMetrics | undefined;
@@ -129,14 +136,15 @@ export class RevocationVerifier implements Verifier {
   #closing: Promise<void> | undefined;
   #wasStale = false;
 
-  constructor(
-    options: ResolvedVerifierOptions,
-    feed: RevocationFeed,
-    now: () => number = Date.now,
-  ) {
+  constructor(options: ResolvedVerifierOptions) {
     this.#options = options;
-    this.#feed = feed;
+    const { now } = options;
     this.#now = now;
+    this.#feed = options.revocations({
+      logger: options.logger,
+      now,
+      clockToleranceMs: options.clockToleranceMs,
+    });
     if (options.metrics !== undefined)
       assertMetricNamesFree(options.metrics.registry, options.metrics.prefix);
     this.#blocklist = new Blocklist({
@@ -186,17 +194,16 @@ export class RevocationVerifier implements Verifier {
     this.#verification.check(token);
   }
 
-  on<E extends keyof VerifierEvents>(event: E, listener: VerifierEvents[E]): this {
-    if (event !== 'revoked' || typeof listener !== 'function') {
-      throw new TypeError(`on: unknown event ${String(event)} or listener is not a function`);
+  onRevoked(listener: RevokedListener): () => void {
+    if (typeof listener !== 'function') {
+      throw new TypeError(`onRevoked: listener must be a function, got ${typeof listener}`);
     }
-    this.#listeners.add(listener);
-    return this;
-  }
-
-  off<E extends keyof VerifierEvents>(event: E, listener: VerifierEvents[E]): this {
-    if (event === 'revoked') this.#listeners.delete(listener);
-    return this;
+    // A wrapper per subscription, so subscribing one function twice needs two unsubscribes.
+    const entry: RevokedListener = (rule) => listener(rule);
+    this.#listeners.add(entry);
+    return () => {
+      this.#listeners.delete(entry);
+    };
   }
 
   stats(): VerifierStats {
@@ -208,9 +215,12 @@ export class RevocationVerifier implements Verifier {
     for (const lag of Object.values(feed.lagByPartition)) totalLag += lag;
     let poisonTotal = 0;
     for (const count of Object.values(feed.poisonByCode)) poisonTotal += count;
+    const ready = feed.ready && !this.#closed;
+    const stale = this.#isStale(feed.lastContactAt, now);
     return {
-      ready: feed.ready && !this.#closed,
-      stale: this.#isStale(feed.lastContactAt, now),
+      ready,
+      stale,
+      serving: ready && !(stale && this.#options.onStale === 'closed'),
       rulesByKind: this.#blocklist.size(),
       applied: feed.applied,
       ignored: this.#ignored,
@@ -294,12 +304,12 @@ export class RevocationVerifier implements Verifier {
 
   /** @param now - the clock reading of the call being judged. */
   #assertServing(now: number): void {
-    if (this.#closed) throw new NotReadyError('verifier is closed');
+    if (this.#closed) throw new NotReadyError({ message: 'verifier is closed' });
     if (!this.#feed.isReady()) throw new NotReadyError();
     const lastContactAt = this.#feed.lastContactAt();
     if (this.#options.onStale === 'closed' && lastContactAt !== undefined) {
       const since = now - lastContactAt;
-      if (since > this.#options.maxStalenessMs) throw new StaleError(since);
+      if (since > this.#options.maxStalenessMs) throw new StaleError({ msSinceLastContact: since });
     }
   }
 
@@ -338,7 +348,7 @@ export class RevocationVerifier implements Verifier {
 let failOpenWarned = false;
 
 /**
- * Creates a verifier and starts replaying the revocation topic. Options are checked here, once.
+ * Creates a verifier and starts its revocation feed. Options are checked here, once.
  *
  * @example
  * ```ts
@@ -347,7 +357,7 @@ let failOpenWarned = false;
  *   audience: 'game-service',
  *   algorithms: ['ES256'],
  *   jwks: { url: 'https://auth.example/.well-known/jwks.json' },
- *   kafka: { brokers: ['kafka-1:9092'] },
+ *   revocations: kafkaRevocations({ brokers: ['kafka-1:9092'] }),
  * });
  * await verifier.ready();
  * ```
@@ -363,10 +373,5 @@ export function createVerifier(options: VerifierOptions): Verifier {
       { type: 'RevocationVerifierWarning', code: 'RF_VERIFIER_FAIL_OPEN' },
     );
   }
-  const feed = new KafkaRevocationFeed({
-    ...resolved.kafka,
-    clockToleranceMs: resolved.clockToleranceMs,
-    logger: resolved.logger,
-  });
-  return new RevocationVerifier(resolved, feed);
+  return new RevocationVerifier(resolved);
 }

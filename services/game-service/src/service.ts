@@ -10,9 +10,10 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { createVerifier } from '@revocation-fabric/verifier';
+import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
 import type { Verifier } from '@revocation-fabric/verifier';
 import { socketAuth } from '@revocation-fabric/verifier/socket.io';
-import type { SocketAuth, SocketAuthData } from '@revocation-fabric/verifier/socket.io';
+import type { SocketAuth } from '@revocation-fabric/verifier/socket.io';
 import type { GameServiceConfig } from './config.js';
 import { GameRooms } from './game/game-rooms.js';
 import { Leaderboard } from './game/leaderboard.js';
@@ -63,7 +64,7 @@ interface Running {
     ClientToServerEvents,
     ServerToClientEvents,
     Record<string, never>,
-    SocketAuthData
+    Record<string, never>
   >;
   readonly http: HttpServer;
 }
@@ -120,11 +121,11 @@ export function createGameService(
         audience: config.auth.audience,
         algorithms: ['ES256'],
         jwks: { url: config.auth.jwksUrl },
-        kafka: {
+        revocations: kafkaRevocations({
           brokers: config.kafka.brokers,
           topic: config.kafka.topic,
           clientId: `${config.kafka.clientId}-${config.instanceId}`,
-        },
+        }),
         maxTokenLifetimeMs: config.auth.maxTokenLifetimeSeconds * 1000,
         clockToleranceMs: config.auth.clockToleranceMs,
         onStale: config.auth.onStale,
@@ -140,7 +141,7 @@ export function createGameService(
         ClientToServerEvents,
         ServerToClientEvents,
         Record<string, never>,
-        SocketAuthData
+        Record<string, never>
       >(http, {
         cors:
           config.http.corsOrigins.length > 0 ? { origin: [...config.http.corsOrigins] } : undefined,

@@ -13,28 +13,25 @@ import {
   signingKey,
 } from '../lib/tokens.fixture.js';
 import type { SigningKey } from '../lib/tokens.fixture.js';
-import { resolveVerifierOptions } from '../options.js';
-import { RevocationVerifier } from '../verifier.js';
-import { requireAuth, requireRoles, requireScope } from './index.js';
+import { createVerifier } from '../verifier.js';
+import type { Verifier } from '../verifier.js';
+import { requireAllRoles, requireAllScopes, requireAnyRole, requireAuth } from './index.js';
 
 let key: SigningKey;
 let server: Server;
 let base: string;
 let readyFeed: ManualFeed;
-let verifier: RevocationVerifier;
-let unready: RevocationVerifier;
+let verifier: Verifier;
+let unready: Verifier;
 
-function newVerifier(feed: ManualFeed): RevocationVerifier {
-  return new RevocationVerifier(
-    resolveVerifierOptions({
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      algorithms: ['ES256'],
-      jwks: keySet(key),
-      kafka: { brokers: ['127.0.0.1:1'] },
-    }),
-    feed,
-  );
+function newVerifier(feed: ManualFeed): Verifier {
+  return createVerifier({
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    algorithms: ['ES256'],
+    jwks: keySet(key),
+    revocations: () => feed,
+  });
 }
 
 beforeAll(async () => {
@@ -49,19 +46,22 @@ beforeAll(async () => {
   app.get('/me', auth, (req, res) => {
     res.json({ sub: req.auth?.claims.sub, roles: req.auth?.claims.roles });
   });
-  app.get('/admin', auth, requireRoles('admin', 'moderator'), (_req, res) => {
+  app.get('/admin', auth, requireAnyRole('admin', 'moderator'), (_req, res) => {
     res.json({ ok: true });
   });
-  app.get('/scores', auth, requireScope('scores:read'), (_req, res) => {
+  app.get('/staff', auth, requireAllRoles('admin', 'moderator'), (_req, res) => {
     res.json({ ok: true });
   });
-  app.get('/write', auth, requireScope('scores:read', 'scores:write'), (_req, res) => {
+  app.get('/scores', auth, requireAllScopes('scores:read'), (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/write', auth, requireAllScopes('scores:read', 'scores:write'), (_req, res) => {
     res.json({ ok: true });
   });
   app.get('/unready', requireAuth(unready, { realm: 'game' }), (_req, res) => {
     res.json({ ok: true });
   });
-  app.get('/unguarded', requireRoles('admin'), (_req, res) => {
+  app.get('/unguarded', requireAnyRole('admin'), (_req, res) => {
     res.json({ ok: true });
   });
   server = app.listen(0, '127.0.0.1');
@@ -103,7 +103,7 @@ describe('requireAuth', () => {
     expect(response).toMatchObject({
       status: 401,
       challenge: 'Bearer realm="game"',
-      body: { error: 'TOKEN_MISSING' },
+      body: { error: { code: 'TOKEN_MISSING' } },
     });
   });
 
@@ -115,7 +115,7 @@ describe('requireAuth', () => {
       expect(response.challenge).toMatch(
         /^Bearer realm="game", error="invalid_request", error_description="/,
       );
-      expect(response.body).toMatchObject({ error: 'TOKEN_MALFORMED' });
+      expect(response.body).toMatchObject({ error: { code: 'TOKEN_MALFORMED' } });
     },
   );
 
@@ -151,7 +151,10 @@ describe('requireAuth', () => {
   it('answers an invalid token with invalid_token and a description', async () => {
     const expired = await mint(key, { now: Math.floor(Date.now() / 1000) - 600, lifetime: 60 });
     const response = await get('/me', `Bearer ${expired}`);
-    expect(response).toMatchObject({ status: 401, body: { error: 'TOKEN_EXPIRED' } });
+    expect(response).toMatchObject({
+      status: 401,
+      body: { error: { code: 'TOKEN_EXPIRED', message: 'token has expired' } },
+    });
     expect(response.challenge).toBe(
       'Bearer realm="game", error="invalid_token", error_description="token has expired"',
     );
@@ -162,7 +165,7 @@ describe('requireAuth', () => {
     expect((await get('/me', `Bearer ${token}`)).status).toBe(200);
     readyFeed.deliver(revocation({ kind: 'session', sid: 'express-session', reason: 'logout' }));
     const response = await get('/me', `Bearer ${token}`);
-    expect(response).toMatchObject({ status: 401, body: { error: 'TOKEN_REVOKED' } });
+    expect(response).toMatchObject({ status: 401, body: { error: { code: 'TOKEN_REVOKED' } } });
     expect(response.challenge).toContain('error="invalid_token"');
   });
 
@@ -172,20 +175,31 @@ describe('requireAuth', () => {
       status: 503,
       retryAfter: '5',
       challenge: null,
-      body: { error: 'NOT_READY' },
+      body: { error: { code: 'NOT_READY' } },
     });
   });
 });
 
-describe('requireRoles and requireScope', () => {
+describe('requireAnyRole, requireAllRoles and requireAllScopes', () => {
   it('admits a token holding one of the roles', async () => {
     const token = await mint(key, { claims: { roles: ['player', 'moderator'] } });
     expect((await get('/admin', `Bearer ${token}`)).status).toBe(200);
   });
 
+  it('admits a token holding every role only where all are required', async () => {
+    const one = await mint(key, { claims: { roles: ['moderator'] } });
+    const both = await mint(key, { claims: { roles: ['moderator', 'admin'] } });
+    expect((await get('/admin', `Bearer ${one}`)).status).toBe(200);
+    expect((await get('/staff', `Bearer ${one}`)).status).toBe(403);
+    expect((await get('/staff', `Bearer ${both}`)).status).toBe(200);
+  });
+
   it('answers a token lacking the roles with 403 insufficient_scope', async () => {
     const response = await get('/admin', `Bearer ${await mint(key)}`);
-    expect(response).toMatchObject({ status: 403, body: { error: 'INSUFFICIENT_SCOPE' } });
+    expect(response).toMatchObject({
+      status: 403,
+      body: { error: { code: 'INSUFFICIENT_SCOPE' } },
+    });
     expect(response.challenge).toMatch(/^Bearer realm="game", error="insufficient_scope"/);
   });
 
@@ -201,7 +215,8 @@ describe('requireRoles and requireScope', () => {
   });
 
   it('refuses to build a guard without names', () => {
-    expect(() => requireRoles()).toThrow(TypeError);
-    expect(() => requireScope('two words')).toThrow(TypeError);
+    expect(() => requireAnyRole()).toThrow(TypeError);
+    expect(() => requireAllRoles()).toThrow(TypeError);
+    expect(() => requireAllScopes('two words')).toThrow(TypeError);
   });
 });

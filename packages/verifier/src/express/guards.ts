@@ -36,15 +36,33 @@ function guard(
  *
  * @example
  * ```ts
- * app.post('/ban', requireAuth(verifier), requireRoles('admin', 'moderator'), banHandler);
+ * app.post('/ban', requireAuth(verifier), requireAnyRole('admin', 'moderator'), banHandler);
  * ```
  */
-export function requireRoles(...roles: string[]): RequestHandler {
-  const required = validateNames(roles, 'requireRoles(...roles)');
+export function requireAnyRole(...roles: string[]): RequestHandler {
+  const required = validateNames(roles, 'requireAnyRole(...roles)');
   return guard(
-    'requireRoles',
+    'requireAnyRole',
     (req) => req.auth?.claims.roles.some((role) => required.includes(role)) === true,
-    () => new InsufficientScopeError(required, 'role'),
+    () => new InsufficientScopeError({ required, requirement: 'role' }),
+  );
+}
+
+/**
+ * Admits requests whose token carries **every** given role (`roles` claim); others get 403
+ * `insufficient_scope`. Mount after {@link requireAuth}.
+ *
+ * @example
+ * ```ts
+ * app.post('/audit', requireAuth(verifier), requireAllRoles('admin', 'auditor'), auditHandler);
+ * ```
+ */
+export function requireAllRoles(...roles: string[]): RequestHandler {
+  const required = validateNames(roles, 'requireAllRoles(...roles)');
+  return guard(
+    'requireAllRoles',
+    (req) => required.every((role) => req.auth?.claims.roles.includes(role) === true),
+    () => new InsufficientScopeError({ required, requirement: 'role' }),
   );
 }
 
@@ -55,14 +73,14 @@ export function requireRoles(...roles: string[]): RequestHandler {
  *
  * @example
  * ```ts
- * app.get('/scores', requireAuth(verifier), requireScope('scores:read'), listScores);
+ * app.get('/scores', requireAuth(verifier), requireAllScopes('scores:read'), listScores);
  * ```
  */
-export function requireScope(...scopes: string[]): RequestHandler {
-  const required = validateNames(scopes, 'requireScope(...scopes)');
+export function requireAllScopes(...scopes: string[]): RequestHandler {
+  const required = validateNames(scopes, 'requireAllScopes(...scopes)');
   return guard(
-    'requireScope',
+    'requireAllScopes',
     (req) => required.every((scope) => req.auth?.scopes.includes(scope) === true),
-    () => new InsufficientScopeError(required, 'scope'),
+    () => new InsufficientScopeError({ required, requirement: 'scope' }),
   );
 }

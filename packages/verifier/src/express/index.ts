@@ -1,3 +1,3 @@
 export { requireAuth } from './require-auth.js';
 export type { RequireAuthOptions } from './require-auth.js';
-export { requireRoles, requireScope } from './guards.js';
+export { requireAllRoles, requireAllScopes, requireAnyRole } from './guards.js';

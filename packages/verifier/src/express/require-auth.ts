@@ -48,7 +48,7 @@ function resolveResponseOptions(options: RequireAuthOptions = {}): ErrorResponse
  * Express middleware that admits requests bearing a valid, unrevoked access token
  * (`Authorization: Bearer <token>`, RFC 6750) and sets `req.auth`. Refusals are answered here:
  * 401 with a `WWW-Authenticate: Bearer …` challenge, 503 with `Retry-After` while the verifier
- * cannot judge, and a JSON body `{ error: code, message }`. Other errors go to `next(err)`.
+ * cannot judge, and the JSON body `{ error: { code, message } }`. Other errors go to `next(err)`.
  *
  * @example
  * ```ts

@@ -1,6 +1,11 @@
+import { errorBody } from '@revocation-fabric/protocol';
 import type { Response } from 'express';
-import { HTTP_STATUS_BY_CODE, InsufficientScopeError, TokenMalformedError } from '../errors.js';
-import type { VerifierError, VerifierErrorCode } from '../errors.js';
+import {
+  InsufficientScopeError,
+  TokenMalformedError,
+  VERIFIER_ERROR_RESPONSES,
+} from '../errors.js';
+import type { BearerErrorCode, VerifierError } from '../errors.js';
 
 /** How a response to a refused request is shaped. */
 export interface ErrorResponseOptions {
@@ -10,27 +15,6 @@ export interface ErrorResponseOptions {
   readonly retryAfterSeconds: number;
 }
 
-type BearerError = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
-
-/**
- * The RFC 6750 `error` attribute of the challenge, per code. `null`: a challenge without an
- * error attribute (no credentials were presented, §3.1); `undefined`: no challenge at all (the
- * 503s: the credentials may be fine, this instance cannot judge them now).
- */
-const BEARER_ERROR_BY_CODE: Readonly<Record<VerifierErrorCode, BearerError | null | undefined>> = {
-  TOKEN_MISSING: null,
-  TOKEN_MALFORMED: 'invalid_token',
-  TOKEN_EXPIRED: 'invalid_token',
-  TOKEN_NOT_YET_VALID: 'invalid_token',
-  SIGNATURE_INVALID: 'invalid_token',
-  CLAIM_INVALID: 'invalid_token',
-  TOKEN_REVOKED: 'invalid_token',
-  INSUFFICIENT_SCOPE: 'insufficient_scope',
-  NOT_READY: undefined,
-  STALE: undefined,
-  JWKS_UNAVAILABLE: undefined,
-};
-
 /** RFC 6750 §3: attribute values are quoted-strings limited to %x20-21 / %x23-5B / %x5D-7E. */
 function quoted(value: string): string {
   return `"${value.replace(/"/g, "'").replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, ' ')}"`;
@@ -38,12 +22,12 @@ function quoted(value: string): string {
 
 function challenge(
   error: VerifierError,
-  bearerError: BearerError | null,
+  bearerError: BearerErrorCode | 'bare',
   realm: string | undefined,
 ): string {
   const params: string[] = [];
   if (realm !== undefined) params.push(`realm=${quoted(realm)}`);
-  if (bearerError !== null) {
+  if (bearerError !== 'bare') {
     params.push(`error=${quoted(bearerError)}`, `error_description=${quoted(error.message)}`);
   }
   if (error instanceof InsufficientScopeError && error.requirement === 'scope') {
@@ -53,21 +37,22 @@ function challenge(
 }
 
 /**
- * Answers a refused request: status from {@link HTTP_STATUS_BY_CODE}, an RFC 6750 challenge
- * for 401/403, `Retry-After` for 503, and `{ error: code, message }` as JSON.
+ * Answers a refused request: status and challenge from {@link VERIFIER_ERROR_RESPONSES} (an
+ * RFC 6750 challenge for 401/403), `Retry-After` for 503, and the fabric's one error body
+ * `{ error: { code, message } }` (protocol's `errorBody`) as JSON.
  */
 export function sendVerifierError(
   res: Response,
   error: VerifierError,
   options: ErrorResponseOptions,
 ): void {
-  const status = HTTP_STATUS_BY_CODE[error.code];
-  let bearerError = BEARER_ERROR_BY_CODE[error.code];
+  const { status } = VERIFIER_ERROR_RESPONSES[error.code];
+  let bearerError = VERIFIER_ERROR_RESPONSES[error.code].challenge;
   if (error instanceof TokenMalformedError && error.part === 'request')
     bearerError = 'invalid_request';
-  if (bearerError !== undefined)
+  if (bearerError !== 'none')
     res.set('WWW-Authenticate', challenge(error, bearerError, options.realm));
   if (status === 503) res.set('Retry-After', String(options.retryAfterSeconds));
   res.set('Cache-Control', 'no-store');
-  res.status(status).json({ error: error.code, message: error.message });
+  res.status(status).json(errorBody(error.code, error.message));
 }

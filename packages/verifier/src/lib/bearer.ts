@@ -18,25 +18,23 @@ export function readBearerToken(values: readonly string[] | string | undefined):
   const list = typeof values === 'string' ? [values] : (values ?? []);
   if (list.length === 0) throw new TokenMissingError();
   if (list.length > 1) {
-    throw new TokenMalformedError('several Authorization headers', undefined, 'request');
+    throw new TokenMalformedError({ message: 'several Authorization headers', part: 'request' });
   }
   const header = (list[0] ?? '').trim();
   if (header.length === 0) throw new TokenMissingError();
   const match = BEARER.exec(header);
   if (match === null) {
-    throw new TokenMalformedError(
-      'Authorization header is not of the form "Bearer <token>"',
-      undefined,
-      'request',
-    );
+    throw new TokenMalformedError({
+      message: 'Authorization header is not of the form "Bearer <token>"',
+      part: 'request',
+    });
   }
   const credentials = match[1] ?? '';
   if (!B64TOKEN.test(credentials)) {
-    throw new TokenMalformedError(
-      'bearer credentials must be exactly one token of the RFC 6750 b64token characters',
-      undefined,
-      'request',
-    );
+    throw new TokenMalformedError({
+      message: 'bearer credentials must be exactly one token of the RFC 6750 b64token characters',
+      part: 'request',
+    });
   }
   return credentials;
 }

@@ -25,40 +25,46 @@ function isJoseError(
  */
 export function fromJoseError(error: unknown): unknown {
   if (error instanceof VerifierError || !isJoseError(error)) return error;
-  const options = { cause: error };
+  const cause = error;
   switch (error.code) {
     case 'ERR_JWT_EXPIRED':
-      return new TokenExpiredError('token has expired', options);
+      return new TokenExpiredError({ message: 'token has expired', cause });
     case 'ERR_JWT_CLAIM_VALIDATION_FAILED': {
       const claim = typeof error.claim === 'string' ? error.claim : undefined;
       if (error.reason === 'check_failed' && (claim === 'nbf' || claim === 'iat')) {
-        return new TokenNotYetValidError(
-          `token is not valid yet ("${claim}" is in the future)`,
-          options,
-        );
+        return new TokenNotYetValidError({
+          message: `token is not valid yet ("${claim}" is in the future)`,
+          cause,
+        });
       }
-      return new ClaimInvalidError(error.message, claim, options);
+      return new ClaimInvalidError({ message: error.message, claim, cause });
     }
     case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
-      return new SignatureInvalidError('signature verification failed', options);
+      return new SignatureInvalidError({ message: 'signature verification failed', cause });
     case 'ERR_JWKS_NO_MATCHING_KEY':
-      return new SignatureInvalidError('no key in the key set matches the token', options);
+      return new SignatureInvalidError({
+        message: 'no key in the key set matches the token',
+        cause,
+      });
     case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS':
-      return new SignatureInvalidError(
-        'several keys match the token and none verifies it',
-        options,
-      );
+      return new SignatureInvalidError({
+        message: 'several keys match the token and none verifies it',
+        cause,
+      });
     case 'ERR_JOSE_ALG_NOT_ALLOWED':
-      return new SignatureInvalidError('token algorithm is not allowed', options);
+      return new SignatureInvalidError({ message: 'token algorithm is not allowed', cause });
     case 'ERR_JOSE_NOT_SUPPORTED':
     case 'ERR_JWK_INVALID':
-      return new SignatureInvalidError(`token cannot be verified: ${error.message}`, options);
+      return new SignatureInvalidError({
+        message: `token cannot be verified: ${error.message}`,
+        cause,
+      });
     case 'ERR_JWKS_TIMEOUT':
     case 'ERR_JWKS_INVALID':
-      return new JwksUnavailableError(`key set unavailable: ${error.message}`, options);
+      return new JwksUnavailableError({ message: `key set unavailable: ${error.message}`, cause });
     default:
       // ERR_JWS_INVALID, ERR_JWT_INVALID and anything jose adds later concern the token's form.
-      return new TokenMalformedError(`token is malformed: ${error.message}`, options);
+      return new TokenMalformedError({ message: `token is malformed: ${error.message}`, cause });
   }
 }
 
@@ -77,5 +83,5 @@ export function fromKeySetError(error: unknown): unknown {
     return error;
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new JwksUnavailableError(`key set unavailable: ${message}`, { cause: error });
+  return new JwksUnavailableError({ message: `key set unavailable: ${message}`, cause: error });
 }

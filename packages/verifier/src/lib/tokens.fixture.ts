@@ -7,7 +7,7 @@ import { SCHEMA_VERSION } from '@revocation-fabric/protocol';
 import type { RevocationEvent, RevocationEventInput } from '@revocation-fabric/protocol';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import type { CryptoKey, JSONWebKeySet, JWTPayload } from 'jose';
-import type { FeedStats, PoisonCode, RevocationFeed, RevocationSink } from './feed.js';
+import type { FeedStats, PoisonCode, RevocationFeed, RevocationSink } from '../feed.js';
 
 export const ISSUER = 'https://auth.test';
 export const AUDIENCE = 'game-service';

@@ -1,11 +1,6 @@
 export { socketAuth } from './socket-auth.js';
 export { socketToken } from './socket-token.js';
-export type {
-  SocketAuth,
-  SocketAuthData,
-  SocketAuthOptions,
-  SocketAuthStats,
-} from './socket-auth.js';
+export type { SocketAuth, SocketAuthOptions, SocketAuthStats } from './socket-auth.js';
 export { REFRESH_EVENT, REVOKED_EVENT } from './wire-events.js';
 export type {
   RefreshAck,

@@ -62,12 +62,6 @@ export interface SocketAuth {
 }
 
 /**
- * @deprecated The adapter no longer writes `socket.data`: read a socket's token with
- * `socketToken(socket)`. This empty `SocketData` type remains only until its last user is gone.
- */
-export type SocketAuthData = Record<string, never>;
-
-/**
  * Authenticates socket.io connections with a verifier, and ends them the moment their token
  * stops being valid.
  *

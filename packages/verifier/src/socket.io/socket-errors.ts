@@ -19,12 +19,12 @@ export function codeOf(error: unknown): SocketAuthErrorCode {
 
 /** Refusal of a handshake or an event once the adapter is closed. */
 export function closedError(): NotReadyError {
-  return new NotReadyError('socket authentication is closed');
+  return new NotReadyError({ message: 'socket authentication is closed' });
 }
 
 /** A token whose `exp` has passed by the adapter's clock. */
 export function expiredError(): TokenExpiredError {
-  return new TokenExpiredError('token has expired');
+  return new TokenExpiredError();
 }
 
 /** No token in a handshake or a refresh. */
@@ -34,5 +34,5 @@ export function missingError(): TokenMissingError {
 
 /** Credentials sent in the wrong shape (RFC 6750 `invalid_request`). */
 export function malformedRequestError(message: string): TokenMalformedError {
-  return new TokenMalformedError(message, undefined, 'request');
+  return new TokenMalformedError({ message, part: 'request' });
 }

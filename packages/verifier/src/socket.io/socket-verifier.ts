@@ -6,7 +6,7 @@ import type { RevocationRule } from '@revocation-fabric/protocol';
 import type { Verifier } from '../verifier.js';
 
 /** The part of a {@link Verifier} the socket.io adapter uses. */
-export type SocketVerifier = Pick<Verifier, 'verify' | 'check' | 'on' | 'off'>;
+export type SocketVerifier = Pick<Verifier, 'verify' | 'check' | 'onRevoked'>;
 
 /** @throws TypeError when `verifier` is not a {@link SocketVerifier} (a wiring mistake). */
 export function assertSocketVerifier(verifier: unknown): asserts verifier is SocketVerifier {
@@ -16,8 +16,7 @@ export function assertSocketVerifier(verifier: unknown): asserts verifier is Soc
     typeof candidate !== 'object' ||
     typeof candidate.verify !== 'function' ||
     typeof candidate.check !== 'function' ||
-    typeof candidate.on !== 'function' ||
-    typeof candidate.off !== 'function'
+    typeof candidate.onRevoked !== 'function'
   ) {
     throw new TypeError('verifier must be a Verifier');
   }
@@ -32,8 +31,5 @@ export function subscribeToRevocations(
   verifier: SocketVerifier,
   listener: (rule: RevocationRule) => void,
 ): () => void {
-  verifier.on('revoked', listener);
-  return () => {
-    verifier.off('revoked', listener);
-  };
+  return verifier.onRevoked(listener);
 }

@@ -33,7 +33,7 @@ const LEADERBOARD_SIZE = 20;
  */
 function readiness(config: GameServiceConfig, verifier: Verifier) {
   const stats = verifier.stats();
-  const ready = stats.ready && !(stats.stale && config.auth.onStale === 'closed');
+  const ready = stats.serving;
   return {
     ready,
     body: {

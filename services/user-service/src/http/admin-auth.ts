@@ -10,6 +10,7 @@
  * during a broker outage. Until its first replay is done it answers 503 (NOT_READY).
  */
 import { VerifierError, createVerifier } from '@revocation-fabric/verifier';
+import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
 import type { Verifier } from '@revocation-fabric/verifier';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -68,11 +69,11 @@ export function createVerifierAdminAuth(options: VerifierAdminAuthOptions): Admi
           cooldownDuration: 0,
           cacheMaxAge: 60_000,
         },
-        kafka: {
+        revocations: kafkaRevocations({
           brokers: [...config.kafka.brokers],
           topic: config.kafka.topic,
           clientId: `${config.kafka.clientId}-admin-auth`,
-        },
+        }),
         clockToleranceMs: config.tokens.clockToleranceMs,
         maxTokenLifetimeMs: config.tokens.maxTokenLifetimeSeconds * 1000,
         onStale: 'open',

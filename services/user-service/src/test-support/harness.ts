@@ -15,6 +15,7 @@ import { pino } from 'pino';
 import { decodeEvent } from '@revocation-fabric/protocol';
 import type { RevocationEvent } from '@revocation-fabric/protocol';
 import { createVerifier } from '@revocation-fabric/verifier';
+import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
 import type { Verifier } from '@revocation-fabric/verifier';
 import { waitFor } from '@revocation-fabric/testkit';
 import { loadConfig } from '../config.js';
@@ -317,11 +318,11 @@ export async function startVerifier(
       cooldownDuration: 100,
       cacheMaxAge: options.jwksCacheMs ?? 1000,
     },
-    kafka: {
+    revocations: kafkaRevocations({
       brokers: [...(options.brokers ?? service.config.kafka.brokers)],
       topic: service.config.kafka.topic,
       clientId: 'user-service-test-verifier',
-    },
+    }),
     maxTokenLifetimeMs: service.config.tokens.maxTokenLifetimeSeconds * 1000,
     clockToleranceMs: service.config.tokens.clockToleranceMs,
   });

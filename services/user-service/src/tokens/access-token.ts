@@ -5,32 +5,22 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { z } from 'zod';
+import { issuedAccessTokenClaimsSchema } from '@revocation-fabric/protocol';
+import type { IssuedAccessTokenClaims } from '@revocation-fabric/protocol';
 import type { ActiveSigningKey } from './signing-keys.js';
 import { SIGNING_ALGORITHM } from './signing-keys.js';
 
 /** The JWS `typ` of access tokens (RFC 9068). */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 
-/** Claims of an access token; JWT times are in seconds. */
-export const accessTokenClaimsSchema = z.object({
-  iss: z.string(),
-  aud: z.union([z.string(), z.array(z.string())]),
-  sub: z.string().min(1),
-  sid: z.string().min(1),
-  jti: z.string().min(1),
-  iat: z.number().int(),
-  exp: z.number().int(),
-  auth_time: z.number().int(),
-  roles: z.array(z.string()),
-  /** Subject generation when the token was minted; see docs/protocol.md. */
-  sgen: z.number().int().nonnegative(),
-  /** Global generation when the token was minted. */
-  ggen: z.number().int().nonnegative(),
-});
+/**
+ * Claims of an access token this service mints: the protocol's contract
+ * (`issuedAccessTokenClaimsSchema`), shared with every verifier; JWT times are in seconds.
+ */
+export const accessTokenClaimsSchema = issuedAccessTokenClaimsSchema;
 
 /** Claims of an access token. */
-export type AccessTokenClaims = z.output<typeof accessTokenClaimsSchema>;
+export type AccessTokenClaims = IssuedAccessTokenClaims;
 
 /** Who a token is for, and the generations it is stamped with. */
 export interface AccessTokenGrant {
@@ -65,7 +55,9 @@ export async function signAccessToken(
   now: number,
 ): Promise<{ readonly token: string; readonly claims: AccessTokenClaims }> {
   const iat = Math.floor(now / 1000);
-  const claims: AccessTokenClaims = {
+  // Checked against the shared contract before signing: a token every verifier would refuse
+  // is a bug here, not a verdict there.
+  const claims: AccessTokenClaims = accessTokenClaimsSchema.parse({
     iss: policy.issuer,
     aud: policy.audience,
     sub: grant.userId,
@@ -77,7 +69,7 @@ export async function signAccessToken(
     roles: [...grant.roles],
     sgen: grant.subjectGeneration,
     ggen: grant.globalGeneration,
-  };
+  });
   const token = await new SignJWT(claims)
     .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: key.kid, typ: ACCESS_TOKEN_TYPE })
     .sign(key.privateKey);

@@ -1,56 +1,33 @@
 /**
- * The revocation feed over Kafka (kafkajs). Every verifier instance reads every partition
- * (broadcast): each uses a consumer group of its own, commits nothing, and rebuilds its
- * blocklist by replaying the topic from the start. Committed offsets are not state; the
- * retention window is.
+ * The revocation feed over Kafka (kafkajs): the only file of the package that imports the
+ * Kafka client. Every verifier instance reads every partition (broadcast): each uses a
+ * consumer group of its own, commits nothing, and rebuilds its blocklist by replaying the
+ * topic from the start. Committed offsets are not state; the retention window is.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ProtocolError, decodeEvent } from '@revocation-fabric/protocol';
 import { Kafka, logLevel } from 'kafkajs';
-import type { Admin, Consumer, EachBatchPayload, KafkaMessage, LogEntry } from 'kafkajs';
-import { NotReadyError } from './errors.js';
-import type { FeedStats, PoisonCode, RevocationFeed, RevocationSink } from './lib/feed.js';
-import type { VerifierLogger } from './logger.js';
+import type { Admin, Consumer, EachBatchPayload, LogEntry } from 'kafkajs';
+import { NotReadyError } from '../errors.js';
+import type { FeedStats, RevocationFeed, RevocationFeedContext, RevocationSink } from '../feed.js';
+import type { VerifierLogger } from '../logger.js';
+import { restartBackoff } from './backoff.js';
 import type { ResolvedKafkaOptions } from './options.js';
+import { PoisonLog } from './poison-log.js';
+import { RecordDelivery } from './record-delivery.js';
+import { ReplayProgress } from './replay-progress.js';
 
-/** Options of {@link KafkaRevocationFeed}, already validated by the verifier's factory. */
-export interface KafkaFeedOptions extends ResolvedKafkaOptions {
-  /** Passed to `decodeEvent`: how far (ms) a cutoff may lie past its record's timestamp. */
-  readonly clockToleranceMs: number;
-  readonly logger: VerifierLogger;
-}
+/** Options of {@link KafkaRevocationFeed}: validated Kafka options and the verifier's context. */
+export interface KafkaFeedOptions extends ResolvedKafkaOptions, RevocationFeedContext {}
 
 /** Consumer fetch wait, ms. kafkajs' default of 5 s would delay every revocation by up to that. */
 const MAX_WAIT_TIME_MS = 100;
-/** First and longest pause between attempts to (re)start the consumer, ms. */
-const RESTART_BACKOFF_MS = { initial: 250, max: 10_000 } as const;
 /** How often the startup replay re-reads the partitions' start offsets (see #watchReplay), ms. */
 const REPLAY_WATCH_INTERVAL_MS = 5_000;
-/** A poison code is logged at most once per this window, ms; the count is always exact. */
-const POISON_LOG_WINDOW_MS = 60_000;
 /** Heartbeat at least every this many records during a long replay. */
 const HEARTBEAT_EVERY = 1_000;
 /** How long close() waits for the group deletion, ms. */
 const CLOSE_TIMEOUT_MS = 5_000;
-
-const EMPTY = new Uint8Array(0);
-
-interface PartitionProgress {
-  /** Next offset to apply: every record below it has been applied (or skipped as poison). */
-  next: number;
-  /** Latest high-water mark seen. */
-  high: number;
-}
-
-function backoff(attempt: number): number {
-  const base = Math.min(
-    RESTART_BACKOFF_MS.max,
-    RESTART_BACKOFF_MS.initial * 2 ** Math.min(attempt, 16),
-  );
-  // ±20 % jitter so a fleet restarted by one broker outage does not reconnect in lockstep.
-  return Math.round(base * (0.8 + Math.random() * 0.4));
-}
 
 function kafkaLogger(logger: VerifierLogger): () => (entry: LogEntry) => void {
   return () =>
@@ -80,32 +57,31 @@ export class KafkaRevocationFeed implements RevocationFeed {
   readonly #kafka: Kafka;
   readonly #groupId: string;
   readonly #abort = new AbortController();
-  readonly #partitions = new Map<number, PartitionProgress>();
-  readonly #poison: Partial<Record<PoisonCode, number>> = {};
-  readonly #poisonLoggedAt = new Map<PoisonCode, number>();
+  readonly #now: () => number;
+  readonly #progress = new ReplayProgress();
+  readonly #poison: PoisonLog;
   readonly #ready: Promise<void>;
   #resolveReady: () => void = () => {};
   #rejectReady: (error: Error) => void = () => {};
   #isReady = false;
-  #sink: RevocationSink | undefined;
+  #delivery: RecordDelivery | undefined;
   #consumer: Consumer | undefined;
   #admin: Admin | undefined;
-  /** Partition → offset the startup replay must reach (its high-water mark at start). */
-  #targets: Map<number, number> | undefined;
   #replayWatch: NodeJS.Timeout | undefined;
   #lastContactAt: number | undefined;
-  #applied = 0;
   #startedAt = 0;
   #closing: Promise<void> | undefined;
 
   constructor(options: KafkaFeedOptions) {
     this.#options = options;
     this.#logger = options.logger;
+    this.#now = options.now;
+    this.#poison = new PoisonLog(options.logger, options.now);
     this.#groupId = `${options.clientId}-${randomUUID()}`;
     this.#kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,
-      ssl: options.ssl,
+      ssl: options.tls,
       sasl: options.sasl,
       connectionTimeout: options.connectionTimeoutMs,
       retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 5 },
@@ -122,9 +98,15 @@ export class KafkaRevocationFeed implements RevocationFeed {
   }
 
   start(sink: RevocationSink): void {
-    if (this.#sink !== undefined) throw new Error('KafkaRevocationFeed.start() called twice');
-    this.#sink = sink;
-    this.#startedAt = Date.now();
+    if (this.#delivery !== undefined) throw new Error('KafkaRevocationFeed.start() called twice');
+    this.#delivery = new RecordDelivery({
+      sink,
+      poison: this.#poison,
+      logger: this.#logger,
+      topic: this.#options.topic,
+      clockToleranceMs: this.#options.clockToleranceMs,
+    });
+    this.#startedAt = this.#now();
     void this.#run(0);
   }
 
@@ -141,16 +123,12 @@ export class KafkaRevocationFeed implements RevocationFeed {
   }
 
   stats(): FeedStats {
-    const lagByPartition: Record<number, number> = {};
-    for (const [partition, { next, high }] of this.#partitions) {
-      lagByPartition[partition] = Math.max(0, high - next);
-    }
     return {
       ready: this.#isReady,
       lastContactAt: this.#lastContactAt,
-      lagByPartition,
-      applied: this.#applied,
-      poisonByCode: { ...this.#poison },
+      lagByPartition: this.#progress.lagByPartition(),
+      applied: this.#delivery?.delivered ?? 0,
+      poisonByCode: this.#poison.counts(),
     };
   }
 
@@ -171,7 +149,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
         return;
       } catch (error) {
         if (this.#closed) return;
-        const retryInMs = backoff(attempt);
+        const retryInMs = restartBackoff(attempt);
         this.#logger.warn(
           { err: error, attempt, retryInMs, topic: this.#options.topic, groupId: this.#groupId },
           'revocation consumer could not start; retrying',
@@ -187,7 +165,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
   }
 
   async #startOnce(): Promise<void> {
-    if (this.#targets === undefined) await this.#captureTargets();
+    if (!this.#progress.hasTargets()) await this.#captureTargets();
     if (this.#closed) return;
     const consumer = this.#kafka.consumer({
       groupId: this.#groupId,
@@ -222,19 +200,18 @@ export class KafkaRevocationFeed implements RevocationFeed {
     this.#admin = admin;
     await admin.connect();
     const offsets = await admin.fetchTopicOffsets(this.#options.topic);
-    const targets = new Map<number, number>();
-    for (const { partition, high, low } of offsets) {
-      const highMark = Number(high);
-      const lowMark = Number(low);
-      this.#progress(partition, lowMark).high = highMark;
-      if (highMark > lowMark) targets.set(partition, highMark);
-    }
-    this.#targets = targets;
+    this.#progress.captureTargets(
+      offsets.map(({ partition, low, high }) => ({
+        partition,
+        low: Number(low),
+        high: Number(high),
+      })),
+    );
     this.#logger.debug(
       {
         topic: this.#options.topic,
         partitions: offsets.length,
-        targets: Object.fromEntries(targets),
+        targets: this.#progress.targets(),
       },
       'captured high-water marks; replaying the revocation topic',
     );
@@ -249,29 +226,17 @@ export class KafkaRevocationFeed implements RevocationFeed {
     if (this.#isReady || this.#closed || this.#admin === undefined) return;
     try {
       const offsets = await this.#admin.fetchTopicOffsets(this.#options.topic);
-      for (const { partition, low } of offsets) {
-        const progress = this.#progress(partition, 0);
-        progress.next = Math.max(progress.next, Number(low));
-      }
+      for (const { partition, low } of offsets) this.#progress.skipBelow(partition, Number(low));
       this.#checkReplayDone();
     } catch (error) {
       this.#logger.debug({ err: error }, 'could not re-read partition offsets during replay');
     }
   }
 
-  #progress(partition: number, next: number): PartitionProgress {
-    let progress = this.#partitions.get(partition);
-    if (progress === undefined) {
-      progress = { next, high: next };
-      this.#partitions.set(partition, progress);
-    }
-    return progress;
-  }
-
   #instrument(consumer: Consumer): void {
     const { events } = consumer;
     const touch = () => {
-      this.#lastContactAt = Date.now();
+      this.#lastContactAt = this.#now();
     };
     consumer.on(events.FETCH, touch);
     consumer.on(events.HEARTBEAT, touch);
@@ -280,7 +245,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
       // After a restart, resume where this instance stopped instead of replaying the whole
       // topic again (nothing was committed, so kafkajs would start from the beginning).
       // Best effort: the offset check in #eachBatch keeps a replay correct anyway.
-      for (const [partition, { next }] of this.#partitions) {
+      for (const [partition, { next }] of this.#progress.entries()) {
         if (next === 0) continue;
         try {
           consumer.seek({ topic: this.#options.topic, partition, offset: String(next) });
@@ -290,7 +255,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
       }
     });
     consumer.on(events.START_BATCH_PROCESS, ({ payload }) => {
-      const progress = this.#progress(payload.partition, 0);
+      const progress = this.#progress.of(payload.partition);
       const high = Number(payload.highWatermark);
       if (high < progress.next) {
         // The partition is shorter than what we applied: the topic was deleted and recreated.
@@ -307,7 +272,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
       // A batch of nothing but transaction markers carries no message, yet moves the position:
       // without this a partition ending in a marker would never count as replayed.
       if (payload.batchSize !== 0) return;
-      const progress = this.#progress(payload.partition, 0);
+      const progress = this.#progress.of(payload.partition);
       progress.next = Math.max(progress.next, Number(payload.lastOffset) + 1);
       this.#checkReplayDone();
     });
@@ -335,7 +300,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
     isRunning,
     isStale,
   }: EachBatchPayload): Promise<void> {
-    const progress = this.#progress(batch.partition, 0);
+    const progress = this.#progress.of(batch.partition);
     let sinceHeartbeat = 0;
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) return;
@@ -343,7 +308,12 @@ export class KafkaRevocationFeed implements RevocationFeed {
       // After a restart kafkajs reads from the beginning again (nothing was committed): records
       // already applied are skipped, so counters and `revoked` notifications stay exact.
       if (offset >= progress.next) {
-        this.#handle(message, batch.partition, offset);
+        this.#delivery?.deliver({
+          value: message.value,
+          timestamp: message.timestamp,
+          partition: batch.partition,
+          offset,
+        });
         progress.next = offset + 1;
       }
       resolveOffset(message.offset);
@@ -356,72 +326,18 @@ export class KafkaRevocationFeed implements RevocationFeed {
     this.#checkReplayDone();
   }
 
-  #handle(message: KafkaMessage, partition: number, offset: number): void {
-    const timestamp = Number(message.timestamp);
-    let event;
-    try {
-      event = decodeEvent(message.value ?? EMPTY, {
-        // The record's timestamp, not our clock: every verifier judges an event the same way
-        // however late it reads it.
-        now: Number.isFinite(timestamp) && timestamp > 0 ? timestamp : undefined,
-        clockToleranceMs: this.#options.clockToleranceMs,
-      });
-    } catch (error) {
-      this.#skip(error, partition, offset);
-      return;
-    }
-    this.#applied += 1;
-    try {
-      this.#sink?.event(event);
-    } catch (error) {
-      this.#logger.error({ err: error, partition, offset }, 'applying a revocation event failed');
-    }
-  }
-
-  #skip(error: unknown, partition: number, offset: number): void {
-    const code: PoisonCode = error instanceof ProtocolError ? error.code : 'EVENT_INVALID';
-    const count = (this.#poison[code] ?? 0) + 1;
-    this.#poison[code] = count;
-    try {
-      this.#sink?.poison(code);
-    } catch (sinkError) {
-      this.#logger.error({ err: sinkError }, 'counting a poison record failed');
-    }
-    const now = Date.now();
-    const loggedAt = this.#poisonLoggedAt.get(code);
-    if (loggedAt === undefined || now - loggedAt >= POISON_LOG_WINDOW_MS) {
-      this.#poisonLoggedAt.set(code, now);
-      this.#logger.warn(
-        {
-          code,
-          count,
-          partition,
-          offset,
-          topic: this.#options.topic,
-          reason: (error as Error).message,
-        },
-        'skipped a poison record on the revocation topic',
-      );
-    }
-  }
-
   #checkReplayDone(): void {
-    if (
-      this.#isReady ||
-      this.#closed ||
-      this.#targets === undefined ||
-      this.#consumer === undefined
-    )
-      return;
-    for (const [partition, target] of this.#targets) {
-      const progress = this.#partitions.get(partition);
-      if (progress === undefined || progress.next < target) return;
-    }
+    if (this.#isReady || this.#closed || this.#consumer === undefined) return;
+    if (!this.#progress.replayed()) return;
     this.#isReady = true;
-    this.#lastContactAt ??= Date.now();
+    this.#lastContactAt ??= this.#now();
     this.#stopReplayWatch();
     this.#logger.info(
-      { topic: this.#options.topic, applied: this.#applied, ms: Date.now() - this.#startedAt },
+      {
+        topic: this.#options.topic,
+        applied: this.#delivery?.delivered ?? 0,
+        ms: this.#now() - this.#startedAt,
+      },
       'revocation topic replayed; verifier ready',
     );
     this.#resolveReady();
@@ -445,7 +361,8 @@ export class KafkaRevocationFeed implements RevocationFeed {
 
   async #shutdown(): Promise<void> {
     this.#abort.abort();
-    if (!this.#isReady) this.#rejectReady(new NotReadyError('verifier closed before it was ready'));
+    if (!this.#isReady)
+      this.#rejectReady(new NotReadyError({ message: 'verifier closed before it was ready' }));
     clearInterval(this.#replayWatch);
     await this.#stopConsumer();
     // The group holds no offsets and would expire on its own; deleting it keeps the broker's

@@ -1,9 +1,11 @@
 /**
- * The seam between the verifier and its source of revocation events. Production uses the
- * Kafka consumer; unit tests of the verifier's lifecycle drive a feed by hand. It is not a fake
- * broker: nothing Kafka-shaped is imitated, the verifier only ever sees decoded events.
+ * The seam between the verifier and its source of revocation events. The Kafka feed
+ * (`@revocation-fabric/verifier/kafka`) is one implementation; another client, another broker
+ * or a test's hand-driven feed is another. The verifier only ever sees decoded events, so
+ * nothing broker-shaped crosses this seam.
  */
 import type { ProtocolErrorCode, RevocationEvent } from '@revocation-fabric/protocol';
+import type { VerifierLogger } from './logger.js';
 
 /** What a feed delivers to: decoded events, and the codes of records it had to skip. */
 export interface RevocationSink {
@@ -30,7 +32,16 @@ export interface FeedStats {
   readonly poisonByCode: Readonly<Partial<Record<PoisonCode, number>>>;
 }
 
-/** A source of revocation events. */
+/**
+ * A source of revocation events. Its contract is the verifier's safety: `ready()` must not
+ * resolve before every event committed before the feed started has been delivered, and
+ * `lastContactAt()` must only move when the source was actually heard from.
+ *
+ * @example
+ * ```ts
+ * const verifier = createVerifier({ ...options, revocations: ({ logger, now }) => new MyFeed({ logger, now }) });
+ * ```
+ */
 export interface RevocationFeed {
   /** Starts delivering; never throws (trouble is retried and logged). Called once. */
   start(sink: RevocationSink): void;
@@ -40,7 +51,32 @@ export interface RevocationFeed {
   isReady(): boolean;
   /** Cheap form of `stats().lastContactAt`, for the hot path. */
   lastContactAt(): number | undefined;
+  /** Progress snapshot, for stats and metrics. */
   stats(): FeedStats;
   /** Stops delivering and releases every resource. Idempotent. */
   close(): Promise<void>;
 }
+
+/** What the verifier hands a feed when it creates it. */
+export interface RevocationFeedContext {
+  /** The verifier's logger. */
+  readonly logger: VerifierLogger;
+  /** The verifier's clock, ms since the epoch: contact times must be read from it. */
+  readonly now: () => number;
+  /**
+   * The verifier's clock tolerance, in ms: how far an event's cutoff may lie past the time it
+   * was recorded (pass it to `decodeEvent`).
+   */
+  readonly clockToleranceMs: number;
+}
+
+/**
+ * Builds the feed of one verifier; the `revocations` option of `createVerifier`. Called once,
+ * by `createVerifier`, with the verifier's logger, clock and tolerance.
+ *
+ * @example
+ * ```ts
+ * const revocations: RevocationFeedFactory = (context) => new MyFeed(context);
+ * ```
+ */
+export type RevocationFeedFactory = (context: RevocationFeedContext) => RevocationFeed;

@@ -1,0 +1,3 @@
+export { kafkaRevocations } from './kafka-revocations.js';
+export { DEFAULT_KAFKA_CLIENT_ID } from './options.js';
+export type { KafkaRevocationsOptions, KafkaSaslOptions, KafkaTlsOptions } from './options.js';

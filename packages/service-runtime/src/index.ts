@@ -1,5 +1,5 @@
 export { ConfigError } from './config-error.js';
-export type { ConfigProblem } from './config-error.js';
+export type { ConfigErrorOptions, ConfigProblem } from './config-error.js';
 
 export { loadEnvironment } from './load-environment.js';
 export type {

@@ -16,3 +16,6 @@ export type {
   ServiceLogger,
   ServiceProcess,
 } from './run-service.js';
+
+export { requestLogLevel, requestLogOptions } from './request-log.js';
+export type { AnsweredResponse, RequestLogLevel } from './request-log.js';

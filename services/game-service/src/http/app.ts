@@ -4,13 +4,11 @@
  * `{ error: { code, message, requestId } }`, and bad input (a malformed percent-escape, …) is a
  * 400, never a 500.
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { errorBody } from '@revocation-fabric/protocol';
 import { requestLogOptions } from '@revocation-fabric/service-runtime';
 import type { Verifier } from '@revocation-fabric/verifier';
 import { requireAuth } from '@revocation-fabric/verifier/express';
@@ -20,6 +18,7 @@ import type { GameRooms } from '../game/game-rooms.js';
 import type { Leaderboard } from '../game/leaderboard.js';
 import type { GameMetrics } from '../metrics.js';
 import { roomName } from '../realtime/messages.js';
+import { answerError, answerNotFound, requestId } from './error-answers.js';
 
 /** What the app is built from. */
 export interface AppDeps {
@@ -29,26 +28,6 @@ export interface AppDeps {
   readonly leaderboard: Leaderboard;
   readonly metrics: GameMetrics;
   readonly logger: Logger;
-}
-
-/** An incoming `X-Request-Id` worth echoing; anything else is replaced by a fresh id. */
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-/**
- * Express and its router throw errors with a 4xx `status` for client mistakes, e.g. a 400
- * `URIError` for a path parameter that is not valid percent-encoding (`/rooms/%ZZ`): the
- * client's fault, answered 400 `INVALID_REQUEST`, never the 500 path.
- */
-function clientError(error: unknown): GameError | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
-  const code =
-    typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : 0;
-  if (code === 404) return new GameError({ code: 'NOT_FOUND' });
-  if (code >= 400 && code < 500) {
-    return new GameError({ code: 'INVALID_REQUEST', message: 'malformed request' });
-  }
-  return undefined;
 }
 
 /** Players listed by `GET /leaderboard`. */
@@ -92,13 +71,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(
     pinoHttp<IncomingMessage, ServerResponse>({
       logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id =
-          typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
+      genReqId: requestId,
       // A 503 from /readyz or a 4xx is a refusal, logged at info without a stack; only a real
       // failure is logged at error.
       ...requestLogOptions,
@@ -158,22 +131,7 @@ export function createApp(deps: AppDeps): express.Express {
     res.json({ instance: config.instanceId, ...room.snapshot() });
   });
 
-  app.use((_req: Request, _res: Response, next: NextFunction) => {
-    next(new GameError({ code: 'NOT_FOUND', message: 'no such route' }));
-  });
-  // Express recognises an error handler by its four parameters.
-  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const known = error instanceof GameError ? error : clientError(error);
-    // The request log line carries a real failure with its stack; refusals are logged as such.
-    if (known === undefined) res.err = error instanceof Error ? error : new Error(String(error));
-    const answer = known ?? new GameError({ code: 'INTERNAL_ERROR' });
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    res
-      .status(answer.status)
-      .json(errorBody(answer.code, answer.message, { requestId: String(req.id) }));
-  });
+  app.use(answerNotFound);
+  app.use(answerError);
   return app;
 }

@@ -48,7 +48,7 @@ async function call(
   const response = await fetch(url, {
     method: init.method ?? 'GET',
     headers,
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
     signal: AbortSignal.timeout(15_000),
   });
   const text = await response.text();

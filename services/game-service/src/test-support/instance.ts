@@ -72,8 +72,8 @@ export interface RawRequest {
   readonly method: string;
   /** Sent byte for byte: not normalised or re-encoded the way `fetch` would. */
   readonly path: string;
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: string;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly body?: string | undefined;
 }
 
 /** What came back. */

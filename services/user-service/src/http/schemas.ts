@@ -3,10 +3,8 @@
  * OpenAPI document, so the documentation cannot drift from what the service accepts.
  * Request objects are strict: an unknown field is a 400, not silently ignored.
  */
-import type { ErrorBody } from '@revocation-fabric/protocol';
 import { z } from 'zod';
 import { ERROR_CODES } from '../errors.js';
-import type { ErrorCode } from '../errors.js';
 
 const username = z
   .string()
@@ -169,7 +167,7 @@ export const errorResponse = z.object({
       .optional()
       .describe('For 400 answers: every offending field.'),
   }),
-}) satisfies z.ZodType<ErrorBody<ErrorCode>>;
+});
 
 /** `Authorization: Bearer <jwt>`. */
 export const bearerHeader = z

@@ -9,13 +9,13 @@ import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { z } from 'zod';
-import { errorBody } from '@revocation-fabric/protocol';
 import { requestLogOptions } from '@revocation-fabric/service-runtime';
 import type { ServiceContext } from '../context.js';
 import type { FieldIssue } from '../errors.js';
 import { UserServiceError } from '../errors.js';
 import { verifyAccessToken } from '../tokens/verify-access-token.js';
 import type { AdminAuth } from './admin-auth.js';
+import { answerError, answerNotFound } from './error-answers.js';
 import type { Caller, RequestFacts, Route, RouteResult } from './route.js';
 import { bearerHeader, requestIdHeader } from './schemas.js';
 
@@ -122,42 +122,6 @@ function routeHandler(options: AppOptions, route: Route) {
   };
 }
 
-/** body-parser and express internals throw errors like this one for client mistakes. */
-interface HttpClientError {
-  readonly status?: unknown;
-  readonly statusCode?: unknown;
-  readonly type?: unknown;
-}
-
-function clientError(err: unknown): UserServiceError | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  const { status, statusCode, type } = err as HttpClientError;
-  const code =
-    typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : 0;
-  if (type === 'entity.too.large' || code === 413) {
-    return new UserServiceError({
-      code: 'PAYLOAD_TOO_LARGE',
-      message: 'the body is larger than the limit',
-    });
-  }
-  if (type === 'entity.parse.failed') {
-    return new UserServiceError({
-      code: 'INVALID_REQUEST',
-      message: 'the body is not valid JSON',
-      fields: [{ path: 'body', message: 'not valid JSON' }],
-    });
-  }
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported' || code === 415) {
-    return new UserServiceError({
-      code: 'UNSUPPORTED_MEDIA_TYPE',
-      message: 'unsupported body encoding or charset',
-    });
-  }
-  if (code >= 400 && code < 500)
-    return new UserServiceError({ code: 'INVALID_REQUEST', message: 'malformed request' });
-  return undefined;
-}
-
 /**
  * Builds the express app.
  *
@@ -253,24 +217,8 @@ export function createApp(options: AppOptions): express.Express {
     });
   }
 
-  app.use((_req: Request, _res: Response, next: NextFunction) => {
-    next(new UserServiceError({ code: 'NOT_FOUND', message: 'no such resource' }));
-  });
-
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const requestId = String(req.id);
-    const known = err instanceof UserServiceError ? err : clientError(err);
-    // The request log line carries a real failure with its stack; nothing else is logged twice.
-    if (known === undefined) res.err = err instanceof Error ? err : new Error(String(err));
-    const error = known ?? new UserServiceError({ code: 'INTERNAL_ERROR' });
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    res.status(error.status);
-    for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-    res.json(errorBody(error.code, error.message, { requestId, fields: error.fields }));
-  });
+  app.use(answerNotFound);
+  app.use(answerError);
 
   return app;
 }

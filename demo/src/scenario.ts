@@ -16,7 +16,7 @@ import type { SocketEnd } from './game-client.js';
 import type { Report } from './report.js';
 import type { Stack, StackService } from './stack.js';
 import { DEMO_ADMIN } from './stack.js';
-import { UserApi, expiryOf, gameMe, subjectOf } from './user-api.js';
+import { UserApi, errorCodeOf, expiryOf, gameMe, subjectOf } from './user-api.js';
 import type { TokenPair } from './user-api.js';
 
 /** Longest wait for a socket to be cut after a revocation; a healthy stack takes milliseconds. */
@@ -79,11 +79,10 @@ export async function runScenario(stack: Stack, report: Report): Promise<void> {
   async function meEverywhere(player: Player, token: string, expected: number): Promise<void> {
     for (const game of games) {
       const { status, body } = await gameMe(game.url, token);
-      // The fabric's one error body: { error: { code, message } }.
-      const code = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
+      const code = errorCodeOf(body);
       report.expect(
         status === expected,
-        `GET ${game.name}/me → ${status}${typeof code === 'string' ? ` ${code}` : ''} (expected ${expected})`,
+        `GET ${game.name}/me → ${status}${code === undefined ? '' : ` ${code}`} (expected ${expected})`,
       );
     }
   }

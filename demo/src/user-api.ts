@@ -12,13 +12,30 @@ export interface TokenPair {
 
 /** A call that did not answer as expected. */
 export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
+  /** The HTTP status. */
+  readonly status: number;
+  /** The error body's `code` (`USERNAME_TAKEN`, `NOT_READY`, …), when the answer had one. */
+  readonly code: string | undefined;
+
+  constructor(options: {
+    readonly status: number;
+    readonly code?: string | undefined;
+    readonly message: string;
+  }) {
+    super(options.message);
     this.name = 'ApiError';
+    this.status = options.status;
+    this.code = options.code;
   }
+}
+
+/** The `code` of the services' one error body, `{ error: { code, message, requestId } }`. */
+export function errorCodeOf(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const error = (body as { error?: unknown }).error;
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 async function call(
@@ -31,7 +48,7 @@ async function call(
   const response = await fetch(url, {
     method: init.method ?? 'GET',
     headers,
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
     signal: AbortSignal.timeout(15_000),
   });
   const text = await response.text();
@@ -50,11 +67,17 @@ function expectStatus(
   ...expected: number[]
 ): void {
   if (!expected.includes(result.status)) {
-    throw new ApiError(
-      result.status,
-      `${what}: HTTP ${result.status} ${JSON.stringify(result.body)}`,
-    );
+    throw new ApiError({
+      status: result.status,
+      code: errorCodeOf(result.body),
+      message: `${what}: HTTP ${result.status} ${JSON.stringify(result.body)}`,
+    });
   }
+}
+
+/** A 503 `NOT_READY`: the user-service's admin verifier is still replaying the topic. */
+function notReady(result: { status: number; body: unknown }): boolean {
+  return result.status === 503 && errorCodeOf(result.body) === 'NOT_READY';
 }
 
 /** The `sub` claim of a JWT, read without verification (the client's own token). */
@@ -87,7 +110,9 @@ export class UserApi {
       method: 'POST',
       body: { username, password },
     });
-    expectStatus(`register ${username}`, result, 201, 409);
+    // 409 only for this very reason; any other conflict is a failure.
+    if (result.status === 409 && errorCodeOf(result.body) === 'USERNAME_TAKEN') return;
+    expectStatus(`register ${username}`, result, 201);
   }
 
   async login(username: string, password: string): Promise<TokenPair> {
@@ -124,7 +149,7 @@ export class UserApi {
         token: adminToken,
       });
       if (result.status === 200) return;
-      if (result.status !== 503 || Date.now() >= deadline) {
+      if (!notReady(result) || Date.now() >= deadline) {
         expectStatus('admin readiness', result, 200);
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -142,7 +167,7 @@ export class UserApi {
         method: 'POST',
         token: adminToken,
       });
-      if (result.status === 503 && Date.now() < deadline) {
+      if (notReady(result) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 250));
         continue;
       }

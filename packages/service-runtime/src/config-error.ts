@@ -1,3 +1,6 @@
+import { CodedError } from '@revocation-fabric/protocol';
+import type { CodedErrorOptions } from '@revocation-fabric/protocol';
+
 /** One environment variable at fault and what is wrong with it. */
 export interface ConfigProblem {
   /** The variable's name, e.g. `PORT`. */
@@ -6,25 +9,48 @@ export interface ConfigProblem {
   readonly message: string;
 }
 
+/** Options of {@link ConfigError}. */
+export interface ConfigErrorOptions extends CodedErrorOptions {
+  /** Every offending variable; the default message names them all. */
+  readonly problems: readonly ConfigProblem[];
+}
+
 /**
  * The configuration is invalid. Thrown once, at start, naming every bad environment variable,
  * so an operator fixes them all in one round instead of one per restart.
  *
  * @example
  * ```ts
- * throw new ConfigError([{ variable: 'ISSUER', message: 'is required when NODE_ENV=production' }]);
+ * throw new ConfigError({
+ *   problems: [{ variable: 'ISSUER', message: 'is required when NODE_ENV=production' }],
+ * });
  * // message: invalid configuration: ISSUER: is required when NODE_ENV=production
  * ```
  */
-export class ConfigError extends Error {
+export class ConfigError extends CodedError<'CONFIG_INVALID'> {
+  override readonly code = 'CONFIG_INVALID';
   /** The offending variables and what is wrong with each. */
   readonly problems: readonly ConfigProblem[];
 
-  constructor(problems: readonly ConfigProblem[]) {
+  /**
+   * @param options - the problems; a bare array is still accepted while callers move to the
+   *   options object (deprecated, to be removed after the issue-9 merge).
+   */
+  constructor(options: ConfigErrorOptions | readonly ConfigProblem[]) {
+    const { problems, ...rest }: ConfigErrorOptions = isProblemList(options)
+      ? { problems: options }
+      : options;
     super(
-      `invalid configuration: ${problems.map((p) => `${p.variable}: ${p.message}`).join('; ')}`,
+      rest.message ??
+        `invalid configuration: ${problems.map((p) => `${p.variable}: ${p.message}`).join('; ')}`,
+      rest,
     );
-    this.name = 'ConfigError';
     this.problems = problems;
   }
+}
+
+function isProblemList(
+  options: ConfigErrorOptions | readonly ConfigProblem[],
+): options is readonly ConfigProblem[] {
+  return Array.isArray(options);
 }

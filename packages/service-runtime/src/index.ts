@@ -1,5 +1,5 @@
 export { ConfigError } from './config-error.js';
-export type { ConfigProblem } from './config-error.js';
+export type { ConfigErrorOptions, ConfigProblem } from './config-error.js';
 
 export { loadEnvironment } from './load-environment.js';
 export type {
@@ -16,3 +16,6 @@ export type {
   ServiceLogger,
   ServiceProcess,
 } from './run-service.js';
+
+export { requestLogLevel, requestLogOptions } from './request-log.js';
+export type { AnsweredResponse, RequestLogLevel } from './request-log.js';

@@ -43,6 +43,8 @@ describe('loadEnvironment', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).code).toBe('CONFIG_INVALID');
+      expect((error as ConfigError).name).toBe('ConfigError');
       expect((error as ConfigError).problems).toEqual([
         { variable: 'PORT', message: 'must be an integer (got "eighty")' },
         { variable: 'ISSUER', message: expect.not.stringContaining('(got') },

@@ -64,7 +64,7 @@ export function loadEnvironment<Table extends VariableTable>(
       problems.push({ variable: name, message: `${message} (got ${shown})` });
     }
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ConfigError({ problems });
   // Every variable of the table parsed, so every key holds its schema's output.
   return values as EnvironmentValues<Table>;
 }

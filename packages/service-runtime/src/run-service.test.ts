@@ -47,7 +47,7 @@ describe('runService', () => {
       process: proc,
       bootLogger: () => bootLogger,
       create: () => {
-        throw new ConfigError([problem]);
+        throw new ConfigError({ problems: [problem] });
       },
     });
     expect(proc.exitCode).toBe(EXIT_CONFIG_ERROR);

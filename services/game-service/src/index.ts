@@ -6,7 +6,7 @@ export type { Environment, GameServiceConfig } from './config.js';
 
 export { GameMetrics } from './metrics.js';
 export { GAME_HTTP_STATUS, GameError } from './game/errors.js';
-export type { GameErrorCode } from './game/errors.js';
+export type { GameErrorCode, GameErrorOptions } from './game/errors.js';
 export type { BoardSnapshot, Cell } from './game/board.js';
 export type { LeaderboardEntry } from './game/leaderboard.js';
 export type { MoveResult, RoomSnapshot, RoundResult } from './game/room.js';

@@ -1,77 +1,138 @@
 /**
- * The service's error vocabulary. Every failure a client can see has a stable string `code`, and
- * {@link HTTP_STATUS} maps each code to its status in one table the compiler checks, so a new
- * code cannot forget its status.
+ * The service's error vocabulary. Every failure a client can see has a stable UPPER_SNAKE_CASE
+ * `code` (the fabric's one casing), and {@link HTTP_STATUS} maps each code to its status in one
+ * table the compiler checks, so a new code cannot forget its status. The answer's body is
+ * protocol's one error body, `{ error: { code, message, requestId, fields? } }`.
  */
+import { CodedError } from '@revocation-fabric/protocol';
+import type { CodedErrorOptions, ErrorFieldIssue } from '@revocation-fabric/protocol';
 
 /** Every error code a client can receive in `{ error: { code } }`. */
 export type ErrorCode =
-  | 'invalid_request'
-  | 'unsupported_media_type'
-  | 'payload_too_large'
-  | 'unauthorized'
-  | 'invalid_credentials'
-  | 'invalid_refresh_token'
-  | 'refresh_token_reused'
-  | 'forbidden'
-  | 'account_disabled'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'username_taken'
-  | 'conflict'
-  | 'login_throttled'
-  | 'not_ready'
-  | 'internal';
+  | 'INVALID_REQUEST'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNAUTHORIZED'
+  | 'INVALID_CREDENTIALS'
+  | 'INVALID_REFRESH_TOKEN'
+  | 'REFRESH_TOKEN_REUSED'
+  | 'FORBIDDEN'
+  | 'ACCOUNT_DISABLED'
+  | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'USERNAME_TAKEN'
+  | 'CONFLICT'
+  | 'LOGIN_THROTTLED'
+  | 'NOT_READY'
+  | 'INTERNAL_ERROR';
 
 /** HTTP status of each error code. */
-export const HTTP_STATUS: Record<ErrorCode, number> = {
-  invalid_request: 400,
-  unsupported_media_type: 415,
-  payload_too_large: 413,
-  unauthorized: 401,
-  invalid_credentials: 401,
-  invalid_refresh_token: 401,
-  refresh_token_reused: 401,
-  forbidden: 403,
-  account_disabled: 403,
-  not_found: 404,
-  method_not_allowed: 405,
-  username_taken: 409,
-  conflict: 409,
-  login_throttled: 429,
-  not_ready: 503,
-  internal: 500,
+export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
+  INVALID_REQUEST: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
+  UNAUTHORIZED: 401,
+  INVALID_CREDENTIALS: 401,
+  INVALID_REFRESH_TOKEN: 401,
+  REFRESH_TOKEN_REUSED: 401,
+  FORBIDDEN: 403,
+  ACCOUNT_DISABLED: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  USERNAME_TAKEN: 409,
+  CONFLICT: 409,
+  LOGIN_THROTTLED: 429,
+  NOT_READY: 503,
+  INTERNAL_ERROR: 500,
+});
+
+/** Every code, in table order: the OpenAPI document's enum. */
+export const ERROR_CODES = Object.freeze(Object.keys(HTTP_STATUS) as ErrorCode[]);
+
+/** The message of an error thrown without one. */
+const DEFAULT_MESSAGE: Readonly<Record<ErrorCode, string>> = {
+  INVALID_REQUEST: 'invalid request',
+  UNSUPPORTED_MEDIA_TYPE: 'unsupported media type',
+  PAYLOAD_TOO_LARGE: 'the body is larger than the limit',
+  UNAUTHORIZED: 'authentication required',
+  INVALID_CREDENTIALS: 'invalid username or password',
+  INVALID_REFRESH_TOKEN: 'refresh token is invalid or expired',
+  REFRESH_TOKEN_REUSED: 'refresh token was already used',
+  FORBIDDEN: 'forbidden',
+  ACCOUNT_DISABLED: 'this account is disabled',
+  NOT_FOUND: 'no such resource',
+  METHOD_NOT_ALLOWED: 'method not allowed on this resource',
+  USERNAME_TAKEN: 'this username is already taken',
+  CONFLICT: 'conflict',
+  LOGIN_THROTTLED: 'too many failed logins; try again later',
+  NOT_READY: 'not ready; retry shortly',
+  INTERNAL_ERROR: 'internal error',
 };
 
 /** One offending field of a request, as reported in a 400 answer. */
-export interface FieldIssue {
-  /** Where the field is: `body.password`, `params.sid`, `headers.authorization`. */
-  readonly path: string;
-  readonly message: string;
+export type FieldIssue = ErrorFieldIssue;
+
+/** Options of {@link UserServiceError}. */
+export interface UserServiceErrorOptions extends CodedErrorOptions {
+  /** What went wrong; decides the status through {@link HTTP_STATUS}. */
+  readonly code: ErrorCode;
+  /** Shown to the client verbatim, so never internals. Default: a generic line per code. */
+  readonly message?: string | undefined;
+  /** For 400 answers: every offending field. */
+  readonly fields?: readonly FieldIssue[] | undefined;
+  /** Extra response headers, e.g. `Retry-After` for throttling or `Allow` for 405. */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+}
+
+/** The pre-issue-9 code spelling, accepted only by the deprecated positional constructor. */
+type LegacyErrorCode = Lowercase<Exclude<ErrorCode, 'INTERNAL_ERROR'>>;
+
+/** Options of the deprecated positional constructor. */
+interface LegacyOptions {
+  readonly fields?: readonly FieldIssue[] | undefined;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly cause?: unknown;
 }
 
 /**
  * An error the client is meant to see. Its message is shown verbatim, so it never carries
- * internals; anything else thrown inside a handler becomes a generic 500.
+ * internals; anything else thrown inside a handler becomes a generic 500 `INTERNAL_ERROR`.
+ *
+ * One class rather than one subclass per code: every failure here is an HTTP answer, fully
+ * described by its code (status, default message) plus optional fields and headers.
+ *
+ * @example
+ * ```ts
+ * throw new UserServiceError({ code: 'NOT_FOUND', message: 'no such user' });
+ * throw new UserServiceError({
+ *   code: 'LOGIN_THROTTLED',
+ *   headers: { 'Retry-After': '30' },
+ * });
+ * ```
  */
-export class UserServiceError extends Error {
-  readonly code: ErrorCode;
+export class UserServiceError extends CodedError<ErrorCode> {
+  override readonly code: ErrorCode;
   readonly fields: readonly FieldIssue[] | undefined;
   /** Extra response headers, e.g. `Retry-After` for throttling or `Allow` for 405. */
   readonly headers: Readonly<Record<string, string>>;
 
+  constructor(options: UserServiceErrorOptions);
+  /**
+   * @deprecated The positional form with lower_snake codes, kept only so code not yet moved to
+   * the options object compiles; the code is upper-cased. Use `new UserServiceError({ code })`.
+   */
+  constructor(code: LegacyErrorCode, message: string, options?: LegacyOptions);
   constructor(
-    code: ErrorCode,
-    message: string,
-    options: {
-      fields?: readonly FieldIssue[];
-      headers?: Record<string, string>;
-      cause?: unknown;
-    } = {},
+    first: UserServiceErrorOptions | LegacyErrorCode,
+    legacyMessage?: string,
+    legacyOptions: LegacyOptions = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'UserServiceError';
-    this.code = code;
+    const options: UserServiceErrorOptions =
+      typeof first === 'string'
+        ? { ...legacyOptions, code: first.toUpperCase() as ErrorCode, message: legacyMessage }
+        : first;
+    super(options.message ?? DEFAULT_MESSAGE[options.code], options);
+    this.code = options.code;
     this.fields = options.fields;
     this.headers = options.headers ?? {};
   }

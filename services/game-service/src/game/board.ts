@@ -54,13 +54,14 @@ export class Board {
       x >= this.size ||
       y >= this.size
     ) {
-      throw new GameError(
-        'OUT_OF_BOUNDS',
-        `(${x}, ${y}) is outside the ${this.size}×${this.size} board`,
-      );
+      throw new GameError({
+        code: 'OUT_OF_BOUNDS',
+        message: `(${x}, ${y}) is outside the ${this.size}×${this.size} board`,
+      });
     }
     const index = y * this.size + x;
-    if (this.#cells[index] !== null) throw new GameError('CELL_TAKEN', `(${x}, ${y}) is taken`);
+    if (this.#cells[index] !== null)
+      throw new GameError({ code: 'CELL_TAKEN', message: `(${x}, ${y}) is taken` });
     this.#cells[index] = player;
     this.#free -= 1;
   }

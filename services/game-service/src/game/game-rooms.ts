@@ -49,7 +49,10 @@ export class GameRooms {
     let room = this.#rooms.get(name);
     if (room === undefined) {
       if (this.#rooms.size >= this.#options.maxRooms) {
-        throw new GameError('ROOM_LIMIT', `at most ${this.#options.maxRooms} rooms may be open`);
+        throw new GameError({
+          code: 'ROOM_LIMIT',
+          message: `at most ${this.#options.maxRooms} rooms may be open`,
+        });
       }
       room = new GameRoom(name, this.#options, this.#leaderboard);
       this.#rooms.set(name, room);

@@ -111,11 +111,15 @@ export class GameRoom {
    * @throws {@link GameError} `NOT_IN_ROOM`, `TOO_FAST`, `OUT_OF_BOUNDS` or `CELL_TAKEN`.
    */
   play(player: string, x: number, y: number): MoveResult {
-    if (!this.#presence.has(player)) throw new GameError('NOT_IN_ROOM', `join ${this.name} first`);
+    if (!this.#presence.has(player))
+      throw new GameError({ code: 'NOT_IN_ROOM', message: `join ${this.name} first` });
     const now = this.#now();
     const last = this.#lastMoveAt.get(player);
     if (last !== undefined && now - last < this.#rules.moveIntervalMs) {
-      throw new GameError('TOO_FAST', `one move per ${this.#rules.moveIntervalMs} ms`);
+      throw new GameError({
+        code: 'TOO_FAST',
+        message: `one move per ${this.#rules.moveIntervalMs} ms`,
+      });
     }
     this.#board.claim(x, y, player);
     this.#lastMoveAt.set(player, now);

@@ -1,18 +1,24 @@
 /**
  * The HTTP API: the signed-in player and the leaderboard behind `requireAuth`, plus health,
- * readiness and metrics. Answers are JSON; errors are `{ error: code, message }`.
+ * readiness and metrics. Answers are JSON; every error answer is protocol's one error body,
+ * `{ error: { code, message, requestId } }`, and bad input (a malformed percent-escape, …) is a
+ * 400, never a 500.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { requestLogOptions } from '@revocation-fabric/service-runtime';
 import type { Verifier } from '@revocation-fabric/verifier';
 import { requireAuth } from '@revocation-fabric/verifier/express';
 import type { GameServiceConfig } from '../config.js';
+import { GameError } from '../game/errors.js';
 import type { GameRooms } from '../game/game-rooms.js';
 import type { Leaderboard } from '../game/leaderboard.js';
 import type { GameMetrics } from '../metrics.js';
 import { roomName } from '../realtime/messages.js';
+import { answerError, answerNotFound, requestId } from './error-answers.js';
 
 /** What the app is built from. */
 export interface AppDeps {
@@ -63,10 +69,12 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(
-    pinoHttp({
+    pinoHttp<IncomingMessage, ServerResponse>({
       logger,
-      customLogLevel: (_req, res, error) =>
-        error !== undefined || res.statusCode >= 500 ? 'error' : 'debug',
+      genReqId: requestId,
+      // A 503 from /readyz or a 4xx is a refusal, logged at info without a stack; only a real
+      // failure is logged at error.
+      ...requestLogOptions,
     }),
   );
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -118,21 +126,12 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/rooms/:room', auth, (req, res) => {
     const parsed = roomName.safeParse(req.params['room']);
     const room = parsed.success ? rooms.get(parsed.data) : undefined;
-    if (room === undefined) {
-      res.status(404).json({ error: 'NOT_FOUND', message: 'no such open room' });
-      return;
-    }
+    if (room === undefined)
+      throw new GameError({ code: 'NOT_FOUND', message: 'no such open room' });
     res.json({ instance: config.instanceId, ...room.snapshot() });
   });
 
-  app.use((_req: Request, res: Response) => {
-    res.status(404).json({ error: 'NOT_FOUND', message: 'no such route' });
-  });
-  // Express recognises an error handler by its four parameters.
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    logger.error({ err: error }, 'request failed');
-    if (!res.headersSent)
-      res.status(500).json({ error: 'INTERNAL_ERROR', message: 'internal error' });
-  });
+  app.use(answerNotFound);
+  app.use(answerError);
   return app;
 }

@@ -47,7 +47,9 @@ export async function assertNotThrottled(ctx: ServiceContext, keys: ThrottleKeys
   }
   if (retryAfterMs > 0) {
     ctx.metrics.logins.inc({ outcome: 'throttled' });
-    throw new UserServiceError('login_throttled', 'too many failed logins; try again later', {
+    throw new UserServiceError({
+      code: 'LOGIN_THROTTLED',
+      message: 'too many failed logins; try again later',
       headers: { 'Retry-After': String(Math.ceil(retryAfterMs / 1000)) },
     });
   }

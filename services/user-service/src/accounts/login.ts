@@ -44,7 +44,7 @@ export async function login(ctx: ServiceContext, attempt: LoginAttempt): Promise
   if (user === undefined || !valid) {
     await recordLoginFailure(ctx, keys);
     ctx.metrics.logins.inc({ outcome: 'invalid' });
-    throw new UserServiceError('invalid_credentials', INVALID);
+    throw new UserServiceError({ code: 'INVALID_CREDENTIALS', message: INVALID });
   }
   await clearAccountFailures(ctx, keys);
 
@@ -82,7 +82,7 @@ export async function login(ctx: ServiceContext, attempt: LoginAttempt): Promise
   });
   if (tokens === undefined) {
     ctx.metrics.logins.inc({ outcome: 'disabled' });
-    throw new UserServiceError('account_disabled', 'this account is disabled');
+    throw new UserServiceError({ code: 'ACCOUNT_DISABLED', message: 'this account is disabled' });
   }
   ctx.metrics.logins.inc({ outcome: 'success' });
   return tokens;

@@ -42,7 +42,10 @@ export async function registerAccount(
     .onConflict((oc) => oc.column('username').doNothing())
     .executeTakeFirst();
   if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
-    throw new UserServiceError('username_taken', 'this username is already taken');
+    throw new UserServiceError({
+      code: 'USERNAME_TAKEN',
+      message: 'this username is already taken',
+    });
   }
   return accountView(row);
 }
@@ -60,7 +63,7 @@ export async function bootstrapAdmin(
     const account = await registerAccount(ctx, { ...admin, roles: ['user', 'admin'] });
     ctx.logger.info({ userId: account.id, username: account.username }, 'bootstrap admin created');
   } catch (error) {
-    if (error instanceof UserServiceError && error.code === 'username_taken') return;
+    if (error instanceof UserServiceError && error.code === 'USERNAME_TAKEN') return;
     throw error;
   }
 }

@@ -88,7 +88,10 @@ export function createVerifierAdminAuth(options: VerifierAdminAuthOptions): Admi
     },
     async authenticate(token) {
       if (verifier === undefined) {
-        throw new UserServiceError('not_ready', 'admin authentication is starting');
+        throw new UserServiceError({
+          code: 'NOT_READY',
+          message: 'admin authentication is starting',
+        });
       }
       let claims;
       try {
@@ -100,21 +103,21 @@ export function createVerifierAdminAuth(options: VerifierAdminAuthOptions): Admi
           error.code === 'STALE' ||
           error.code === 'JWKS_UNAVAILABLE'
         ) {
-          throw new UserServiceError(
-            'not_ready',
-            'admin authentication is not ready; retry shortly',
-          );
+          throw new UserServiceError({
+            code: 'NOT_READY',
+            message: 'admin authentication is not ready; retry shortly',
+          });
         }
-        throw new UserServiceError(
-          'unauthorized',
-          `access token rejected: ${error.code.toLowerCase()}`,
-          {
-            headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
-          },
-        );
+        throw new UserServiceError({
+          code: 'UNAUTHORIZED',
+          message: `access token rejected: ${error.code.toLowerCase()}`,
+          headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
+        });
       }
       if (!claims.roles.includes(ADMIN_ROLE)) {
-        throw new UserServiceError('forbidden', 'this endpoint requires the admin role', {
+        throw new UserServiceError({
+          code: 'FORBIDDEN',
+          message: 'this endpoint requires the admin role',
           headers: { 'WWW-Authenticate': 'Bearer error="insufficient_scope"' },
         });
       }

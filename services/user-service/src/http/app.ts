@@ -4,15 +4,18 @@
  * `Allow`, 413, 415) and never a stack trace or internal message in an answer.
  */
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { z } from 'zod';
+import { requestLogOptions } from '@revocation-fabric/service-runtime';
 import type { ServiceContext } from '../context.js';
 import type { FieldIssue } from '../errors.js';
 import { UserServiceError } from '../errors.js';
 import { verifyAccessToken } from '../tokens/verify-access-token.js';
 import type { AdminAuth } from './admin-auth.js';
+import { answerError, answerNotFound } from './error-answers.js';
 import type { Caller, RequestFacts, Route, RouteResult } from './route.js';
 import { bearerHeader, requestIdHeader } from './schemas.js';
 
@@ -37,7 +40,9 @@ function parseOrThrow<S extends z.ZodType>(
 ): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new UserServiceError('invalid_request', `invalid ${location}`, {
+  throw new UserServiceError({
+    code: 'INVALID_REQUEST',
+    message: `invalid ${location}`,
     fields: fieldIssues(result.error, location),
   });
 }
@@ -66,13 +71,17 @@ async function authenticate(
   if (route.auth === 'none') return undefined;
   const header = req.headers.authorization;
   if (header === undefined) {
-    throw new UserServiceError('unauthorized', 'a bearer access token is required', {
+    throw new UserServiceError({
+      code: 'UNAUTHORIZED',
+      message: 'a bearer access token is required',
       headers: challenge,
     });
   }
   const parsed = bearerHeader.safeParse(header);
   if (!parsed.success) {
-    throw new UserServiceError('unauthorized', 'malformed Authorization header', {
+    throw new UserServiceError({
+      code: 'UNAUTHORIZED',
+      message: 'malformed Authorization header',
       headers: challenge,
       fields: fieldIssues(parsed.error, 'headers.authorization'),
     });
@@ -102,40 +111,15 @@ function routeHandler(options: AppOptions, route: Route) {
     let body: unknown;
     if (route.body !== undefined) {
       if (hasBody(req) && !req.is(['application/json', 'application/*+json'])) {
-        throw new UserServiceError('unsupported_media_type', 'the body must be application/json');
+        throw new UserServiceError({
+          code: 'UNSUPPORTED_MEDIA_TYPE',
+          message: 'the body must be application/json',
+        });
       }
       body = parseOrThrow(route.body, req.body, 'body');
     }
     send(res, await route.invoke({ params, body, caller, request }));
   };
-}
-
-/** body-parser and express internals throw errors like this one for client mistakes. */
-interface HttpClientError {
-  readonly status?: unknown;
-  readonly statusCode?: unknown;
-  readonly type?: unknown;
-}
-
-function clientError(err: unknown): UserServiceError | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  const { status, statusCode, type } = err as HttpClientError;
-  const code =
-    typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : 0;
-  if (type === 'entity.too.large' || code === 413) {
-    return new UserServiceError('payload_too_large', 'the body is larger than the limit');
-  }
-  if (type === 'entity.parse.failed') {
-    return new UserServiceError('invalid_request', 'the body is not valid JSON', {
-      fields: [{ path: 'body', message: 'not valid JSON' }],
-    });
-  }
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported' || code === 415) {
-    return new UserServiceError('unsupported_media_type', 'unsupported body encoding or charset');
-  }
-  if (code >= 400 && code < 500)
-    return new UserServiceError('invalid_request', 'malformed request');
-  return undefined;
 }
 
 /**
@@ -154,7 +138,7 @@ export function createApp(options: AppOptions): express.Express {
   app.set('trust proxy', ctx.config.http.trustProxy);
 
   app.use(
-    pinoHttp({
+    pinoHttp<IncomingMessage, ServerResponse>({
       logger: ctx.logger,
       genReqId: (req, res) => {
         const incoming = req.headers['x-request-id'];
@@ -165,12 +149,8 @@ export function createApp(options: AppOptions): express.Express {
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      customLogLevel: (_req, res, error) =>
-        error !== undefined || res.statusCode >= 500
-          ? 'error'
-          : res.statusCode >= 400
-            ? 'info'
-            : 'debug',
+      // Refusals (4xx, 503 not ready) at info without a stack; real failures at error.
+      ...requestLogOptions,
     }),
   );
 
@@ -195,7 +175,9 @@ export function createApp(options: AppOptions): express.Express {
     const incoming = req.headers['x-request-id'];
     if (incoming !== undefined && !requestIdHeader.safeParse(incoming).success) {
       next(
-        new UserServiceError('invalid_request', 'invalid X-Request-Id header', {
+        new UserServiceError({
+          code: 'INVALID_REQUEST',
+          message: 'invalid X-Request-Id header',
           fields: [
             { path: 'headers.x-request-id', message: 'must be 1–128 of A-Z a-z 0-9 . _ : -' },
           ],
@@ -226,41 +208,17 @@ export function createApp(options: AppOptions): express.Express {
     const allow = [...methods].sort().join(', ');
     app.all(path, (_req: Request, _res: Response, next: NextFunction) => {
       next(
-        new UserServiceError('method_not_allowed', 'method not allowed on this resource', {
+        new UserServiceError({
+          code: 'METHOD_NOT_ALLOWED',
+          message: 'method not allowed on this resource',
           headers: { Allow: allow },
         }),
       );
     });
   }
 
-  app.use((_req: Request, _res: Response, next: NextFunction) => {
-    next(new UserServiceError('not_found', 'no such resource'));
-  });
-
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const requestId = String(req.id);
-    const known = err instanceof UserServiceError ? err : clientError(err);
-    const error = known ?? new UserServiceError('internal', 'internal error');
-    if (known === undefined) {
-      req.log.error({ err, requestId }, 'request failed');
-    } else if (error.status >= 500) {
-      req.log.warn({ code: error.code, requestId }, error.message);
-    }
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    res.status(error.status);
-    for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-    res.json({
-      error: {
-        code: error.code,
-        message: error.message,
-        requestId,
-        ...(error.fields === undefined ? {} : { fields: error.fields }),
-      },
-    });
-  });
+  app.use(answerNotFound);
+  app.use(answerError);
 
   return app;
 }

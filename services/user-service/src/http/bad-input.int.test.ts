@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueTopic } from '@revocation-fabric/testkit';
+import { ERROR_CODES, HTTP_STATUS } from '../errors.js';
+import type { ErrorCode } from '../errors.js';
 import type { UserService } from '../service.js';
 import {
   Api,
@@ -39,6 +41,9 @@ function expectCleanError(answer: Answer, status: number): ErrorBody {
       : ['code', 'fields', 'message', 'requestId'],
   );
   expect(body.error.requestId).toBe(answer.headers.get('x-request-id'));
+  // One vocabulary: an UPPER_SNAKE_CASE code of the status table, whose status is this one.
+  expect(ERROR_CODES).toContain(body.error.code);
+  expect(HTTP_STATUS[body.error.code as ErrorCode]).toBe(status);
   expect(JSON.stringify(body)).not.toMatch(
     /\bat .+\.(ts|js):\d+|node_modules|stack|SELECT|sqlite|postgres/i,
   );
@@ -178,7 +183,9 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
     const badEncoding = await api.request('DELETE', '/sessions/%E0%A4%A', {
       token: user.accessToken,
     });
-    expectCleanError(badEncoding, 400);
+    expect(expectCleanError(badEncoding, 400).error.code).toBe('INVALID_REQUEST');
+    const badEscape = await api.request('DELETE', '/sessions/%ZZ', { token: user.accessToken });
+    expect(expectCleanError(badEscape, 400).error.code).toBe('INVALID_REQUEST');
   });
 
   it('answers a wrong content type with 415 and an oversized body with 413', async () => {

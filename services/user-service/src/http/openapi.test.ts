@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceContext } from '../context.js';
+import { ERROR_CODES, HTTP_STATUS } from '../errors.js';
 import { buildOpenApiDocument } from './openapi.js';
 import type { Route } from './route.js';
 import { accountRoutes } from './routes/account-routes.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
+import { systemRoutes } from './routes/system-routes.js';
+import type { SystemRouteDeps } from './routes/system-routes.js';
 
 // Building the route table does not touch the context; only handlers would.
 const ctx = {} as ServiceContext;
@@ -20,6 +23,15 @@ const doc = buildOpenApiDocument(routes, { title: 't', version: '1', description
   paths: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, unknown> };
 };
+const errorRef = { $ref: '#/components/schemas/Error' };
+interface ErrorComponent {
+  properties: {
+    error: {
+      required: string[];
+      properties: { code: { enum: string[] }; fields: { type: string } };
+    };
+  };
+}
 
 describe('buildOpenApiDocument', () => {
   it('documents every route under its OpenAPI path', () => {
@@ -53,5 +65,45 @@ describe('buildOpenApiDocument', () => {
       expect.arrayContaining(['401', '403', 'default']),
     );
     expect(doc.components.schemas).toHaveProperty('Error');
+  });
+
+  it('documents the one error body once, with every code of the status table', () => {
+    const component = doc.components.schemas['Error'] as ErrorComponent;
+    const error = component.properties.error;
+    expect(error.properties.code.enum).toEqual(Object.keys(HTTP_STATUS));
+    expect(error.properties.code.enum).toEqual([...ERROR_CODES]);
+    for (const code of error.properties.code.enum) expect(code).toMatch(/^[A-Z]+(_[A-Z]+)*$/);
+    expect(error.required.sort()).toEqual(['code', 'message', 'requestId']);
+    expect(error.properties.fields.type).toBe('array');
+  });
+
+  it('refers every error answer to the Error component instead of inlining a body', () => {
+    const deps = {
+      migrated: () => true,
+      relayStatus: () => undefined,
+      openApiDocument: () => ({}),
+    };
+    const system = systemRoutes(ctx, deps as unknown as SystemRouteDeps);
+    const all = buildOpenApiDocument([...routes, ...system], {
+      title: 't',
+      version: '1',
+      description: 'd',
+    }) as typeof doc;
+    let errorAnswers = 0;
+    for (const [path, operations] of Object.entries(all.paths)) {
+      for (const [method, op] of Object.entries(operations)) {
+        for (const [status, response] of Object.entries(op.responses)) {
+          if (status !== 'default' && Number(status) < 400) continue;
+          // /readyz answers 503 with its health report, not an error body.
+          if (path === '/readyz' && status === '503') continue;
+          errorAnswers += 1;
+          expect(response, `${method} ${path} ${status}`).toEqual(
+            expect.objectContaining({ content: { 'application/json': { schema: errorRef } } }),
+          );
+        }
+      }
+    }
+    expect(errorAnswers).toBeGreaterThan(routes.length);
+    expect(JSON.stringify(all.paths)).not.toContain('"requestId"');
   });
 });

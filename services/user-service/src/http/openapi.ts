@@ -39,11 +39,14 @@ function operation(route: Route): JsonObject {
   const responses: JsonObject = {};
   for (const [status, spec] of Object.entries(route.responses)) {
     const isError = Number(status) >= 400;
+    // An error answer is the one error body, referenced, never inlined; a route gives its own
+    // schema only for a body that is not an error (the 503 of /readyz is a health report).
+    const ownSchema = spec.schema !== undefined && spec.schema !== errorResponse;
     responses[status] = {
       description: spec.description,
-      ...(spec.schema !== undefined
+      ...(ownSchema
         ? { content: { 'application/json': { schema: jsonSchema(spec.schema, 'output') } } }
-        : isError
+        : isError || spec.schema === errorResponse
           ? { content: errorContent }
           : {}),
     };

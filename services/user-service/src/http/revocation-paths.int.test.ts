@@ -272,7 +272,7 @@ describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
         json: { refreshToken: first.refreshToken },
       });
       expect(reuse.status).toBe(401);
-      expect(reuse.body.error.code).toBe('refresh_token_reused');
+      expect(reuse.body.error.code).toBe('REFRESH_TOKEN_REUSED');
     });
     expect(events).toEqual([
       expect.objectContaining({
@@ -311,7 +311,7 @@ describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
       json: { username: alice.name, password: PASSWORD },
     });
     expect(refused.status).toBe(403);
-    expect(refused.body.error.code).toBe('account_disabled');
+    expect(refused.body.error.code).toBe('ACCOUNT_DISABLED');
     expect(
       (await api.request('POST', '/auth/refresh', { json: { refreshToken: phone.refreshToken } }))
         .status,
@@ -606,7 +606,7 @@ describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
           token: user.accessToken,
         });
         expect(userToken.status, `${method} ${path} with a user token`).toBe(403);
-        expect(userToken.body.error.code).toBe('forbidden');
+        expect(userToken.body.error.code).toBe('FORBIDDEN');
       }
     });
     expect(events).toEqual([]);

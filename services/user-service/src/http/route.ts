@@ -47,11 +47,11 @@ export interface Route {
   readonly path: string;
   readonly operationId: string;
   readonly summary: string;
-  readonly description?: string;
+  readonly description?: string | undefined;
   readonly tags: readonly string[];
   readonly auth: AuthRequirement;
-  readonly params?: z.ZodType;
-  readonly body?: z.ZodType;
+  readonly params?: z.ZodType | undefined;
+  readonly body?: z.ZodType | undefined;
   readonly responses: Readonly<Record<number, ResponseSpec>>;
   /** Runs the handler on already-validated input. */
   invoke(input: {

@@ -164,7 +164,8 @@ export function accountRoutes(ctx: ServiceContext): Route[] {
       responses: { 200: { description: 'The account.', schema: accountResponse } },
       handle: async ({ caller }) => {
         const user = await findUserById(ctx.store.db, caller.userId);
-        if (user === undefined) throw new UserServiceError('not_found', 'no such account');
+        if (user === undefined)
+          throw new UserServiceError({ code: 'NOT_FOUND', message: 'no such account' });
         return { status: 200, body: accountView(user) };
       },
     }),

@@ -49,7 +49,8 @@ export function adminRoutes(ctx: ServiceContext): Route[] {
       responses: { 200: { description: 'The account.', schema: accountResponse }, ...noSuchUser },
       handle: async ({ params }) => {
         const user = await findUserById(ctx.store.db, params.userId);
-        if (user === undefined) throw new UserServiceError('not_found', 'no such user');
+        if (user === undefined)
+          throw new UserServiceError({ code: 'NOT_FOUND', message: 'no such user' });
         return { status: 200, body: accountView(user) };
       },
     }),
@@ -180,13 +181,11 @@ export function adminRoutes(ctx: ServiceContext): Route[] {
         let expiresAt: number | undefined;
         if ('token' in body) {
           const verified = await verifyAccessTokenSignature(ctx, body.token).catch(() => {
-            throw new UserServiceError(
-              'invalid_request',
-              'not a live access token of this issuer',
-              {
-                fields: [{ path: 'body.token', message: 'not a live access token of this issuer' }],
-              },
-            );
+            throw new UserServiceError({
+              code: 'INVALID_REQUEST',
+              message: 'not a live access token of this issuer',
+              fields: [{ path: 'body.token', message: 'not a live access token of this issuer' }],
+            });
           });
           jti = verified.claims.jti;
           expiresAt = verified.claims.exp * 1000;

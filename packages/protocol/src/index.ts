@@ -43,6 +43,7 @@ export {
 export type {
   ValidateOptions,
   DecodeOptions,
+  CreateEventOptions,
   EncodedEvent,
   RevocationEventInput,
 } from './codec.js';

@@ -5,7 +5,12 @@ export { outboxMigration } from './outbox/migration.js';
 export type { OutboxMigration, OutboxMigrationOptions } from './outbox/migration.js';
 
 export { OUTBOX_TABLE } from './outbox/outbox-table.js';
-export type { OutboxSchema, OutboxTable, SqlDialect } from './outbox/outbox-table.js';
+export type {
+  OutboxExecutor,
+  OutboxSchema,
+  OutboxTable,
+  SqlDialect,
+} from './outbox/outbox-table.js';
 
 export { outboxBacklog } from './outbox/backlog.js';
 export type { OutboxBacklog } from './outbox/backlog.js';

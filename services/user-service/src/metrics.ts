@@ -4,7 +4,7 @@
  * the backlog of every instance, not just this one's.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { OutboxBacklog } from './outbox/store.js';
+import type { OutboxBacklog } from '@revocation-fabric/publisher';
 
 /** The service's metrics. */
 export class ServiceMetrics {

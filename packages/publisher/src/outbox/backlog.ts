@@ -1,6 +1,6 @@
 /** The unsent backlog, for metrics and readiness: read from the table, so it covers every instance. */
-import type { Kysely } from 'kysely';
 import { outboxView } from './outbox-table.js';
+import type { OutboxExecutor } from './outbox-table.js';
 
 /** Depth and age of the unsent backlog. */
 export interface OutboxBacklog {
@@ -18,7 +18,7 @@ export interface OutboxBacklog {
  * const { depth, oldestCreatedAt } = await outboxBacklog(db);
  * ```
  */
-export async function outboxBacklog<DB>(db: Kysely<DB>): Promise<OutboxBacklog> {
+export async function outboxBacklog<DB>(db: OutboxExecutor<DB>): Promise<OutboxBacklog> {
   const row = await outboxView(db)
     .selectFrom('outbox')
     .select((eb) => [eb.fn.countAll<number>().as('depth'), eb.fn.min('created_at').as('oldest')])

@@ -5,8 +5,8 @@
  */
 import { createEvent, encodeEvent } from '@revocation-fabric/protocol';
 import type { RevocationEvent, RevocationEventInput } from '@revocation-fabric/protocol';
-import type { Kysely } from 'kysely';
 import { outboxView } from './outbox-table.js';
+import type { OutboxExecutor } from './outbox-table.js';
 
 /** Options of {@link enqueue}. */
 export interface EnqueueOptions {
@@ -37,7 +37,7 @@ export interface EnqueueOptions {
  * ```
  */
 export async function enqueue<DB>(
-  executor: Kysely<DB>,
+  executor: OutboxExecutor<DB>,
   input: RevocationEventInput,
   options: EnqueueOptions = {},
 ): Promise<RevocationEvent> {

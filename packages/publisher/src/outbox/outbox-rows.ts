@@ -2,8 +2,8 @@
  * What the relay reads and writes in the outbox table. Instants and ids are BIGINT; PostgreSQL's
  * driver may return those as strings, so every value read is turned into a number here.
  */
-import type { Kysely } from 'kysely';
 import { outboxView } from './outbox-table.js';
+import type { OutboxExecutor } from './outbox-table.js';
 
 /** One unsent event as the relay sees it. */
 export interface PendingEvent {
@@ -15,7 +15,10 @@ export interface PendingEvent {
 }
 
 /** The oldest unsent events, in allocation order. */
-export async function pendingEvents<DB>(db: Kysely<DB>, limit: number): Promise<PendingEvent[]> {
+export async function pendingEvents<DB>(
+  db: OutboxExecutor<DB>,
+  limit: number,
+): Promise<PendingEvent[]> {
   const rows = await outboxView(db)
     .selectFrom('outbox')
     .select(['id', 'event_id', 'message_key', 'payload', 'attempts'])
@@ -34,7 +37,7 @@ export async function pendingEvents<DB>(db: Kysely<DB>, limit: number): Promise<
 
 /** Marks events as acknowledged by the broker at `now` (ms). */
 export async function markSent<DB>(
-  db: Kysely<DB>,
+  db: OutboxExecutor<DB>,
   ids: readonly number[],
   now: number,
 ): Promise<void> {
@@ -44,7 +47,7 @@ export async function markSent<DB>(
 
 /** Records a failed publish attempt on each event, for operators reading the table. */
 export async function recordAttemptFailed<DB>(
-  db: Kysely<DB>,
+  db: OutboxExecutor<DB>,
   ids: readonly number[],
   message: string,
 ): Promise<void> {
@@ -57,7 +60,7 @@ export async function recordAttemptFailed<DB>(
 }
 
 /** Deletes events acknowledged before `before` (ms); returns how many. */
-export async function purgeSent<DB>(db: Kysely<DB>, before: number): Promise<number> {
+export async function purgeSent<DB>(db: OutboxExecutor<DB>, before: number): Promise<number> {
   const result = await outboxView(db)
     .deleteFrom('outbox')
     .where('sent_at', 'is not', null)

@@ -3,7 +3,7 @@
  * plugins (`withoutPlugins()`), so a caller's CamelCasePlugin (or any other) never changes the
  * column names it writes; these snake_case names are the table's real ones.
  */
-import type { ColumnType, Generated, Kysely } from 'kysely';
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 
 /** The SQL dialects the publisher supports; leadership and the id column differ. */
 export type SqlDialect = 'sqlite' | 'postgres';
@@ -35,9 +35,15 @@ export interface OutboxSchema {
 }
 
 /**
+ * The caller's database or one of its transactions, whatever its schema (it must hold the
+ * outbox table, see `outboxMigration`).
+ */
+export type OutboxExecutor<DB> = Kysely<DB> | Transaction<DB>;
+
+/**
  * The caller's database or transaction, seen as the outbox schema without the caller's plugins.
  * A transaction stays the same transaction (Kysely keeps its connection).
  */
-export function outboxView<DB>(executor: Kysely<DB>): Kysely<OutboxSchema> {
+export function outboxView<DB>(executor: OutboxExecutor<DB>): Kysely<OutboxSchema> {
   return executor.withoutPlugins() as unknown as Kysely<OutboxSchema>;
 }

@@ -4,13 +4,13 @@
  * duplicates are harmless because rules merge idempotently, and nothing is lost, because an
  * event is only marked after its acknowledgement.
  */
-import type { Kysely } from 'kysely';
 import { markSent, pendingEvents, recordAttemptFailed } from '../outbox/outbox-rows.js';
 import type { Backoff } from './backoff.js';
 import type { Pause } from './pause.js';
 import type { PurgeSchedule } from './purge.js';
 import type { ResolvedRelayOptions } from './relay-options.js';
 import type { RelayState } from './relay-status.js';
+import type { OutboxExecutor } from '../outbox/outbox-table.js';
 
 /** What the loop shares with the relay that runs it. */
 export interface BatchLoop<DB> {
@@ -24,7 +24,10 @@ export interface BatchLoop<DB> {
 }
 
 /** Publishes until `keepGoing()` is false; throws when the database fails. */
-export async function publishBatches<DB>(db: Kysely<DB>, loop: BatchLoop<DB>): Promise<void> {
+export async function publishBatches<DB>(
+  db: OutboxExecutor<DB>,
+  loop: BatchLoop<DB>,
+): Promise<void> {
   const { options, state } = loop;
   while (loop.keepGoing()) {
     await loop.purge.runIfDue(db);
@@ -57,7 +60,7 @@ export async function publishBatches<DB>(db: Kysely<DB>, loop: BatchLoop<DB>): P
 }
 
 async function publishFailed<DB>(
-  db: Kysely<DB>,
+  db: OutboxExecutor<DB>,
   loop: BatchLoop<DB>,
   ids: number[],
   error: unknown,

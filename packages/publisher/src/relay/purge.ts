@@ -2,9 +2,9 @@
  * Keeps the outbox table small: published rows older than the retention are deleted, at most
  * once per interval, by whichever instance relays.
  */
-import type { Kysely } from 'kysely';
 import type { PublisherLogger } from '../logger.js';
 import { purgeSent } from '../outbox/outbox-rows.js';
+import type { OutboxExecutor } from '../outbox/outbox-table.js';
 
 /** Runs the purge when it is due. */
 export class PurgeSchedule {
@@ -20,7 +20,7 @@ export class PurgeSchedule {
   ) {}
 
   /** Deletes rows published more than `retentionMs` ago, if the last purge is `everyMs` old. */
-  async runIfDue<DB>(db: Kysely<DB>): Promise<void> {
+  async runIfDue<DB>(db: OutboxExecutor<DB>): Promise<void> {
     const now = this.options.now();
     if (this.lastPurgeAt !== undefined && now - this.lastPurgeAt < this.options.everyMs) return;
     this.lastPurgeAt = now;

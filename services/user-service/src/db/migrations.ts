@@ -12,8 +12,11 @@ import type { Logger } from 'pino';
 import { outboxMigration } from '@revocation-fabric/publisher';
 import type { DataStore, DialectName } from './connect.js';
 
-/** Builds the migrations for one dialect; they differ only in the outbox's auto-increment column. */
-function migrations(dialect: DialectName): Record<string, Migration> {
+/**
+ * The service's migrations for one dialect, in order; they differ only in the outbox's
+ * auto-increment column. Exported for the migration tests.
+ */
+export function userServiceMigrations(dialect: DialectName): Record<string, Migration> {
   return {
     '0001-initial': {
       async up(db: Kysely<unknown>) {
@@ -122,7 +125,7 @@ function migrations(dialect: DialectName): Record<string, Migration> {
 class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: DialectName) {}
   getMigrations(): Promise<Record<string, Migration>> {
-    return Promise.resolve(migrations(this.dialect));
+    return Promise.resolve(userServiceMigrations(this.dialect));
   }
 }
 

@@ -17,7 +17,7 @@ export class ServiceMetrics {
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
 
   /** @param readBacklog reads the outbox backlog; called on every scrape. */
-  constructor(readBacklog: () => Promise<OutboxBacklog>, now: () => number = Date.now) {
+  constructor(readBacklog: () => Promise<OutboxBacklog>, now: () => number = () => Date.now()) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     let scraped: Promise<OutboxBacklog> | undefined;

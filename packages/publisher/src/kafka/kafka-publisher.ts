@@ -55,11 +55,15 @@ export function kafkaPublisher(options: KafkaPublisherOptions): RevocationPublis
   const logger = options.logger ?? silentLogger;
   const requestTimeout = options.requestTimeoutMs ?? 10_000;
   const retry = { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 };
+  const security: Pick<KafkaConfig, 'ssl' | 'sasl'> = {};
+  const tls = ssl(options.tls);
+  if (tls !== undefined) security.ssl = tls;
+  const auth = sasl(options.sasl);
+  if (auth !== undefined) security.sasl = auth;
   const client = new Kafka({
     clientId: options.clientId ?? 'revocation-publisher',
     brokers: [...options.brokers],
-    ssl: ssl(options.tls),
-    sasl: sasl(options.sasl),
+    ...security,
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
     requestTimeout,
     // The relay has its own backoff loop; the client's retries only cover short blips.

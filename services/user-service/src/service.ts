@@ -46,7 +46,7 @@ export interface UserService {
   readonly config: UserServiceConfig;
   /** The express app, for mounting or in-process requests. */
   readonly app: Express;
-  /** The outbox relay; tests stop and start it to simulate a relay restart. */
+  /** The outbox relay (the publisher's); readiness shows its status. */
   readonly relay: OutboxRelay<Database>;
   /** The data store. */
   readonly store: DataStore;

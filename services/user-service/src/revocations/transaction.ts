@@ -1,8 +1,7 @@
 /**
  * The outbox pattern in one place: a revocation's state change and its events commit in one
  * database transaction (`enqueue` of `@revocation-fabric/publisher`); the relay is woken only
- * after the commit. The HTTP answer goes out as
- * soon as this returns — it never waits for Kafka.
+ * after the commit. The HTTP answer goes out as soon as this returns — it never waits for Kafka.
  */
 import type { RevocationEvent, RevocationEventInput } from '@revocation-fabric/protocol';
 import { enqueue } from '@revocation-fabric/publisher';

@@ -64,10 +64,13 @@ export async function createTestDatabase(dialect: SqlDialect): Promise<TestDatab
     await adminQuery(`create database ${name}`);
     const url = new URL(POSTGRES_ADMIN_URL);
     url.pathname = `/${name}`;
-    open = () =>
-      new Kysely<AppSchema>({
-        dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString() }) }),
-      });
+    open = () => {
+      const pool = new pg.Pool({ connectionString: url.toString() });
+      // pg ends idle clients after pool.end() resolves; the forced drop may then terminate them,
+      // and an error event without a listener would crash the test process.
+      pool.on('error', () => undefined);
+      return new Kysely<AppSchema>({ dialect: new PostgresDialect({ pool }) });
+    };
     remove = () => adminQuery(`drop database if exists ${name} with (force)`);
   }
   const tracked = () => {

@@ -160,3 +160,28 @@ describe('createEvent', () => {
     expect(a.issuedAt).toBeGreaterThanOrEqual(before);
   });
 });
+
+describe('createEvent with an injected clock', () => {
+  it('stamps the issue time from `now` and judges cutoffs against it', () => {
+    const clock = () => 1_700_000_000_000;
+    const event = createEvent(
+      { kind: 'session', sid: 's', reason: 'logout', actor: 'u', iss: 'x' },
+      { now: clock },
+    );
+    expect(event.issuedAt).toBe(1_700_000_000_000);
+    // A cutoff one hour past the injected clock is in its future, whatever the real time is.
+    expect(() =>
+      createEvent(
+        { kind: 'global', cutoff: clock() + 3_600_000, reason: 'emergency', actor: 'o', iss: 'x' },
+        { now: clock },
+      ),
+    ).toThrow(CutoffInFutureError);
+    // The same cutoff is fine for a clock an hour later: the reference is the clock, not Date.now.
+    expect(
+      createEvent(
+        { kind: 'global', cutoff: clock() + 3_600_000, reason: 'emergency', actor: 'o', iss: 'x' },
+        { now: () => clock() + 3_600_000 },
+      ).issuedAt,
+    ).toBe(clock() + 3_600_000);
+  });
+});

@@ -131,25 +131,39 @@ export type RevocationEventInput = RevocationEvent extends infer E
     : never
   : never;
 
+/** Options of {@link createEvent}. */
+export interface CreateEventOptions {
+  /**
+   * The clock, in ms since the epoch: the issue time when the input names none, and the
+   * reference "now" of validation. Default `() => Date.now()`.
+   */
+  readonly now?: (() => number) | undefined;
+  /** How far (ms) a cutoff may lie past the issue time. Default {@link DEFAULT_CLOCK_TOLERANCE_MS}. */
+  readonly clockToleranceMs?: number | undefined;
+}
+
 /**
- * Creates a validated event, filling in the schema version, a random id and the issue time.
+ * Creates a validated event, filling in the schema version, a random id and the issue time
+ * (read from `options.now`, so an event and the row it accompanies can share one clock).
  *
  * @example
  * ```ts
- * const event = createEvent({
- *   kind: 'session', sid, reason: 'logout', actor: userId, iss: 'https://auth.example',
- * });
+ * const event = createEvent(
+ *   { kind: 'session', sid, reason: 'logout', actor: userId, iss: 'https://auth.example' },
+ *   { now: () => clock.now() },
+ * );
  * ```
  */
 export function createEvent(
   input: RevocationEventInput,
-  options: ValidateOptions = {},
+  options: CreateEventOptions = {},
 ): RevocationEvent {
+  const now = (options.now ?? (() => Date.now()))();
   const candidate = {
     ...input,
     v: SCHEMA_VERSION,
     id: input.id ?? randomUUID(),
-    issuedAt: input.issuedAt ?? Date.now(),
+    issuedAt: input.issuedAt ?? now,
   };
-  return validateEvent(candidate, { now: Date.now(), ...options });
+  return validateEvent(candidate, { now, clockToleranceMs: options.clockToleranceMs });
 }

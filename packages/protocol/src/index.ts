@@ -45,6 +45,7 @@ export {
 export type {
   ValidateOptions,
   DecodeOptions,
+  CreateEventOptions,
   EncodedEvent,
   RevocationEventInput,
 } from './codec.js';

@@ -4,7 +4,7 @@
  * the backlog of every instance, not just this one's.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { OutboxBacklog } from './outbox/store.js';
+import type { OutboxBacklog } from '@revocation-fabric/publisher';
 
 /** The service's metrics. */
 export class ServiceMetrics {
@@ -17,7 +17,7 @@ export class ServiceMetrics {
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
 
   /** @param readBacklog reads the outbox backlog; called on every scrape. */
-  constructor(readBacklog: () => Promise<OutboxBacklog>, now: () => number = Date.now) {
+  constructor(readBacklog: () => Promise<OutboxBacklog>, now: () => number = () => Date.now()) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     let scraped: Promise<OutboxBacklog> | undefined;

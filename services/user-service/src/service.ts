@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
+import { outboxBacklog } from '@revocation-fabric/publisher';
 import { PasswordHasher } from './accounts/password.js';
 import type { Argon2Parameters } from './accounts/password.js';
 import { bootstrapAdmin } from './accounts/register.js';
@@ -14,6 +15,7 @@ import type { UserServiceConfig } from './config.js';
 import type { ServiceContext } from './context.js';
 import { openDataStore } from './db/connect.js';
 import type { DataStore } from './db/connect.js';
+import type { Database } from './db/schema.js';
 import { migrateToLatest } from './db/migrations.js';
 import { createVerifierAdminAuth } from './http/admin-auth.js';
 import type { AdminAuth } from './http/admin-auth.js';
@@ -26,8 +28,8 @@ import { sessionRoutes } from './http/routes/session-routes.js';
 import { systemRoutes } from './http/routes/system-routes.js';
 import { createLogger } from './logger.js';
 import { ServiceMetrics } from './metrics.js';
-import { OutboxRelay } from './outbox/relay.js';
-import { outboxBacklog } from './outbox/store.js';
+import { createServiceRelay } from './outbox/relay.js';
+import type { OutboxRelay } from './outbox/relay.js';
 import { PrivateKeySealer } from './tokens/key-protection.js';
 import { SigningKeys } from './tokens/signing-keys.js';
 
@@ -44,8 +46,8 @@ export interface UserService {
   readonly config: UserServiceConfig;
   /** The express app, for mounting or in-process requests. */
   readonly app: Express;
-  /** The outbox relay; tests stop and start it to simulate a relay restart. */
-  readonly relay: OutboxRelay;
+  /** The outbox relay (the publisher's); readiness shows its status. */
+  readonly relay: OutboxRelay<Database>;
   /** The data store. */
   readonly store: DataStore;
   /** Base URL once listening, e.g. `http://127.0.0.1:41234`. */
@@ -86,16 +88,7 @@ export function createUserService(
     retiredKeyPublishMs:
       config.tokens.maxTokenLifetimeSeconds * 1000 + config.tokens.clockToleranceMs,
   });
-  const relay = new OutboxRelay({
-    store,
-    kafka: config.kafka,
-    outbox: config.outbox,
-    maxTokenLifetimeMs: config.tokens.maxTokenLifetimeSeconds * 1000,
-    clockToleranceMs: config.tokens.clockToleranceMs,
-    logger,
-    metrics,
-    now,
-  });
+  const relay = createServiceRelay({ store, config, logger, metrics, now });
   const ctx: ServiceContext = {
     config,
     store,

@@ -1,17 +1,22 @@
 /**
  * Versioned schema migrations, run at start by Kysely's Migrator. Kysely takes a lock while it
  * migrates (an advisory lock on PostgreSQL), so instances starting together do not race.
- * Migrations are append-only: a released migration is never edited, a change is a new one.
+ * Migrations are append-only: a released migration is never edited, a change is a new one —
+ * with one documented exception, the outbox hand-over below, which leaves every database as it was.
  */
 import { sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import type { Kysely } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import type { Logger } from 'pino';
+import { outboxMigration } from '@revocation-fabric/publisher';
 import type { DataStore, DialectName } from './connect.js';
 
-/** Builds the migrations for one dialect; they differ only in the auto-increment column. */
-function migrations(dialect: DialectName): Record<string, Migration> {
+/**
+ * The service's migrations for one dialect, in order; they differ only in the outbox's
+ * auto-increment column. Exported for the migration tests.
+ */
+export function userServiceMigrations(dialect: DialectName): Record<string, Migration> {
   return {
     '0001-initial': {
       async up(db: Kysely<unknown>) {
@@ -105,38 +110,22 @@ function migrations(dialect: DialectName): Record<string, Migration> {
           .addColumn('failures', 'integer', (c) => c.notNull())
           .addColumn('window_started_at', 'bigint', (c) => c.notNull())
           .execute();
-
-        await db.schema
-          .createTable('outbox')
-          .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
-            dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
-          )
-          .addColumn('event_id', 'text', (c) => c.notNull().unique())
-          .addColumn('kind', 'text', (c) => c.notNull())
-          .addColumn('message_key', 'text', (c) => c.notNull())
-          .addColumn('payload', 'text', (c) => c.notNull())
-          .addColumn('created_at', 'bigint', (c) => c.notNull())
-          .addColumn('sent_at', 'bigint')
-          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
-          .addColumn('last_error', 'text')
-          .execute();
-        // The relay only ever looks at unsent rows; keep that index small.
-        await db.schema
-          .createIndex('outbox_unsent')
-          .on('outbox')
-          .column('id')
-          .where(sql.ref('sent_at'), 'is', null)
-          .execute();
-        await db.schema.createIndex('outbox_sent_at').on('outbox').column('sent_at').execute();
+        // The outbox table was created here until the publisher package took it over; see
+        // 0002-revocation-outbox.
       },
     },
+    // The outbox table belongs to @revocation-fabric/publisher. Databases created before the
+    // hand-over got it from 0001-initial (the same table, columns and indexes): every statement
+    // of this migration is IF NOT EXISTS, so there it changes nothing, and on a fresh database it
+    // creates the table. 0001-initial no longer creating it is safe for the same reason.
+    '0002-revocation-outbox': outboxMigration({ dialect }),
   };
 }
 
 class StaticMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: DialectName) {}
   getMigrations(): Promise<Record<string, Migration>> {
-    return Promise.resolve(migrations(this.dialect));
+    return Promise.resolve(userServiceMigrations(this.dialect));
   }
 }
 

@@ -92,6 +92,10 @@ export interface LoginThrottleTable {
   windowStartedAt: number;
 }
 
+/**
+ * The outbox table of `@revocation-fabric/publisher` (created by its migration, written by its
+ * `enqueue`, read by its relay), as this service's CamelCasePlugin shows it; tests read it.
+ */
 export interface OutboxTable {
   /** Allocation order; the relay publishes in this order. */
   id: Generated<number>;

@@ -1,12 +1,12 @@
 /**
  * The outbox pattern in one place: a revocation's state change and its events commit in one
- * database transaction; the relay is woken only after the commit. The HTTP answer goes out as
- * soon as this returns — it never waits for Kafka.
+ * database transaction (`enqueue` of `@revocation-fabric/publisher`); the relay is woken only
+ * after the commit. The HTTP answer goes out as soon as this returns — it never waits for Kafka.
  */
 import type { RevocationEvent, RevocationEventInput } from '@revocation-fabric/protocol';
+import { enqueue } from '@revocation-fabric/publisher';
 import type { ServiceContext } from '../context.js';
 import type { Executor } from '../db/schema.js';
-import { enqueueEvent } from '../outbox/store.js';
 
 type WithoutIssuer<T> = T extends unknown ? Omit<T, 'iss'> : never;
 
@@ -40,10 +40,12 @@ export async function inRevocationTransaction<T>(
     work({
       trx,
       emit: async (draft) => {
-        const event = await enqueueEvent(trx, {
-          ...draft,
-          iss: ctx.config.tokens.issuer,
-        } as RevocationEventInput);
+        // The event's issuedAt reads the same clock as the rows written beside it.
+        const event = await enqueue(
+          trx,
+          { ...draft, iss: ctx.config.tokens.issuer } as RevocationEventInput,
+          { now: ctx.now },
+        );
         events.push(event);
         return event;
       },

@@ -1,0 +1,161 @@
+/**
+ * The Kafka implementation of {@link RevocationPublisher} — the one file of the package that
+ * imports the Kafka client (kafkajs). An idempotent producer with acks=all and one request in
+ * flight, so the client's own retries neither duplicate nor reorder records within a session;
+ * after a failed send the producer is dropped and the next publish starts afresh, because a
+ * failed producer may hold a broken connection or idempotence state.
+ */
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import type { KafkaConfig, LogEntry, Producer } from 'kafkajs';
+import { DEFAULT_REVOCATION_TOPIC, ensureRevocationTopic } from '@revocation-fabric/protocol';
+import { PublishFailedError, TopicSetupError } from '../errors.js';
+import { silentLogger } from '../logger.js';
+import type { RevocationMessage, RevocationPublisher } from '../revocation-publisher.js';
+import type { KafkaPublisherOptions, KafkaSasl, KafkaTls } from './options.js';
+
+function ssl(tls: boolean | KafkaTls | undefined): KafkaConfig['ssl'] {
+  if (tls === undefined || typeof tls === 'boolean') return tls;
+  const { ca, ...rest } = tls;
+  return {
+    ...rest,
+    ...(ca === undefined ? {} : { ca: Array.isArray(ca) ? [...ca] : (ca as string | Buffer) }),
+  };
+}
+
+function sasl(options: KafkaSasl | undefined): KafkaConfig['sasl'] {
+  if (options === undefined) return undefined;
+  const { username, password } = options;
+  switch (options.mechanism) {
+    case 'plain':
+      return { mechanism: 'plain', username, password };
+    case 'scram-sha-256':
+      return { mechanism: 'scram-sha-256', username, password };
+    case 'scram-sha-512':
+      return { mechanism: 'scram-sha-512', username, password };
+  }
+}
+
+/**
+ * A publisher that writes to a Kafka topic.
+ *
+ * @example
+ * ```ts
+ * const publisher = kafkaPublisher({
+ *   brokers: ['kafka-1:9093'],
+ *   topic: 'auth.revocations',
+ *   tls: true,
+ *   sasl: { mechanism: 'scram-sha-512', username: 'auth-service', password },
+ * });
+ * ```
+ */
+export function kafkaPublisher(options: KafkaPublisherOptions): RevocationPublisher {
+  if (options.brokers.length === 0)
+    throw new TypeError('kafkaPublisher: brokers must not be empty');
+  const topic = options.topic ?? DEFAULT_REVOCATION_TOPIC;
+  const logger = options.logger ?? silentLogger;
+  const requestTimeout = options.requestTimeoutMs ?? 10_000;
+  const retry = { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 };
+  const security: Pick<KafkaConfig, 'ssl' | 'sasl'> = {};
+  const tls = ssl(options.tls);
+  if (tls !== undefined) security.ssl = tls;
+  const auth = sasl(options.sasl);
+  if (auth !== undefined) security.sasl = auth;
+  const client = new Kafka({
+    clientId: options.clientId ?? 'revocation-publisher',
+    brokers: [...options.brokers],
+    ...security,
+    connectionTimeout: options.connectionTimeoutMs ?? 3000,
+    requestTimeout,
+    // The relay has its own backoff loop; the client's retries only cover short blips.
+    retry,
+    logLevel: logLevel.WARN,
+    logCreator: () => (entry: LogEntry) => {
+      const { message, ...extra } = entry.log;
+      // kafkajs reports every reconnect attempt as an error; the relay's failure log is enough.
+      logger.debug({ component: 'kafkajs', namespace: entry.namespace, ...extra }, message);
+    },
+  });
+  let producer: Producer | undefined;
+  let connecting: Promise<Producer> | undefined;
+  let topicReady = options.createTopic === undefined;
+
+  async function ensureTopic(): Promise<void> {
+    const creation = options.createTopic;
+    if (creation === undefined) return;
+    const admin = client.admin();
+    try {
+      await admin.connect();
+      const { created } = await ensureRevocationTopic(admin, { topic, ...creation });
+      if (created) logger.info({ topic }, 'revocation topic created');
+    } catch (cause) {
+      throw new TopicSetupError({ topic, cause });
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  async function open(): Promise<Producer> {
+    if (producer !== undefined) return producer;
+    if (!topicReady) {
+      await ensureTopic();
+      topicReady = true;
+    }
+    const fresh = client.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // Java-compatible murmur2 partitioning by key, like every other Kafka client.
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry,
+    });
+    try {
+      await fresh.connect();
+    } catch (error) {
+      await fresh.disconnect().catch(() => undefined);
+      throw error;
+    }
+    producer = fresh;
+    return fresh;
+  }
+
+  // One connection attempt at a time, shared by connect() and publish().
+  function connected(): Promise<Producer> {
+    connecting ??= open().finally(() => {
+      connecting = undefined;
+    });
+    return connecting;
+  }
+
+  async function drop(): Promise<void> {
+    const current = producer;
+    producer = undefined;
+    if (current !== undefined) await current.disconnect().catch(() => undefined);
+  }
+
+  return {
+    async connect() {
+      await connected();
+    },
+    async publish(messages: readonly RevocationMessage[]) {
+      if (messages.length === 0) return;
+      try {
+        const ready = await connected();
+        await ready.send({
+          topic,
+          acks: -1,
+          timeout: requestTimeout,
+          messages: messages.map((m) => ({
+            key: m.key,
+            value: m.value,
+            headers: { 'event-id': m.eventId },
+          })),
+        });
+      } catch (cause) {
+        await drop();
+        if (cause instanceof TopicSetupError) throw cause;
+        throw new PublishFailedError({ events: messages.length, topic, cause });
+      }
+    },
+    close: drop,
+  };
+}

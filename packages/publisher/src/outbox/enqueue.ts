@@ -1,0 +1,60 @@
+/**
+ * Writing an event into the outbox inside the caller's transaction: the event commits with the
+ * state change it announces, or not at all. Events are validated and encoded once, here, so what
+ * the relay publishes is exactly what was committed.
+ */
+import { createEvent, encodeEvent } from '@revocation-fabric/protocol';
+import type { RevocationEvent, RevocationEventInput } from '@revocation-fabric/protocol';
+import { outboxView } from './outbox-table.js';
+import type { OutboxExecutor } from './outbox-table.js';
+
+/** Options of {@link enqueue}. */
+export interface EnqueueOptions {
+  /**
+   * The clock, ms since the epoch: the event's `issuedAt` (unless the input names one) and the
+   * row's `created_at`. Pass the clock the rest of the transaction uses, so the event and the
+   * row it accompanies agree. Default `() => Date.now()`.
+   */
+  readonly now?: (() => number) | undefined;
+  /** How far (ms) a cutoff may lie past the issue time. Default the protocol's (5000). */
+  readonly clockToleranceMs?: number | undefined;
+}
+
+/**
+ * Validates, encodes and stores an event in the outbox, inside `executor` (use the caller's
+ * transaction). Wake the relay after the transaction committed (`relay.wake()`).
+ *
+ * @returns the event as it will be published.
+ * @throws the protocol's validation errors (e.g. `CutoffInFutureError`) for a bad event; the
+ *   caller's transaction then rolls back.
+ * @example
+ * ```ts
+ * await db.transaction().execute(async (trx) => {
+ *   await trx.updateTable('sessions').set({ revokedAt: now() }).where('id', '=', sid).execute();
+ *   await enqueue(trx, { kind: 'session', sid, reason: 'logout', actor: userId, iss }, { now });
+ * });
+ * relay.wake();
+ * ```
+ */
+export async function enqueue<DB>(
+  executor: OutboxExecutor<DB>,
+  input: RevocationEventInput,
+  options: EnqueueOptions = {},
+): Promise<RevocationEvent> {
+  const event = createEvent(input, options);
+  const { key, value } = encodeEvent(event, {
+    now: event.issuedAt,
+    clockToleranceMs: options.clockToleranceMs,
+  });
+  await outboxView(executor)
+    .insertInto('outbox')
+    .values({
+      event_id: event.id,
+      kind: event.kind,
+      message_key: key,
+      payload: value,
+      created_at: event.issuedAt,
+    })
+    .execute();
+  return event;
+}

@@ -1,0 +1,84 @@
+/**
+ * The leader's loop: read the oldest unsent batch, publish it, mark it sent once the broker
+ * acknowledged it. A crash between the acknowledgement and the mark re-sends the batch later:
+ * duplicates are harmless because rules merge idempotently, and nothing is lost, because an
+ * event is only marked after its acknowledgement.
+ */
+import { markSent, pendingEvents, recordAttemptFailed } from '../outbox/outbox-rows.js';
+import type { Backoff } from './backoff.js';
+import type { Pause } from './pause.js';
+import type { PurgeSchedule } from './purge.js';
+import type { ResolvedRelayOptions } from './relay-options.js';
+import type { RelayState } from './relay-status.js';
+import type { OutboxExecutor } from '../outbox/outbox-table.js';
+
+/** What the loop shares with the relay that runs it. */
+export interface BatchLoop<DB> {
+  readonly options: ResolvedRelayOptions<DB>;
+  readonly state: RelayState;
+  readonly pause: Pause;
+  readonly backoff: Backoff;
+  readonly purge: PurgeSchedule;
+  /** False once the relay stops (or, later, loses the leadership). */
+  readonly keepGoing: () => boolean;
+}
+
+/** Publishes until `keepGoing()` is false; throws when the database fails. */
+export async function publishBatches<DB>(
+  db: OutboxExecutor<DB>,
+  loop: BatchLoop<DB>,
+): Promise<void> {
+  const { options, state } = loop;
+  while (loop.keepGoing()) {
+    await loop.purge.runIfDue(db);
+    const batch = await pendingEvents(db, options.batchSize);
+    if (batch.length === 0) {
+      await loop.pause.wait(options.pollIntervalMs, true);
+      continue;
+    }
+    const ids = batch.map((event) => event.id);
+    try {
+      await options.publisher.publish(
+        batch.map((event) => ({
+          key: event.messageKey,
+          value: event.payload,
+          eventId: event.eventId,
+        })),
+      );
+    } catch (error) {
+      await publishFailed(db, loop, ids, error);
+      continue;
+    }
+    await markSent(db, ids, options.now());
+    options.observer.published?.(batch.length);
+    state.published += batch.length;
+    if (!state.kafkaHealthy) options.logger.info({}, 'outbox relay is publishing again');
+    state.kafkaHealthy = true;
+    state.lastError = undefined;
+    loop.backoff.reset();
+  }
+}
+
+async function publishFailed<DB>(
+  db: OutboxExecutor<DB>,
+  loop: BatchLoop<DB>,
+  ids: number[],
+  error: unknown,
+): Promise<void> {
+  const { options, state } = loop;
+  const message = error instanceof Error ? error.message : String(error);
+  options.observer.publishFailed?.(ids.length, error);
+  if (state.kafkaHealthy) {
+    options.logger.warn(
+      { err: error, events: ids.length },
+      'outbox publish failed; retrying with backoff',
+    );
+  } else {
+    options.logger.debug({ err: error, events: ids.length }, 'outbox publish failed again');
+  }
+  state.kafkaHealthy = false;
+  state.lastError = message;
+  await recordAttemptFailed(db, ids, message);
+  // Not wakeable: new commits must not shorten the backoff of a broker that is away.
+  await loop.pause.wait(loop.backoff.next(), false);
+}

@@ -1,16 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
 // Workspace packages export their TypeScript sources under the `source` condition,
-// so tests run against src/ without a build step.
+// so tests run against src/ without a build step. Projects do not inherit the root's `ssr`
+// block, so each repeats it: without it a package imported from another package resolves to
+// its built dist/ and a test can pass against a stale build.
 const resolve = { conditions: ['source', 'import', 'node', 'default'] };
+const ssr = { resolve: { conditions: ['source'], externalConditions: ['source'] } };
 
 export default defineConfig({
   resolve,
-  ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
+  ssr,
   test: {
     projects: [
       {
         resolve,
+        ssr,
         test: {
           name: 'unit',
           // Unit tests first, then integration: vitest 4 needs distinct groups for projects
@@ -22,6 +26,7 @@ export default defineConfig({
       },
       {
         resolve,
+        ssr,
         test: {
           name: 'integration',
           sequence: { groupOrder: 1 },

@@ -32,14 +32,8 @@ export class ConfigError extends CodedError<'CONFIG_INVALID'> {
   /** The offending variables and what is wrong with each. */
   readonly problems: readonly ConfigProblem[];
 
-  /**
-   * @param options - the problems; a bare array is still accepted while callers move to the
-   *   options object (deprecated, to be removed after the issue-9 merge).
-   */
-  constructor(options: ConfigErrorOptions | readonly ConfigProblem[]) {
-    const { problems, ...rest }: ConfigErrorOptions = isProblemList(options)
-      ? { problems: options }
-      : options;
+  constructor(options: ConfigErrorOptions) {
+    const { problems, ...rest } = options;
     super(
       rest.message ??
         `invalid configuration: ${problems.map((p) => `${p.variable}: ${p.message}`).join('; ')}`,
@@ -47,10 +41,4 @@ export class ConfigError extends CodedError<'CONFIG_INVALID'> {
     );
     this.problems = problems;
   }
-}
-
-function isProblemList(
-  options: ConfigErrorOptions | readonly ConfigProblem[],
-): options is readonly ConfigProblem[] {
-  return Array.isArray(options);
 }

@@ -226,7 +226,7 @@ export function loadConfig(env: Environment = process.env): UserServiceConfig {
       message: 'BOOTSTRAP_ADMIN_USERNAME and BOOTSTRAP_ADMIN_PASSWORD go together',
     });
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ConfigError({ problems });
 
   return {
     environment: v.NODE_ENV,

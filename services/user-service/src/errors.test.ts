@@ -29,8 +29,8 @@ describe('UserServiceError', () => {
     expect(error.fields).toBeUndefined();
   });
 
-  it('upper-cases the code of the deprecated positional form', () => {
-    const error = new UserServiceError('not_found', 'no such user');
+  it('takes its message and status from the options and the code table', () => {
+    const error = new UserServiceError({ code: 'NOT_FOUND', message: 'no such user' });
     expect(error.code).toBe('NOT_FOUND');
     expect(error.message).toBe('no such user');
     expect(error.status).toBe(404);

@@ -84,16 +84,6 @@ export interface UserServiceErrorOptions extends CodedErrorOptions {
   readonly headers?: Readonly<Record<string, string>> | undefined;
 }
 
-/** The pre-issue-9 code spelling, accepted only by the deprecated positional constructor. */
-type LegacyErrorCode = Lowercase<Exclude<ErrorCode, 'INTERNAL_ERROR'>>;
-
-/** Options of the deprecated positional constructor. */
-interface LegacyOptions {
-  readonly fields?: readonly FieldIssue[] | undefined;
-  readonly headers?: Readonly<Record<string, string>> | undefined;
-  readonly cause?: unknown;
-}
-
 /**
  * An error the client is meant to see. Its message is shown verbatim, so it never carries
  * internals; anything else thrown inside a handler becomes a generic 500 `INTERNAL_ERROR`.
@@ -116,21 +106,7 @@ export class UserServiceError extends CodedError<ErrorCode> {
   /** Extra response headers, e.g. `Retry-After` for throttling or `Allow` for 405. */
   readonly headers: Readonly<Record<string, string>>;
 
-  constructor(options: UserServiceErrorOptions);
-  /**
-   * @deprecated The positional form with lower_snake codes, kept only so code not yet moved to
-   * the options object compiles; the code is upper-cased. Use `new UserServiceError({ code })`.
-   */
-  constructor(code: LegacyErrorCode, message: string, options?: LegacyOptions);
-  constructor(
-    first: UserServiceErrorOptions | LegacyErrorCode,
-    legacyMessage?: string,
-    legacyOptions: LegacyOptions = {},
-  ) {
-    const options: UserServiceErrorOptions =
-      typeof first === 'string'
-        ? { ...legacyOptions, code: first.toUpperCase() as ErrorCode, message: legacyMessage }
-        : first;
+  constructor(options: UserServiceErrorOptions) {
     super(options.message ?? DEFAULT_MESSAGE[options.code], options);
     this.code = options.code;
     this.fields = options.fields;

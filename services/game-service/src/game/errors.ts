@@ -10,11 +10,6 @@ import type { CodedErrorOptions } from '@revocation-fabric/protocol';
 /** Every code the game-service itself answers with. */
 export type GameErrorCode =
   | 'INVALID_REQUEST'
-  /**
-   * @deprecated The socket handlers' old name of `INVALID_REQUEST`; kept until
-   * `realtime/game-socket.ts` answers `INVALID_REQUEST` too.
-   */
-  | 'BAD_REQUEST'
   | 'NOT_IN_ROOM'
   | 'OUT_OF_BOUNDS'
   | 'CELL_TAKEN'
@@ -33,7 +28,6 @@ export type GameErrorCode =
  */
 export const GAME_HTTP_STATUS: Readonly<Record<GameErrorCode, number>> = Object.freeze({
   INVALID_REQUEST: 400,
-  BAD_REQUEST: 400,
   NOT_IN_ROOM: 409,
   OUT_OF_BOUNDS: 400,
   CELL_TAKEN: 409,
@@ -46,7 +40,6 @@ export const GAME_HTTP_STATUS: Readonly<Record<GameErrorCode, number>> = Object.
 /** The message of an error thrown without one. */
 const DEFAULT_MESSAGE: Readonly<Record<GameErrorCode, string>> = {
   INVALID_REQUEST: 'invalid request',
-  BAD_REQUEST: 'invalid request',
   NOT_IN_ROOM: 'join the room first',
   OUT_OF_BOUNDS: 'the cell is off the board',
   CELL_TAKEN: 'the cell is taken',
@@ -75,15 +68,7 @@ export interface GameErrorOptions extends CodedErrorOptions {
 export class GameError extends CodedError<GameErrorCode> {
   override readonly code: GameErrorCode;
 
-  constructor(options: GameErrorOptions);
-  /**
-   * @deprecated The positional form, kept only so code not yet moved to the options object
-   * compiles. Use `new GameError({ code, message })`.
-   */
-  constructor(code: GameErrorCode, message: string);
-  constructor(first: GameErrorOptions | GameErrorCode, legacyMessage?: string) {
-    const options: GameErrorOptions =
-      typeof first === 'string' ? { code: first, message: legacyMessage } : first;
+  constructor(options: GameErrorOptions) {
     super(options.message ?? DEFAULT_MESSAGE[options.code], options);
     this.code = options.code;
   }

@@ -48,7 +48,7 @@ function refusal(error: unknown): Refusal {
 }
 
 function badRequest(message: string): Refusal {
-  return { ok: false, code: 'BAD_REQUEST', message };
+  return { ok: false, code: 'INVALID_REQUEST', message };
 }
 
 /** Calls the client's acknowledgement if it sent one; a missing ack is the client's choice. */
@@ -111,14 +111,17 @@ export function serveGame(namespace: GameNamespace, deps: GameSocketDeps): void 
     socket.on('move', (request, ack) => {
       const parsed = moveRequest.safeParse(request);
       if (!parsed.success) {
-        metrics.moves.inc({ outcome: 'BAD_REQUEST' });
+        metrics.moves.inc({ outcome: 'INVALID_REQUEST' });
         return answer(ack, badRequest('expected { room, x, y } with integer coordinates'));
       }
       const { room: name, x, y } = parsed.data;
       const room = joined.has(name) ? rooms.get(name) : undefined;
       if (room === undefined) {
         metrics.moves.inc({ outcome: 'NOT_IN_ROOM' });
-        return answer(ack, refusal(new GameError('NOT_IN_ROOM', `join ${name} first`)));
+        return answer(
+          ack,
+          refusal(new GameError({ code: 'NOT_IN_ROOM', message: `join ${name} first` })),
+        );
       }
       let result;
       try {

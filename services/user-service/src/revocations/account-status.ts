@@ -45,7 +45,7 @@ export async function restrictAccount(
     );
     return true;
   });
-  if (!result) throw new UserServiceError('not_found', 'no such user');
+  if (!result) throw new UserServiceError({ code: 'NOT_FOUND', message: 'no such user' });
 }
 
 /**
@@ -59,5 +59,6 @@ export async function unrestrictAccount(ctx: ServiceContext, userId: string): Pr
     .set({ status: 'active', suspendedUntil: null, updatedAt: ctx.now() })
     .where('id', '=', userId)
     .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) === 0) throw new UserServiceError('not_found', 'no such user');
+  if (Number(updated.numUpdatedRows) === 0)
+    throw new UserServiceError({ code: 'NOT_FOUND', message: 'no such user' });
 }

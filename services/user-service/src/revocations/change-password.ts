@@ -39,12 +39,16 @@ export async function changePassword(
   change: PasswordChange,
 ): Promise<TokenPair> {
   const user = await findUserById(ctx.store.db, change.userId);
-  if (user === undefined) throw new UserServiceError('unauthorized', 'no such account');
+  if (user === undefined)
+    throw new UserServiceError({ code: 'UNAUTHORIZED', message: 'no such account' });
   const keys = throttleKeys(user.username, change.clientAddress);
   await assertNotThrottled(ctx, keys);
   if (!(await ctx.hasher.verify(user.passwordHash, change.currentPassword))) {
     await recordLoginFailure(ctx, keys);
-    throw new UserServiceError('invalid_credentials', 'current password is wrong');
+    throw new UserServiceError({
+      code: 'INVALID_CREDENTIALS',
+      message: 'current password is wrong',
+    });
   }
   await clearAccountFailures(ctx, keys);
   const passwordHash = await ctx.hasher.hash(change.newPassword);
@@ -86,6 +90,7 @@ export async function changePassword(
     if (updated === undefined) return undefined;
     return issueTokens(ctx, trx, updated, { id: session.id, authTime: now }, now);
   });
-  if (result === undefined) throw new UserServiceError('unauthorized', 'session has ended');
+  if (result === undefined)
+    throw new UserServiceError({ code: 'UNAUTHORIZED', message: 'session has ended' });
   return result;
 }

@@ -33,6 +33,6 @@ export async function changeRoles(
     );
     return true;
   });
-  if (!result) throw new UserServiceError('not_found', 'no such user');
+  if (!result) throw new UserServiceError({ code: 'NOT_FOUND', message: 'no such user' });
   return roles;
 }

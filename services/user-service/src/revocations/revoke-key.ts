@@ -51,7 +51,8 @@ export async function revokeKey(
     await ctx.keys.ensureNextWithin(trx, now);
     return { revokedKid: key.kid, activeKid };
   });
-  if (result === undefined) throw new UserServiceError('not_found', 'no such signing key');
+  if (result === undefined)
+    throw new UserServiceError({ code: 'NOT_FOUND', message: 'no such signing key' });
   ctx.keys.forget(result.revokedKid);
   return result;
 }

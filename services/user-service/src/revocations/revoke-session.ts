@@ -50,5 +50,6 @@ export async function revokeSession(
     return 'done' as const;
   });
   // Someone else's session is answered like a missing one: ids are not probed this way.
-  if (result === 'not_found') throw new UserServiceError('not_found', 'no such session');
+  if (result === 'not_found')
+    throw new UserServiceError({ code: 'NOT_FOUND', message: 'no such session' });
 }

@@ -74,5 +74,6 @@ export async function revokeSubject(
   const { result } = await inRevocationTransaction(ctx, (tx) =>
     cutOffSubjectWithin(tx, { ...request, endSessions: true }, now),
   );
-  if (result === undefined) throw new UserServiceError('not_found', 'no such user');
+  if (result === undefined)
+    throw new UserServiceError({ code: 'NOT_FOUND', message: 'no such user' });
 }

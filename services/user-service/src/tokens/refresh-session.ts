@@ -19,7 +19,10 @@ type Outcome =
   | { readonly ok: false; readonly error: UserServiceError };
 
 const invalid = () =>
-  new UserServiceError('invalid_refresh_token', 'refresh token is invalid or expired');
+  new UserServiceError({
+    code: 'INVALID_REFRESH_TOKEN',
+    message: 'refresh token is invalid or expired',
+  });
 
 /**
  * Exchanges a refresh token for a new token pair.
@@ -64,10 +67,10 @@ export async function refreshSession(
       );
       return {
         ok: false,
-        error: new UserServiceError(
-          'refresh_token_reused',
-          'refresh token was already used; the session has been revoked',
-        ),
+        error: new UserServiceError({
+          code: 'REFRESH_TOKEN_REUSED',
+          message: 'refresh token was already used; the session has been revoked',
+        }),
       };
     }
     if (row.expiresAt <= now) return { ok: false, error: invalid() };

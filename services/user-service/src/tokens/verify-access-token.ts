@@ -21,7 +21,9 @@ export interface VerifiedAccessToken {
 }
 
 const rejected = (why: string) =>
-  new UserServiceError('unauthorized', `access token rejected: ${why}`, {
+  new UserServiceError({
+    code: 'UNAUTHORIZED',
+    message: `access token rejected: ${why}`,
     headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
   });
 

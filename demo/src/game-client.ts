@@ -106,9 +106,9 @@ export class GameConnection {
   }
 
   async join(room: string): Promise<JoinAck> {
-    const ack: JoinAck = await this.#socket
+    const ack = (await this.#socket
       .timeout(ACK_TIMEOUT_MS)
-      .emitWithAck('room:join', { room });
+      .emitWithAck('room:join', { room })) as JoinAck;
     if (ack.ok) this.#board = ack.room.board.cells.map((row) => [...row]);
     return ack;
   }
@@ -116,14 +116,16 @@ export class GameConnection {
   /** Claims a free cell of the room (the first one this client knows to be free). */
   async play(room: string): Promise<MoveAck> {
     const cell = freeCell({ size: this.#board.length, cells: this.#board });
-    const ack: MoveAck = await this.#socket
+    const ack = (await this.#socket
       .timeout(ACK_TIMEOUT_MS)
-      .emitWithAck('move', { room, x: cell?.x ?? 0, y: cell?.y ?? 0 });
+      .emitWithAck('move', { room, x: cell?.x ?? 0, y: cell?.y ?? 0 })) as MoveAck;
     return ack;
   }
 
   async refresh(accessToken: string): Promise<RefreshAck> {
-    return this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('auth:refresh', { token: accessToken });
+    return (await this.#socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emitWithAck('auth:refresh', { token: accessToken })) as RefreshAck;
   }
 
   /** The socket's end, or `undefined` if it is still connected after `timeoutMs`. */

@@ -104,5 +104,7 @@ async function isComplete(versionDir: string, libDir: string, pomSha256: string)
   }
   if (marker.pomSha256 !== pomSha256 || !Array.isArray(marker.jars)) return false;
   const present = new Set(await readdir(libDir));
-  return marker.jars.every((jar) => present.has(jar));
+  return (marker.jars as readonly unknown[]).every(
+    (jar) => typeof jar === 'string' && present.has(jar),
+  );
 }

@@ -21,20 +21,20 @@ export type { NodeCount } from './lib/config.js';
 /** Options of {@link startCluster}. */
 export interface StartClusterOptions extends ClusterSelector {
   /** How many combined broker+controller nodes. Default: 1. */
-  readonly nodes?: NodeCount;
+  readonly nodes?: NodeCount | undefined;
   /**
    * Broker port of node 1. Node `i` listens on `basePort + 2(i-1)` (broker) and one above that
    * (controller). Default: 9092.
    */
-  readonly basePort?: number;
+  readonly basePort?: number | undefined;
   /** Delete the cluster's data (stopping it first if running) and start from empty storage. Default: false. */
-  readonly fresh?: boolean;
+  readonly fresh?: boolean | undefined;
   /** How long to wait for every node to serve metadata, in ms. Default: 120 000. */
-  readonly startTimeoutMs?: number;
+  readonly startTimeoutMs?: number | undefined;
   /** JVM heap per node, in MiB. Default: 128 initial, 512 max. */
-  readonly heap?: { readonly initialMb: number; readonly maxMb: number };
+  readonly heap?: { readonly initialMb: number; readonly maxMb: number } | undefined;
   /** Receives one line per step (resolving jars, formatting, starting). Default: silent. */
-  readonly log?: (message: string) => void;
+  readonly log?: ((message: string) => void) | undefined;
 }
 
 /** One node of a local cluster. */

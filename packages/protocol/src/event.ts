@@ -78,7 +78,7 @@ export interface SubjectRevocation extends EventEnvelope {
   /** Tokens issued strictly before this instant (ms) are rejected. */
   readonly cutoff: number;
   /** The subject's generation after the change; tokens with a lower `sgen` are rejected. */
-  readonly generation?: number;
+  readonly generation?: number | undefined;
 }
 
 /** Rejects every token signed with one key (`kid` in the JWS header): key compromise. */
@@ -97,7 +97,7 @@ export interface GlobalRevocation extends EventEnvelope {
   /** Tokens issued strictly before this instant (ms) are rejected. */
   readonly cutoff: number;
   /** The global generation after the change; tokens with a lower `ggen` are rejected. */
-  readonly generation?: number;
+  readonly generation?: number | undefined;
 }
 
 /** One revocation event, discriminated by `kind`. */

@@ -3,6 +3,7 @@
  * caller can `switch (error.code)`. Failures of the Kafka client arrive wrapped (as `cause`), so
  * no client error type leaks into what callers handle.
  */
+import { inspect } from 'node:util';
 import { CodedError } from '@revocation-fabric/protocol';
 import type { CodedErrorOptions } from '@revocation-fabric/protocol';
 
@@ -76,5 +77,5 @@ export class TopicSetupError extends PublisherError<'TOPIC_SETUP_FAILED'> {
 
 function causeText(cause: unknown): string {
   if (cause instanceof Error) return cause.message;
-  return cause === undefined ? 'unknown error' : String(cause);
+  return cause === undefined ? 'unknown error' : inspect(cause);
 }

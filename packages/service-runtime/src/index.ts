@@ -17,5 +17,5 @@ export type {
   ServiceProcess,
 } from './run-service.js';
 
-export { requestLogLevel, requestLogOptions } from './request-log.js';
+export { requestIdOf, requestLogLevel, requestLogOptions } from './request-log.js';
 export type { AnsweredResponse, RequestLogLevel } from './request-log.js';

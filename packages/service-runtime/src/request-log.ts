@@ -67,3 +67,18 @@ export const requestLogOptions = {
     return rest;
   },
 } as const;
+
+/**
+ * The request id pino-http gave `req` (both services generate string ids; pino-http types the
+ * id as `string | number | object`), as the string that goes into error bodies and logs.
+ *
+ * @example
+ * ```ts
+ * res.json(errorBody(code, message, { requestId: requestIdOf(req) }));
+ * ```
+ */
+export function requestIdOf(req: { readonly id?: unknown }): string {
+  const { id } = req;
+  if (typeof id === 'string') return id;
+  return typeof id === 'number' ? String(id) : '';
+}

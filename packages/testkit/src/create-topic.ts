@@ -48,10 +48,9 @@ export async function createTopic(brokers: readonly string[], spec: TopicSpec): 
           numPartitions: partitions,
           // -1 asks the broker for its default.replication.factor (KIP-464).
           replicationFactor: spec.replicationFactor ?? -1,
-          configEntries: spec.configEntries?.map((entry) => ({
-            name: entry.name,
-            value: entry.value,
-          })),
+          ...(spec.configEntries === undefined
+            ? {}
+            : { configEntries: spec.configEntries.map(({ name, value }) => ({ name, value })) }),
         },
       ],
     });

@@ -80,7 +80,7 @@ export async function getKafka(options: GetKafkaOptions = {}): Promise<KafkaBrok
       brokers: container.brokers,
       source: 'testcontainers',
       kafkaVersion,
-      stop: once(container.stop),
+      stop: once(() => container.stop()),
     };
   }
 

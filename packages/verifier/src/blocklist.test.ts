@@ -25,7 +25,7 @@ const TOLERANCE = 5_000;
 const T0 = Date.UTC(2026, 0, 1, 12);
 
 function event(input: RevocationEventInput): RevocationEvent {
-  return { v: SCHEMA_VERSION, id: randomUUID(), issuedAt: T0, ...input } as RevocationEvent;
+  return { v: SCHEMA_VERSION, id: randomUUID(), issuedAt: T0, ...input };
 }
 
 const common = { reason: 'logout', actor: 'u1', iss: 'https://auth.example' } as const;

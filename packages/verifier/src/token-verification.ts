@@ -168,7 +168,7 @@ export class TokenVerification {
         ...this.#joseOptions,
         currentDate: new Date(this.#options.now()),
       });
-      verified = readClaims(payload as Record<string, unknown>, protectedHeader.kid);
+      verified = readClaims(payload, protectedHeader.kid);
     } catch (error) {
       throw fromJoseError(error);
     }

@@ -183,7 +183,7 @@ export class RevocationVerifier implements Verifier {
       hit = this.#verification.verifyCached(token);
     } catch (error) {
       this.#countRefusal(error);
-      return Promise.reject(error as Error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     if (hit === undefined) return this.#verifyUncached(token);
     this.#metrics?.verification('ok');

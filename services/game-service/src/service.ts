@@ -143,8 +143,9 @@ export function createGameService(
         Record<string, never>,
         Record<string, never>
       >(http, {
-        cors:
-          config.http.corsOrigins.length > 0 ? { origin: [...config.http.corsOrigins] } : undefined,
+        ...(config.http.corsOrigins.length > 0
+          ? { cors: { origin: [...config.http.corsOrigins] } }
+          : {}),
         // Tokens travel in the handshake; nothing but a token needs this much.
         maxHttpBufferSize: 16_384,
       });

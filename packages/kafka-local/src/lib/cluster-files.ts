@@ -18,11 +18,11 @@ export const DEFAULT_BASE_PORT = 9092;
 /** Which cluster an operation is about. */
 export interface ClusterSelector {
   /** Cluster name, also its directory name under `dataDir`. Default: `local-<basePort>`. */
-  readonly name?: string;
+  readonly name?: string | undefined;
   /** First broker port; only used to derive the default name. Default: 9092. */
-  readonly basePort?: number;
+  readonly basePort?: number | undefined;
   /** Directory holding all clusters. Default: `<repo>/.kafka`. */
-  readonly dataDir?: string;
+  readonly dataDir?: string | undefined;
 }
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

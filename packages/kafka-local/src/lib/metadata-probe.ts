@@ -100,7 +100,7 @@ export function probeMetadata(
       try {
         resolve(decodeMetadataResponse(received.subarray(4, 4 + size), correlationId));
       } catch (error) {
-        reject(error as Error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       }
     });
   });

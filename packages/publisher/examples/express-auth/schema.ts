@@ -46,6 +46,7 @@ export async function openAuthDatabase(path: string): Promise<Kysely<AuthSchema>
   sqlite.pragma('synchronous = FULL');
   const db = new Kysely<AuthSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
   const { error } = await new Migrator({ db, provider }).migrateToLatest();
-  if (error !== undefined) throw error;
+  if (error !== undefined)
+    throw error instanceof Error ? error : new Error('migration failed', { cause: error });
   return db;
 }

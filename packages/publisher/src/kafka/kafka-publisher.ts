@@ -18,7 +18,9 @@ function ssl(tls: boolean | KafkaTls | undefined): KafkaConfig['ssl'] {
   const { ca, ...rest } = tls;
   return {
     ...rest,
-    ...(ca === undefined ? {} : { ca: Array.isArray(ca) ? [...ca] : (ca as string | Buffer) }),
+    ...(ca === undefined
+      ? {}
+      : { ca: typeof ca === 'string' || Buffer.isBuffer(ca) ? ca : [...ca] }),
   };
 }
 

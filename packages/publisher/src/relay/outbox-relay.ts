@@ -66,13 +66,13 @@ export class OutboxRelay<DB = unknown> {
    * @returns true when the publisher connected in time.
    */
   async prepare(timeoutMs: number): Promise<boolean> {
-    const connect = this.options.publisher.connect;
-    if (connect === undefined) return true;
+    const { publisher } = this.options;
+    if (publisher.connect === undefined) return true;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<false>((resolve) => {
       timer = setTimeout(() => resolve(false), timeoutMs);
     });
-    const connected = connect.call(this.options.publisher).then(
+    const connected = publisher.connect().then(
       () => true,
       (error: unknown) => {
         this.options.logger.warn(

@@ -121,29 +121,31 @@ describe('requireAuth', () => {
 
   it('answers several Authorization headers with invalid_request', async () => {
     const token = await mint(key);
-    const answer = await new Promise<{ status?: number; challenge?: string }>((resolve, reject) => {
-      const req = httpRequest(
-        `${base}/me`,
-        {
-          // The flat form sends each pair as its own header line (and adds no Host itself).
-          headers: [
-            'host',
-            new URL(base).host,
-            'authorization',
-            `Bearer ${token}`,
-            'authorization',
-            `Bearer ${token}`,
-          ],
-        },
-        (res) => {
-          res.resume();
-          const challenge = res.headers['www-authenticate'];
-          resolve({ status: res.statusCode, challenge });
-        },
-      );
-      req.on('error', reject);
-      req.end();
-    });
+    const answer = await new Promise<{ status: number | undefined; challenge: string | undefined }>(
+      (resolve, reject) => {
+        const req = httpRequest(
+          `${base}/me`,
+          {
+            // The flat form sends each pair as its own header line (and adds no Host itself).
+            headers: [
+              'host',
+              new URL(base).host,
+              'authorization',
+              `Bearer ${token}`,
+              'authorization',
+              `Bearer ${token}`,
+            ],
+          },
+          (res) => {
+            res.resume();
+            const challenge = res.headers['www-authenticate'];
+            resolve({ status: res.statusCode, challenge });
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      },
+    );
     expect(answer.status).toBe(401);
     expect(answer.challenge).toContain('error="invalid_request"');
   });

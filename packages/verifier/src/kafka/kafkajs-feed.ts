@@ -81,8 +81,8 @@ export class KafkaRevocationFeed implements RevocationFeed {
     this.#kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,
-      ssl: options.tls,
-      sasl: options.sasl,
+      ...(options.tls === undefined ? {} : { ssl: options.tls }),
+      ...(options.sasl === undefined ? {} : { sasl: options.sasl }),
       connectionTimeout: options.connectionTimeoutMs,
       retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 5 },
       logLevel: logLevel.INFO,
@@ -293,17 +293,13 @@ export class KafkaRevocationFeed implements RevocationFeed {
     });
   }
 
-  async #eachBatch({
-    batch,
-    resolveOffset,
-    heartbeat,
-    isRunning,
-    isStale,
-  }: EachBatchPayload): Promise<void> {
+  async #eachBatch(payload: EachBatchPayload): Promise<void> {
+    // kafkajs declares the payload's functions as methods; they are called through it.
+    const { batch } = payload;
     const progress = this.#progress.of(batch.partition);
     let sinceHeartbeat = 0;
     for (const message of batch.messages) {
-      if (!isRunning() || isStale()) return;
+      if (!payload.isRunning() || payload.isStale()) return;
       const offset = Number(message.offset);
       // After a restart kafkajs reads from the beginning again (nothing was committed): records
       // already applied are skipped, so counters and `revoked` notifications stay exact.
@@ -316,10 +312,10 @@ export class KafkaRevocationFeed implements RevocationFeed {
         });
         progress.next = offset + 1;
       }
-      resolveOffset(message.offset);
+      payload.resolveOffset(message.offset);
       if (++sinceHeartbeat >= HEARTBEAT_EVERY) {
         sinceHeartbeat = 0;
-        await heartbeat();
+        await payload.heartbeat();
       }
     }
     progress.high = Math.max(progress.high, Number(batch.highWatermark));

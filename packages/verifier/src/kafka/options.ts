@@ -77,7 +77,7 @@ function validateTls(value: unknown): ResolvedKafkaOptions['tls'] {
   if (value === undefined || typeof value === 'boolean') return value;
   if (!isObject(value))
     throw new TypeError(`kafka.tls must be a boolean or TLS options, got ${describe(value)}`);
-  return value as KafkaTlsOptions;
+  return value;
 }
 
 /**

@@ -26,7 +26,7 @@ export async function signingKey(kid: string = randomUUID(), alg = 'ES256'): Pro
 }
 
 export function keySet(...keys: SigningKey[]): JSONWebKeySet {
-  return { keys: keys.map((k) => k.publicJwk) } as JSONWebKeySet;
+  return { keys: keys.map((k) => k.publicJwk) };
 }
 
 export interface MintOptions {
@@ -58,9 +58,7 @@ export async function mint(key: SigningKey, options: MintOptions = {}): Promise<
   };
   for (const [name, value] of Object.entries(claims)) if (value === undefined) delete claims[name];
   return new SignJWT(claims)
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt', ...options.header } as {
-      alg: string;
-    })
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt', ...options.header })
     .sign(key.privateKey);
 }
 
@@ -81,7 +79,7 @@ export function revocation(input: RevocationInput): RevocationEvent {
     actor: 'test',
     iss: ISSUER,
     ...input,
-  } as RevocationEvent;
+  };
 }
 
 /** A feed the test drives by hand: deliver events, declare readiness, set the last contact. */

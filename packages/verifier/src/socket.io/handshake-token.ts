@@ -36,7 +36,7 @@ export function readHandshakeToken(handshake: HandshakeCredentials): string {
 export function readRefreshToken(request: unknown): string {
   if (typeof request === 'string') return readToken(request);
   if (typeof request === 'object' && request !== null && 'token' in request) {
-    const { token } = request as { token: unknown };
+    const { token } = request;
     if (typeof token === 'string') return readToken(token);
   }
   throw malformedRequestError(`${REFRESH_EVENT} expects { token } or a token string`);

@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { errorBody } from '@revocation-fabric/protocol';
 import { GameError } from '../game/errors.js';
+import { requestIdOf } from '@revocation-fabric/service-runtime';
 
 /** An incoming `X-Request-Id` worth echoing; anything else is replaced by a fresh id. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -83,5 +84,5 @@ export function answerError(
   }
   res
     .status(answer.status)
-    .json(errorBody(answer.code, answer.message, { requestId: String(req.id) }));
+    .json(errorBody(answer.code, answer.message, { requestId: requestIdOf(req) }));
 }

@@ -61,7 +61,7 @@ export function openDataStore(config: DatabaseConfig, logger: Logger): DataStore
     // Millisecond instants are BIGINT; pg returns those as strings unless told otherwise. They
     // stay far below 2^53, so numbers are exact.
     types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      getTypeParser: ((oid: number, format?: 'text' | 'binary'): unknown =>
         oid === PG_INT8_OID && format !== 'binary'
           ? (value: string) => Number(value)
           : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,

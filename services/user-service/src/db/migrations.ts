@@ -146,5 +146,6 @@ export async function migrateToLatest(store: DataStore, logger: Logger): Promise
       logger.error({ migration: result.migrationName }, 'migration failed');
     }
   }
-  if (error !== undefined) throw error;
+  if (error !== undefined)
+    throw error instanceof Error ? error : new Error('migration failed', { cause: error });
 }

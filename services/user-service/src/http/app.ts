@@ -9,7 +9,7 @@ import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { z } from 'zod';
-import { requestLogOptions } from '@revocation-fabric/service-runtime';
+import { requestIdOf, requestLogOptions } from '@revocation-fabric/service-runtime';
 import type { ServiceContext } from '../context.js';
 import type { FieldIssue } from '../errors.js';
 import { UserServiceError } from '../errors.js';
@@ -52,7 +52,7 @@ function requestFacts(req: Request): RequestFacts {
   return {
     clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
     userAgent: typeof userAgent === 'string' ? userAgent : undefined,
-    requestId: String(req.id),
+    requestId: requestIdOf(req),
   };
 }
 

@@ -8,6 +8,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { errorBody } from '@revocation-fabric/protocol';
 import { UserServiceError } from '../errors.js';
+import { requestIdOf } from '@revocation-fabric/service-runtime';
 
 /** body-parser and express internals throw errors like this one for client mistakes. */
 interface HttpClientError {
@@ -79,6 +80,9 @@ export function answerError(err: unknown, req: Request, res: Response, _next: Ne
   res.status(error.status);
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
   res.json(
-    errorBody(error.code, error.message, { requestId: String(req.id), fields: error.fields }),
+    errorBody(error.code, error.message, {
+      requestId: requestIdOf(req),
+      fields: error.fields,
+    }),
   );
 }

@@ -71,12 +71,12 @@ export interface RouteDefinition<
   readonly auth: A;
   readonly params?: P;
   readonly body?: B;
-  handle(input: {
+  readonly handle: (input: {
     readonly params: P extends z.ZodType ? z.output<P> : undefined;
     readonly body: B extends z.ZodType ? z.output<B> : undefined;
     readonly caller: A extends 'none' ? undefined : Caller;
     readonly request: RequestFacts;
-  }): Promise<RouteResult>;
+  }) => Promise<RouteResult>;
 }
 
 /**

@@ -17,7 +17,7 @@ export type EventDraft = WithoutIssuer<RevocationEventInput>;
 export interface RevocationTransaction {
   readonly trx: Executor;
   /** Writes an event to the outbox inside this transaction. */
-  emit(draft: EventDraft): Promise<RevocationEvent>;
+  readonly emit: (draft: EventDraft) => Promise<RevocationEvent>;
 }
 
 /**
@@ -43,7 +43,7 @@ export async function inRevocationTransaction<T>(
         // The event's issuedAt reads the same clock as the rows written beside it.
         const event = await enqueue(
           trx,
-          { ...draft, iss: ctx.config.tokens.issuer } as RevocationEventInput,
+          { ...draft, iss: ctx.config.tokens.issuer },
           { now: ctx.now },
         );
         events.push(event);

@@ -156,10 +156,10 @@ export class Api {
     path: string,
     options: {
       readonly json?: unknown;
-      readonly raw?: string;
-      readonly contentType?: string;
-      readonly token?: string;
-      readonly headers?: Record<string, string>;
+      readonly raw?: string | undefined;
+      readonly contentType?: string | undefined;
+      readonly token?: string | undefined;
+      readonly headers?: Record<string, string> | undefined;
     } = {},
   ): Promise<Answer<T>> {
     const headers: Record<string, string> = { ...options.headers };
@@ -169,7 +169,11 @@ export class Api {
       body = options.raw ?? JSON.stringify(options.json);
     }
     if (options.token !== undefined) headers['authorization'] = `Bearer ${options.token}`;
-    const response = await fetch(this.baseUrl + path, { method, headers, body });
+    const response = await fetch(this.baseUrl + path, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+    });
     const text = await response.text();
     let parsed: unknown = text;
     if ((response.headers.get('content-type') ?? '').includes('application/json') && text !== '') {

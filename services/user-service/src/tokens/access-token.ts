@@ -70,7 +70,11 @@ export async function signAccessToken(
     sgen: grant.subjectGeneration,
     ggen: grant.globalGeneration,
   });
-  const token = await new SignJWT(claims)
+  // zod's output types optional claims as `T | undefined`; an absent claim is simply not set.
+  const payload = Object.fromEntries(
+    Object.entries(claims).filter(([, value]) => value !== undefined),
+  );
+  const token = await new SignJWT(payload)
     .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: key.kid, typ: ACCESS_TOKEN_TYPE })
     .sign(key.privateKey);
   return { token, claims };

@@ -38,10 +38,10 @@ export class EventTap {
   async waitForIds(ids: readonly string[], timeoutMs = 30_000): Promise<RevocationEvent[]> {
     const wanted = new Set(ids);
     // An undecodable record ends the wait at once, and the check below fails with it.
-    await waitFor(
-      () => this.undecodable !== undefined || [...wanted].every((id) => this.has(id)),
-      { timeoutMs, description: `${wanted.size} events on ${this.topic}` },
-    );
+    await waitFor(() => this.undecodable !== undefined || [...wanted].every((id) => this.has(id)), {
+      timeoutMs,
+      description: `${wanted.size} events on ${this.topic}`,
+    });
     this.healthy();
     return this.events.filter((e) => wanted.has(e.id));
   }

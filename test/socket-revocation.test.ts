@@ -19,11 +19,10 @@ import { createGameService, loadConfig } from '@revocation-fabric/game-service';
 import type { GameService } from '@revocation-fabric/game-service';
 import { createEvent, encodeEvent, revocationTopicSpec } from '@revocation-fabric/protocol';
 import type { RevocationEventInput } from '@revocation-fabric/protocol';
-import { createTopic, uniqueTopic, waitFor } from '@revocation-fabric/testkit';
+import { createTopic, openTopicWriter, uniqueTopic, waitFor } from '@revocation-fabric/testkit';
+import type { TopicWriter } from '@revocation-fabric/testkit';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import type { CryptoKey, JWK } from 'jose';
-import { Kafka, logLevel } from 'kafkajs';
-import type { Producer } from 'kafkajs';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
@@ -45,7 +44,7 @@ let jwksServer: HttpServer;
 let key: SigningKey;
 let compromised: SigningKey;
 let topic: string;
-let producer: Producer;
+let producer: TopicWriter | undefined;
 const games: GameService[] = [];
 const clients: Socket[] = [];
 let clockPump: NodeJS.Timeout | undefined;
@@ -126,7 +125,8 @@ type EventBody = RevocationEventInput extends infer E
 
 async function publish(input: EventBody): Promise<void> {
   const event = createEvent({ actor: 'e2e-test', iss: issuer, ...input } as RevocationEventInput);
-  await producer.send({ topic, acks: -1, messages: [encodeEvent(event)] });
+  if (producer === undefined) throw new Error('the test producer is not open');
+  await producer.send(topic, [encodeEvent(event)], { acks: -1 });
 }
 
 beforeAll(async () => {
@@ -149,10 +149,7 @@ beforeAll(async () => {
     replicationFactor: 1,
     configEntries: spec.configEntries,
   });
-  producer = new Kafka({ clientId: 'socket-e2e', brokers, logLevel: logLevel.NOTHING }).producer({
-    idempotent: true,
-  });
-  await producer.connect();
+  producer = await openTopicWriter(brokers, { clientId: 'socket-e2e' });
 
   for (const instance of ['e2e-game-1', 'e2e-game-2']) {
     const game = createGameService(
@@ -180,7 +177,7 @@ afterEach(() => {
 
 afterAll(async () => {
   await Promise.all(games.map((game) => game.stop()));
-  await producer?.disconnect();
+  await producer?.close();
   await new Promise<void>((resolve) => jwksServer?.close(() => resolve()));
   stopClockPump();
 });

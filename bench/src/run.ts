@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getKafka } from '@revocation-fabric/testkit';
+import { getKafka, uniqueTopic } from '@revocation-fabric/testkit';
 import { runB1 } from './check-cost/run.js';
 import { runB2 } from './http/run.js';
 import { runB3 } from './propagation/run.js';
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
                   await createRevocationTopic(kafka.brokers, name);
                   return { topic: name, count: 0, byKind: {}, loadMs: 0 };
                 })()
-              : await fillRuleTopic(kafka.brokers, count);
+              : await fillRuleTopic(kafka.brokers, uniqueTopic(`bench-rules-${count}`), count);
           cleanups.push(() => deleteTopics(kafka.brokers, [made.topic]));
           log(`topic of ${count} rules produced in ${made.loadMs} ms`);
           return made;

@@ -1,14 +1,13 @@
 /**
  * B4 worker: time from creating a reader to having read the whole topic, either a verifier
  * (`createVerifier(...).ready()`: replay, decode, validate, apply) or a bare kafkajs consumer
- * that only counts records up to the high-water marks. Each run is a fresh process, so neither
- * profits from the other's warm JIT or connections.
+ * (`bareReplay` in lib/kafka.ts) that only counts records up to the high-water marks. Each run
+ * is a fresh process, so neither profits from the other's warm JIT or connections.
  */
-import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
 import { createVerifier } from '@revocation-fabric/verifier';
 import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
 import type { Message } from '../lib/child.js';
+import { bareReplay } from '../lib/kafka.js';
 import { BENCH_AUDIENCE, BENCH_ISSUER, createBenchKey, keySet } from '../lib/tokens.js';
 import { fail, listen, reply } from '../lib/worker-side.js';
 
@@ -56,48 +55,16 @@ async function verifierReady(request: ColdStartRequest): Promise<ColdStartResult
 
 async function bareConsumer(request: ColdStartRequest): Promise<ColdStartResult> {
   const started = performance.now();
-  const kafka = new Kafka({
+  const read = await bareReplay(request.brokers, request.topic, {
     clientId: 'bench-b4-bare',
-    brokers: [...request.brokers],
-    logLevel: logLevel.NOTHING,
+    maxWaitTimeInMs: MAX_WAIT_TIME_MS,
   });
-  // Like the verifier, it must learn where the end is before it can tell it got there.
-  const admin = kafka.admin();
-  await admin.connect();
-  const offsets = await admin.fetchTopicOffsets(request.topic);
-  const remaining = new Map<number, number>();
-  for (const { partition, high, low } of offsets) {
-    if (Number(high) > Number(low)) remaining.set(partition, Number(high));
-  }
-  const groupId = `bench-b4-bare-${randomUUID()}`;
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: MAX_WAIT_TIME_MS, minBytes: 1 });
-  let count = 0;
-  let finish: () => void = () => undefined;
-  const done = new Promise<void>((resolve) => {
-    finish = resolve;
-  });
-  if (remaining.size === 0) finish();
-  await consumer.connect();
-  await consumer.subscribe({ topics: [request.topic], fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachBatch: async ({ batch }) => {
-      count += batch.messages.length;
-      const last = batch.messages[batch.messages.length - 1];
-      const target = remaining.get(batch.partition);
-      if (last !== undefined && target !== undefined && Number(last.offset) + 1 >= target) {
-        remaining.delete(batch.partition);
-        if (remaining.size === 0) finish();
-      }
-    },
-  });
-  await done;
-  const ms = performance.now() - started;
-  const heapUsed = process.memoryUsage().heapUsed;
-  await consumer.disconnect();
-  await admin.deleteGroups([groupId]).catch(() => undefined);
-  await admin.disconnect();
-  return { type: 'result', ms, count, heapUsed };
+  return {
+    type: 'result',
+    ms: read.caughtUpAt - started,
+    count: read.count,
+    heapUsed: read.heapUsed,
+  };
 }
 
 listen<ColdStartRequest | { type: 'stop' }>(async (message) => {

@@ -1,25 +1,19 @@
 /**
- * Kafka for the benchmarks: the broker the testkit picks (`KAFKA_BROKERS`, else the local jar
- * broker), revocation topics, and topics filled with many live rules.
+ * The bench's one Kafka-client file (kafkajs): revocation topics, topics filled with many live
+ * rules, the propagation benchmark's direct producer and the bare consumer the cold-start
+ * benchmark measures the verifier against. The rest of bench/ reaches Kafka through these
+ * functions. It imports nothing of the testkit, so the cold-start worker, which reports its
+ * heap, loads no more than before these functions moved here: the Kafka client and the protocol.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  createEvent,
-  encodeEvent,
-  ensureRevocationTopic,
-  eventKey,
-} from '@revocation-fabric/protocol';
-import type {
-  RevocationEvent,
-  RuleKind,
-  SessionRevocation,
-  SubjectRevocation,
-  TokenRevocation,
-} from '@revocation-fabric/protocol';
-import { uniqueTopic } from '@revocation-fabric/testkit';
+import { ensureRevocationTopic } from '@revocation-fabric/protocol';
+import type { RuleKind } from '@revocation-fabric/protocol';
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
-import type { Message } from 'kafkajs';
-import { BENCH_ISSUER, BENCH_SUBJECT, TOKEN_LIFETIME_S } from './tokens.js';
+import { cutoffRecords, kindAt, ruleRecord, templates } from './rule-records.js';
+import type { RuleRecord } from './rule-records.js';
+
+export { RULE_MIX } from './rule-records.js';
+export type { RuleRecord } from './rule-records.js';
 
 /** The verifier's default maximum token lifetime, ms; topic retention derives from it. */
 export const MAX_TOKEN_LIFETIME_MS = 900_000;
@@ -64,13 +58,6 @@ export async function deleteTopics(
   }
 }
 
-/** Share of each kind among the rules of a rule topic (the rest are one-offs, see below). */
-export const RULE_MIX: Readonly<Partial<Record<RuleKind, number>>> = {
-  token: 0.85,
-  session: 0.1,
-  subject: 0.05,
-};
-
 /** A topic holding `count` live rules. */
 export interface RuleTopic {
   readonly topic: string;
@@ -80,82 +67,21 @@ export interface RuleTopic {
   readonly loadMs: number;
 }
 
-interface Templates {
-  readonly token: TokenRevocation;
-  readonly session: SessionRevocation;
-  readonly subject: SubjectRevocation;
-}
-
-function templates(now: number): Templates {
-  const envelope = { reason: 'logout', actor: 'bench', iss: BENCH_ISSUER, issuedAt: now } as const;
-  // createEvent validates; its return type is the union, the kind is the one asked for.
-  return {
-    token: createEvent({
-      ...envelope,
-      kind: 'token',
-      jti: randomUUID(),
-      expiresAt: now + TOKEN_LIFETIME_S * 1000,
-    }) as TokenRevocation,
-    session: createEvent({ ...envelope, kind: 'session', sid: randomUUID() }) as SessionRevocation,
-    subject: createEvent({
-      ...envelope,
-      reason: 'logout-all',
-      kind: 'subject',
-      sub: randomUUID(),
-      cutoff: now,
-    }) as SubjectRevocation,
-  };
-}
-
-/** The kind of the `index`-th bulk record: 85 % token, 10 % session, 5 % subject. */
-function kindAt(index: number): 'token' | 'session' | 'subject' {
-  const slot = index % 100;
-  return slot < 85 ? 'token' : slot < 95 ? 'session' : 'subject';
-}
-
 /**
- * One record of a rule topic. Built by spreading a validated template rather than through
- * `createEvent` per record: schema validation would triple the load time, and the verifier
- * validates every record it reads anyway.
+ * Creates `topic` and produces `count` live rules into it: the {@link RULE_MIX}, plus the two
+ * past cutoffs of `cutoffRecords`, so a benchmark token's lookup walks every map and evaluates
+ * both cutoffs without being rejected.
  */
-function ruleRecord(template: Templates, kind: 'token' | 'session' | 'subject'): Message {
-  const id = randomUUID();
-  const target = randomUUID();
-  const event: RevocationEvent =
-    kind === 'token'
-      ? { ...template.token, id, jti: target }
-      : kind === 'session'
-        ? { ...template.session, id, sid: target }
-        : { ...template.subject, id, sub: target };
-  return { key: eventKey(event), value: JSON.stringify(event) };
-}
-
-/**
- * Creates a topic and produces `count` live rules into it: the {@link RULE_MIX}, plus a subject
- * rule for {@link BENCH_SUBJECT} and a global rule, both with a cutoff in the past, so a
- * benchmark token's lookup walks every map and evaluates both cutoffs without being rejected.
- */
-export async function fillRuleTopic(brokers: readonly string[], count: number): Promise<RuleTopic> {
-  const topic = uniqueTopic(`bench-rules-${count}`);
+export async function fillRuleTopic(
+  brokers: readonly string[],
+  topic: string,
+  count: number,
+): Promise<RuleTopic> {
   await createRevocationTopic(brokers, topic);
   const started = performance.now();
   const now = Date.now();
   const template = templates(now);
-  const envelope = { actor: 'bench', iss: BENCH_ISSUER, issuedAt: now - 1_000 } as const;
-  const special = [
-    encodeEvent(
-      createEvent({
-        ...envelope,
-        reason: 'password-change',
-        kind: 'subject',
-        sub: BENCH_SUBJECT,
-        cutoff: now - 1_000,
-      }),
-    ),
-    encodeEvent(
-      createEvent({ ...envelope, reason: 'emergency', kind: 'global', cutoff: now - 1_000 }),
-    ),
-  ];
+  const special = cutoffRecords(now);
   const producer = client(brokers, 'bench-loader').producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const byKind: Partial<Record<RuleKind, number>> = { subject: 1, global: 1 };
@@ -166,7 +92,7 @@ export async function fillRuleTopic(brokers: readonly string[], count: number): 
     const IN_FLIGHT = 4;
     let pending: Promise<unknown>[] = [];
     for (let start = 0; start < bulk; start += CHUNK) {
-      const messages: Message[] = [];
+      const messages: RuleRecord[] = [];
       for (let i = start; i < Math.min(bulk, start + CHUNK); i++) {
         const kind = kindAt(i);
         messages.push(ruleRecord(template, kind));
@@ -186,4 +112,89 @@ export async function fillRuleTopic(brokers: readonly string[], count: number): 
     await producer.disconnect();
   }
   return { topic, count, byKind, loadMs: Math.round(performance.now() - started) };
+}
+
+/** A plain producer (no idempotence, kafkajs' defaults), connected when asked. */
+export interface RecordProducer {
+  connect(): Promise<void>;
+  /** Sends `records` with acks=all; resolves once the broker acknowledged them all. */
+  send(topic: string, records: readonly RuleRecord[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+/** A producer that never creates a topic by writing to it; nothing connects until `connect()`. */
+export function recordProducer(brokers: readonly string[], clientId: string): RecordProducer {
+  const producer = client(brokers, clientId).producer({ allowAutoTopicCreation: false });
+  return {
+    connect: () => producer.connect(),
+    send: async (topic, records) => {
+      await producer.send({ topic, acks: -1, messages: [...records] });
+    },
+    disconnect: () => producer.disconnect(),
+  };
+}
+
+/** What {@link bareReplay} read. */
+export interface BareReplay {
+  /** Records read. */
+  readonly count: number;
+  /** `performance.now()` when every partition had reached its high-water mark. */
+  readonly caughtUpAt: number;
+  /** `heapUsed` at that moment, bytes. */
+  readonly heapUsed: number;
+}
+
+/**
+ * The cold-start baseline: a bare consumer that only counts records up to the high-water marks
+ * it fetched first (like the verifier, it must learn where the end is before it can tell it got
+ * there), with the verifier's fetch wait so neither idles longer at the end. The client is
+ * created when called; its group is deleted after `caughtUpAt` and `heapUsed` were taken.
+ */
+export async function bareReplay(
+  brokers: readonly string[],
+  topic: string,
+  options: { readonly clientId: string; readonly maxWaitTimeInMs: number },
+): Promise<BareReplay> {
+  const kafka = client(brokers, options.clientId);
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(topic);
+  const remaining = new Map<number, number>();
+  for (const { partition, high, low } of offsets) {
+    if (Number(high) > Number(low)) remaining.set(partition, Number(high));
+  }
+  const groupId = `${options.clientId}-${randomUUID()}`;
+  const consumer = kafka.consumer({
+    groupId,
+    maxWaitTimeInMs: options.maxWaitTimeInMs,
+    minBytes: 1,
+  });
+  let count = 0;
+  let finish: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  if (remaining.size === 0) finish();
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatch: ({ batch }) => {
+      count += batch.messages.length;
+      const last = batch.messages[batch.messages.length - 1];
+      const target = remaining.get(batch.partition);
+      if (last !== undefined && target !== undefined && Number(last.offset) + 1 >= target) {
+        remaining.delete(batch.partition);
+        if (remaining.size === 0) finish();
+      }
+      return Promise.resolve();
+    },
+  });
+  await done;
+  const caughtUpAt = performance.now();
+  const heapUsed = process.memoryUsage().heapUsed;
+  await consumer.disconnect();
+  await admin.deleteGroups([groupId]).catch(() => undefined);
+  await admin.disconnect();
+  return { count, caughtUpAt, heapUsed };
 }

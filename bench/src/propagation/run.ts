@@ -13,15 +13,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startCluster, stopCluster } from '@revocation-fabric/kafka-local';
 import { createEvent, encodeEvent } from '@revocation-fabric/protocol';
 import { uniqueTopic } from '@revocation-fabric/testkit';
-import { Kafka, logLevel } from 'kafkajs';
-import type { Producer } from 'kafkajs';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import type { BenchContext } from '../context.js';
 import { WorkerProcess, stopAll } from '../lib/child.js';
 import { wallClockMs } from '../lib/clock.js';
 import { HttpClient, mapConcurrent } from '../lib/http.js';
-import { createRevocationTopic, deleteTopics } from '../lib/kafka.js';
+import { createRevocationTopic, deleteTopics, recordProducer } from '../lib/kafka.js';
+import type { RecordProducer } from '../lib/kafka.js';
 import { summarize } from '../lib/stats.js';
 import type { Distribution } from '../lib/stats.js';
 import type { SocketServerReady, SocketServerRequest } from './socket-server-worker.js';
@@ -360,7 +359,7 @@ const PRODUCER_LINGER_MS = 5;
  * costs kafkajs too much CPU at 1,000 per second, which would delay the acknowledgements
  * themselves and make the clock start late.
  */
-function batchingPublisher(producer: Producer, topic: string): Revoke {
+function batchingPublisher(producer: RecordProducer, topic: string): Revoke {
   let batch: Array<{
     message: { key: string; value: string };
     done: (at: number | undefined) => void;
@@ -368,15 +367,20 @@ function batchingPublisher(producer: Producer, topic: string): Revoke {
   const flush = () => {
     const sending = batch;
     batch = [];
-    producer.send({ topic, acks: -1, messages: sending.map((entry) => entry.message) }).then(
-      () => {
-        const at = wallClockMs();
-        for (const entry of sending) entry.done(at);
-      },
-      () => {
-        for (const entry of sending) entry.done(undefined);
-      },
-    );
+    producer
+      .send(
+        topic,
+        sending.map((entry) => entry.message),
+      )
+      .then(
+        () => {
+          const at = wallClockMs();
+          for (const entry of sending) entry.done(at);
+        },
+        () => {
+          for (const entry of sending) entry.done(undefined);
+        },
+      );
   };
   return (session) =>
     new Promise((resolve) => {
@@ -409,11 +413,7 @@ async function runOn(
     'propagation/user-service-worker',
     'user-service',
   );
-  const producer = new Kafka({
-    clientId: 'bench-b3-producer',
-    brokers: [...brokers],
-    logLevel: logLevel.NOTHING,
-  }).producer({ allowAutoTopicCreation: false });
+  const producer = recordProducer(brokers, 'bench-b3-producer');
   let users: UserServiceDriver | undefined;
   try {
     service.send({

@@ -6,9 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, encodeEvent, revocationTopicSpec } from '@revocation-fabric/protocol';
 import type { RevocationEventInput, RevocationRule } from '@revocation-fabric/protocol';
-import { createTopic, uniqueTopic, waitFor } from '@revocation-fabric/testkit';
-import { Kafka, logLevel } from 'kafkajs';
-import type { Message, Producer } from 'kafkajs';
+import {
+  consumerGroups,
+  createTopic,
+  openTopicWriter,
+  uniqueTopic,
+  waitFor,
+} from '@revocation-fabric/testkit';
+import type { OutgoingRecord, TopicWriter } from '@revocation-fabric/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { VerifierError } from './errors.js';
 import type { VerifierErrorCode } from './errors.js';
@@ -20,15 +25,13 @@ import { createVerifier } from './verifier.js';
 import type { Verifier } from './verifier.js';
 
 const brokers = inject('kafkaBrokers');
-const kafka = new Kafka({ clientId: 'verifier-int-test', brokers, logLevel: logLevel.NOTHING });
-let producer: Producer;
+let producer: TopicWriter;
 let key: SigningKey;
 let otherKey: SigningKey;
 const verifiers: Verifier[] = [];
 
 beforeAll(async () => {
-  producer = kafka.producer({ idempotent: true });
-  await producer.connect();
+  producer = await openTopicWriter(brokers, { clientId: 'verifier-int-test' });
   key = await signingKey('int-k1');
   otherKey = await signingKey('int-k2');
 });
@@ -38,7 +41,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await producer.disconnect();
+  await producer.close();
 });
 
 async function revocationTopic(): Promise<string> {
@@ -66,14 +69,14 @@ function start(topic: string, overrides: Partial<VerifierOptions> = {}): Verifie
   return verifier;
 }
 
-function revocationMessage(input: RevocationInput): Message {
+function revocationMessage(input: RevocationInput): OutgoingRecord {
   return encodeEvent(
     createEvent({ actor: 'int-test', iss: ISSUER, ...input } as RevocationEventInput),
   );
 }
 
-async function publish(topic: string, messages: Message[]): Promise<void> {
-  await producer.send({ topic, acks: -1, messages });
+async function publish(topic: string, messages: OutgoingRecord[]): Promise<void> {
+  await producer.send(topic, messages, { acks: -1 });
 }
 
 async function outcome(verifier: Verifier, token: string): Promise<VerifierErrorCode | 'ok'> {
@@ -155,7 +158,7 @@ describe('verifier with a real broker', () => {
     const topic = await revocationTopic();
     const count = 300;
     const tokens: string[] = [];
-    const messages: Message[] = [];
+    const messages: OutgoingRecord[] = [];
     for (let i = 0; i < count; i++) {
       const jti = randomUUID();
       tokens.push(await mint(key, { claims: { jti, sub: `u-${i}` } }));
@@ -228,7 +231,7 @@ describe('verifier with a real broker', () => {
       cutoff: Date.now(),
     });
     // All on one key, so they land on one partition interleaved with the valid events.
-    const messages: Message[] = [
+    const messages: OutgoingRecord[] = [
       before[0]!.message,
       { value: 'not json at all {' },
       before[1]!.message,
@@ -287,19 +290,13 @@ describe('verifier with a real broker', () => {
       revocations: kafkaRevocations({ brokers, topic, clientId }),
     });
     await verifier.ready();
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const ours = async () =>
-        (await admin.listGroups()).groups.filter((g) => g.groupId.startsWith(`${clientId}-`));
-      expect(await ours()).toHaveLength(1);
-      await verifier.close();
-      await waitFor(async () => (await ours()).length === 0, {
-        timeoutMs: 30_000,
-        description: 'consumer group deleted',
-      });
-    } finally {
-      await admin.disconnect();
-    }
+    const ours = async () =>
+      (await consumerGroups(brokers)).filter((groupId) => groupId.startsWith(`${clientId}-`));
+    expect(await ours()).toHaveLength(1);
+    await verifier.close();
+    await waitFor(async () => (await ours()).length === 0, {
+      timeoutMs: 30_000,
+      description: 'consumer group deleted',
+    });
   });
 });

@@ -1,14 +1,13 @@
 /**
  * Reads every event of a revocation topic from its start, to check what the relay delivered.
- * Test support only: the package's one Kafka-client file is kafka/kafka-publisher.ts; this
- * consumer is the tests' independent witness of what reached the topic.
+ * Test support only: the tests' independent witness of what reached the topic, read through the
+ * testkit's topic reader (the package's one Kafka-client file stays kafka/kafka-publisher.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
-import type { Consumer } from 'kafkajs';
 import { decodeEvent } from '@revocation-fabric/protocol';
 import type { RevocationEvent } from '@revocation-fabric/protocol';
-import { waitFor } from '@revocation-fabric/testkit';
+import { startTopicReader, waitFor } from '@revocation-fabric/testkit';
+import type { TopicReader, TopicRecord } from '@revocation-fabric/testkit';
 
 /** The run's brokers, from the integration project's globalSetup. */
 export function kafkaBrokers(): string[] {
@@ -21,36 +20,24 @@ export function kafkaBrokers(): string[] {
 
 /** A consumer collecting a topic's events. */
 export class EventTap {
+  /** Every event read so far, duplicates included, in arrival order. */
   readonly events: RevocationEvent[] = [];
-  private readonly offsets = new Map<number, bigint>();
+  private reader: TopicReader | undefined;
+  /** A record that is not a valid event: the relay wrote something it must not have. */
+  private undecodable: Error | undefined;
 
-  private constructor(
-    private readonly kafka: Kafka,
-    private readonly consumer: Consumer,
-    private readonly topic: string,
-  ) {}
+  private constructor(private readonly topic: string) {}
 
   /** Subscribes (with a group of its own) and starts collecting. */
   static async start(brokers: readonly string[], topic: string): Promise<EventTap> {
-    const kafka = new Kafka({
+    const tap = new EventTap(topic);
+    tap.reader = await startTopicReader(brokers, topic, {
       clientId: 'publisher-test-tap',
-      brokers: [...brokers],
-      logLevel: logLevel.NOTHING,
-      retry: { retries: 20, initialRetryTime: 200, maxRetryTime: 2000 },
-    });
-    const consumer = kafka.consumer({
       groupId: `tap-${randomBytes(6).toString('hex')}`,
-      maxWaitTimeInMs: 100,
-    });
-    const tap = new EventTap(kafka, consumer, topic);
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: ({ partition, message }) => {
-        tap.offsets.set(partition, BigInt(message.offset));
-        if (message.value !== null) tap.events.push(decodeEvent(message.value));
-        return Promise.resolve();
-      },
+      // A tap started right after a broker restart must ride out its election.
+      retries: 20,
+      maxRetryTimeMs: 2_000,
+      onRecord: (record) => tap.collect(record),
     });
     return tap;
   }
@@ -58,33 +45,43 @@ export class EventTap {
   /** Waits until every id has been received; returns those events in arrival order. */
   async waitForIds(ids: readonly string[], timeoutMs = 30_000): Promise<RevocationEvent[]> {
     const wanted = new Set(ids);
-    await waitFor(() => [...wanted].every((id) => this.events.some((e) => e.id === id)), {
+    // An undecodable record ends the wait at once, and the check below fails with it.
+    await waitFor(() => this.undecodable !== undefined || [...wanted].every((id) => this.has(id)), {
       timeoutMs,
       description: `${wanted.size} events on ${this.topic}`,
     });
+    this.healthy();
     return this.events.filter((e) => wanted.has(e.id));
   }
 
   /** Waits until the tap has read everything on the topic right now. */
   async drain(timeoutMs = 30_000): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const ends = await admin.fetchTopicOffsets(this.topic);
-      await waitFor(
-        () =>
-          ends.every(
-            ({ partition, high }) =>
-              BigInt(high) === 0n || (this.offsets.get(partition) ?? -1n) >= BigInt(high) - 1n,
-          ),
-        { timeoutMs, description: `tap caught up on ${this.topic}` },
-      );
-    } finally {
-      await admin.disconnect();
-    }
+    await this.reader?.caughtUp(timeoutMs);
+    this.healthy();
   }
 
   async stop(): Promise<void> {
-    await this.consumer.disconnect();
+    await this.reader?.close();
+  }
+
+  private collect(record: TopicRecord): void {
+    if (record.value === null) return;
+    try {
+      this.events.push(decodeEvent(record.value));
+    } catch (error) {
+      this.undecodable ??= new Error(
+        `record ${record.partition}/${record.offset} of ${this.topic} is not a revocation event`,
+        { cause: error },
+      );
+    }
+  }
+
+  private has(id: string): boolean {
+    return this.events.some((e) => e.id === id);
+  }
+
+  /** Throws once an undecodable record was read. */
+  private healthy(): void {
+    if (this.undecodable !== undefined) throw this.undecodable;
   }
 }

@@ -8,8 +8,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
-import type { Consumer } from 'kafkajs';
 import pg from 'pg';
 import { pino } from 'pino';
 import { decodeEvent } from '@revocation-fabric/protocol';
@@ -22,6 +20,8 @@ import { loadConfig } from '../config.js';
 import type { DataStore } from '../db/connect.js';
 import { createUserService } from '../service.js';
 import type { UserService } from '../service.js';
+
+export { EventTap } from './event-tap.js';
 
 /** The two real databases every HTTP test runs against. */
 export const DATABASE_KINDS = ['sqlite', 'postgres'] as const;
@@ -200,75 +200,6 @@ export class Api {
       throw new Error(`login ${username}: ${answer.status} ${JSON.stringify(answer.body)}`);
     }
     return answer.body;
-  }
-}
-
-/** Reads every event of the revocation topic from its start. */
-export class EventTap {
-  readonly events: RevocationEvent[] = [];
-  private readonly offsets = new Map<number, bigint>();
-
-  private constructor(
-    private readonly kafka: Kafka,
-    private readonly consumer: Consumer,
-    private readonly topic: string,
-  ) {}
-
-  /** Subscribes (with a group of its own) and starts collecting. */
-  static async start(brokers: readonly string[], topic: string): Promise<EventTap> {
-    const kafka = new Kafka({
-      clientId: 'user-service-test-tap',
-      brokers: [...brokers],
-      logLevel: logLevel.NOTHING,
-      retry: { retries: 20, initialRetryTime: 200, maxRetryTime: 2000 },
-    });
-    const consumer = kafka.consumer({
-      groupId: `tap-${randomBytes(6).toString('hex')}`,
-      maxWaitTimeInMs: 100,
-    });
-    const tap = new EventTap(kafka, consumer, topic);
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        tap.offsets.set(partition, BigInt(message.offset));
-        if (message.value !== null) tap.events.push(decodeEvent(message.value));
-      },
-    });
-    return tap;
-  }
-
-  /** Waits until every id has been received; returns the events in arrival order. */
-  async waitForIds(ids: readonly string[], timeoutMs = 30_000): Promise<RevocationEvent[]> {
-    const wanted = new Set(ids);
-    await waitFor(() => [...wanted].every((id) => this.events.some((e) => e.id === id)), {
-      timeoutMs,
-      description: `${wanted.size} events on ${this.topic}`,
-    });
-    return this.events.filter((e) => wanted.has(e.id));
-  }
-
-  /** Waits until the tap has read everything on the topic right now. */
-  async drain(timeoutMs = 30_000): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const ends = await admin.fetchTopicOffsets(this.topic);
-      await waitFor(
-        () =>
-          ends.every(
-            ({ partition, high }) =>
-              BigInt(high) === 0n || (this.offsets.get(partition) ?? -1n) >= BigInt(high) - 1n,
-          ),
-        { timeoutMs, description: `tap caught up on ${this.topic}` },
-      );
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
-  async stop(): Promise<void> {
-    await this.consumer.disconnect();
   }
 }
 

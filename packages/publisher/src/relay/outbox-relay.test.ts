@@ -134,12 +134,19 @@ describe('OutboxRelay', () => {
   it('purges rows sent longer ago than the retention, by its clock', async () => {
     let now = 1_000_000;
     await sessionEvent('old');
-    start({ retentionMs: 10_000, purgeIntervalMs: 5_000, now: () => now });
+    const running = start({ retentionMs: 10_000, purgeIntervalMs: 5_000, now: () => now });
     await vi.advanceTimersByTimeAsync(0);
     expect(await sentAt()).toEqual([1_000_000]);
-    now += 10_001;
+    // A row sent later, still within the retention when the old one is purged: a purge that
+    // ignored the retention (or read another clock) would take it too.
+    now += 5_000;
+    await sessionEvent('young');
+    running.wake();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await sentAt()).toEqual([1_000_000, 1_005_000]);
+    now += 5_001;
     await vi.advanceTimersByTimeAsync(1000);
-    expect(await sentAt()).toEqual([]);
+    expect(await sentAt()).toEqual([1_005_000]);
   });
 
   it('closes the publisher on stop() and can start again', async () => {

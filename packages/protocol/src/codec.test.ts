@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEvent, decodeEvent, encodeEvent, validateEvent } from './codec.js';
 import {
   CutoffInFutureError,
@@ -139,8 +139,13 @@ describe('future cutoffs', () => {
 });
 
 describe('createEvent', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('fills in version, a fresh id and the issue time', () => {
-    const before = Date.now();
+    // The default clock is the current time, read at each call: a fake Date pins it exactly.
+    vi.useFakeTimers({ toFake: ['Date'], now: 1_700_000_000_123 });
     const a = createEvent({
       kind: 'key',
       kid: 'k',
@@ -157,7 +162,12 @@ describe('createEvent', () => {
     });
     expect(a.v).toBe(1);
     expect(a.id).not.toBe(b.id);
-    expect(a.issuedAt).toBeGreaterThanOrEqual(before);
+    expect(a.issuedAt).toBe(1_700_000_000_123);
+    vi.setSystemTime(1_700_000_000_456);
+    expect(
+      createEvent({ kind: 'key', kid: 'k', reason: 'key-compromise', actor: 'ops', iss: 'x' })
+        .issuedAt,
+    ).toBe(1_700_000_000_456);
   });
 });
 

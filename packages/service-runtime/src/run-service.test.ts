@@ -120,6 +120,9 @@ describe('runService', () => {
       bootLogger: recordingLogger,
       create: () => ({ service, logger }),
     });
+    // Let anything the failed start left in flight (a stop's then, an exit) run first, so the
+    // "never called exit()" check below is not made before a late exit() could come.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     expect(proc.exitCode).toBe(1);
     expect(service.stop).toHaveBeenCalledTimes(1);
     expect(logger.lines).toEqual([['fatal', 'user-service failed to start']]);

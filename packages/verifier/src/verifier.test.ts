@@ -95,7 +95,10 @@ describe('createVerifier options', () => {
       cacheSize: 10_000,
       metrics: undefined,
     });
-    expect(resolved.now()).toBeGreaterThan(0);
+    // The default clock reads Date.now at each call (not a reference taken at construction),
+    // so fake timers installed afterwards apply to it.
+    vi.useFakeTimers({ toFake: ['Date'], now: 1_234_567 });
+    expect(resolved.now()).toBe(1_234_567);
   });
 });
 
@@ -165,7 +168,12 @@ describe('Verifier lifecycle', () => {
     expect(seen.map((r) => r.target)).toEqual(['live']);
     unsubscribe();
     unsubscribe();
+    // A listener still subscribed makes the next emission observable, so the check below is not
+    // made before an emission that might still be on its way.
+    const stillSubscribed: string[] = [];
+    verifier.onRevoked((rule) => stillSubscribed.push(rule.target));
     feed.deliver(revocation({ kind: 'key', kid: 'k9', reason: 'key-compromise' }));
+    await vi.waitFor(() => expect(stillSubscribed).toEqual(['k9']));
     expect(seen).toHaveLength(1);
     // The rule did land: the unsubscribed listener missed it, not the verifier.
     expect(verifier.stats().rulesByKind.key).toBe(1);

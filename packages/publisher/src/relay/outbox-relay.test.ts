@@ -51,6 +51,7 @@ afterEach(async () => {
   await stopping;
   relay = undefined;
   vi.useRealTimers();
+  vi.restoreAllMocks();
   await db.destroy();
 });
 
@@ -96,6 +97,8 @@ describe('OutboxRelay', () => {
   });
 
   it('keeps events while publishing fails, backs off, and delivers them once it works', async () => {
+    // random() = 1: each backoff wait is its full ceiling, so the attempts' instants are exact.
+    vi.spyOn(Math, 'random').mockReturnValue(1);
     const failed: number[] = [];
     publisher.failNext = 3;
     await sessionEvent('x');
@@ -105,11 +108,23 @@ describe('OutboxRelay', () => {
       observer: { publishFailed: (count) => failed.push(count) },
     });
     await vi.advanceTimersByTimeAsync(0);
+    expect(failed).toEqual([1]);
     expect(running.status()).toMatchObject({ kafkaHealthy: false, lastError: 'broker away' });
     const row = await db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
     expect([row.attempts, row.last_error, row.sent_at]).toEqual([1, 'broker away', null]);
-    // Three failures wait at most 100 + 200 + 400 ms in all; then the fourth attempt succeeds.
-    await vi.advanceTimersByTimeAsync(700);
+    // Three failures wait 100, 200 and 400 ms (the ceiling doubles, capped at 400); then the
+    // fourth attempt succeeds. No attempt comes a millisecond early.
+    await vi.advanceTimersByTimeAsync(99);
+    expect(failed).toEqual([1]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(failed).toEqual([1, 1]);
+    await vi.advanceTimersByTimeAsync(199);
+    expect(failed).toEqual([1, 1]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(failed).toEqual([1, 1, 1]);
+    await vi.advanceTimersByTimeAsync(399);
+    expect(publisher.batches).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
     expect(failed).toEqual([1, 1, 1]);
     expect(publisher.batches).toHaveLength(1);
     expect(running.status()).toMatchObject({ kafkaHealthy: true, lastError: undefined });
@@ -119,12 +134,19 @@ describe('OutboxRelay', () => {
   it('purges rows sent longer ago than the retention, by its clock', async () => {
     let now = 1_000_000;
     await sessionEvent('old');
-    start({ retentionMs: 10_000, purgeIntervalMs: 5_000, now: () => now });
+    const running = start({ retentionMs: 10_000, purgeIntervalMs: 5_000, now: () => now });
     await vi.advanceTimersByTimeAsync(0);
     expect(await sentAt()).toEqual([1_000_000]);
-    now += 10_001;
+    // A row sent later, still within the retention when the old one is purged: a purge that
+    // ignored the retention (or read another clock) would take it too.
+    now += 5_000;
+    await sessionEvent('young');
+    running.wake();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await sentAt()).toEqual([1_000_000, 1_005_000]);
+    now += 5_001;
     await vi.advanceTimersByTimeAsync(1000);
-    expect(await sentAt()).toEqual([]);
+    expect(await sentAt()).toEqual([1_005_000]);
   });
 
   it('closes the publisher on stop() and can start again', async () => {

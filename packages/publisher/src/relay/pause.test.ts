@@ -30,8 +30,10 @@ describe('Pause', () => {
     pause.wake();
     await vi.advanceTimersByTimeAsync(0);
     expect(idle.done()).toBe(true);
+    // Not only right after wake(): the backoff wait runs its full time, to the millisecond.
+    await vi.advanceTimersByTimeAsync(9_999);
     expect(backoff.done()).toBe(false);
-    await vi.advanceTimersByTimeAsync(10_000);
+    await vi.advanceTimersByTimeAsync(1);
     expect(backoff.done()).toBe(true);
   });
 
@@ -42,8 +44,10 @@ describe('Pause', () => {
     const first = track(pause.wait(1000, true));
     const second = track(pause.wait(1000, true));
     await vi.advanceTimersByTimeAsync(0);
+    expect(first.done()).toBe(true);
+    await vi.advanceTimersByTimeAsync(999);
     expect([backoff.done(), first.done(), second.done()]).toEqual([false, true, false]);
-    await vi.advanceTimersByTimeAsync(1000);
+    await vi.advanceTimersByTimeAsync(1);
     expect([backoff.done(), second.done()]).toEqual([true, true]);
   });
 

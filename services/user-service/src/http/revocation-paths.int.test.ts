@@ -613,6 +613,15 @@ describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
   });
 
   it('user endpoints refuse missing tokens and tokens of revoked sessions', async () => {
+    const alice = await newUser('alice');
+    const phone = await api.login(alice.name, PASSWORD);
+    const laptop = await api.login(alice.name, PASSWORD);
+    expect((await api.request('POST', '/auth/logout', { token: phone.accessToken })).status).toBe(
+      204,
+    );
+    // The same session's user, on a session still live, is admitted: the refusals below are the
+    // revoked session's, not the account's.
+    expect((await api.request('GET', '/me', { token: laptop.accessToken })).status).toBe(200);
     for (const [method, path] of [
       ['GET', '/sessions'],
       ['GET', '/me'],
@@ -622,6 +631,11 @@ describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
       ['DELETE', '/sessions/00000000-0000-4000-8000-000000000000'],
     ] as const) {
       expect((await api.request(method, path)).status, `${method} ${path}`).toBe(401);
+      const revoked = await api.request<{ error: { code: string } }>(method, path, {
+        token: phone.accessToken,
+      });
+      expect(revoked.status, `${method} ${path} with a revoked session's token`).toBe(401);
+      expect(revoked.body.error.code).toBe('UNAUTHORIZED');
     }
   });
 

@@ -124,7 +124,7 @@ type EventBody = RevocationEventInput extends infer E
   : never;
 
 async function publish(input: EventBody): Promise<void> {
-  const event = createEvent({ actor: 'e2e-test', iss: issuer, ...input } as RevocationEventInput);
+  const event = createEvent({ actor: 'e2e-test', iss: issuer, ...input });
   if (producer === undefined) throw new Error('the test producer is not open');
   await producer.send(topic, [encodeEvent(event)], { acks: -1 });
 }

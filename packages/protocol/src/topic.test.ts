@@ -28,7 +28,7 @@ describe('ensureRevocationTopic', () => {
     const created: string[] = [];
     const requests: Parameters<CreateTopics>[0][] = [];
     const client: RevocationTopicAdmin = {
-      listTopics: async () => [...existing, ...created],
+      listTopics: () => Promise.resolve([...existing, ...created]),
       createTopics: async (request) => {
         requests.push(request);
         return answer(created);

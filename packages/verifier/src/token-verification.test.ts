@@ -80,10 +80,14 @@ describe('Verifier.verify', () => {
   });
 
   it.each<[string, () => Promise<string>, VerifierErrorCode]>([
-    ['an empty token', async () => '', 'TOKEN_MISSING'],
-    ['a string that is not a JWS', async () => 'not-a-token', 'TOKEN_MALFORMED'],
-    ['three segments of garbage', async () => 'a.b.c', 'TOKEN_MALFORMED'],
-    ['an over-long token', async () => 'a'.repeat(MAX_TOKEN_LENGTH + 1), 'TOKEN_MALFORMED'],
+    ['an empty token', () => Promise.resolve(''), 'TOKEN_MISSING'],
+    ['a string that is not a JWS', () => Promise.resolve('not-a-token'), 'TOKEN_MALFORMED'],
+    ['three segments of garbage', () => Promise.resolve('a.b.c'), 'TOKEN_MALFORMED'],
+    [
+      'an over-long token',
+      () => Promise.resolve('a'.repeat(MAX_TOKEN_LENGTH + 1)),
+      'TOKEN_MALFORMED',
+    ],
     [
       'a token whose payload was altered',
       async () => {

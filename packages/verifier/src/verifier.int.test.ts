@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createEvent, encodeEvent, revocationTopicSpec } from '@revocation-fabric/protocol';
-import type { RevocationEventInput, RevocationRule } from '@revocation-fabric/protocol';
+import type { RevocationRule } from '@revocation-fabric/protocol';
 import {
   consumerGroups,
   createTopic,
@@ -70,9 +70,7 @@ function start(topic: string, overrides: Partial<VerifierOptions> = {}): Verifie
 }
 
 function revocationMessage(input: RevocationInput): OutgoingRecord {
-  return encodeEvent(
-    createEvent({ actor: 'int-test', iss: ISSUER, ...input } as RevocationEventInput),
-  );
+  return encodeEvent(createEvent({ actor: 'int-test', iss: ISSUER, ...input }));
 }
 
 async function publish(topic: string, messages: OutgoingRecord[]): Promise<void> {

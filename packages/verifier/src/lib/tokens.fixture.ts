@@ -140,8 +140,9 @@ export class ManualFeed implements RevocationFeed {
     this.sink?.poison(code);
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.closed = true;
     if (!this.#ready) this.#reject(new Error('closed'));
+    return Promise.resolve();
   }
 }

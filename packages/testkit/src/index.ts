@@ -21,3 +21,5 @@ export type {
   TopicWriter,
 } from './lib/kafka-client.js';
 export { consumerGroups, partitionLeader } from './topic-admin.js';
+export { startTopicTap } from './topic-tap.js';
+export type { TopicTap, TopicTapOptions } from './topic-tap.js';

@@ -11,8 +11,8 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { B3Config, B3Socket } from './propagation/run.js';
 import type { Distribution } from './lib/stats.js';
-import type { BenchResults } from './results.js';
-import { isFailure } from './results.js';
+import type { BenchId, BenchResults } from './results.js';
+import { BENCH_IDS, isFailure } from './results.js';
 import { evaluateTargets } from './targets.js';
 
 export interface WrittenReport {
@@ -22,19 +22,56 @@ export interface WrittenReport {
 }
 
 /** The result file that finished last. */
-export function newestResults(resultsDir: string): { file: string; results: BenchResults } {
-  let newest: { file: string; results: BenchResults } | undefined;
+function readResults(resultsDir: string): { file: string; results: BenchResults }[] {
+  const all: { file: string; results: BenchResults }[] = [];
   for (const name of readdirSync(resultsDir)) {
     if (!name.endsWith('.json')) continue;
     const file = join(resultsDir, name);
-    const results = JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
-    if (newest === undefined || results.finishedAt > newest.results.finishedAt) {
-      newest = { file, results };
-    }
+    all.push({ file, results: JSON.parse(readFileSync(file, 'utf8')) as BenchResults });
   }
+  // Newest first.
+  return all.sort((a, b) => (a.results.finishedAt < b.results.finishedAt ? 1 : -1));
+}
+
+export function newestResults(resultsDir: string): { file: string; results: BenchResults } {
+  const newest = readResults(resultsDir)[0];
   if (newest === undefined)
     throw new Error(`no result file in ${resultsDir}: run pnpm bench first`);
   return newest;
+}
+
+/** Which result file each benchmark of a composed page comes from. */
+export type ResultSources = Readonly<Partial<Record<BenchId, string>>>;
+
+const BENCH_KEYS = { B1: 'b1', B2: 'b2', B3: 'b3', B4: 'b4', B5: 'b5' } as const;
+
+/**
+ * The newest result file, with each benchmark it did not run filled in from the newest earlier
+ * file of the same mode that did: a partial run (`--only B5`) updates its own sections without
+ * blanking the others. The page names the file behind every section.
+ */
+export function composeResults(resultsDir: string): {
+  file: string;
+  results: BenchResults;
+  sources: ResultSources;
+} {
+  const all = readResults(resultsDir).filter(
+    (entry, _i, list) => entry.results.mode === list[0]?.results.mode,
+  );
+  const newest = all[0];
+  if (newest === undefined)
+    throw new Error(`no result file in ${resultsDir}: run pnpm bench first`);
+  const composed: { -readonly [K in keyof BenchResults]: BenchResults[K] } = { ...newest.results };
+  const sources: Partial<Record<BenchId, string>> = {};
+  for (const id of BENCH_IDS) {
+    const key = BENCH_KEYS[id];
+    const from = all.find((entry) => entry.results[key] !== undefined);
+    if (from === undefined) continue;
+    sources[id] = basename(from.file);
+    if (from !== newest) Object.assign(composed, { [key]: from.results[key] });
+  }
+  composed.only = BENCH_IDS.filter((id) => sources[id] !== undefined);
+  return { file: newest.file, results: composed, sources };
 }
 
 function n(value: number | undefined, digits = 2): string {
@@ -296,8 +333,21 @@ function methodSection(results: BenchResults): string {
   return `## Method\n\n${items.map((item) => `- ${item}`).join('\n')}\n`;
 }
 
-export function renderMarkdown(results: BenchResults, source: string, chartName: string): string {
+export function renderMarkdown(
+  results: BenchResults,
+  source: string,
+  chartName: string,
+  sources: ResultSources = {},
+): string {
   const m = results.machine;
+  const bySource = new Map<string, BenchId[]>();
+  for (const [id, file] of Object.entries(sources) as [BenchId, string][]) {
+    bySource.set(file, [...(bySource.get(file) ?? []), id]);
+  }
+  const sourceLine =
+    bySource.size > 1
+      ? `\n- **Composed from:** ${[...bySource].map(([file, ids]) => `${ids.join(', ')} from \`results/${file}\``).join('; ')} (run, commit and machine below are the newest file's)`
+      : '';
   const targets = table(
     ['target', 'measured', 'met', 'note'],
     // Re-evaluated from the figures, so an improved generator also explains older result files.
@@ -314,11 +364,12 @@ export function renderMarkdown(results: BenchResults, source: string, chartName:
 
 Run \`pnpm bench\` (full, tens of minutes) or \`pnpm bench --quick\` (smaller sizes, a few minutes);
 \`--only B1,B4\` picks benchmarks. Each run writes \`bench/results/<date>-<sha>[-quick][-B1-B4].json\` and
-regenerates this page and [propagation.svg](propagation.svg) from the newest result file.
+regenerates this page and [propagation.svg](propagation.svg) from the newest result file; a
+benchmark that file did not run comes from the newest earlier file of the same mode that did.
 
 - **Run:** ${results.mode}${results.mode === 'quick' ? ' (smaller sizes and shorter runs: indicative only; the full run is the reference)' : ''}, ${results.startedAt} → ${results.finishedAt}, benchmarks ${results.only.join(', ')}
 - **Commit:** \`${results.git.sha}\`${results.git.dirty ? ' with uncommitted changes' : ''}
-- **Machine:** ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node} (${m.platform}); Kafka ${m.kafkaVersion} (${m.kafkaSource}, ${m.brokers.join(',')}); Redis ${m.redisVersion}
+- **Machine:** ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node} (${m.platform}); Kafka ${m.kafkaVersion} (${m.kafkaSource}, ${m.brokers.join(',')}); Redis ${m.redisVersion}${sourceLine}
 
 ## Targets
 
@@ -427,10 +478,10 @@ export function renderChart(results: BenchResults): string {
 }
 
 export function writeReport(resultsDir: string, benchDir: string): WrittenReport {
-  const { file, results } = newestResults(resultsDir);
+  const { file, results, sources } = composeResults(resultsDir);
   const markdown = join(benchDir, 'RESULTS.md');
   const chart = join(benchDir, 'propagation.svg');
-  writeFileSync(markdown, renderMarkdown(results, basename(file), 'propagation.svg'));
+  writeFileSync(markdown, renderMarkdown(results, basename(file), 'propagation.svg', sources));
   writeFileSync(chart, renderChart(results));
   return { source: file, markdown, chart };
 }

@@ -49,7 +49,6 @@ describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
     api = new Api(service.url ?? '');
     tap = await EventTap.start(kafkaBrokers(), service.config.kafka.topic);
     verifier = await startVerifier(service);
-    await service.adminReady();
   });
 
   afterAll(async () => {

@@ -58,6 +58,10 @@ export function systemRoutes(ctx: ServiceContext, deps: SystemRouteDeps): Route[
       path: '/healthz',
       operationId: 'health',
       summary: 'Liveness: the process answers',
+      description:
+        'Checks neither the database nor Kafka on purpose: a liveness probe that followed them ' +
+        'would restart healthy instances during an outage. What works and what waits is ' +
+        '`/readyz`’s answer.',
       tags: ['system'],
       auth: 'none',
       responses: { 200: { description: 'Alive.', schema: healthResponse } },

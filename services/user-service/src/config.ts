@@ -94,13 +94,6 @@ export interface UserServiceConfig {
   readonly logLevel: string;
   /** A first admin account, created at start if its username is free. */
   readonly bootstrapAdmin: { readonly username: string; readonly password: string } | undefined;
-  readonly adminAuth: {
-    /**
-     * JWKS URL the admin verifier reads. Default: this instance's own
-     * `http://127.0.0.1:<port>/.well-known/jwks.json`, resolved once it listens.
-     */
-    readonly jwksUrl: string | undefined;
-  };
 }
 
 const integer = (min: number, max: number) =>
@@ -182,7 +175,6 @@ const variables = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BOOTSTRAP_ADMIN_USERNAME: z.string().optional(),
   BOOTSTRAP_ADMIN_PASSWORD: z.string().optional(),
-  ADMIN_JWKS_URL: httpUrl.optional(),
 } satisfies Record<string, z.ZodType>;
 
 /** Secrets are never echoed back in an error message. */
@@ -275,6 +267,5 @@ export function loadConfig(env: Environment = process.env): UserServiceConfig {
       adminName === undefined || adminPassword === undefined
         ? undefined
         : { username: adminName, password: adminPassword },
-    adminAuth: { jwksUrl: v.ADMIN_JWKS_URL },
   };
 }

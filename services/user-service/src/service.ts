@@ -1,6 +1,7 @@
 /**
- * One user-service instance: data store, keys, relay, admin verifier and HTTP server, started
- * and stopped together. Tests run it in-process; `main.ts` runs it as a process.
+ * One user-service instance: data store, keys, relay and HTTP server, started and stopped
+ * together. Tests run it in-process; `main.ts` runs it as a process. Nothing but the relay
+ * talks to Kafka, so every endpoint — the admin ones included — works while Kafka is away.
  */
 import { once } from 'node:events';
 import type { Server } from 'node:http';
@@ -17,10 +18,9 @@ import { openDataStore } from './db/connect.js';
 import type { DataStore } from './db/connect.js';
 import type { Database } from './db/schema.js';
 import { migrateToLatest } from './db/migrations.js';
-import { createVerifierAdminAuth } from './http/admin-auth.js';
-import type { AdminAuth } from './http/admin-auth.js';
 import { createApp } from './http/app.js';
 import { buildOpenApiDocument } from './http/openapi.js';
+import { kafkaState } from './http/readiness.js';
 import type { Route } from './http/route.js';
 import { accountRoutes } from './http/routes/account-routes.js';
 import { adminRoutes } from './http/routes/admin-routes.js';
@@ -53,14 +53,13 @@ export interface UserService {
   /** Base URL once listening, e.g. `http://127.0.0.1:41234`. */
   readonly url: string | undefined;
   /**
-   * Migrates, prepares keys and the bootstrap admin, starts the relay and listens.
+   * Migrates, prepares keys and the bootstrap admin, starts the relay and listens. Kafka need
+   * not be up: the relay tries for a few seconds, then keeps trying in the background.
    *
    * @returns the base URL.
    */
   start(): Promise<string>;
-  /** Resolves once admin tokens can be verified (the verifier has replayed the topic). */
-  adminReady(): Promise<void>;
-  /** Stops listening, the relay and the verifier, and closes the database. */
+  /** Stops listening and the relay, and closes the database. */
   stop(): Promise<void>;
 }
 
@@ -99,13 +98,9 @@ export function createUserService(
     now,
     outboxCommitted: () => relay.wake(),
   };
-  const adminAuth: AdminAuth = createVerifierAdminAuth({
-    config,
-    logger,
-    registry: metrics.registry,
-  });
 
   let migrated = false;
+  let kafkaAtStart = false;
   let openApiDocument: unknown;
   const routes: Route[] = [];
   routes.push(
@@ -115,6 +110,8 @@ export function createUserService(
     ...systemRoutes(ctx, {
       migrated: () => migrated,
       relayStatus: () => relay.status(),
+      kafkaState: () => kafkaState(relay.status(), kafkaAtStart),
+      outboxBacklog: () => outboxBacklog(store.db),
       openApiDocument: () =>
         (openApiDocument ??= buildOpenApiDocument(routes, {
           title: 'revocation-fabric user-service',
@@ -126,7 +123,7 @@ export function createUserService(
         })),
     }),
   );
-  const app = createApp({ ctx, routes, adminAuth });
+  const app = createApp({ ctx, routes });
 
   let server: Server | undefined;
   let url: string | undefined;
@@ -159,8 +156,9 @@ export function createUserService(
       const kid = await keys.ensureActiveKey(now());
       logger.info({ kid }, 'signing key ready');
       if (config.bootstrapAdmin !== undefined) await bootstrapAdmin(ctx, config.bootstrapAdmin);
-      // The topic should exist before the admin verifier subscribes to it.
-      await relay.prepare(3000);
+      // Creates the topic and connects ahead of the first event; a broker that is away costs
+      // at most these 3 s of start-up, and readiness says so.
+      kafkaAtStart = await relay.prepare(3000);
       relay.start();
 
       const listening = app.listen(config.http.port, config.http.host);
@@ -171,11 +169,6 @@ export function createUserService(
         ? '127.0.0.1'
         : config.http.host;
       url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-      adminAuth.start(url);
-      adminAuth.ready().then(
-        () => logger.info('admin verifier ready'),
-        (error: unknown) => logger.warn({ err: error }, 'admin verifier failed to start'),
-      );
       if (config.keys.rotationIntervalSeconds > 0) {
         const every = Math.min(60_000, config.keys.rotationIntervalSeconds * 100);
         rotationTimer = setInterval(() => {
@@ -189,7 +182,6 @@ export function createUserService(
       logger.info({ url, database: config.database.kind }, 'user-service listening');
       return url;
     },
-    adminReady: () => adminAuth.ready(),
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -206,7 +198,6 @@ export function createUserService(
         clearTimeout(timer);
       }
       await relay.stop();
-      await adminAuth.close();
       await store.close();
       logger.info('user-service stopped');
     },

@@ -14,7 +14,7 @@ import type { ServiceContext } from '../context.js';
 import type { FieldIssue } from '../errors.js';
 import { UserServiceError } from '../errors.js';
 import { verifyAccessToken } from '../tokens/verify-access-token.js';
-import type { AdminAuth } from './admin-auth.js';
+import { authenticateAdmin } from './admin-auth.js';
 import { answerError, answerNotFound } from './error-answers.js';
 import type { Caller, RequestFacts, Route, RouteResult } from './route.js';
 import { bearerHeader, requestIdHeader } from './schemas.js';
@@ -23,7 +23,6 @@ import { bearerHeader, requestIdHeader } from './schemas.js';
 export interface AppOptions {
   readonly ctx: ServiceContext;
   readonly routes: readonly Route[];
-  readonly adminAuth: AdminAuth;
 }
 
 function fieldIssues(error: z.ZodError, location: string): FieldIssue[] {
@@ -87,10 +86,12 @@ async function authenticate(
     });
   }
   const token = parsed.data.slice('Bearer '.length);
-  if (route.auth === 'admin') await options.adminAuth.authenticate(token);
-  // Every authenticated route, admin included, also gets the database check: a revocation
-  // binds here the moment it commits, whatever Kafka is doing.
-  const { claims } = await verifyAccessToken(options.ctx, token);
+  // Every authenticated route, admin included, is checked against the database: a revocation
+  // binds here the moment it commits, whatever Kafka is doing (see admin-auth.ts).
+  const { claims } =
+    route.auth === 'admin'
+      ? await authenticateAdmin(options.ctx, token)
+      : await verifyAccessToken(options.ctx, token);
   return { userId: claims.sub, sessionId: claims.sid, roles: claims.roles, claims };
 }
 
@@ -127,7 +128,7 @@ function routeHandler(options: AppOptions, route: Route) {
  *
  * @example
  * ```ts
- * const app = createApp({ ctx, routes, adminAuth });
+ * const app = createApp({ ctx, routes });
  * app.listen(3000);
  * ```
  */

@@ -49,7 +49,6 @@ describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
     api = new Api(service.url ?? '');
     tap = await EventTap.start(kafkaBrokers(), service.config.kafka.topic);
     verifier = await startVerifier(service);
-    await service.adminReady();
   });
 
   afterAll(async () => {
@@ -610,6 +609,52 @@ describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
       }
     });
     expect(events).toEqual([]);
+  });
+
+  it('admin endpoints refuse at once a logged-out admin session, a banned admin and an admin whose role was taken away', async () => {
+    const deputy = await newUser('deputy');
+    const promoted = await api.request('PUT', `/admin/users/${deputy.id}/roles`, {
+      token: admin.accessToken,
+      json: { roles: ['admin'] },
+    });
+    expect(promoted.status).toBe(200);
+    // No waiting for Kafka anywhere below: admins are judged from the database.
+    const read = (token: string) =>
+      api.request<{ error: { code: string } }>('GET', `/admin/users/${adminId}`, { token });
+    const expectRefused = async (token: string, status: 401 | 403, why: string) => {
+      const answer = await read(token);
+      expect(answer.status, why).toBe(status);
+      expect(answer.body.error.code, why).toBe(status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN');
+    };
+    const phone = await api.login(deputy.name, PASSWORD);
+    const laptop = await api.login(deputy.name, PASSWORD);
+    expect((await read(phone.accessToken)).status).toBe(200);
+
+    const logout = await api.request('POST', '/auth/logout', { token: phone.accessToken });
+    expect(logout.status).toBe(204);
+    await expectRefused(phone.accessToken, 401, 'a logged-out admin session');
+    expect((await read(laptop.accessToken)).status, 'the admin’s other session').toBe(200);
+
+    const ban = await api.request('POST', `/admin/users/${deputy.id}/ban`, {
+      token: admin.accessToken,
+    });
+    expect(ban.status).toBe(204);
+    await expectRefused(laptop.accessToken, 401, 'a banned admin');
+    const unban = await api.request('POST', `/admin/users/${deputy.id}/unban`, {
+      token: admin.accessToken,
+    });
+    expect(unban.status).toBe(204);
+    const again = await api.login(deputy.name, PASSWORD);
+    expect((await read(again.accessToken)).status, 'a new login after the unban').toBe(200);
+
+    const demoted = await api.request('PUT', `/admin/users/${deputy.id}/roles`, {
+      token: admin.accessToken,
+      json: { roles: ['user'] },
+    });
+    expect(demoted.status).toBe(200);
+    await expectRefused(again.accessToken, 401, 'a token naming the admin role taken away');
+    const asUser = await api.login(deputy.name, PASSWORD);
+    await expectRefused(asUser.accessToken, 403, 'the same account as a non-admin');
   });
 
   it('user endpoints refuse missing tokens and tokens of revoked sessions', async () => {

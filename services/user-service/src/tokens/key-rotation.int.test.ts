@@ -40,7 +40,6 @@ describe.each(DATABASE_KINDS)('key rotation on %s', (kind) => {
       CLOCK_TOLERANCE_MS: '500',
     });
     api = new Api(service.url ?? '');
-    await service.adminReady();
   });
 
   afterEach(() => {

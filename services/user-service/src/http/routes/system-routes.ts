@@ -1,7 +1,10 @@
 /** Keys, documentation, health, readiness and metrics. */
 import { z } from 'zod';
 import type { ServiceContext } from '../../context.js';
+import type { OutboxBacklog } from '@revocation-fabric/publisher';
 import type { RelayStatus } from '../../outbox/relay.js';
+import { readinessReport, readinessResponse } from '../readiness.js';
+import type { KafkaState } from '../readiness.js';
 import type { Route } from '../route.js';
 import { defineRoute } from '../route.js';
 import { jwksResponse } from '../schemas.js';
@@ -11,19 +14,15 @@ export interface SystemRouteDeps {
   /** True once migrations have run at start. */
   readonly migrated: () => boolean;
   readonly relayStatus: () => RelayStatus;
+  /** Kafka as the relay last saw it (see readiness.ts). */
+  readonly kafkaState: () => KafkaState;
+  /** Reads the outbox backlog (every instance's). */
+  readonly outboxBacklog: () => Promise<OutboxBacklog>;
   /** The OpenAPI document (built from every route, this one included). */
   readonly openApiDocument: () => unknown;
 }
 
 const healthResponse = z.object({ status: z.enum(['ok', 'unavailable']) });
-const readinessResponse = z.object({
-  status: z.enum(['ok', 'unavailable']),
-  checks: z.object({
-    database: z.enum(['ok', 'unreachable']),
-    migrations: z.enum(['ok', 'pending']),
-  }),
-  relay: z.object({ leader: z.boolean(), kafkaHealthy: z.boolean() }),
-});
 
 /** Routes outside the API proper. */
 export function systemRoutes(ctx: ServiceContext, deps: SystemRouteDeps): Route[] {
@@ -59,6 +58,10 @@ export function systemRoutes(ctx: ServiceContext, deps: SystemRouteDeps): Route[
       path: '/healthz',
       operationId: 'health',
       summary: 'Liveness: the process answers',
+      description:
+        'Checks neither the database nor Kafka on purpose: a liveness probe that followed them ' +
+        'would restart healthy instances during an outage. What works and what waits is ' +
+        '`/readyz`’s answer.',
       tags: ['system'],
       auth: 'none',
       responses: { 200: { description: 'Alive.', schema: healthResponse } },
@@ -68,33 +71,40 @@ export function systemRoutes(ctx: ServiceContext, deps: SystemRouteDeps): Route[
       method: 'get',
       path: '/readyz',
       operationId: 'ready',
-      summary: 'Readiness: database reachable and migrations done',
+      summary: 'Readiness: what works now and what waits for Kafka',
       description:
-        'Kafka is reported but does not decide readiness: revocations are accepted into the ' +
-        'outbox while Kafka is away.',
+        '200 when the database answers and is migrated — requests, revocations included, are ' +
+        'accepted — even while Kafka is away: a revocation is answered once it and its outbox ' +
+        'row are committed, and the relay publishes it when Kafka answers. The body reports ' +
+        'the database, Kafka as the relay last saw it and the outbox backlog separately.',
       tags: ['system'],
       auth: 'none',
       responses: {
-        200: { description: 'Ready.', schema: readinessResponse },
-        503: { description: 'Not ready.', schema: readinessResponse },
+        200: {
+          description: 'Ready (Kafka possibly away: see `kafka`).',
+          schema: readinessResponse,
+        },
+        503: {
+          description: 'Not ready: database unreachable or not migrated.',
+          schema: readinessResponse,
+        },
       },
       handle: async () => {
         const database = await ctx.store.ping().then(
           () => 'ok' as const,
           () => 'unreachable' as const,
         );
-        const migrations = deps.migrated() ? ('ok' as const) : ('pending' as const);
-        const ready = database === 'ok' && migrations === 'ok';
-        const relay = deps.relayStatus();
-        return {
-          status: ready ? 200 : 503,
-          headers: { 'Cache-Control': 'no-store' },
-          body: {
-            status: ready ? 'ok' : 'unavailable',
-            checks: { database, migrations },
-            relay: { leader: relay.leader, kafkaHealthy: relay.kafkaHealthy },
-          },
-        };
+        const backlog =
+          database === 'ok' ? await deps.outboxBacklog().catch(() => undefined) : undefined;
+        const { status, body } = readinessReport({
+          database,
+          migrated: deps.migrated(),
+          kafka: deps.kafkaState(),
+          relay: deps.relayStatus(),
+          backlog,
+          now: ctx.now(),
+        });
+        return { status, headers: { 'Cache-Control': 'no-store' }, body };
       },
     }),
     defineRoute({

@@ -161,7 +161,6 @@ export async function runScenario(stack: Stack, report: Report): Promise<void> {
 
     report.step('bob signs in and plays on both instances; an admin bans him');
     const admin = await api.login(DEMO_ADMIN.username, DEMO_ADMIN.password);
-    await api.adminReady(admin.accessToken, subjectOf(admin.accessToken));
     const bob = await signUp(api, 'bob', run);
     const bobSockets = await connectAll(bob, bob.tokens.accessToken);
     for (const connection of bobSockets) await play(connection, 'plays');

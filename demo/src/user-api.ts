@@ -75,11 +75,6 @@ function expectStatus(
   }
 }
 
-/** A 503 `NOT_READY`: the user-service's admin verifier is still replaying the topic. */
-function notReady(result: { status: number; body: unknown }): boolean {
-  return result.status === 503 && errorCodeOf(result.body) === 'NOT_READY';
-}
-
 /** The `sub` claim of a JWT, read without verification (the client's own token). */
 export function subjectOf(accessToken: string): string {
   const payload = accessToken.split('.')[1] ?? '';
@@ -138,42 +133,13 @@ export class UserApi {
     expectStatus('logout', result, 204);
   }
 
-  /**
-   * Resolves once admin calls are served: the user-service's admin verifier replays the topic
-   * after start, answering 503 meanwhile.
-   */
-  async adminReady(adminToken: string, adminId: string, timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const result = await call(`${this.url}/admin/users/${encodeURIComponent(adminId)}`, {
-        token: adminToken,
-      });
-      if (result.status === 200) return;
-      if (!notReady(result) || Date.now() >= deadline) {
-        expectStatus('admin readiness', result, 200);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-
-  /**
-   * Bans an account. The user-service's admin verifier may still be replaying the topic right
-   * after start (503): retried for a few seconds.
-   */
+  /** Bans an account (admin calls are authenticated from the user-service's own database). */
   async ban(adminToken: string, userId: string): Promise<void> {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const result = await call(`${this.url}/admin/users/${encodeURIComponent(userId)}/ban`, {
-        method: 'POST',
-        token: adminToken,
-      });
-      if (notReady(result) && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 250));
-        continue;
-      }
-      expectStatus('ban', result, 204);
-      return;
-    }
+    const result = await call(`${this.url}/admin/users/${encodeURIComponent(userId)}/ban`, {
+      method: 'POST',
+      token: adminToken,
+    });
+    expectStatus('ban', result, 204);
   }
 }
 

@@ -317,7 +317,8 @@ async function describe(
     brokers,
     bootstrap: brokers.join(','),
     alreadyRunning,
-    credentials: spec.secure === undefined ? undefined : toCredentials(await clusterCredentials(dir)),
+    credentials:
+      spec.secure === undefined ? undefined : toCredentials(await clusterCredentials(dir)),
     topic: spec.secure?.topic,
   };
 }

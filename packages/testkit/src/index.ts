@@ -25,6 +25,7 @@ export type {
   TopicReaderOptions,
   TopicRecord,
   TopicWriter,
+  TopicWriterOptions,
 } from './lib/kafka-client.js';
 export { consumerGroups, partitionLeader } from './topic-admin.js';
 export { startTopicTap } from './topic-tap.js';

@@ -51,7 +51,10 @@ export function revocationAcls(plan: AclPlan): AclBinding[] {
     ),
     topic('verifier', 'read'),
     topic('verifier', 'describe'),
-    ...plan.verifierGroupPrefixes.flatMap((prefix) => [group(prefix, 'read'), group(prefix, 'delete')]),
+    ...plan.verifierGroupPrefixes.flatMap((prefix) => [
+      group(prefix, 'read'),
+      group(prefix, 'delete'),
+    ]),
   ];
 }
 

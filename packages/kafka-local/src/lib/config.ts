@@ -148,9 +148,13 @@ function listenerSettings(
     ['inter.broker.listener.name', client],
   ];
   if (spec.secure === undefined) {
-    return [...listeners, ['listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT']];
+    return [
+      ...listeners,
+      ['listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT'],
+    ];
   }
-  if (adminPassword === undefined) throw new TypeError('a secured cluster needs the admin password');
+  if (adminPassword === undefined)
+    throw new TypeError('a secured cluster needs the admin password');
   const admin = `username="admin" password="${adminPassword}"`;
   return [
     ...listeners,

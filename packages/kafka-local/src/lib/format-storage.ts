@@ -38,10 +38,12 @@ export async function formatStorage(
     // can authenticate each other (and clients) from their first start.
     ...(spec.secure === undefined
       ? []
-      : Object.entries(await clusterCredentials(join(node.dir, '..'))).flatMap(([name, password]) => [
-          '--add-scram',
-          `SCRAM-SHA-512=[name=${name},password=${password}]`,
-        ])),
+      : Object.entries(await clusterCredentials(join(node.dir, '..'))).flatMap(
+          ([name, password]) => [
+            '--add-scram',
+            `SCRAM-SHA-512=[name=${name},password=${password}]`,
+          ],
+        )),
   ]);
   if (run.exitCode !== 0) throw new StorageFormatError(node.id, run.exitCode, run.output);
   return true;

@@ -91,7 +91,10 @@ export async function probeMetadata(
       await wire.authenticate('SCRAM-SHA-512', credentials.username, credentials.password);
     }
     const correlationId = Math.floor(Math.random() * 0x7fffffff);
-    return decodeMetadataResponse(await wire.send(encodeMetadataRequest(correlationId)), correlationId);
+    return decodeMetadataResponse(
+      await wire.send(encodeMetadataRequest(correlationId)),
+      correlationId,
+    );
   } finally {
     wire.close();
   }

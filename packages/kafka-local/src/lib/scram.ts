@@ -25,7 +25,10 @@ export function scramClient(username: string, password: string): ScramClient {
       );
       if (serverSignature !== undefined) {
         const verifier = Buffer.from(fields.get('v') ?? '', 'base64');
-        if (verifier.length !== serverSignature.length || !timingSafeEqual(verifier, serverSignature)) {
+        if (
+          verifier.length !== serverSignature.length ||
+          !timingSafeEqual(verifier, serverSignature)
+        ) {
           throw new Error(`SCRAM server signature does not match: ${text}`);
         }
         return undefined;

@@ -40,7 +40,12 @@ export class KafkaWire {
   }
 
   /** Sends one request and resolves with the response body (after the correlation id). */
-  request(apiKey: number, version: number, body: Buffer, clientId = 'kafka-local'): Promise<Buffer> {
+  request(
+    apiKey: number,
+    version: number,
+    body: Buffer,
+    clientId = 'kafka-local',
+  ): Promise<Buffer> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     const correlationId = (this.#correlation += 1);
     const client = Buffer.from(clientId, 'utf8');
@@ -74,7 +79,11 @@ export class KafkaWire {
   }
 
   /** SASL/SCRAM (SaslHandshake v1 + SaslAuthenticate v1) as `username`. */
-  async authenticate(mechanism: 'SCRAM-SHA-512', username: string, password: string): Promise<void> {
+  async authenticate(
+    mechanism: 'SCRAM-SHA-512',
+    username: string,
+    password: string,
+  ): Promise<void> {
     const handshake = await this.request(17, 1, encodeString(mechanism));
     const handshakeError = handshake.readInt16BE(0);
     if (handshakeError !== 0) {
@@ -91,7 +100,9 @@ export class KafkaWire {
       let offset = 4 + Math.max(messageLength, 0);
       if (errorCode !== 0) {
         const reason = messageLength < 0 ? '' : response.toString('utf8', 4, offset);
-        throw new Error(`SASL authentication as ${username} failed (error code ${errorCode}): ${reason}`);
+        throw new Error(
+          `SASL authentication as ${username} failed (error code ${errorCode}): ${reason}`,
+        );
       }
       const bytes = response.readInt32BE(offset);
       offset += 4;

@@ -103,8 +103,17 @@ export interface TopicWriter {
   close(): Promise<void>;
 }
 
+/** Options of {@link openTopicWriter}. */
+export interface TopicWriterOptions extends ClientOptions {
+  /**
+   * Idempotent producer (InitProducerId first, which an authorizer checks as WRITE on some
+   * topic). `false` sends plain Produce requests, as a non-idempotent client would. Default: true.
+   */
+  readonly idempotent?: boolean | undefined;
+}
+
 /**
- * Opens an idempotent producer that keeps keys on their default partitions.
+ * Opens a producer (idempotent unless told otherwise) that keeps keys on their default partitions.
  *
  * @example
  * ```ts
@@ -115,10 +124,10 @@ export interface TopicWriter {
  */
 export async function openTopicWriter(
   brokers: readonly string[],
-  options: ClientOptions,
+  options: TopicWriterOptions,
 ): Promise<TopicWriter> {
   const producer = client(brokers, options).producer({
-    idempotent: true,
+    idempotent: options.idempotent ?? true,
     maxInFlightRequests: 1,
     createPartitioner: Partitioners.DefaultPartitioner,
   });

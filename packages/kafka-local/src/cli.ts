@@ -87,7 +87,8 @@ async function main(argv: readonly string[]): Promise<void> {
       );
       if (cluster.credentials !== undefined) {
         log(`secured: SASL/SCRAM-SHA-512, ACLs on topic '${cluster.topic ?? ''}'`);
-        for (const principal of Object.values(cluster.credentials)) {
+        const { admin, userService, gateway, verifier } = cluster.credentials;
+        for (const principal of [admin, userService, gateway, verifier]) {
           log(
             `  KAFKA_SASL_MECHANISM=scram-sha-512 KAFKA_SASL_USERNAME=${principal.username} KAFKA_SASL_PASSWORD=${principal.password}`,
           );

@@ -285,13 +285,21 @@ function secureSpec(value: StartClusterOptions['secure']): SecureSpec | undefine
   if (typeof topic !== 'string' || !/^[A-Za-z0-9._-]{1,249}$/.test(topic)) {
     throw new TypeError(`secure.topic must be a Kafka topic name, got ${String(topic)}`);
   }
-  const prefixes = value.verifierGroupPrefixes ?? ['revocation-verifier', 'game-service'];
-  if (!Array.isArray(prefixes) || prefixes.some((p) => typeof p !== 'string' || p === '')) {
+  const prefixes: unknown = value.verifierGroupPrefixes ?? ['revocation-verifier', 'game-service'];
+  if (!isStringList(prefixes)) {
     throw new TypeError(
       `secure.verifierGroupPrefixes must be non-empty strings, got ${JSON.stringify(prefixes)}`,
     );
   }
   return { topic, verifierGroupPrefixes: [...prefixes] };
+}
+
+function isStringList(value: unknown): value is readonly string[] {
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((item) => typeof item === 'string' && item !== '')
+  );
 }
 
 async function describe(

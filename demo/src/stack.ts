@@ -11,6 +11,7 @@ import { getKafka } from '@revocation-fabric/testkit';
 import type { KafkaBroker } from '@revocation-fabric/testkit';
 import { Kafka, logLevel } from 'kafkajs';
 import { freePort } from './free-port.js';
+import { kafkaSecurityConfig, kafkaSecurityEnv } from './kafka-security.js';
 import { answersReady, startService } from './service-process.js';
 import type { ServiceProcess } from './service-process.js';
 
@@ -86,6 +87,7 @@ async function waitForTopic(brokers: readonly string[], topic: string, timeoutMs
     clientId: 'revocation-fabric-demo',
     brokers: [...brokers],
     logLevel: logLevel.NOTHING,
+    ...kafkaSecurityConfig(),
   }).admin();
   await admin.connect();
   try {
@@ -105,6 +107,7 @@ async function deleteTopic(brokers: readonly string[], topic: string): Promise<v
     clientId: 'revocation-fabric-demo',
     brokers: [...brokers],
     logLevel: logLevel.NOTHING,
+    ...kafkaSecurityConfig(),
   }).admin();
   await admin.connect();
   try {
@@ -173,6 +176,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           ISSUER: userUrl,
           SQLITE_PATH: join(workDir, 'user-service.sqlite'),
           KAFKA_BROKERS: kafka.brokers.join(','),
+          ...kafkaSecurityEnv(),
           REVOCATION_TOPIC: topic,
           REVOCATION_TOPIC_PARTITIONS: '3',
           BOOTSTRAP_ADMIN_USERNAME: DEMO_ADMIN.username,
@@ -219,6 +223,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
             ISSUER: userUrl,
             JWKS_URL: `${userUrl}/.well-known/jwks.json`,
             KAFKA_BROKERS: brokers,
+            ...kafkaSecurityEnv(),
             REVOCATION_TOPIC: topic,
             LOG_LEVEL: 'info',
           },

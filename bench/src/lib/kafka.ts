@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { ensureRevocationTopic } from '@revocation-fabric/protocol';
 import type { RuleKind } from '@revocation-fabric/protocol';
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
+import { kafkaSecurityConfig } from './kafka-security.js';
 import { cutoffRecords, kindAt, ruleRecord, templates } from './rule-records.js';
 import type { RuleRecord } from './rule-records.js';
 
@@ -19,7 +20,12 @@ export type { RuleRecord } from './rule-records.js';
 export const MAX_TOKEN_LIFETIME_MS = 900_000;
 
 function client(brokers: readonly string[], clientId: string): Kafka {
-  return new Kafka({ clientId, brokers: [...brokers], logLevel: logLevel.NOTHING });
+  return new Kafka({
+    clientId,
+    brokers: [...brokers],
+    logLevel: logLevel.NOTHING,
+    ...kafkaSecurityConfig(),
+  });
 }
 
 /** Creates a revocation topic (6 partitions, the protocol's configuration). */

@@ -21,7 +21,7 @@ import { killNode, stopNode } from './stop-node.js';
 const USAGE = `usage: pnpm kafka <command> [options]
 
 commands:
-  start [--nodes 1|3] [--port N] [--name NAME] [--fresh]
+  start [--nodes 1|3] [--port N] [--name NAME] [--fresh] [--secure]
                          start a local cluster (or find it running); prints the bootstrap address
   stop [--name NAME | --port N] [--all]
                          stop a cluster (SIGTERM, then SIGKILL after 30 s); --all stops every cluster
@@ -38,7 +38,9 @@ options:
   --nodes 1|3   number of combined broker+controller nodes (default 1)
   --port N      broker port of node 1; node i uses N+2(i-1), its controller one above (default ${DEFAULT_BASE_PORT})
   --name NAME   cluster name, a directory under .kafka/ (default local-<port>)
-  --fresh       delete the cluster's data first`;
+  --fresh       delete the cluster's data first
+  --secure      SASL/SCRAM-SHA-512 clients and ACLs (admin, user-service, gateway, verifier);
+                prints the credentials, kept in .kafka/<name>/credentials.json`;
 
 /** Wrong command line: reported with the usage text and exit code 2. */
 class UsageError extends Error {}
@@ -56,7 +58,12 @@ async function main(argv: readonly string[]): Promise<void> {
     case 'start': {
       const { values } = parse(
         rest,
-        { ...selectorOptions, nodes: { type: 'string' }, fresh: { type: 'boolean' } },
+        {
+          ...selectorOptions,
+          nodes: { type: 'string' },
+          fresh: { type: 'boolean' },
+          secure: { type: 'boolean' },
+        },
         0,
       );
       const nodes = values.nodes === undefined ? 1 : Number(values.nodes);
@@ -69,6 +76,7 @@ async function main(argv: readonly string[]): Promise<void> {
         basePort,
         name: values.name,
         fresh: values.fresh,
+        secure: values.secure,
         log,
       });
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -77,6 +85,15 @@ async function main(argv: readonly string[]): Promise<void> {
           ? `Apache Kafka ${cluster.kafkaVersion} cluster '${cluster.name}' was already running`
           : `Apache Kafka ${cluster.kafkaVersion} cluster '${cluster.name}' (${nodes} node${nodes === 1 ? '' : 's'}) is up after ${seconds} s`,
       );
+      if (cluster.credentials !== undefined) {
+        log(`secured: SASL/SCRAM-SHA-512, ACLs on topic '${cluster.topic ?? ''}'`);
+        const { admin, userService, gateway, verifier } = cluster.credentials;
+        for (const principal of [admin, userService, gateway, verifier]) {
+          log(
+            `  KAFKA_SASL_MECHANISM=scram-sha-512 KAFKA_SASL_USERNAME=${principal.username} KAFKA_SASL_PASSWORD=${principal.password}`,
+          );
+        }
+      }
       log(`stop it with: pnpm kafka stop --name ${cluster.name}`);
       console.log(cluster.bootstrap);
       return;

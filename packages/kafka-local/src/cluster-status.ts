@@ -8,6 +8,7 @@ import {
   type ClusterSelector,
 } from './lib/cluster-files.js';
 import type { NodeCount } from './lib/config.js';
+import { adminLogin } from './lib/credentials.js';
 import { probeMetadata } from './lib/metadata-probe.js';
 import { paths } from './lib/paths.js';
 
@@ -49,13 +50,14 @@ export interface ClusterStatus {
 export async function clusterStatus(selector: ClusterSelector = {}): Promise<ClusterStatus> {
   const { name, dir, spec } = await openCluster(selector);
   const running = await runningNodes(spec, dir);
+  const credentials = await adminLogin(spec.secure !== undefined, dir);
   const nodes = await Promise.all(
     nodeLayouts(spec, dir).map(async (node): Promise<NodeStatus> => {
       const pid = running.get(node.id);
       let listedNodes: number[] = [];
       if (pid !== undefined) {
         try {
-          const probe = await probeMetadata(spec.host, node.brokerPort, 1_000);
+          const probe = await probeMetadata(spec.host, node.brokerPort, 1_000, credentials);
           listedNodes = probe.brokers.map((broker) => broker.nodeId).sort((a, b) => a - b);
         } catch {
           // Running but not answering (starting, or stuck): reported as listing nobody.

@@ -2,7 +2,15 @@ export { ensureJars } from './ensure-jars.js';
 export type { EnsureJarsOptions, KafkaJars } from './ensure-jars.js';
 export { pinnedKafkaVersion } from './version.js';
 export { startCluster } from './start-cluster.js';
-export type { LocalCluster, LocalNode, NodeCount, StartClusterOptions } from './start-cluster.js';
+export type {
+  LocalCluster,
+  LocalCredentials,
+  LocalNode,
+  LocalPrincipal,
+  NodeCount,
+  SecureClusterOptions,
+  StartClusterOptions,
+} from './start-cluster.js';
 export { stopCluster } from './stop-cluster.js';
 export type { StopClusterOptions, StoppedCluster } from './stop-cluster.js';
 export { killNode, stopNode } from './stop-node.js';

@@ -11,7 +11,9 @@ import {
   writeClusterFiles,
   type ClusterSelector,
 } from './lib/cluster-files.js';
-import { nodeIds, type ClusterSpec, type NodeCount } from './lib/config.js';
+import { createAcls, revocationAcls } from './lib/acls.js';
+import { nodeIds, type ClusterSpec, type NodeCount, type SecureSpec } from './lib/config.js';
+import { adminLogin, clusterCredentials, type ClusterCredentials } from './lib/credentials.js';
 import { formatStorage } from './lib/format-storage.js';
 import { portAnswers, spawnNode, stopNodeProcess } from './lib/node-process.js';
 import { waitUntilServing } from './lib/readiness.js';
@@ -33,8 +35,47 @@ export interface StartClusterOptions extends ClusterSelector {
   readonly startTimeoutMs?: number | undefined;
   /** JVM heap per node, in MiB. Default: 128 initial, 512 max. */
   readonly heap?: { readonly initialMb: number; readonly maxMb: number } | undefined;
+  /**
+   * Secure the cluster: SASL/SCRAM-SHA-512 on the client listener, `StandardAuthorizer` with
+   * `allow.everyone.if.no.acl.found=false`, the principals `admin` (super user), `user-service`
+   * and `gateway` (produce the topic) and `verifier` (consume it), their generated passwords in
+   * `<dir>/credentials.json` and {@link LocalCluster.credentials}. `true` uses the defaults of
+   * {@link SecureClusterOptions}. Fixed when the cluster is created. Default: false (PLAINTEXT,
+   * no authorizer).
+   */
+  readonly secure?: boolean | SecureClusterOptions | undefined;
   /** Receives one line per step (resolving jars, formatting, starting). Default: silent. */
   readonly log?: ((message: string) => void) | undefined;
+}
+
+/** What a secured cluster authorizes. */
+export interface SecureClusterOptions {
+  /** The revocation topic `user-service`/`gateway` may write and `verifier` may read. Default: `auth.revocations`. */
+  readonly topic?: string | undefined;
+  /**
+   * Consumer group id prefixes `verifier` may READ and DELETE (a verifier's group is
+   * `<clientId>-<uuid>`). Default: `['revocation-verifier', 'game-service']`.
+   */
+  readonly verifierGroupPrefixes?: readonly string[] | undefined;
+}
+
+/** Username and password of one principal of a secured cluster (SCRAM-SHA-512). */
+export interface LocalPrincipal {
+  readonly mechanism: 'scram-sha-512';
+  readonly username: string;
+  readonly password: string;
+}
+
+/** The principals of a secured cluster. */
+export interface LocalCredentials {
+  /** Super user: topic creation, ACLs, anything. */
+  readonly admin: LocalPrincipal;
+  /** May WRITE, DESCRIBE and CREATE the revocation topic. */
+  readonly userService: LocalPrincipal;
+  /** The same rights as `userService`, for the revocation gateway. */
+  readonly gateway: LocalPrincipal;
+  /** May READ and DESCRIBE the topic and READ/DELETE its consumer groups. */
+  readonly verifier: LocalPrincipal;
 }
 
 /** One node of a local cluster. */
@@ -67,6 +108,10 @@ export interface LocalCluster {
   readonly bootstrap: string;
   /** True when every node was already running and nothing was started. */
   readonly alreadyRunning: boolean;
+  /** The principals' credentials when the cluster is secured, else `undefined`. */
+  readonly credentials: LocalCredentials | undefined;
+  /** The ACL'd revocation topic of a secured cluster, else `undefined`. */
+  readonly topic: string | undefined;
 }
 
 const DEFAULT_HEAP = { initialMb: 128, maxMb: 512 } as const;
@@ -117,6 +162,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<L
       `heap must be whole MiB with 32 <= initialMb <= maxMb, got ${JSON.stringify(heap)}`,
     );
   }
+  const secure = secureSpec(options.secure);
   const log = options.log ?? ((): void => undefined);
   const { name, dir } = locateCluster({ ...options, basePort });
 
@@ -139,6 +185,11 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<L
         name,
         `it is running with ${existing.nodes} node(s) on base port ${existing.basePort}; stop it or choose another name`,
       );
+    } else if ((existing.secure !== undefined) !== (secure !== undefined)) {
+      throw new ClusterMismatchError(
+        name,
+        `it was created ${existing.secure === undefined ? 'unsecured' : 'secured'}, ${secure === undefined ? 'unsecured' : 'secured'} requested; start it fresh or choose another name`,
+      );
     } else if (existing.nodes !== nodes) {
       throw new ClusterMismatchError(
         name,
@@ -154,6 +205,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<L
         expectIds: nodeIds(existing),
         started: running,
         timeoutMs,
+        credentials: await adminLogin(existing.secure !== undefined, dir),
       });
       return describe(existing, dir, running, true);
     }
@@ -168,6 +220,8 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<L
     clusterId: existing?.clusterId ?? newClusterId(),
     kafkaVersion: jars.version,
     heap: { initialMb: heap.initialMb, maxMb: heap.maxMb },
+    // The ACL plan of an existing cluster is kept: its ACLs already live in its metadata.
+    ...(secure === undefined ? {} : { secure: existing?.secure ?? secure }),
   };
   // Rewritten every time so a changed template or base port applies on the next start;
   // the data (and with it the cluster id) is kept.
@@ -192,7 +246,24 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<L
         `started node ${node.id} (pid ${pid}, broker ${HOST}:${node.brokerPort}, log ${node.logFile})`,
       );
     }
-    await waitUntilServing({ spec, nodes: layouts, expectIds: nodeIds(spec), started, timeoutMs });
+    const credentials = await adminLogin(spec.secure !== undefined, dir);
+    await waitUntilServing({
+      spec,
+      nodes: layouts,
+      expectIds: nodeIds(spec),
+      started,
+      timeoutMs,
+      credentials,
+    });
+    if (spec.secure !== undefined && credentials !== undefined) {
+      // Re-created on every start (idempotent in Kafka): a start interrupted after formatting
+      // still ends with the full ACL set.
+      const first = layouts[0];
+      if (first !== undefined) {
+        await createAcls(HOST, first.brokerPort, credentials, revocationAcls(spec.secure));
+        log(`ACLs set for topic '${spec.secure.topic}' (credentials in ${dir}/credentials.json)`);
+      }
+    }
   } catch (error) {
     // Leave nothing half-started behind; nodes that were already running are not ours to stop.
     for (const node of toStart) {
@@ -204,12 +275,39 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<L
   return describe(spec, dir, new Map([...running, ...started]), false);
 }
 
-function describe(
+function secureSpec(value: StartClusterOptions['secure']): SecureSpec | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return secureSpec({});
+  if (typeof value !== 'object') {
+    throw new TypeError(`secure must be a boolean or secure options, got ${String(value)}`);
+  }
+  const topic = value.topic ?? 'auth.revocations';
+  if (typeof topic !== 'string' || !/^[A-Za-z0-9._-]{1,249}$/.test(topic)) {
+    throw new TypeError(`secure.topic must be a Kafka topic name, got ${String(topic)}`);
+  }
+  const prefixes: unknown = value.verifierGroupPrefixes ?? ['revocation-verifier', 'game-service'];
+  if (!isStringList(prefixes)) {
+    throw new TypeError(
+      `secure.verifierGroupPrefixes must be non-empty strings, got ${JSON.stringify(prefixes)}`,
+    );
+  }
+  return { topic, verifierGroupPrefixes: [...prefixes] };
+}
+
+function isStringList(value: unknown): value is readonly string[] {
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((item) => typeof item === 'string' && item !== '')
+  );
+}
+
+async function describe(
   spec: ClusterSpec,
   dir: string,
   pidById: ReadonlyMap<number, number>,
   alreadyRunning: boolean,
-): LocalCluster {
+): Promise<LocalCluster> {
   const nodes = nodeLayouts(spec, dir).map((node): LocalNode => ({
     id: node.id,
     brokerPort: node.brokerPort,
@@ -227,6 +325,23 @@ function describe(
     brokers,
     bootstrap: brokers.join(','),
     alreadyRunning,
+    credentials:
+      spec.secure === undefined ? undefined : toCredentials(await clusterCredentials(dir)),
+    topic: spec.secure?.topic,
+  };
+}
+
+function toCredentials(passwords: ClusterCredentials): LocalCredentials {
+  const principal = (username: keyof ClusterCredentials): LocalPrincipal => ({
+    mechanism: 'scram-sha-512',
+    username,
+    password: passwords[username],
+  });
+  return {
+    admin: principal('admin'),
+    userService: principal('user-service'),
+    gateway: principal('gateway'),
+    verifier: principal('verifier'),
   };
 }
 

@@ -1,6 +1,7 @@
 import { ensureJars } from './ensure-jars.js';
 import { PortInUseError } from './errors.js';
 import { clusterNode, openCluster, type ClusterSelector } from './lib/cluster-files.js';
+import { adminLogin } from './lib/credentials.js';
 import { formatStorage } from './lib/format-storage.js';
 import { portAnswers, runningPid, spawnNode } from './lib/node-process.js';
 import { waitUntilServing } from './lib/readiness.js';
@@ -54,6 +55,7 @@ export async function startNode(id: number, options: StartNodeOptions = {}): Pro
     expectIds: [id],
     started: new Map([[id, pid]]),
     timeoutMs,
+    credentials: await adminLogin(cluster.spec.secure !== undefined, cluster.dir),
   });
   return describe(pid);
 }

@@ -1,4 +1,4 @@
-import { withAdmin } from './lib/kafka-client.js';
+import { withAdmin, type ClientSasl } from './lib/kafka-client.js';
 import { waitFor } from './wait-for.js';
 
 /** What {@link createTopic} creates. */
@@ -11,6 +11,8 @@ export interface TopicSpec {
   readonly replicationFactor?: number;
   /** Topic-level configs, e.g. `{ name: 'min.insync.replicas', value: '2' }`. Default: none. */
   readonly configEntries?: readonly { readonly name: string; readonly value: string }[];
+  /** Create it as this principal (a secured cluster's `admin`). Default: unauthenticated. */
+  readonly sasl?: ClientSasl | undefined;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function createTopic(brokers: readonly string[], spec: TopicSpec): 
       `replicationFactor must be a positive integer, got ${spec.replicationFactor}`,
     );
   }
-  await withAdmin(brokers, { clientId: 'testkit-admin' }, async (admin) => {
+  await withAdmin(brokers, { clientId: 'testkit-admin', sasl: spec.sasl }, async (admin) => {
     // kafkajs' own waitForLeaders retries only LEADER_NOT_AVAILABLE; on a 3-node cluster a
     // broker that has not caught up with the new topic answers UNKNOWN_TOPIC_OR_PARTITION and
     // kafkajs gives up. So create without waiting and poll the metadata ourselves.

@@ -13,6 +13,7 @@ import {
   stopCluster,
   stopNode,
 } from '@revocation-fabric/kafka-local';
+import type { LocalCredentials, SecureClusterOptions } from '@revocation-fabric/kafka-local';
 import { createServer } from 'node:net';
 
 /** A running cluster of this test's own, with its nodes under the test's control. */
@@ -29,6 +30,16 @@ export interface FaultKafka {
   startNode(id: number): Promise<void>;
   /** Stops every node and deletes nothing else. Idempotent; call it in `afterAll`. */
   close(): Promise<void>;
+  /** The principals of a secured cluster (`secure` option), else `undefined`. */
+  readonly credentials: LocalCredentials | undefined;
+  /** The topic a secured cluster's ACLs cover, else `undefined`. */
+  readonly topic: string | undefined;
+}
+
+/** A secured cluster of a test's own: see {@link startSecureKafka}. */
+export interface SecureKafka extends FaultKafka {
+  readonly credentials: LocalCredentials;
+  readonly topic: string;
 }
 
 /** Options of {@link startFaultKafka}. */
@@ -39,6 +50,11 @@ export interface StartFaultKafkaOptions {
   readonly nodes?: 1 | 3 | undefined;
   /** Receives progress lines. Default: silent. */
   readonly log?: ((message: string) => void) | undefined;
+  /**
+   * Secure the cluster (SASL/SCRAM-SHA-512 and ACLs, see kafka-local's `startCluster`).
+   * Default: false.
+   */
+  readonly secure?: boolean | SecureClusterOptions | undefined;
 }
 
 /** Whether this machine can give a fault test its own cluster, and if not, why. */
@@ -90,7 +106,14 @@ export async function startFaultKafka(options: StartFaultKafkaOptions): Promise<
   const name = options.name;
   // Node i listens on base + 2(i-1) and its controller one above: 2·nodes consecutive ports.
   const basePort = await freePortRange(2 * nodes);
-  const cluster = await startCluster({ name, nodes, basePort, fresh: true, log: options.log });
+  const cluster = await startCluster({
+    name,
+    nodes,
+    basePort,
+    fresh: true,
+    log: options.log,
+    secure: options.secure,
+  });
   let closed: Promise<void> | undefined;
   return {
     brokers: [...cluster.brokers],
@@ -105,7 +128,36 @@ export async function startFaultKafka(options: StartFaultKafkaOptions): Promise<
       await startNode(id, { name });
     },
     close: () => (closed ??= stopCluster({ name, timeoutMs: 20_000 }).then(() => undefined)),
+    credentials: cluster.credentials,
+    topic: cluster.topic,
   };
+}
+
+/**
+ * Starts a fresh secured kafka-local cluster of the test's own: SASL/SCRAM-SHA-512 clients,
+ * `StandardAuthorizer`, and the principals `admin` (super user), `user-service`/`gateway`
+ * (produce the topic) and `verifier` (consume it). Give clients `kafka.credentials.<principal>`
+ * as their `sasl` option; create the topic as `admin`.
+ *
+ * @example
+ * ```ts
+ * const kafka = await startSecureKafka({ name: 'secured' });
+ * await createTopic(kafka.brokers, { topic: kafka.topic, sasl: kafka.credentials.admin });
+ * const writer = await openTopicWriter(kafka.brokers, { clientId: 'w', sasl: kafka.credentials.userService });
+ * ```
+ */
+export async function startSecureKafka(
+  options: Omit<StartFaultKafkaOptions, 'secure'> & {
+    readonly secure?: SecureClusterOptions | undefined;
+  },
+): Promise<SecureKafka> {
+  const kafka = await startFaultKafka({ ...options, secure: options.secure ?? true });
+  const { credentials, topic } = kafka;
+  if (credentials === undefined || topic === undefined) {
+    await kafka.close();
+    throw new Error(`cluster ${options.name} started without credentials`);
+  }
+  return { ...kafka, credentials, topic };
 }
 
 /** Lowest and highest base port tried; above the ephemeral range's usual start is avoided. */

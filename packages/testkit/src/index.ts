@@ -8,17 +8,24 @@ export type { WaitForOptions } from './wait-for.js';
 export { describeBroker, logBroker } from './log-broker.js';
 export { BrokersUnreachableError, TestkitError, WaitForTimeoutError } from './errors.js';
 export type { TestkitErrorCode } from './errors.js';
-export { faultKafkaSupport, startFaultKafka } from './fault-kafka.js';
-export type { FaultKafka, FaultKafkaSupport, StartFaultKafkaOptions } from './fault-kafka.js';
+export { faultKafkaSupport, startFaultKafka, startSecureKafka } from './fault-kafka.js';
+export type {
+  FaultKafka,
+  FaultKafkaSupport,
+  SecureKafka,
+  StartFaultKafkaOptions,
+} from './fault-kafka.js';
 export { openTopicWriter, startTopicReader } from './lib/kafka-client.js';
 export type {
   ClientOptions,
+  ClientSasl,
   OutgoingRecord,
   RecordAck,
   TopicReader,
   TopicReaderOptions,
   TopicRecord,
   TopicWriter,
+  TopicWriterOptions,
 } from './lib/kafka-client.js';
 export { consumerGroups, partitionLeader } from './topic-admin.js';
 export { startTopicTap } from './topic-tap.js';

@@ -41,3 +41,54 @@ describe('loadConfig', () => {
     }
   });
 });
+
+describe('Kafka security variables', () => {
+  function problems(env: Record<string, string>): string[] {
+    try {
+      loadConfig({ ...minimal, ...env });
+    } catch (error) {
+      if (error instanceof ConfigError)
+        return error.problems.map((p) => `${p.variable}: ${p.message}`);
+      throw error;
+    }
+    return [];
+  }
+
+  it('leaves SASL and TLS off by default', () => {
+    expect(loadConfig(minimal).kafka).toMatchObject({ sasl: undefined, tls: undefined });
+  });
+
+  it('passes SCRAM credentials and TLS through', () => {
+    const config = loadConfig({
+      ...minimal,
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'svc',
+      KAFKA_SASL_PASSWORD: 's3cret',
+      KAFKA_TLS: 'true',
+    });
+    expect(config.kafka.sasl).toEqual({
+      mechanism: 'scram-sha-512',
+      username: 'svc',
+      password: 's3cret',
+    });
+    expect(config.kafka.tls).toBe(true);
+  });
+
+  it('refuses an unknown mechanism, half a credential and a CA file without TLS', () => {
+    expect(problems({ KAFKA_SASL_MECHANISM: 'gssapi' })).toEqual([
+      expect.stringMatching(/^KAFKA_SASL_MECHANISM: must be scram-sha-512, scram-sha-256 or plain/),
+    ]);
+    expect(problems({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'svc' })).toEqual([
+      'KAFKA_SASL_PASSWORD: is required with KAFKA_SASL_MECHANISM=plain',
+    ]);
+    expect(problems({ KAFKA_SASL_PASSWORD: 'x' })).toEqual([
+      'KAFKA_SASL_PASSWORD: needs KAFKA_SASL_MECHANISM',
+    ]);
+    expect(problems({ KAFKA_TLS_CA_FILE: '/ca.pem' })).toEqual([
+      'KAFKA_TLS_CA_FILE: needs KAFKA_TLS=true',
+    ]);
+    expect(problems({ KAFKA_TLS: 'true', KAFKA_TLS_CA_FILE: '/nonexistent/ca.pem' })).toEqual([
+      expect.stringMatching(/^KAFKA_TLS_CA_FILE: cannot be read: ENOENT/),
+    ]);
+  });
+});

@@ -3,9 +3,11 @@
  * stops the service with a message naming every variable at fault.
  */
 import { hostname } from 'node:os';
-import { loadEnvironment } from '@revocation-fabric/service-runtime';
-import type { Environment } from '@revocation-fabric/service-runtime';
+import { ConfigError, loadEnvironment } from '@revocation-fabric/service-runtime';
+import type { ConfigProblem, Environment } from '@revocation-fabric/service-runtime';
 import { z } from 'zod';
+import { kafkaSecurity, kafkaSecurityVariables } from './kafka-security.js';
+import type { KafkaSaslConfig, KafkaTlsConfig } from './kafka-security.js';
 
 export { ConfigError } from '@revocation-fabric/service-runtime';
 export type { Environment } from '@revocation-fabric/service-runtime';
@@ -45,6 +47,10 @@ export interface GameServiceConfig {
     readonly clientId: string;
     /** The revocation topic. Default `auth.revocations`. */
     readonly topic: string;
+    /** SASL credentials (`KAFKA_SASL_*`). Default none. */
+    readonly sasl: KafkaSaslConfig | undefined;
+    /** TLS (`KAFKA_TLS`, `KAFKA_TLS_CA_FILE`). Default plaintext. */
+    readonly tls: KafkaTlsConfig | undefined;
   };
   readonly game: {
     /** Cells per side of a board. Default 6. */
@@ -103,6 +109,7 @@ const variables = {
     .string()
     .regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a valid Kafka topic name')
     .default('auth.revocations'),
+  ...kafkaSecurityVariables,
   BOARD_SIZE: integer(2, 32).default(6),
   MOVE_INTERVAL_MS: integer(0, 60_000).default(100),
   MAX_ROOMS: integer(1, 100_000).default(100),
@@ -119,7 +126,10 @@ const variables = {
  * @throws {@link ConfigError} naming every bad variable.
  */
 export function loadConfig(env: Environment = process.env): GameServiceConfig {
-  const v = loadEnvironment(variables, env);
+  const v = loadEnvironment(variables, env, { secrets: /PASSWORD/ });
+  const problems: ConfigProblem[] = [];
+  const kafkaAuth = kafkaSecurity(v, problems);
+  if (problems.length > 0) throw new ConfigError({ problems });
   const issuer = v.ISSUER;
   return {
     instanceId: v.INSTANCE_ID ?? `game-${hostname()}-${v.PORT}`,
@@ -134,7 +144,13 @@ export function loadConfig(env: Environment = process.env): GameServiceConfig {
       onStale: v.ON_STALE,
       maxStalenessMs: v.MAX_STALENESS_MS,
     },
-    kafka: { brokers: v.KAFKA_BROKERS, clientId: v.KAFKA_CLIENT_ID, topic: v.REVOCATION_TOPIC },
+    kafka: {
+      brokers: v.KAFKA_BROKERS,
+      clientId: v.KAFKA_CLIENT_ID,
+      topic: v.REVOCATION_TOPIC,
+      sasl: kafkaAuth.sasl,
+      tls: kafkaAuth.tls,
+    },
     game: { boardSize: v.BOARD_SIZE, moveIntervalMs: v.MOVE_INTERVAL_MS, maxRooms: v.MAX_ROOMS },
     logLevel: v.LOG_LEVEL,
   };

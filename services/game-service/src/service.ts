@@ -125,6 +125,8 @@ export function createGameService(
           brokers: config.kafka.brokers,
           topic: config.kafka.topic,
           clientId: `${config.kafka.clientId}-${config.instanceId}`,
+          sasl: config.kafka.sasl,
+          tls: config.kafka.tls,
         }),
         maxTokenLifetimeMs: config.auth.maxTokenLifetimeSeconds * 1000,
         clockToleranceMs: config.auth.clockToleranceMs,

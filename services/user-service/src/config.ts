@@ -5,6 +5,8 @@
 import { ConfigError, loadEnvironment } from '@revocation-fabric/service-runtime';
 import type { ConfigProblem, Environment } from '@revocation-fabric/service-runtime';
 import { z } from 'zod';
+import { kafkaSecurity, kafkaSecurityVariables } from './kafka-security.js';
+import type { KafkaSaslConfig, KafkaTlsConfig } from './kafka-security.js';
 
 export type { Environment } from '@revocation-fabric/service-runtime';
 
@@ -71,6 +73,10 @@ export interface UserServiceConfig {
     readonly partitions: number;
     /** Replication factor when the service creates the topic. Default 1; use 3 in production. */
     readonly replicationFactor: number;
+    /** SASL credentials (`KAFKA_SASL_*`). Default none. */
+    readonly sasl: KafkaSaslConfig | undefined;
+    /** TLS (`KAFKA_TLS`, `KAFKA_TLS_CA_FILE`). Default plaintext. */
+    readonly tls: KafkaTlsConfig | undefined;
   };
   readonly outbox: {
     /** Events per Kafka send. Default 100. */
@@ -165,6 +171,7 @@ const variables = {
     .default('auth.revocations'),
   REVOCATION_TOPIC_PARTITIONS: integer(3, 1000).default(6),
   REVOCATION_TOPIC_REPLICATION_FACTOR: integer(1, 10).default(1),
+  ...kafkaSecurityVariables,
   OUTBOX_BATCH_SIZE: integer(1, 1000).default(100),
   OUTBOX_POLL_INTERVAL_MS: integer(10, 60_000).default(500),
   OUTBOX_MAX_RETRY_DELAY_MS: integer(100, 600_000).default(30_000),
@@ -218,6 +225,7 @@ export function loadConfig(env: Environment = process.env): UserServiceConfig {
       message: 'BOOTSTRAP_ADMIN_USERNAME and BOOTSTRAP_ADMIN_PASSWORD go together',
     });
   }
+  const kafkaAuth = kafkaSecurity(v, problems);
   if (problems.length > 0) throw new ConfigError({ problems });
 
   return {
@@ -250,6 +258,8 @@ export function loadConfig(env: Environment = process.env): UserServiceConfig {
       topic: v.REVOCATION_TOPIC,
       partitions: v.REVOCATION_TOPIC_PARTITIONS,
       replicationFactor: v.REVOCATION_TOPIC_REPLICATION_FACTOR,
+      sasl: kafkaAuth.sasl,
+      tls: kafkaAuth.tls,
     },
     outbox: {
       batchSize: v.OUTBOX_BATCH_SIZE,

@@ -8,6 +8,7 @@ import {
   type ClusterSpec,
   type NodeLayout,
 } from './config.js';
+import { clusterCredentials } from './credentials.js';
 import { ClusterNotFoundError, UnknownNodeError } from '../errors.js';
 import { runningPid } from './node-process.js';
 import { paths } from './paths.js';
@@ -73,9 +74,14 @@ export async function writeClusterFiles(
   await mkdir(clusterDir, { recursive: true });
   await writeFile(specFile(clusterDir), `${JSON.stringify(spec, null, 2)}\n`);
   const layouts = nodeLayouts(spec, clusterDir);
+  const adminPassword =
+    spec.secure === undefined ? undefined : (await clusterCredentials(clusterDir)).admin;
   for (const node of layouts) {
     await mkdir(node.dataDir, { recursive: true });
-    await writeFile(node.serverProperties, renderServerProperties(spec, node));
+    // Holds the admin password when secured: owner-only, like credentials.json.
+    await writeFile(node.serverProperties, renderServerProperties(spec, node, adminPassword), {
+      mode: 0o600,
+    });
     await writeFile(node.log4j2Properties, renderLog4j2Properties());
   }
   return layouts;

@@ -14,6 +14,16 @@ export interface ClusterSpec {
   readonly clusterId: string;
   readonly kafkaVersion: string;
   readonly heap: { readonly initialMb: number; readonly maxMb: number };
+  /** Present when the cluster is secured (SASL/SCRAM clients, StandardAuthorizer ACLs). */
+  readonly secure?: SecureSpec | undefined;
+}
+
+/** What a secured cluster authorizes: see `revocationAcls`. */
+export interface SecureSpec {
+  /** The revocation topic the producer and verifier principals may use. */
+  readonly topic: string;
+  /** Prefixes of the verifier principal's consumer group ids (`<clientId>-<uuid>`). */
+  readonly verifierGroupPrefixes: readonly string[];
 }
 
 /** Where a node's files live inside its cluster directory. */
@@ -64,7 +74,11 @@ export function nodeLayout(clusterDir: string, basePort: number, id: number): No
 }
 
 /** Renders `server.properties` for one combined broker+controller node. */
-export function renderServerProperties(spec: ClusterSpec, node: NodeLayout): string {
+export function renderServerProperties(
+  spec: ClusterSpec,
+  node: NodeLayout,
+  adminPassword?: string,
+): string {
   const voters = nodeIds(spec)
     .map((id) => `${id}@${spec.host}:${nodePorts(spec.basePort, id).controller}`)
     .join(',');
@@ -78,14 +92,7 @@ export function renderServerProperties(spec: ClusterSpec, node: NodeLayout): str
     // Static voters (not KIP-853 dynamic quorum): the set is fixed, so storage is formatted
     // without --standalone and every node can be formatted independently with one cluster id.
     ['controller.quorum.voters', voters],
-    [
-      'listeners',
-      `PLAINTEXT://${spec.host}:${node.brokerPort},CONTROLLER://${spec.host}:${node.controllerPort}`,
-    ],
-    ['advertised.listeners', `PLAINTEXT://${spec.host}:${node.brokerPort}`],
-    ['listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT'],
-    ['controller.listener.names', 'CONTROLLER'],
-    ['inter.broker.listener.name', 'PLAINTEXT'],
+    ...listenerSettings(spec, node, adminPassword),
     ['log.dirs', node.dataDir],
     ['default.replication.factor', replication],
     ['min.insync.replicas', minIsr],
@@ -115,6 +122,59 @@ export function renderServerProperties(spec: ClusterSpec, node: NodeLayout): str
     ...settings.map(([key, value]) => `${key}=${value}`),
     '',
   ].join('\n');
+}
+
+/**
+ * Listeners. Plain: PLAINTEXT clients and controllers. Secured: every listener authenticates, so
+ * no port on the machine serves an anonymous principal. The client listener (also inter-broker)
+ * speaks SASL/SCRAM-SHA-512 against credentials stored in the metadata log at format time; the
+ * controller listener speaks SASL/PLAIN with the admin user from its JAAS line, because
+ * controllers must authenticate each other before they can read SCRAM credentials from metadata.
+ * `admin` is the super user; everyone else is denied unless an ACL allows it.
+ */
+function listenerSettings(
+  spec: ClusterSpec,
+  node: NodeLayout,
+  adminPassword: string | undefined,
+): [string, string][] {
+  const client = spec.secure === undefined ? 'PLAINTEXT' : 'CLIENT';
+  const listeners: [string, string][] = [
+    [
+      'listeners',
+      `${client}://${spec.host}:${node.brokerPort},CONTROLLER://${spec.host}:${node.controllerPort}`,
+    ],
+    ['advertised.listeners', `${client}://${spec.host}:${node.brokerPort}`],
+    ['controller.listener.names', 'CONTROLLER'],
+    ['inter.broker.listener.name', client],
+  ];
+  if (spec.secure === undefined) {
+    return [
+      ...listeners,
+      ['listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT'],
+    ];
+  }
+  if (adminPassword === undefined)
+    throw new TypeError('a secured cluster needs the admin password');
+  const admin = `username="admin" password="${adminPassword}"`;
+  return [
+    ...listeners,
+    ['listener.security.protocol.map', 'CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT'],
+    ['listener.name.client.sasl.enabled.mechanisms', 'SCRAM-SHA-512'],
+    ['sasl.mechanism.inter.broker.protocol', 'SCRAM-SHA-512'],
+    [
+      'listener.name.client.scram-sha-512.sasl.jaas.config',
+      `org.apache.kafka.common.security.scram.ScramLoginModule required ${admin};`,
+    ],
+    ['listener.name.controller.sasl.enabled.mechanisms', 'PLAIN'],
+    ['sasl.mechanism.controller.protocol', 'PLAIN'],
+    [
+      'listener.name.controller.plain.sasl.jaas.config',
+      `org.apache.kafka.common.security.plain.PlainLoginModule required ${admin} user_admin="${adminPassword}";`,
+    ],
+    ['authorizer.class.name', 'org.apache.kafka.metadata.authorizer.StandardAuthorizer'],
+    ['allow.everyone.if.no.acl.found', 'false'],
+    ['super.users', 'User:admin'],
+  ];
 }
 
 /**

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { KafkaJars } from '../ensure-jars.js';
 import { StorageFormatError } from '../errors.js';
 import type { ClusterSpec, NodeLayout } from './config.js';
+import { clusterCredentials } from './credentials.js';
 import { runTool } from './tools.js';
 
 /**
@@ -33,6 +34,16 @@ export async function formatStorage(
     node.serverProperties,
     // A crash between formatting and our own check must not make the next start fail.
     '--ignore-formatted',
+    // Secured: every principal's SCRAM credential goes into the bootstrap metadata, so brokers
+    // can authenticate each other (and clients) from their first start.
+    ...(spec.secure === undefined
+      ? []
+      : Object.entries(await clusterCredentials(join(node.dir, '..'))).flatMap(
+          ([name, password]) => [
+            '--add-scram',
+            `SCRAM-SHA-512=[name=${name},password=${password}]`,
+          ],
+        )),
   ]);
   if (run.exitCode !== 0) throw new StorageFormatError(node.id, run.exitCode, run.output);
   return true;

@@ -1,4 +1,4 @@
-import { createConnection } from 'node:net';
+import { KafkaWire } from './wire.js';
 
 /**
  * Readiness is judged by asking the broker itself, with one Kafka Metadata request over a raw
@@ -67,43 +67,37 @@ export function decodeMetadataResponse(frame: Buffer, correlationId: number): Me
   return { brokers, clusterId, controllerId };
 }
 
+/** Credentials of a secured cluster's SCRAM-SHA-512 client listener. */
+export interface ProbeCredentials {
+  readonly username: string;
+  readonly password: string;
+}
+
 /**
- * Sends one Metadata request to `host:port` and resolves with the broker's view of the
- * cluster. Rejects on connection errors, a closed connection, or after `timeoutMs`.
+ * Sends one Metadata request to `host:port` (after SASL/SCRAM-SHA-512 when `credentials` are
+ * given: a secured listener answers nothing else) and resolves with the broker's view of the
+ * cluster. Rejects on connection or authentication errors, a closed connection, or after
+ * `timeoutMs` of silence.
  */
-export function probeMetadata(
+export async function probeMetadata(
   host: string,
   port: number,
   timeoutMs = 2_000,
+  credentials?: ProbeCredentials,
 ): Promise<MetadataProbe> {
-  const correlationId = Math.floor(Math.random() * 0x7fffffff);
-  return new Promise((resolve, reject) => {
-    const socket = createConnection({ host, port });
-    let received = Buffer.alloc(0);
-    const fail = (error: Error): void => {
-      socket.destroy();
-      reject(error);
-    };
-    socket.setTimeout(timeoutMs, () =>
-      fail(new Error(`no metadata answer within ${timeoutMs} ms`)),
+  const wire = await KafkaWire.connect(host, port, timeoutMs);
+  try {
+    if (credentials !== undefined) {
+      await wire.authenticate('SCRAM-SHA-512', credentials.username, credentials.password);
+    }
+    const correlationId = Math.floor(Math.random() * 0x7fffffff);
+    return decodeMetadataResponse(
+      await wire.send(encodeMetadataRequest(correlationId)),
+      correlationId,
     );
-    socket.once('error', fail);
-    socket.once('close', () => fail(new Error('connection closed before a metadata answer')));
-    socket.once('connect', () => socket.write(encodeMetadataRequest(correlationId)));
-    socket.on('data', (chunk: Buffer) => {
-      received = Buffer.concat([received, chunk]);
-      if (received.length < 4) return;
-      const size = received.readInt32BE(0);
-      if (received.length < 4 + size) return;
-      socket.removeAllListeners('close');
-      socket.destroy();
-      try {
-        resolve(decodeMetadataResponse(received.subarray(4, 4 + size), correlationId));
-      } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
-      }
-    });
-  });
+  } finally {
+    wire.close();
+  }
 }
 
 class FrameReader {

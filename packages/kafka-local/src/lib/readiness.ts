@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NodeExitedError, StartTimeoutError } from '../errors.js';
 import type { ClusterSpec, NodeLayout } from './config.js';
-import { probeMetadata } from './metadata-probe.js';
+import { probeMetadata, type ProbeCredentials } from './metadata-probe.js';
 import { isNodeProcess, logTail } from './node-process.js';
 
 /** What to wait for: each of `nodes` answering Metadata with all of `expectIds` listed. */
@@ -12,6 +12,8 @@ export interface ReadinessTarget {
   /** JVMs to watch (node id → pid): if one dies, fail at once instead of timing out. */
   readonly started: ReadonlyMap<number, number>;
   readonly timeoutMs: number;
+  /** The admin login of a secured cluster: its listeners answer nothing before SASL. */
+  readonly credentials?: ProbeCredentials | undefined;
 }
 
 const POLL_INTERVAL_MS = 500;
@@ -35,7 +37,12 @@ export async function waitUntilServing(target: ReadinessTarget): Promise<void> {
     const views = await Promise.all(
       target.nodes.map(async (node) => {
         try {
-          const probe = await probeMetadata(target.spec.host, node.brokerPort);
+          const probe = await probeMetadata(
+            target.spec.host,
+            node.brokerPort,
+            2_000,
+            target.credentials,
+          );
           const listed = probe.brokers.map((broker) => broker.nodeId).sort((a, b) => a - b);
           const ready = target.expectIds.every((id) => listed.includes(id));
           return { ready, state: `node ${node.id} lists [${listed.join(',')}]` };

@@ -5,11 +5,20 @@
  * file. Nothing here imitates a broker: every call goes to the real one.
  */
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
-import type { Admin } from 'kafkajs';
+import type { Admin, SASLOptions } from 'kafkajs';
 import { waitFor } from '../wait-for.js';
+
+/** SASL credentials of a secured cluster's principal (see `startSecureKafka`). */
+export interface ClientSasl {
+  readonly mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  readonly username: string;
+  readonly password: string;
+}
 
 /** Options of a client the testkit opens. */
 export interface ClientOptions {
+  /** Authenticate as this principal. Default: none (an unsecured cluster). */
+  readonly sasl?: ClientSasl | undefined;
   /** kafkajs client id, shown in broker logs. */
   readonly clientId: string;
   /** Connection timeout, ms. Default: kafkajs' (1 000). */
@@ -27,6 +36,7 @@ function client(brokers: readonly string[], options: ClientOptions): Kafka {
     clientId: options.clientId,
     brokers: [...brokers],
     logLevel: logLevel.NOTHING,
+    ...(options.sasl === undefined ? {} : { sasl: saslConfig(options.sasl) }),
     ...(options.connectionTimeoutMs === undefined
       ? {}
       : { connectionTimeout: options.connectionTimeoutMs }),
@@ -37,6 +47,18 @@ function client(brokers: readonly string[], options: ClientOptions): Kafka {
         : { initialRetryTime: 200, maxRetryTime: options.maxRetryTimeMs }),
     },
   });
+}
+
+function saslConfig(sasl: ClientSasl): SASLOptions {
+  const { username, password } = sasl;
+  switch (sasl.mechanism) {
+    case 'plain':
+      return { mechanism: 'plain', username, password };
+    case 'scram-sha-256':
+      return { mechanism: 'scram-sha-256', username, password };
+    case 'scram-sha-512':
+      return { mechanism: 'scram-sha-512', username, password };
+  }
 }
 
 /** Runs `action` with a connected admin client and disconnects it afterwards. */
@@ -81,8 +103,17 @@ export interface TopicWriter {
   close(): Promise<void>;
 }
 
+/** Options of {@link openTopicWriter}. */
+export interface TopicWriterOptions extends ClientOptions {
+  /**
+   * Idempotent producer (InitProducerId first, which an authorizer checks as WRITE on some
+   * topic). `false` sends plain Produce requests, as a non-idempotent client would. Default: true.
+   */
+  readonly idempotent?: boolean | undefined;
+}
+
 /**
- * Opens an idempotent producer that keeps keys on their default partitions.
+ * Opens a producer (idempotent unless told otherwise) that keeps keys on their default partitions.
  *
  * @example
  * ```ts
@@ -93,10 +124,10 @@ export interface TopicWriter {
  */
 export async function openTopicWriter(
   brokers: readonly string[],
-  options: ClientOptions,
+  options: TopicWriterOptions,
 ): Promise<TopicWriter> {
   const producer = client(brokers, options).producer({
-    idempotent: true,
+    idempotent: options.idempotent ?? true,
     maxInFlightRequests: 1,
     createPartitioner: Partitioners.DefaultPartitioner,
   });

@@ -44,6 +44,8 @@ export function createServiceRelay(options: ServiceRelayOptions): OutboxRelay<Da
       brokers: config.kafka.brokers,
       clientId: config.kafka.clientId,
       topic: config.kafka.topic,
+      sasl: config.kafka.sasl,
+      tls: config.kafka.tls,
       createTopic: {
         partitions: config.kafka.partitions,
         replicationFactor: config.kafka.replicationFactor,

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { encodeCreateAcls, revocationAcls } from './acls.js';
+import { nodeLayout, renderServerProperties, type ClusterSpec } from './config.js';
+
+const secured: ClusterSpec = {
+  name: 'unit',
+  nodes: 3,
+  basePort: 29092,
+  host: '127.0.0.1',
+  clusterId: 'AAAAAAAAAAAAAAAAAAAAAA',
+  kafkaVersion: '4.4.0',
+  heap: { initialMb: 128, maxMb: 512 },
+  secure: { topic: 'auth.revocations', verifierGroupPrefixes: ['game-service'] },
+};
+
+function properties(text: string): Map<string, string> {
+  return new Map(
+    text
+      .split('\n')
+      .filter((line) => line !== '' && !line.startsWith('#'))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+}
+
+describe('secured cluster config', () => {
+  const rendered = properties(
+    renderServerProperties(secured, nodeLayout('/tmp/unit', 29092, 2), 'pw'),
+  );
+
+  it('authenticates every listener and serves no PLAINTEXT one', () => {
+    expect(rendered.get('listener.security.protocol.map')).toBe(
+      'CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT',
+    );
+    expect(rendered.get('listeners')).toBe('CLIENT://127.0.0.1:29094,CONTROLLER://127.0.0.1:29095');
+    expect(rendered.get('inter.broker.listener.name')).toBe('CLIENT');
+    expect(rendered.get('listener.name.client.sasl.enabled.mechanisms')).toBe('SCRAM-SHA-512');
+    expect(rendered.get('sasl.mechanism.controller.protocol')).toBe('PLAIN');
+  });
+
+  it('denies whatever no ACL allows, with admin as the only super user', () => {
+    expect(rendered.get('authorizer.class.name')).toBe(
+      'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    );
+    expect(rendered.get('allow.everyone.if.no.acl.found')).toBe('false');
+    expect(rendered.get('super.users')).toBe('User:admin');
+  });
+
+  it('refuses to render a secured node without the admin password', () => {
+    expect(() => renderServerProperties(secured, nodeLayout('/tmp/unit', 29092, 1))).toThrow(
+      TypeError,
+    );
+  });
+});
+
+describe('revocation ACLs', () => {
+  const acls = revocationAcls({ topic: 't', verifierGroupPrefixes: ['game-service'] });
+  const grants = (principal: string): string[] =>
+    acls
+      .filter((acl) => acl.principal === principal)
+      .map((acl) => `${acl.operation} ${acl.resource}:${acl.pattern}:${acl.name}`)
+      .sort();
+
+  it('lets the producers write the topic and nothing else', () => {
+    for (const producer of ['user-service', 'gateway']) {
+      expect(grants(producer)).toEqual([
+        'create topic:literal:t',
+        'describe topic:literal:t',
+        'write topic:literal:t',
+      ]);
+    }
+  });
+
+  it('lets the verifier read the topic and use its groups, never write', () => {
+    expect(grants('verifier')).toEqual([
+      'delete group:prefixed:game-service',
+      'describe topic:literal:t',
+      'read group:prefixed:game-service',
+      'read topic:literal:t',
+    ]);
+  });
+
+  it('encodes CreateAcls v1 with one entry per binding', () => {
+    const body = encodeCreateAcls(acls);
+    expect(body.readInt32BE(0)).toBe(acls.length);
+    // First binding: resource type TOPIC (2), name 't', pattern LITERAL (3), 'User:user-service'.
+    expect(body.readInt8(4)).toBe(2);
+    expect(body.toString('utf8', 7, 8)).toBe('t');
+    expect(body.readInt8(8)).toBe(3);
+    expect(body.toString('utf8', 11, 28)).toBe('User:user-service');
+  });
+});

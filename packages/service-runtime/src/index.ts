@@ -19,3 +19,6 @@ export type {
 
 export { requestIdOf, requestLogLevel, requestLogOptions } from './request-log.js';
 export type { AnsweredResponse, RequestLogLevel } from './request-log.js';
+
+export { kafkaSecurity, kafkaSecurityVariables } from './kafka-security.js';
+export type { KafkaSaslConfig, KafkaTlsConfig } from './kafka-security.js';

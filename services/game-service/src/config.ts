@@ -3,11 +3,19 @@
  * stops the service with a message naming every variable at fault.
  */
 import { hostname } from 'node:os';
-import { ConfigError, loadEnvironment } from '@revocation-fabric/service-runtime';
-import type { ConfigProblem, Environment } from '@revocation-fabric/service-runtime';
+import {
+  ConfigError,
+  kafkaSecurity,
+  kafkaSecurityVariables,
+  loadEnvironment,
+} from '@revocation-fabric/service-runtime';
+import type {
+  ConfigProblem,
+  Environment,
+  KafkaSaslConfig,
+  KafkaTlsConfig,
+} from '@revocation-fabric/service-runtime';
 import { z } from 'zod';
-import { kafkaSecurity, kafkaSecurityVariables } from './kafka-security.js';
-import type { KafkaSaslConfig, KafkaTlsConfig } from './kafka-security.js';
 
 export { ConfigError } from '@revocation-fabric/service-runtime';
 export type { Environment } from '@revocation-fabric/service-runtime';

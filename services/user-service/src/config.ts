@@ -2,11 +2,19 @@
  * Environment variables → a typed, validated configuration. Checked once at start; a bad value
  * stops the service with a message naming the variable.
  */
-import { ConfigError, loadEnvironment } from '@revocation-fabric/service-runtime';
-import type { ConfigProblem, Environment } from '@revocation-fabric/service-runtime';
+import {
+  ConfigError,
+  kafkaSecurity,
+  kafkaSecurityVariables,
+  loadEnvironment,
+} from '@revocation-fabric/service-runtime';
+import type {
+  ConfigProblem,
+  Environment,
+  KafkaSaslConfig,
+  KafkaTlsConfig,
+} from '@revocation-fabric/service-runtime';
 import { z } from 'zod';
-import { kafkaSecurity, kafkaSecurityVariables } from './kafka-security.js';
-import type { KafkaSaslConfig, KafkaTlsConfig } from './kafka-security.js';
 
 export type { Environment } from '@revocation-fabric/service-runtime';
 

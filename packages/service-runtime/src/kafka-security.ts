@@ -3,7 +3,7 @@
  * variables and rules as the user-service's copy of this file: both services speak to one broker.
  */
 import { readFileSync } from 'node:fs';
-import type { ConfigProblem } from '@revocation-fabric/service-runtime';
+import type { ConfigProblem } from './config-error.js';
 import { z } from 'zod';
 
 /** SASL towards the brokers, as the Kafka clients take it. */

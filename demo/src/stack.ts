@@ -11,9 +11,22 @@ import { getKafka } from '@revocation-fabric/testkit';
 import type { KafkaBroker } from '@revocation-fabric/testkit';
 import { Kafka, logLevel } from 'kafkajs';
 import { freePort } from './free-port.js';
-import { kafkaSecurityConfig, kafkaSecurityEnv } from './kafka-security.js';
 import { answersReady, startService } from './service-process.js';
 import type { ServiceProcess } from './service-process.js';
+import {
+  kafkaSecurityFromEnvironment,
+  kafkaSecurityEnvironment,
+} from '@revocation-fabric/service-runtime';
+import type { KafkaSaslConfig, KafkaTlsConfig } from '@revocation-fabric/service-runtime';
+
+/**
+ * The credentials of the environment (`KAFKA_SASL_*`, `KAFKA_TLS*`, read as the services read
+ * them), in kafkajs' option names; empty when unset.
+ */
+function clientSecurity(): { sasl?: KafkaSaslConfig; ssl?: KafkaTlsConfig } {
+  const { sasl, tls } = kafkaSecurityFromEnvironment(process.env);
+  return { ...(sasl === undefined ? {} : { sasl }), ...(tls === undefined ? {} : { ssl: tls }) };
+}
 
 /** The repository root: demo/dist/stack.js → ../.. */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -87,7 +100,7 @@ async function waitForTopic(brokers: readonly string[], topic: string, timeoutMs
     clientId: 'revocation-fabric-demo',
     brokers: [...brokers],
     logLevel: logLevel.NOTHING,
-    ...kafkaSecurityConfig(),
+    ...clientSecurity(),
   }).admin();
   await admin.connect();
   try {
@@ -107,7 +120,7 @@ async function deleteTopic(brokers: readonly string[], topic: string): Promise<v
     clientId: 'revocation-fabric-demo',
     brokers: [...brokers],
     logLevel: logLevel.NOTHING,
-    ...kafkaSecurityConfig(),
+    ...clientSecurity(),
   }).admin();
   await admin.connect();
   try {
@@ -176,7 +189,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           ISSUER: userUrl,
           SQLITE_PATH: join(workDir, 'user-service.sqlite'),
           KAFKA_BROKERS: kafka.brokers.join(','),
-          ...kafkaSecurityEnv(),
+          ...kafkaSecurityEnvironment(process.env),
           REVOCATION_TOPIC: topic,
           REVOCATION_TOPIC_PARTITIONS: '3',
           BOOTSTRAP_ADMIN_USERNAME: DEMO_ADMIN.username,
@@ -223,7 +236,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
             ISSUER: userUrl,
             JWKS_URL: `${userUrl}/.well-known/jwks.json`,
             KAFKA_BROKERS: brokers,
-            ...kafkaSecurityEnv(),
+            ...kafkaSecurityEnvironment(process.env),
             REVOCATION_TOPIC: topic,
             LOG_LEVEL: 'info',
           },

@@ -9,7 +9,7 @@ import { createVerifier } from '@revocation-fabric/verifier';
 import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
 import type { VerifiedToken } from '@revocation-fabric/verifier';
 import type { Message } from '../lib/child.js';
-import { MAX_TOKEN_LIFETIME_MS } from '../lib/kafka.js';
+import { feedSecurity, MAX_TOKEN_LIFETIME_MS } from '../lib/kafka.js';
 import { connectRedis, loadRevokedKeys, unlinkRevokedKeys } from '../lib/redis.js';
 import { summarize } from '../lib/stats.js';
 import type { Distribution } from '../lib/stats.js';
@@ -90,6 +90,7 @@ async function run(request: CheckCostRequest): Promise<CheckCostCase> {
       brokers: request.brokers,
       topic: request.topic,
       clientId: 'bench-b1',
+      ...feedSecurity(),
     }),
   });
   // The same verifier without its cache isolates what the cache insert (and the GC work of
@@ -103,6 +104,7 @@ async function run(request: CheckCostRequest): Promise<CheckCostCase> {
       brokers: request.brokers,
       topic: request.topic,
       clientId: 'bench-b1-nocache',
+      ...feedSecurity(),
     }),
     cacheSize: 0,
   });

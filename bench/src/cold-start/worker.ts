@@ -7,7 +7,7 @@
 import { createVerifier } from '@revocation-fabric/verifier';
 import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
 import type { Message } from '../lib/child.js';
-import { bareReplay } from '../lib/kafka.js';
+import { bareReplay, feedSecurity } from '../lib/kafka.js';
 import { BENCH_AUDIENCE, BENCH_ISSUER, createBenchKey, keySet } from '../lib/tokens.js';
 import { fail, listen, reply } from '../lib/worker-side.js';
 
@@ -43,6 +43,7 @@ async function verifierReady(request: ColdStartRequest): Promise<ColdStartResult
       brokers: request.brokers,
       topic: request.topic,
       clientId: 'bench-b4',
+      ...feedSecurity(),
     }),
   });
   await verifier.ready();

@@ -14,7 +14,7 @@ import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
 import type { Verifier } from '@revocation-fabric/verifier';
 import { requireAuth } from '@revocation-fabric/verifier/express';
 import type { Message } from '../lib/child.js';
-import { MAX_TOKEN_LIFETIME_MS } from '../lib/kafka.js';
+import { feedSecurity, MAX_TOKEN_LIFETIME_MS } from '../lib/kafka.js';
 import { connectRedis, loadRevokedKeys, unlinkRevokedKeys } from '../lib/redis.js';
 import type { RedisClient } from '../lib/redis.js';
 import { BENCH_AUDIENCE, BENCH_ISSUER } from '../lib/tokens.js';
@@ -95,6 +95,7 @@ async function start(request: HttpServerRequest): Promise<HttpServerReady> {
           brokers: request.brokers,
           topic: request.topic,
           clientId: 'bench-b2',
+          ...feedSecurity(),
         }),
       });
       verifier = created;

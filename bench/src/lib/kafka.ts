@@ -9,9 +9,28 @@ import { randomUUID } from 'node:crypto';
 import { ensureRevocationTopic } from '@revocation-fabric/protocol';
 import type { RuleKind } from '@revocation-fabric/protocol';
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
-import { kafkaSecurityConfig } from './kafka-security.js';
 import { cutoffRecords, kindAt, ruleRecord, templates } from './rule-records.js';
 import type { RuleRecord } from './rule-records.js';
+import { kafkaSecurityFromEnvironment } from '@revocation-fabric/service-runtime';
+import type { KafkaSaslConfig, KafkaTlsConfig } from '@revocation-fabric/service-runtime';
+
+/**
+ * The credentials of the environment (`KAFKA_SASL_*`, `KAFKA_TLS*`, read as the services read
+ * them), in kafkajs' option names; empty when unset.
+ */
+function clientSecurity(): { sasl?: KafkaSaslConfig; ssl?: KafkaTlsConfig } {
+  const { sasl, tls } = feedSecurity();
+  return { ...(sasl === undefined ? {} : { sasl }), ...(tls === undefined ? {} : { ssl: tls }) };
+}
+
+/**
+ * The same credentials as the verifier's Kafka feed takes them: spread into
+ * `kafkaRevocations({ …, ...feedSecurity() })` in every worker.
+ */
+export function feedSecurity(): { sasl?: KafkaSaslConfig; tls?: KafkaTlsConfig } {
+  const { sasl, tls } = kafkaSecurityFromEnvironment(process.env);
+  return { ...(sasl === undefined ? {} : { sasl }), ...(tls === undefined ? {} : { tls }) };
+}
 
 export { RULE_MIX } from './rule-records.js';
 export type { RuleRecord } from './rule-records.js';
@@ -24,7 +43,7 @@ function client(brokers: readonly string[], clientId: string): Kafka {
     clientId,
     brokers: [...brokers],
     logLevel: logLevel.NOTHING,
-    ...kafkaSecurityConfig(),
+    ...clientSecurity(),
   });
 }
 

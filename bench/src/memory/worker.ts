@@ -9,7 +9,7 @@ import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
 import { createEvent, decodeEvent } from '@revocation-fabric/protocol';
 import type { RevocationEvent } from '@revocation-fabric/protocol';
 import type { Message } from '../lib/child.js';
-import { MAX_TOKEN_LIFETIME_MS } from '../lib/kafka.js';
+import { feedSecurity, MAX_TOKEN_LIFETIME_MS } from '../lib/kafka.js';
 import {
   BENCH_AUDIENCE,
   BENCH_ISSUER,
@@ -195,6 +195,7 @@ async function cacheMemory(
       brokers: request.brokers,
       topic: request.topic,
       clientId: 'bench-b5',
+      ...feedSecurity(),
     }),
     cacheSize: request.cacheSize,
   });

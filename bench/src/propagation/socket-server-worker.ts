@@ -12,6 +12,7 @@ import type { Verifier } from '@revocation-fabric/verifier';
 import { socketAuth } from '@revocation-fabric/verifier/socket.io';
 import type { Message } from '../lib/child.js';
 import { fail, listen, reply } from '../lib/worker-side.js';
+import { feedSecurity } from '../lib/kafka.js';
 
 export interface SocketServerRequest extends Message {
   readonly type: 'start';
@@ -40,6 +41,7 @@ async function start(request: SocketServerRequest): Promise<SocketServerReady> {
       brokers: request.brokers,
       topic: request.topic,
       clientId: 'bench-b3-socket',
+      ...feedSecurity(),
     }),
   });
   verifier = created;

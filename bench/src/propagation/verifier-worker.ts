@@ -11,6 +11,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { RevocationRule } from '@revocation-fabric/protocol';
 import { wallClockMs } from '../lib/clock.js';
 import { fail, listen, reply } from '../lib/worker-side.js';
+import { feedSecurity } from '../lib/kafka.js';
 
 export type VerifierWorkerRequest =
   | {
@@ -117,6 +118,7 @@ listen<VerifierWorkerRequest>(async (message) => {
           brokers: message.brokers,
           topic: message.topic,
           clientId: `bench-b3-${message.name}`,
+          ...feedSecurity(),
         }),
       });
       verifier.onRevoked(onRevoked);

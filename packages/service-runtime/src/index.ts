@@ -20,5 +20,10 @@ export type {
 export { requestIdOf, requestLogLevel, requestLogOptions } from './request-log.js';
 export type { AnsweredResponse, RequestLogLevel } from './request-log.js';
 
-export { kafkaSecurity, kafkaSecurityVariables } from './kafka-security.js';
+export {
+  kafkaSecurity,
+  kafkaSecurityEnvironment,
+  kafkaSecurityFromEnvironment,
+  kafkaSecurityVariables,
+} from './kafka-security.js';
 export type { KafkaSaslConfig, KafkaTlsConfig } from './kafka-security.js';

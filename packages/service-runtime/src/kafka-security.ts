@@ -1,17 +1,25 @@
 /**
- * The Kafka security variables (SASL credentials, TLS), parsed and cross-checked once. The same
- * variables and rules as the user-service's copy of this file: both services speak to one broker.
+ * The Kafka security variables (SASL credentials, TLS), parsed and cross-checked once, for both
+ * services, the demo and the benchmarks: everything that talks to one broker reads them alike.
  */
 import { readFileSync } from 'node:fs';
+import { ConfigError } from './config-error.js';
 import type { ConfigProblem } from './config-error.js';
+import { loadEnvironment } from './load-environment.js';
+import type { Environment } from './load-environment.js';
 import { z } from 'zod';
 
-/** SASL towards the brokers, as the Kafka clients take it. */
-export interface KafkaSaslConfig {
-  readonly mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
-  readonly username: string;
-  readonly password: string;
-}
+/**
+ * SASL towards the brokers, as the Kafka clients take it: one member per mechanism, so it fits
+ * their discriminated unions.
+ */
+export type KafkaSaslConfig = {
+  readonly [Mechanism in 'plain' | 'scram-sha-256' | 'scram-sha-512']: {
+    readonly mechanism: Mechanism;
+    readonly username: string;
+    readonly password: string;
+  };
+}['plain' | 'scram-sha-256' | 'scram-sha-512'];
 
 /** TLS towards the brokers: `true` for node's CA bundle, or the CA certificates (PEM) to trust. */
 export type KafkaTlsConfig = true | { readonly ca: string };
@@ -83,4 +91,41 @@ export function kafkaSecurity(
     tls = true;
   }
   return { sasl, tls };
+}
+
+/** Names of the variables, to hand them on to a child process. */
+const NAMES = Object.keys(kafkaSecurityVariables) as (keyof typeof kafkaSecurityVariables)[];
+
+/**
+ * The Kafka security settings of a program that is not a service (the demo, the benchmarks):
+ * read from `env`, checked with the same rules, and thrown as one {@link ConfigError}.
+ *
+ * @example
+ * ```ts
+ * const { sasl, tls } = kafkaSecurityFromEnvironment(process.env);
+ * new Kafka({ brokers, ...(sasl ? { sasl } : {}), ...(tls ? { ssl: tls } : {}) });
+ * ```
+ */
+export function kafkaSecurityFromEnvironment(env: Environment): {
+  sasl: KafkaSaslConfig | undefined;
+  tls: KafkaTlsConfig | undefined;
+} {
+  const values = loadEnvironment(kafkaSecurityVariables, env);
+  const problems: ConfigProblem[] = [];
+  const security = kafkaSecurity(values, problems);
+  if (problems.length > 0) throw new ConfigError({ problems });
+  return security;
+}
+
+/**
+ * The security variables that are set in `env`, to add to a child's environment (the child
+ * validates them itself).
+ */
+export function kafkaSecurityEnvironment(env: Environment): Record<string, string> {
+  const passed: Record<string, string> = {};
+  for (const name of NAMES) {
+    const value = env[name];
+    if (value !== undefined && value !== '') passed[name] = value;
+  }
+  return passed;
 }

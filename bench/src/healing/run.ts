@@ -43,6 +43,10 @@ interface HealingCase {
   readonly healMs: number;
   /** ms from the first answer until each verifier (closed, open) healed. */
   readonly byVerifierMs: readonly number[];
+  /** ms from the first answer until the relay had published the whole backlog. */
+  readonly publishedMs: number;
+  /** ms from the first answer until each verifier was no longer stale. */
+  readonly freshMs: readonly number[];
   /** ms from `startNode` called to the broker's first answer (JVM start), context only. */
   readonly restartMs: number;
 }
@@ -75,8 +79,16 @@ const relay = new OutboxRelay({
   }),
   pollIntervalMs: 100,
   maxRetryDelayMs: 30_000,
+  observer: {
+    published: (count) => {
+      published += count;
+      lastPublishAt = Date.now();
+    },
+  },
 });
 const cases: HealingCase[] = [];
+let published = 0;
+let lastPublishAt = 0;
 try {
   await outboxMigration({ dialect: 'sqlite' }).up(db as unknown as Kysely<unknown>);
   await relay.prepare(10_000);
@@ -132,6 +144,7 @@ try {
         ),
       );
       const downAt = Date.now();
+      const publishedBefore = published;
       await kafka.stopNode(1);
       for (const sid of sids) {
         await db.transaction().execute(async (trx) => {
@@ -160,6 +173,12 @@ try {
       starting = false;
       await watch;
       const backAt = Math.min(answeredAt ?? startedAt, startedAt);
+      const freshAt = verifiers.map(() => 0);
+      const freshWatch = setInterval(() => {
+        verifiers.forEach((v, i) => {
+          if (freshAt[i] === 0 && !v.stats().stale) freshAt[i] = Date.now();
+        });
+      }, 10);
       const byVerifierMs = await Promise.all(
         verifiers.map(async (verifier) => {
           const deadline = Date.now() + 120_000;
@@ -171,10 +190,14 @@ try {
           return Date.now() - backAt;
         }),
       );
+      clearInterval(freshWatch);
+      if (published - publishedBefore < REVOCATIONS) throw new Error('relay did not publish all');
       const result = {
         outageS,
         healMs: Math.max(...byVerifierMs),
         byVerifierMs,
+        publishedMs: lastPublishAt - backAt,
+        freshMs: freshAt.map((at) => at - backAt),
         restartMs: backAt - startCalledAt,
       };
       cases.push(result);
@@ -195,6 +218,9 @@ writeFileSync(
   join(resultsDir, 'healing.json'),
   `${JSON.stringify({ at: new Date().toISOString(), revocations: REVOCATIONS, cases }, null, 2)}\n`,
 );
-console.log('outage (s) | heal (ms, closed / open verifier) | broker restart (ms)');
-for (const c of cases)
-  console.log(`${c.outageS} | ${c.healMs} (${c.byVerifierMs.join(' / ')}) | ${c.restartMs}`);
+console.log('outage (s) | heal ms (closed / open) | relay published ms | fresh ms | restart ms');
+for (const c of cases) {
+  console.log(
+    `${c.outageS} | ${c.healMs} (${c.byVerifierMs.join(' / ')}) | ${c.publishedMs} | ${c.freshMs.join(' / ')} | ${c.restartMs}`,
+  );
+}

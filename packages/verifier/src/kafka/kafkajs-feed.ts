@@ -68,6 +68,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
   /** Aborts the restart backoff sleep of #run, when the broker answers again. */
   #wakeSleep: AbortController | undefined;
   readonly #watch: BrokerWatch;
+  readonly #generationOf = new WeakMap<Consumer, number>();
   /** Last time a record was delivered: a long batch is contact too, for the watch. */
   #lastDeliveryAt: number | undefined;
   readonly #abort = new AbortController();
@@ -250,6 +251,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
       retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 5 },
     });
     this.#consumer = consumer;
+    this.#generationOf.set(consumer, generation);
     this.#instrument(consumer);
     const abandon = async (): Promise<boolean> => {
       if (!superseded()) return false;
@@ -267,7 +269,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
       autoCommit: false,
       eachBatchAutoResolve: true,
       partitionsConsumedConcurrently: 1,
-      eachBatch: (payload) => this.#eachBatch(payload),
+      eachBatch: (payload) => this.#eachBatch(payload, consumer),
     });
     if (await abandon()) return;
     this.#checkReplayDone();
@@ -320,6 +322,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
     consumer.on(events.FETCH, touch);
     consumer.on(events.HEARTBEAT, touch);
     consumer.on(events.GROUP_JOIN, () => {
+      if (this.#retired(consumer)) return;
       touch();
       // After a restart, resume where this instance stopped instead of replaying the whole
       // topic again (nothing was committed, so kafkajs would start from the beginning).
@@ -372,7 +375,18 @@ export class KafkaRevocationFeed implements RevocationFeed {
     });
   }
 
-  async #eachBatch(payload: EachBatchPayload): Promise<void> {
+  /**
+   * A consumer replaced by a forced reconnect can come back to life: kafkajs may restart it from
+   * a crash scheduled before its disconnect. It is disconnected again, and delivers nothing.
+   */
+  #retired(consumer: Consumer): boolean {
+    if (this.#generationOf.get(consumer) === this.#generation) return false;
+    void consumer.disconnect().catch(() => {});
+    return true;
+  }
+
+  async #eachBatch(payload: EachBatchPayload, consumer: Consumer): Promise<void> {
+    if (this.#retired(consumer)) return;
     // kafkajs declares the payload's functions as methods; they are called through it.
     const { batch } = payload;
     const progress = this.#progress.of(batch.partition);

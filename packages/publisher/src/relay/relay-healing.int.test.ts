@@ -35,7 +35,7 @@ const HEAL_BOUND_MS = 2_000;
 /**
  * Margin for a 2-core CI machine shared with other test files: the restarted JVM is cold (its
  * first produce, group join and fetch run interpreted, and it competes with this process for
- * the two cores), and the waits below poll every 50 ms. Measured here: see bench/RESULTS.md.
+ * the two cores), and the waits below poll every 50 ms. Figures: bench/src/healing/README.md.
  */
 const CI_MARGIN_MS = 1_500;
 const OUTAGE_MS = 25_000;

@@ -3,7 +3,7 @@
  * outbox (enqueue + relay with the real Kafka publisher, the production retry cap of 30 s) while
  * the only node of this file's own cluster is stopped for 25 s, then the node starts again. Two
  * real verifiers (Kafka feed, one failing closed, one open) must reject every revoked token and
- * be fresh within 2 s of the broker answering, plus a margin for a busy 2-core CI machine.
+ * be fresh within 2 s of the broker answering, plus a margin for a busy 2-core CI machine (2 s).
  *
  * "The broker answers" is measured, not assumed: while the node starts, the test sends an
  * ApiVersions request every 50 ms (the publisher's kafkajs-free probe), and the clock starts at
@@ -34,10 +34,14 @@ import type { TestRelay } from '../test-support/relay.js';
 const HEAL_BOUND_MS = 2_000;
 /**
  * Margin for a 2-core CI machine shared with other test files: the restarted JVM is cold (its
- * first produce, group join and fetch run interpreted, and it competes with this process for
- * the two cores), and the waits below poll every 50 ms. Figures: bench/src/healing/README.md.
+ * first produce, group coordinator load, group join and fetch run interpreted, competing with
+ * this process and the other integration file for the two cores), and the checks poll every
+ * 50 ms. Measured on such a machine: 0.74 s with this file alone, 2.04 s beside two other
+ * fault-test files, 3.2 s at worst in the benchmark at load average 5–7 (see
+ * bench/src/healing/README.md). The margin covers that load without hiding a regression to the
+ * old behaviour (backoffs of 10–30 s).
  */
-const CI_MARGIN_MS = 1_500;
+const CI_MARGIN_MS = 2_000;
 const OUTAGE_MS = 25_000;
 const SESSIONS = 50;
 const AUDIENCE = 'healing-test';

@@ -247,8 +247,14 @@ export class KafkaRevocationFeed implements RevocationFeed {
       minBytes: 1,
       allowAutoTopicCreation: false,
       // kafkajs restarts the consumer itself after retriable failures (broker down, leader
-      // moved); the CRASH listener below covers the ones it gives up on.
-      retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 5 },
+      // moved); the CRASH listener below covers the ones it gives up on. A consumer of a closed
+      // feed or one replaced by a forced reconnect must not come back: it would retry forever.
+      retry: {
+        initialRetryTime: 300,
+        maxRetryTime: 10_000,
+        retries: 5,
+        restartOnFailure: () => Promise.resolve(!this.#closed && !this.#retired(consumer)),
+      },
     });
     this.#consumer = consumer;
     this.#generationOf.set(consumer, generation);

@@ -12,7 +12,7 @@
  *
  *   pnpm build && node bench/dist/healing/run.js [--outages 5,60,300] [--repeat 1]
  *
- * Writes bench/results/healing.json.
+ * Writes bench/results/healing/<date>.json.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -212,10 +212,11 @@ try {
   await kafka.close();
 }
 
-const resultsDir = fileURLToPath(new URL('../../results/', import.meta.url));
+// A folder of its own: report.ts takes every *.json directly in results/ for a `pnpm bench` run.
+const resultsDir = fileURLToPath(new URL('../../results/healing/', import.meta.url));
 mkdirSync(resultsDir, { recursive: true });
 writeFileSync(
-  join(resultsDir, 'healing.json'),
+  join(resultsDir, `${new Date().toISOString().slice(0, 10)}.json`),
   `${JSON.stringify({ at: new Date().toISOString(), revocations: REVOCATIONS, cases }, null, 2)}\n`,
 );
 console.log('outage (s) | heal ms (closed / open) | relay published ms | fresh ms | restart ms');

@@ -35,6 +35,12 @@ export interface RevocationPublisher {
    * that). Optional: `publish` connects on its own.
    */
   connect?(): Promise<void>;
+  /**
+   * Asks, cheaply and without publishing, whether the broker answers right now; resolves true
+   * or false, never rejects. Optional: with it, the relay notices the broker's return within a
+   * probe interval after an outage instead of waiting out its backoff.
+   */
+  probe?(): Promise<boolean>;
   /** Disconnects. A later `publish` or `connect` connects again. */
   close(): Promise<void>;
 }

@@ -16,6 +16,7 @@ const NAMES = {
   poison: 'poison_events_total',
   lag: 'consumer_lag',
   sinceContact: 'seconds_since_last_contact',
+  sinceApplied: 'seconds_since_last_applied_event',
   stale: 'stale',
   ready: 'ready',
   delay: 'event_apply_delay_seconds',
@@ -97,6 +98,15 @@ export class VerifierMetrics {
       registers,
       collect() {
         const ms = scrape().msSinceLastContact;
+        this.set(ms === null ? -1 : ms / 1000);
+      },
+    });
+    new Gauge({
+      name: prefix + NAMES.sinceApplied,
+      help: 'Seconds since the feed last delivered a revocation event (-1 before the first).',
+      registers,
+      collect() {
+        const ms = scrape().msSinceLastAppliedEvent;
         this.set(ms === null ? -1 : ms / 1000);
       },
     });

@@ -39,6 +39,12 @@ export interface VerifierStats {
   readonly totalLag: number;
   /** ms since the last successful fetch or heartbeat; `null` before the first. */
   readonly msSinceLastContact: number | null;
+  /**
+   * ms since the feed last delivered an event (startup replay included, other issuers' events
+   * included); `null` before the first. Grows on a quiet topic too: read it with
+   * `msSinceLastContact` — contact recent and this large means nothing was revoked lately.
+   */
+  readonly msSinceLastAppliedEvent: number | null;
 }
 
 /**
@@ -135,6 +141,7 @@ export class RevocationVerifier implements Verifier {
   #closed = false;
   #closing: Promise<void> | undefined;
   #wasStale = false;
+  #lastAppliedAt: number | undefined;
 
   constructor(options: ResolvedVerifierOptions) {
     this.#options = options;
@@ -228,6 +235,8 @@ export class RevocationVerifier implements Verifier {
       lagByPartition: feed.lagByPartition,
       totalLag,
       msSinceLastContact,
+      msSinceLastAppliedEvent:
+        this.#lastAppliedAt === undefined ? null : Math.max(0, now - this.#lastAppliedAt),
     };
   }
 
@@ -260,6 +269,7 @@ export class RevocationVerifier implements Verifier {
 
   #apply(event: RevocationEvent): void {
     const live = this.#feed.isReady();
+    this.#lastAppliedAt = this.#now();
     // A rule speaks for one issuer: another issuer's subject `u1` or global cutoff is not ours.
     if (event.iss !== this.#options.issuer) {
       this.#ignored += 1;

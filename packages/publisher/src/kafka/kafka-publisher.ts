@@ -11,6 +11,7 @@ import { DEFAULT_REVOCATION_TOPIC, ensureRevocationTopic } from '@revocation-fab
 import { PublishFailedError, TopicSetupError } from '../errors.js';
 import { silentLogger } from '../logger.js';
 import type { RevocationMessage, RevocationPublisher } from '../revocation-publisher.js';
+import { probeBrokers } from './broker-probe.js';
 import type { KafkaPublisherOptions, KafkaSasl, KafkaTls } from './options.js';
 
 function ssl(tls: boolean | KafkaTls | undefined): KafkaConfig['ssl'] {
@@ -36,6 +37,9 @@ function sasl(options: KafkaSasl | undefined): KafkaConfig['sasl'] {
       return { mechanism: 'scram-sha-512', username, password };
   }
 }
+
+/** Deadline of one reachability probe (connect + ApiVersions answer), ms. */
+const PROBE_TIMEOUT_MS = 1_000;
 
 /**
  * A publisher that writes to a Kafka topic.
@@ -158,6 +162,14 @@ export function kafkaPublisher(options: KafkaPublisherOptions): RevocationPublis
         throw new PublishFailedError({ events: messages.length, topic, cause });
       }
     },
+    // Raw ApiVersions, not the client: answered before authentication, no client state to
+    // reset, and nothing but a refused connect while the broker is down (see broker-probe.ts).
+    probe: () =>
+      probeBrokers({
+        brokers: options.brokers,
+        tls: ssl(options.tls),
+        timeoutMs: PROBE_TIMEOUT_MS,
+      }),
     close: drop,
   };
 }

@@ -130,6 +130,7 @@ export class OutboxRelay<DB = unknown> {
               backoff: this.backoff,
               purge: this.purge,
               keepGoing: () => !this.stopping,
+              probeVerdict: undefined,
             });
           } finally {
             this.setLeader(false);

@@ -10,6 +10,8 @@ import type { Pause } from './pause.js';
 import type { PurgeSchedule } from './purge.js';
 import type { ResolvedRelayOptions } from './relay-options.js';
 import type { RelayState } from './relay-status.js';
+import { retryWait } from './retry-wait.js';
+import type { ProbeVerdict } from './retry-wait.js';
 import type { OutboxExecutor } from '../outbox/outbox-table.js';
 
 /** What the loop shares with the relay that runs it. */
@@ -21,6 +23,8 @@ export interface BatchLoop<DB> {
   readonly purge: PurgeSchedule;
   /** False once the relay stops (or, later, loses the leadership). */
   readonly keepGoing: () => boolean;
+  /** The last broker probe's verdict, kept across retry waits (see retry-wait.ts). */
+  probeVerdict: ProbeVerdict;
 }
 
 /** Publishes until `keepGoing()` is false; throws when the database fails. */
@@ -56,6 +60,7 @@ export async function publishBatches<DB>(
     state.kafkaHealthy = true;
     state.lastError = undefined;
     loop.backoff.reset();
+    loop.probeVerdict = undefined;
   }
 }
 
@@ -79,6 +84,24 @@ async function publishFailed<DB>(
   state.kafkaHealthy = false;
   state.lastError = message;
   await recordAttemptFailed(db, ids, message);
-  // Not wakeable: new commits must not shorten the backoff of a broker that is away.
-  await loop.pause.wait(loop.backoff.next(), false);
+  const { publisher } = options;
+  const { end, verdict } = await retryWait(
+    {
+      pause: loop.pause,
+      probe:
+        publisher.probe === undefined
+          ? undefined
+          : () => publisher.probe?.() ?? Promise.resolve(false),
+      keepGoing: loop.keepGoing,
+      random: Math.random,
+    },
+    loop.backoff.next(),
+    loop.probeVerdict,
+  );
+  loop.probeVerdict = verdict;
+  if (end === 'answered') {
+    // The broker is back: publish now, and start the ladder afresh should that still fail.
+    options.logger.info({}, 'broker answers again; publishing the backlog now');
+    loop.backoff.reset();
+  }
 }

@@ -12,6 +12,8 @@ import { NotReadyError } from '../errors.js';
 import type { FeedStats, RevocationFeed, RevocationFeedContext, RevocationSink } from '../feed.js';
 import type { VerifierLogger } from '../logger.js';
 import { restartBackoff } from './backoff.js';
+import { probeBrokers } from './broker-probe.js';
+import { BrokerWatch, CONTACT_LOST_MS } from './broker-watch.js';
 import type { ResolvedKafkaOptions } from './options.js';
 import { PoisonLog } from './poison-log.js';
 import { RecordDelivery } from './record-delivery.js';
@@ -28,6 +30,8 @@ const REPLAY_WATCH_INTERVAL_MS = 5_000;
 const HEARTBEAT_EVERY = 1_000;
 /** How long close() waits for the group deletion, ms. */
 const CLOSE_TIMEOUT_MS = 5_000;
+/** Deadline of one reachability probe (connect + ApiVersions answer), ms. */
+const PROBE_TIMEOUT_MS = 1_000;
 
 function kafkaLogger(logger: VerifierLogger): () => (entry: LogEntry) => void {
   return () =>
@@ -55,7 +59,18 @@ export class KafkaRevocationFeed implements RevocationFeed {
   readonly #options: KafkaFeedOptions;
   readonly #logger: VerifierLogger;
   readonly #kafka: Kafka;
-  readonly #groupId: string;
+  /** This instance's consumer group; a new one after a forced reconnect (see #reconnectNow). */
+  #groupId: string;
+  /** Every group id this instance used, deleted on close. */
+  readonly #groupIds = new Set<string>();
+  /** Bumped by a forced reconnect: loops and starts of an older generation give up. */
+  #generation = 0;
+  /** Aborts the restart backoff sleep of #run, when the broker answers again. */
+  #wakeSleep: AbortController | undefined;
+  readonly #watch: BrokerWatch;
+  readonly #generationOf = new WeakMap<Consumer, number>();
+  /** Last time a record was delivered: a long batch is contact too, for the watch. */
+  #lastDeliveryAt: number | undefined;
   readonly #abort = new AbortController();
   readonly #now: () => number;
   readonly #progress = new ReplayProgress();
@@ -77,7 +92,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
     this.#logger = options.logger;
     this.#now = options.now;
     this.#poison = new PoisonLog(options.logger, options.now);
-    this.#groupId = `${options.clientId}-${randomUUID()}`;
+    this.#groupId = this.#newGroupId();
     this.#kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,
@@ -95,6 +110,51 @@ export class KafkaRevocationFeed implements RevocationFeed {
     // ready() may never be awaited (a service that only calls verify()); its rejection on
     // close must not become an unhandled rejection.
     this.#ready.catch(() => {});
+    this.#watch = new BrokerWatch({
+      probe: () =>
+        probeBrokers({ brokers: options.brokers, tls: options.tls, timeoutMs: PROBE_TIMEOUT_MS }),
+      outOfContactMs: () => this.#outOfContactMs(),
+      onReturn: () => this.#reconnectNow(),
+      now: options.now,
+    });
+  }
+
+  #newGroupId(): string {
+    const id = `${this.#options.clientId}-${randomUUID()}`;
+    this.#groupIds.add(id);
+    return id;
+  }
+
+  /** ms since the broker was last heard from (or since start), `undefined` while in contact. */
+  #outOfContactMs(): number | undefined {
+    const heard = Math.max(this.#lastContactAt ?? this.#startedAt, this.#lastDeliveryAt ?? 0);
+    const silent = this.#now() - heard;
+    return silent < CONTACT_LOST_MS ? undefined : silent;
+  }
+
+  /**
+   * The broker answers again after an outage: reconnect now rather than when kafkajs' retry or
+   * our backoff would. A sleeping restart loop is woken; a consumer still inside kafkajs'
+   * retries is dropped and a fresh one started under a new group id, so the old member (which
+   * may linger until its session times out) cannot share the partitions with the new one.
+   */
+  #reconnectNow(): void {
+    if (this.#closed) return;
+    if (this.#wakeSleep !== undefined) {
+      this.#logger.info({ topic: this.#options.topic }, 'broker answers again; restarting now');
+      this.#wakeSleep.abort();
+      return;
+    }
+    this.#logger.info(
+      { topic: this.#options.topic },
+      'broker answers again; replacing the revocation consumer now',
+    );
+    this.#generation += 1;
+    const stale = this.#consumer;
+    this.#consumer = undefined;
+    void stale?.disconnect().catch(() => {});
+    this.#groupId = this.#newGroupId();
+    void this.#run(0);
   }
 
   start(sink: RevocationSink): void {
@@ -107,6 +167,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
       clockToleranceMs: this.#options.clockToleranceMs,
     });
     this.#startedAt = this.#now();
+    this.#watch.start();
     void this.#run(0);
   }
 
@@ -143,54 +204,80 @@ export class KafkaRevocationFeed implements RevocationFeed {
 
   /** Starts (or restarts) the consumer, retrying with backoff until it runs or the feed closes. */
   async #run(firstAttempt: number): Promise<void> {
-    for (let attempt = firstAttempt; !this.#closed; attempt += 1) {
+    const generation = this.#generation;
+    const current = () => !this.#closed && generation === this.#generation;
+    for (let attempt = firstAttempt; current(); attempt += 1) {
       try {
-        await this.#startOnce();
+        await this.#startOnce(generation);
         return;
       } catch (error) {
-        if (this.#closed) return;
+        if (!current()) return;
         const retryInMs = restartBackoff(attempt);
         this.#logger.warn(
           { err: error, attempt, retryInMs, topic: this.#options.topic, groupId: this.#groupId },
           'revocation consumer could not start; retrying',
         );
         await this.#stopConsumer();
+        if (!current()) return;
+        // The broker watch ends this sleep early once the broker answers again.
+        const wake = new AbortController();
+        this.#wakeSleep = wake;
         try {
-          await sleep(retryInMs, undefined, { signal: this.#abort.signal, ref: false });
+          await sleep(retryInMs, undefined, {
+            signal: AbortSignal.any([this.#abort.signal, wake.signal]),
+            ref: false,
+          });
         } catch {
-          return; // closed while waiting
+          // closed or woken: the loop condition tells which
+        } finally {
+          if (this.#wakeSleep === wake) this.#wakeSleep = undefined;
         }
+        if (wake.signal.aborted) attempt = -1;
       }
     }
   }
 
-  async #startOnce(): Promise<void> {
+  async #startOnce(generation: number): Promise<void> {
+    const superseded = () => this.#closed || generation !== this.#generation;
     if (!this.#progress.hasTargets()) await this.#captureTargets();
-    if (this.#closed) return;
+    if (superseded()) return;
     const consumer = this.#kafka.consumer({
       groupId: this.#groupId,
       maxWaitTimeInMs: MAX_WAIT_TIME_MS,
       minBytes: 1,
       allowAutoTopicCreation: false,
       // kafkajs restarts the consumer itself after retriable failures (broker down, leader
-      // moved); the CRASH listener below covers the ones it gives up on.
-      retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 5 },
+      // moved); the CRASH listener below covers the ones it gives up on. A consumer of a closed
+      // feed or one replaced by a forced reconnect must not come back: it would retry forever.
+      retry: {
+        initialRetryTime: 300,
+        maxRetryTime: 10_000,
+        retries: 5,
+        restartOnFailure: () => Promise.resolve(!this.#closed && !this.#retired(consumer)),
+      },
     });
     this.#consumer = consumer;
+    this.#generationOf.set(consumer, generation);
     this.#instrument(consumer);
+    const abandon = async (): Promise<boolean> => {
+      if (!superseded()) return false;
+      // A forced reconnect replaced this consumer while kafkajs was still retrying it.
+      if (this.#consumer === consumer) this.#consumer = undefined;
+      await consumer.disconnect().catch(() => {});
+      return true;
+    };
     await consumer.connect();
+    if (await abandon()) return;
     await consumer.subscribe({ topics: [this.#options.topic], fromBeginning: true });
+    if (await abandon()) return;
     await consumer.run({
       // Offsets are never committed: the blocklist lives in memory and is rebuilt by replay.
       autoCommit: false,
       eachBatchAutoResolve: true,
       partitionsConsumedConcurrently: 1,
-      eachBatch: (payload) => this.#eachBatch(payload),
+      eachBatch: (payload) => this.#eachBatch(payload, consumer),
     });
-    if (this.#closed) {
-      await this.#stopConsumer();
-      return;
-    }
+    if (await abandon()) return;
     this.#checkReplayDone();
   }
 
@@ -241,6 +328,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
     consumer.on(events.FETCH, touch);
     consumer.on(events.HEARTBEAT, touch);
     consumer.on(events.GROUP_JOIN, () => {
+      if (this.#retired(consumer)) return;
       touch();
       // After a restart, resume where this instance stopped instead of replaying the whole
       // topic again (nothing was committed, so kafkajs would start from the beginning).
@@ -293,7 +381,18 @@ export class KafkaRevocationFeed implements RevocationFeed {
     });
   }
 
-  async #eachBatch(payload: EachBatchPayload): Promise<void> {
+  /**
+   * A consumer replaced by a forced reconnect can come back to life: kafkajs may restart it from
+   * a crash scheduled before its disconnect. It is disconnected again, and delivers nothing.
+   */
+  #retired(consumer: Consumer): boolean {
+    if (this.#generationOf.get(consumer) === this.#generation) return false;
+    void consumer.disconnect().catch(() => {});
+    return true;
+  }
+
+  async #eachBatch(payload: EachBatchPayload, consumer: Consumer): Promise<void> {
+    if (this.#retired(consumer)) return;
     // kafkajs declares the payload's functions as methods; they are called through it.
     const { batch } = payload;
     const progress = this.#progress.of(batch.partition);
@@ -304,6 +403,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
       // After a restart kafkajs reads from the beginning again (nothing was committed): records
       // already applied are skipped, so counters and `revoked` notifications stay exact.
       if (offset >= progress.next) {
+        this.#lastDeliveryAt = this.#now();
         this.#delivery?.deliver({
           value: message.value,
           timestamp: message.timestamp,
@@ -357,6 +457,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
 
   async #shutdown(): Promise<void> {
     this.#abort.abort();
+    this.#watch.stop();
     if (!this.#isReady)
       this.#rejectReady(new NotReadyError({ message: 'verifier closed before it was ready' }));
     clearInterval(this.#replayWatch);
@@ -370,7 +471,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
       await Promise.race([
         (async () => {
           await admin.connect();
-          await admin.deleteGroups([this.#groupId]);
+          await admin.deleteGroups([...this.#groupIds]);
         })(),
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error('timed out')), CLOSE_TIMEOUT_MS);
@@ -379,8 +480,8 @@ export class KafkaRevocationFeed implements RevocationFeed {
       ]);
     } catch (error) {
       this.#logger.debug(
-        { err: error, groupId: this.#groupId },
-        'could not delete the consumer group',
+        { err: error, groupIds: [...this.#groupIds] },
+        'could not delete the consumer groups',
       );
     } finally {
       clearTimeout(timer);

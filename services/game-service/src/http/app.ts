@@ -51,6 +51,7 @@ function readiness(config: GameServiceConfig, verifier: Verifier) {
         rules: stats.rulesByKind,
         lag: stats.totalLag,
         msSinceLastContact: stats.msSinceLastContact,
+        msSinceLastAppliedEvent: stats.msSinceLastAppliedEvent,
       },
     },
   };

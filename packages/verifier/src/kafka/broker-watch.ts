@@ -1,0 +1,98 @@
+/**
+ * Watches for the broker's return while the feed is out of contact, so the consumer reconnects
+ * within a probe interval of the broker answering instead of sleeping out its backoff (kafkajs'
+ * own retry waits grow to 10 s, the feed's restart backoff too). While in contact it sends
+ * nothing at all. Kafka-client-free: it is told how to probe and what to do.
+ */
+
+/** Mean pause between probes while out of contact, ms; each pause is drawn in ±50 % of it. */
+export const PROBE_INTERVAL_MS = 400;
+/** Without contact for this long the feed counts as cut off and probing starts, ms. */
+export const CONTACT_LOST_MS = 1_000;
+/**
+ * If the broker answers yet the consumer stays silent this long, restart it even though no
+ * probe saw the broker away (it came back between two probes), ms.
+ */
+const SILENT_WHILE_ANSWERING_MS = 3_000;
+/** Two forced restarts are at least this far apart, ms: a flapping broker causes no storm. */
+const MIN_RESTART_GAP_MS = 2_000;
+
+/** What the watch needs from the feed. */
+export interface BrokerWatchOptions {
+  /** One probe of the brokers: true when one answered. Must not reject. */
+  readonly probe: () => Promise<boolean>;
+  /** ms since the feed last heard from the broker; `undefined` while in contact. */
+  readonly outOfContactMs: () => number | undefined;
+  /** The broker answers again: reconnect now. */
+  readonly onReturn: () => void;
+  readonly now: () => number;
+  /** Jitter source in [0, 1). Default `Math.random`. */
+  readonly random?: (() => number) | undefined;
+}
+
+/**
+ * Probes at a jittered interval while out of contact and calls `onReturn` when the broker
+ * answers after having been away (or answers while the consumer stays silent).
+ *
+ * @example
+ * ```ts
+ * const watch = new BrokerWatch({ probe, outOfContactMs, onReturn: () => restart(), now });
+ * watch.start();
+ * watch.stop();
+ * ```
+ */
+export class BrokerWatch {
+  readonly #options: BrokerWatchOptions;
+  readonly #random: () => number;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = true;
+  #sawAway = false;
+  #lastRestartAt = Number.NEGATIVE_INFINITY;
+
+  constructor(options: BrokerWatchOptions) {
+    this.#options = options;
+    this.#random = options.random ?? Math.random;
+  }
+
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.#schedule();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #schedule(): void {
+    if (this.#stopped) return;
+    // Full ±50 % jitter: a fleet cut off by one outage probes spread out, not in lockstep.
+    const delay = PROBE_INTERVAL_MS * (0.5 + this.#random());
+    this.#timer = setTimeout(() => void this.#tick(), delay);
+    this.#timer.unref();
+  }
+
+  async #tick(): Promise<void> {
+    const silentMs = this.#options.outOfContactMs();
+    if (silentMs === undefined || silentMs < CONTACT_LOST_MS) {
+      this.#sawAway = false;
+      this.#schedule();
+      return;
+    }
+    const answered = await this.#options.probe();
+    if (this.#stopped) return;
+    if (!answered) {
+      this.#sawAway = true;
+    } else if (this.#sawAway || silentMs >= SILENT_WHILE_ANSWERING_MS) {
+      const now = this.#options.now();
+      if (now - this.#lastRestartAt >= MIN_RESTART_GAP_MS) {
+        this.#lastRestartAt = now;
+        this.#sawAway = false;
+        this.#options.onReturn();
+      }
+    }
+    this.#schedule();
+  }
+}

@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { probeBrokers } from '@revocation-fabric/protocol';
 import { OutboxRelay, enqueue, outboxMigration } from '@revocation-fabric/publisher';
 import type { OutboxSchema } from '@revocation-fabric/publisher';
 import { kafkaPublisher } from '@revocation-fabric/publisher/kafka';
@@ -31,7 +32,6 @@ import { VerifierError, createVerifier } from '@revocation-fabric/verifier';
 import type { Verifier } from '@revocation-fabric/verifier';
 import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
-import { brokerAnswers } from './broker-answer.js';
 
 const ISSUER = 'https://healing.bench';
 const AUDIENCE = 'healing-bench';
@@ -164,8 +164,9 @@ try {
       let starting = true;
       const watch = (async () => {
         while (starting && answeredAt === undefined) {
-          if (await brokerAnswers(broker, 200)) answeredAt = Date.now();
-          else await sleep(50);
+          if (await probeBrokers({ brokers: [broker], tls: undefined, timeoutMs: 200 })) {
+            answeredAt = Date.now();
+          } else await sleep(50);
         }
       })();
       await kafka.startNode(1);

@@ -7,11 +7,14 @@
  */
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import type { KafkaConfig, LogEntry, Producer } from 'kafkajs';
-import { DEFAULT_REVOCATION_TOPIC, ensureRevocationTopic } from '@revocation-fabric/protocol';
+import {
+  DEFAULT_REVOCATION_TOPIC,
+  ensureRevocationTopic,
+  probeBrokers,
+} from '@revocation-fabric/protocol';
 import { PublishFailedError, TopicSetupError } from '../errors.js';
 import { silentLogger } from '../logger.js';
 import type { RevocationMessage, RevocationPublisher } from '../revocation-publisher.js';
-import { probeBrokers } from './broker-probe.js';
 import type { KafkaPublisherOptions, KafkaSasl, KafkaTls } from './options.js';
 
 function ssl(tls: boolean | KafkaTls | undefined): KafkaConfig['ssl'] {

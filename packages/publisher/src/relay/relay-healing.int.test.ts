@@ -12,6 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { probeBrokers } from '@revocation-fabric/protocol';
 import {
   faultKafkaSupport,
   startFaultKafka,
@@ -24,7 +25,6 @@ import type { Verifier } from '@revocation-fabric/verifier';
 import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probeBrokers } from '../kafka/broker-probe.js';
 import { TEST_ISSUER, logoutAll, openSessions, outboxDepth } from '../test-support/app.js';
 import { createTestDatabase } from '../test-support/databases.js';
 import { startRelay } from '../test-support/relay.js';

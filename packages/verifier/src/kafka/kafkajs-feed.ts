@@ -12,12 +12,12 @@ import { NotReadyError } from '../errors.js';
 import type { FeedStats, RevocationFeed, RevocationFeedContext, RevocationSink } from '../feed.js';
 import type { VerifierLogger } from '../logger.js';
 import { restartBackoff } from './backoff.js';
-import { probeBrokers } from './broker-probe.js';
 import { BrokerWatch, CONTACT_LOST_MS } from './broker-watch.js';
 import type { ResolvedKafkaOptions } from './options.js';
 import { PoisonLog } from './poison-log.js';
 import { RecordDelivery } from './record-delivery.js';
 import { ReplayProgress } from './replay-progress.js';
+import { probeBrokers } from '@revocation-fabric/protocol';
 
 /** Options of {@link KafkaRevocationFeed}: validated Kafka options and the verifier's context. */
 export interface KafkaFeedOptions extends ResolvedKafkaOptions, RevocationFeedContext {}

@@ -3,8 +3,11 @@
  * fresh TCP (or TLS) connection to each bootstrap broker. ApiVersions is the one request a
  * broker answers before authentication (SASL listeners included), and a KRaft broker only
  * starts processing requests once it is unfenced — an accepted TCP connection alone proves
- * nothing, the listening socket is bound long before. The relay probes while it waits to retry a
- * failed publish, to notice the broker's return at once instead of sleeping out its backoff.
+ * nothing, the listening socket is bound long before. The publisher's relay probes while it waits to
+ * retry a failed publish, and the verifier's Kafka feed while it is out of contact, to notice the
+ * broker's return at once instead of sleeping out a backoff. It lives here, beside the topic
+ * spec, because both need it and packages do not import each other; it speaks only the one
+ * request and is no Kafka client.
  */
 import { createConnection } from 'node:net';
 import type { Socket } from 'node:net';

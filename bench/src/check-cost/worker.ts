@@ -5,11 +5,9 @@
  */
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import type { JWTVerifyOptions } from 'jose';
-import { createVerifier } from '@revocation-fabric/verifier';
-import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
 import type { VerifiedToken } from '@revocation-fabric/verifier';
 import type { Message } from '../lib/child.js';
-import { feedSecurity, MAX_TOKEN_LIFETIME_MS } from '../lib/kafka.js';
+import { MAX_TOKEN_LIFETIME_MS } from '../lib/kafka.js';
 import { connectRedis, loadRevokedKeys, unlinkRevokedKeys } from '../lib/redis.js';
 import { summarize } from '../lib/stats.js';
 import type { Distribution } from '../lib/stats.js';
@@ -22,6 +20,7 @@ import {
 } from '../lib/timing.js';
 import { BENCH_AUDIENCE, BENCH_ISSUER, createBenchKey, keySet, mintTokens } from '../lib/tokens.js';
 import { fail, listen, reply } from '../lib/worker-side.js';
+import { benchVerifier } from '../lib/bench-verifier.js';
 
 export interface CheckCostRequest extends Message {
   readonly type: 'run';
@@ -81,31 +80,19 @@ const COLD_WARMUP = 200;
 
 async function run(request: CheckCostRequest): Promise<CheckCostCase> {
   const key = await createBenchKey();
-  const verifier = createVerifier({
-    issuer: BENCH_ISSUER,
-    audience: BENCH_AUDIENCE,
-    algorithms: ['ES256'],
+  const verifier = benchVerifier({
     jwks: keySet(key),
-    revocations: kafkaRevocations({
-      brokers: request.brokers,
-      topic: request.topic,
-      clientId: 'bench-b1',
-      ...feedSecurity(),
-    }),
+    brokers: request.brokers,
+    topic: request.topic,
+    clientId: 'bench-b1',
   });
   // The same verifier without its cache isolates what the cache insert (and the GC work of
   // the entries it keeps) adds to a miss.
-  const uncached = createVerifier({
-    issuer: BENCH_ISSUER,
-    audience: BENCH_AUDIENCE,
-    algorithms: ['ES256'],
+  const uncached = benchVerifier({
     jwks: keySet(key),
-    revocations: kafkaRevocations({
-      brokers: request.brokers,
-      topic: request.topic,
-      clientId: 'bench-b1-nocache',
-      ...feedSecurity(),
-    }),
+    brokers: request.brokers,
+    topic: request.topic,
+    clientId: 'bench-b1-nocache',
     cacheSize: 0,
   });
   const redis = await connectRedis(request.redisUrl);

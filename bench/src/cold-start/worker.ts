@@ -4,12 +4,11 @@
  * (`bareReplay` in lib/kafka.ts) that only counts records up to the high-water marks. Each run
  * is a fresh process, so neither profits from the other's warm JIT or connections.
  */
-import { createVerifier } from '@revocation-fabric/verifier';
-import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
 import type { Message } from '../lib/child.js';
-import { bareReplay, feedSecurity } from '../lib/kafka.js';
-import { BENCH_AUDIENCE, BENCH_ISSUER, createBenchKey, keySet } from '../lib/tokens.js';
+import { bareReplay } from '../lib/kafka.js';
+import { createBenchKey, keySet } from '../lib/tokens.js';
 import { fail, listen, reply } from '../lib/worker-side.js';
+import { benchVerifier } from '../lib/bench-verifier.js';
 
 export interface ColdStartRequest extends Message {
   readonly type: 'run';
@@ -34,17 +33,11 @@ const MAX_WAIT_TIME_MS = 100;
 async function verifierReady(request: ColdStartRequest): Promise<ColdStartResult> {
   const key = await createBenchKey();
   const started = performance.now();
-  const verifier = createVerifier({
-    issuer: BENCH_ISSUER,
-    audience: BENCH_AUDIENCE,
-    algorithms: ['ES256'],
+  const verifier = benchVerifier({
     jwks: keySet(key),
-    revocations: kafkaRevocations({
-      brokers: request.brokers,
-      topic: request.topic,
-      clientId: 'bench-b4',
-      ...feedSecurity(),
-    }),
+    brokers: request.brokers,
+    topic: request.topic,
+    clientId: 'bench-b4',
   });
   await verifier.ready();
   const ms = performance.now() - started;

@@ -9,16 +9,15 @@ import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import type { JSONWebKeySet, JWTVerifyOptions } from 'jose';
-import { createVerifier } from '@revocation-fabric/verifier';
-import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
 import type { Verifier } from '@revocation-fabric/verifier';
 import { requireAuth } from '@revocation-fabric/verifier/express';
 import type { Message } from '../lib/child.js';
-import { feedSecurity, MAX_TOKEN_LIFETIME_MS } from '../lib/kafka.js';
+import { MAX_TOKEN_LIFETIME_MS } from '../lib/kafka.js';
 import { connectRedis, loadRevokedKeys, unlinkRevokedKeys } from '../lib/redis.js';
 import type { RedisClient } from '../lib/redis.js';
 import { BENCH_AUDIENCE, BENCH_ISSUER } from '../lib/tokens.js';
 import { fail, listen, reply } from '../lib/worker-side.js';
+import { benchVerifier } from '../lib/bench-verifier.js';
 
 export type HttpMode = 'none' | 'verifier' | 'jose-redis';
 
@@ -86,17 +85,11 @@ async function start(request: HttpServerRequest): Promise<HttpServerReady> {
       });
       break;
     case 'verifier': {
-      const created = createVerifier({
-        issuer: BENCH_ISSUER,
-        audience: BENCH_AUDIENCE,
-        algorithms: ['ES256'],
+      const created = benchVerifier({
         jwks: request.jwks,
-        revocations: kafkaRevocations({
-          brokers: request.brokers,
-          topic: request.topic,
-          clientId: 'bench-b2',
-          ...feedSecurity(),
-        }),
+        brokers: request.brokers,
+        topic: request.topic,
+        clientId: 'bench-b2',
       });
       verifier = created;
       await created.ready();

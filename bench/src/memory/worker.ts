@@ -5,11 +5,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createVerifier } from '@revocation-fabric/verifier';
 import type { RevocationFeed, RevocationSink } from '@revocation-fabric/verifier';
-import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
 import { createEvent, decodeEvent } from '@revocation-fabric/protocol';
 import type { RevocationEvent } from '@revocation-fabric/protocol';
 import type { Message } from '../lib/child.js';
-import { feedSecurity, MAX_TOKEN_LIFETIME_MS } from '../lib/kafka.js';
+import { MAX_TOKEN_LIFETIME_MS } from '../lib/kafka.js';
 import {
   BENCH_AUDIENCE,
   BENCH_ISSUER,
@@ -19,6 +18,7 @@ import {
   mintToken,
 } from '../lib/tokens.js';
 import { fail, listen, reply } from '../lib/worker-side.js';
+import { benchVerifier } from '../lib/bench-verifier.js';
 
 export type MeasuredKind = 'token' | 'session' | 'subject' | 'key';
 
@@ -186,17 +186,11 @@ async function cacheMemory(
   const key = await createBenchKey();
   const probe = await mintToken(key);
   const h0 = settle();
-  const verifier = createVerifier({
-    issuer: BENCH_ISSUER,
-    audience: BENCH_AUDIENCE,
-    algorithms: ['ES256'],
+  const verifier = benchVerifier({
     jwks: keySet(key),
-    revocations: kafkaRevocations({
-      brokers: request.brokers,
-      topic: request.topic,
-      clientId: 'bench-b5',
-      ...feedSecurity(),
-    }),
+    brokers: request.brokers,
+    topic: request.topic,
+    clientId: 'bench-b5',
     cacheSize: request.cacheSize,
   });
   await verifier.ready();

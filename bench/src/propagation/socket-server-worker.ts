@@ -6,13 +6,11 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
-import { createVerifier } from '@revocation-fabric/verifier';
-import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
 import type { Verifier } from '@revocation-fabric/verifier';
 import { socketAuth } from '@revocation-fabric/verifier/socket.io';
 import type { Message } from '../lib/child.js';
 import { fail, listen, reply } from '../lib/worker-side.js';
-import { feedSecurity } from '../lib/kafka.js';
+import { benchVerifier } from '../lib/bench-verifier.js';
 
 export interface SocketServerRequest extends Message {
   readonly type: 'start';
@@ -32,17 +30,13 @@ let verifier: Verifier | undefined;
 let io: Server | undefined;
 
 async function start(request: SocketServerRequest): Promise<SocketServerReady> {
-  const created = createVerifier({
+  const created = benchVerifier({
     issuer: request.issuer,
     audience: request.audience,
-    algorithms: ['ES256'],
     jwks: { url: request.jwksUrl },
-    revocations: kafkaRevocations({
-      brokers: request.brokers,
-      topic: request.topic,
-      clientId: 'bench-b3-socket',
-      ...feedSecurity(),
-    }),
+    brokers: request.brokers,
+    topic: request.topic,
+    clientId: 'bench-b3-socket',
   });
   verifier = created;
   await created.ready();

@@ -4,14 +4,13 @@
  * `revoked` rule, the matching probe is re-judged with `check()` and the time it throws
  * TOKEN_REVOKED is stamped with the shared clock.
  */
-import { TokenRevokedError, createVerifier } from '@revocation-fabric/verifier';
-import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
+import { TokenRevokedError } from '@revocation-fabric/verifier';
 import type { AccessTokenClaims, Verifier, VerifiedToken } from '@revocation-fabric/verifier';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { RevocationRule } from '@revocation-fabric/protocol';
 import { wallClockMs } from '../lib/clock.js';
 import { fail, listen, reply } from '../lib/worker-side.js';
-import { feedSecurity } from '../lib/kafka.js';
+import { benchVerifier } from '../lib/bench-verifier.js';
 
 export type VerifierWorkerRequest =
   | {
@@ -109,17 +108,13 @@ listen<VerifierWorkerRequest>(async (message) => {
   switch (message.type) {
     case 'init': {
       const started = performance.now();
-      verifier = createVerifier({
+      verifier = benchVerifier({
         issuer: message.issuer,
         audience: message.audience,
-        algorithms: ['ES256'],
         jwks: { url: message.jwksUrl },
-        revocations: kafkaRevocations({
-          brokers: message.brokers,
-          topic: message.topic,
-          clientId: `bench-b3-${message.name}`,
-          ...feedSecurity(),
-        }),
+        brokers: message.brokers,
+        topic: message.topic,
+        clientId: `bench-b3-${message.name}`,
       });
       verifier.onRevoked(onRevoked);
       flushTimer = setInterval(flush, FLUSH_INTERVAL_MS);

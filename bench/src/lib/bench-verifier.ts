@@ -1,0 +1,30 @@
+/**
+ * The verifier every benchmark worker measures: ES256, the bench issuer and audience unless a
+ * worker names others, fed by the revocation topic with the environment's Kafka credentials.
+ */
+import { createVerifier } from '@revocation-fabric/verifier';
+import type { Verifier, VerifierOptions } from '@revocation-fabric/verifier';
+import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
+import { feedSecurity } from './kafka.js';
+import { BENCH_AUDIENCE, BENCH_ISSUER } from './tokens.js';
+
+/** Where the worker's verifier reads revocations, and what else it sets. */
+export interface BenchVerifierOptions extends Partial<Omit<VerifierOptions, 'revocations'>> {
+  readonly brokers: readonly string[];
+  readonly topic: string;
+  /** Kafka client id; its consumer group is derived from it. */
+  readonly clientId: string;
+  readonly jwks: VerifierOptions['jwks'];
+}
+
+/** Creates a benchmark worker's verifier (not yet ready). */
+export function benchVerifier(options: BenchVerifierOptions): Verifier {
+  const { brokers, topic, clientId, ...rest } = options;
+  return createVerifier({
+    issuer: BENCH_ISSUER,
+    audience: BENCH_AUDIENCE,
+    algorithms: ['ES256'],
+    ...rest,
+    revocations: kafkaRevocations({ brokers: [...brokers], topic, clientId, ...feedSecurity() }),
+  });
+}

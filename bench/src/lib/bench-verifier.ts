@@ -3,18 +3,18 @@
  * worker names others, fed by the revocation topic with the environment's Kafka credentials.
  */
 import { createVerifier } from '@revocation-fabric/verifier';
-import type { Verifier, VerifierOptions } from '@revocation-fabric/verifier';
+import type { SingleIssuerVerifierOptions, Verifier } from '@revocation-fabric/verifier';
 import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
 import { feedSecurity } from './kafka.js';
 import { BENCH_AUDIENCE, BENCH_ISSUER } from './tokens.js';
 
 /** Where the worker's verifier reads revocations, and what else it sets. */
-export interface BenchVerifierOptions extends Partial<Omit<VerifierOptions, 'revocations'>> {
+export interface BenchVerifierOptions extends Partial<Omit<SingleIssuerVerifierOptions, 'revocations'>> {
   readonly brokers: readonly string[];
   readonly topic: string;
   /** Kafka client id; its consumer group is derived from it. */
   readonly clientId: string;
-  readonly jwks: VerifierOptions['jwks'];
+  readonly jwks: SingleIssuerVerifierOptions['jwks'];
 }
 
 /** Creates a benchmark worker's verifier (not yet ready). */

@@ -67,6 +67,7 @@ describe('tokenFactsFromClaims', () => {
   it('maps claims to the facts rules judge, with the issue time in ms', () => {
     const facts = tokenFactsFromClaims(accessTokenClaimsSchema.parse(issued), 'k1');
     expect(facts).toEqual({
+      iss: 'https://auth.example',
       jti: 't1',
       sid: 's1',
       sub: 'u1',
@@ -89,5 +90,7 @@ describe('tokenFactsFromClaims', () => {
     // Judged by the cutoff (the rule carries no generation), to the millisecond.
     expect(rejects(rule, facts)).toBe(true);
     expect(rejects(rule, { ...facts, issuedAt: 1_700_000_000_001 })).toBe(false);
+    // The same subject name at another issuer is someone else.
+    expect(rejects(rule, { ...facts, iss: 'https://idp.example' })).toBe(false);
   });
 });

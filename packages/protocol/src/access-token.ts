@@ -92,10 +92,11 @@ export type IssuedAccessTokenClaims = z.output<typeof issuedAccessTokenClaimsSch
  * ```
  */
 export function tokenFactsFromClaims(
-  claims: Pick<AccessTokenClaims, 'sub' | 'iat' | 'jti' | 'sid' | 'sgen' | 'ggen'>,
+  claims: Pick<AccessTokenClaims, 'iss' | 'sub' | 'iat' | 'jti' | 'sid' | 'sgen' | 'ggen'>,
   kid: string | undefined,
 ): TokenFacts {
   return {
+    iss: claims.iss,
     jti: claims.jti,
     sid: claims.sid,
     sub: claims.sub,

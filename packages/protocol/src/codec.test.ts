@@ -33,7 +33,7 @@ function codeOf(fn: () => unknown): string | undefined {
 }
 
 describe('encodeEvent / decodeEvent', () => {
-  it('round-trips every kind with the key kind:target', () => {
+  it('round-trips every kind with the key kind:issuer:target', () => {
     const events: RevocationEvent[] = [
       { ...session, kind: 'token', jti: 'j-1', expiresAt: now + 60_000 } as RevocationEvent,
       session,
@@ -46,7 +46,14 @@ describe('encodeEvent / decodeEvent', () => {
       return (e.kind === 'session' ? e : rest) as RevocationEvent;
     });
     const keys = events.map((e) => encodeEvent(e).key);
-    expect(keys).toEqual(['token:j-1', 'session:s-1', 'subject:u-1', 'key:k-1', 'global:*']);
+    const iss = encodeURIComponent('https://issuer.test');
+    expect(keys).toEqual([
+      `token:${iss}:j-1`,
+      `session:${iss}:s-1`,
+      `subject:${iss}:u-1`,
+      `key:${iss}:k-1`,
+      `global:${iss}:*`,
+    ]);
     for (const event of events) {
       const { value } = encodeEvent(event);
       expect(decodeEvent(Buffer.from(value))).toEqual(event);

@@ -37,7 +37,7 @@ export interface DecodeOptions extends ValidateOptions {
 
 /** An encoded event, ready for a Kafka producer. */
 export interface EncodedEvent {
-  /** `kind:target`, so compaction keeps the latest event per target. */
+  /** `kind:issuer:target` (see `ruleKey`), so compaction keeps the latest event per target of one issuer. */
   readonly key: string;
   /** UTF-8 JSON of the event. */
   readonly value: string;

@@ -8,7 +8,7 @@ import { forgetAt, mergeRules, rejects, ruleFromEvent, ruleKey } from './rules.j
 const T0 = 1_800_000_000_000;
 const envelope = { v: 1 as const, reason: 'logout' as const, actor: 'u', iss: 'https://issuer' };
 
-/** Folds events into a map of merged rules keyed `kind:target`, as a blocklist does. */
+/** Folds events into a map of merged rules keyed by `ruleKey`, as a blocklist does. */
 function fold(events: readonly RevocationEvent[]): Map<string, RevocationRule> {
   const state = new Map<string, RevocationRule>();
   for (const event of events) {
@@ -79,9 +79,12 @@ function eventOf(
   }
 }
 
-const eventArb: fc.Arbitrary<RevocationEvent> = fc.oneof(
-  ...KINDS.map((kind) => eventOf(kind, target)),
-);
+/** Two issuers, so generated events and tokens of different issuers share targets. */
+const issuer = fc.constantFrom('https://issuer', 'https://idp');
+
+const eventArb: fc.Arbitrary<RevocationEvent> = fc
+  .tuple(fc.oneof(...KINDS.map((kind) => eventOf(kind, target))), issuer)
+  .map(([event, iss]) => ({ ...event, iss }));
 
 /** Three events for one and the same rule key, so every generated case merges. */
 const sameTargetTriple: fc.Arbitrary<[RevocationEvent, RevocationEvent, RevocationEvent]> = fc
@@ -99,6 +102,7 @@ const tokenArb: fc.Arbitrary<TokenFacts> = fc.record({
   issuedAt: time,
   sgen: gen,
   ggen: gen,
+  iss: fc.option(issuer, { nil: undefined }),
 });
 
 describe('rule lattice', () => {
@@ -151,6 +155,33 @@ describe('rule lattice', () => {
     const a = ruleFromEvent({ ...envelope, id: '1', issuedAt: T0, kind: 'session', sid: 'a' });
     const b = ruleFromEvent({ ...envelope, id: '2', issuedAt: T0, kind: 'session', sid: 'b' });
     expect(() => mergeRules(a, b)).toThrow(TypeError);
+  });
+
+  it('refuses to merge rules of different issuers, and keys them apart', () => {
+    const a = ruleFromEvent({ ...envelope, id: '1', issuedAt: T0, kind: 'session', sid: 'a' });
+    const b = ruleFromEvent({
+      ...envelope,
+      iss: 'https://idp',
+      id: '2',
+      issuedAt: T0,
+      kind: 'session',
+      sid: 'a',
+    });
+    expect(ruleKey(a)).not.toBe(ruleKey(b));
+    expect(() => mergeRules(a, b)).toThrow(TypeError);
+  });
+
+  it('rejects only tokens of the rule’s issuer, or tokens that name none', () => {
+    fc.assert(
+      fc.property(eventArb, tokenArb, (event, token) => {
+        const rule = ruleFromEvent(event);
+        if (token.iss !== undefined && token.iss !== event.iss) {
+          expect(rejects(rule, token)).toBe(false);
+        } else {
+          expect(rejects(rule, token)).toBe(rejects(rule, { ...token, iss: undefined }));
+        }
+      }),
+    );
   });
 });
 

@@ -25,10 +25,17 @@ export interface TokenFacts {
   readonly sgen?: number | undefined;
   /** Global generation at issue (`ggen` claim), if the issuer stamps one. */
   readonly ggen?: number | undefined;
+  /**
+   * The token's issuer (`iss`). A rule rejects only tokens of its own issuer; facts without an
+   * issuer are judged by target alone (for callers that hold one issuer's tokens only).
+   */
+  readonly iss?: string | undefined;
 }
 
 /** Fields common to every merged rule. */
 interface RuleCommon extends RuleOrder {
+  /** The issuer (`iss`) whose tokens this rule rejects: the `iss` of its events. */
+  readonly issuer: string;
   /** The reason of the most recent event merged into this rule. */
   readonly reason: RevocationReason;
   /** Id of the most recent event merged into this rule. */
@@ -95,26 +102,37 @@ export function eventTarget(event: RevocationEvent): string {
 }
 
 /**
- * The Kafka message key of an event, `kind:target`, so log compaction keeps the latest event
- * per target.
+ * The Kafka message key of a rule's events, `kind:issuer:target`, so log compaction keeps the
+ * latest event per target *of one issuer*: two issuers' subject `u1` are different people and
+ * must not compact each other away. The issuer is percent-encoded (it is a URL, full of `:`),
+ * so the key splits unambiguously at its first two colons.
  *
  * @example
  * ```ts
- * ruleKey({ kind: 'session', target: 's-1' }) // 'session:s-1'
+ * ruleKey({ kind: 'session', issuer: 'https://auth', target: 's-1' }) // 'session:https%3A%2F%2Fauth:s-1'
  * ```
  */
-export function ruleKey(rule: { readonly kind: RuleKind; readonly target: string }): string {
-  return `${rule.kind}:${rule.target}`;
+export function ruleKey(rule: {
+  readonly kind: RuleKind;
+  readonly issuer: string;
+  readonly target: string;
+}): string {
+  return `${rule.kind}:${encodeURIComponent(rule.issuer)}:${rule.target}`;
 }
 
 /** The message key of an event; see {@link ruleKey}. */
 export function eventKey(event: RevocationEvent): string {
-  return ruleKey({ kind: event.kind, target: eventTarget(event) });
+  return ruleKey({ kind: event.kind, issuer: event.iss, target: eventTarget(event) });
 }
 
 /** Turns one event into the rule it states. */
 export function ruleFromEvent(event: RevocationEvent): RevocationRule {
-  const common = { reason: event.reason, eventId: event.id, updatedAt: event.issuedAt };
+  const common = {
+    issuer: event.iss,
+    reason: event.reason,
+    eventId: event.id,
+    updatedAt: event.issuedAt,
+  };
   switch (event.kind) {
     case 'token':
       return { kind: 'token', target: event.jti, expiresAt: event.expiresAt, ...common };
@@ -176,14 +194,15 @@ function later<R extends RuleCommon>(a: R, b: R): R {
  * Merges two rules for the same target into one that rejects exactly what either rejects.
  * Idempotent, commutative and associative.
  *
- * @throws TypeError when the rules are for different targets.
+ * @throws TypeError when the rules are for different targets or issuers.
  */
 export function mergeRules(a: RevocationRule, b: RevocationRule): RevocationRule {
-  if (a.kind !== b.kind || a.target !== b.target) {
+  if (a.kind !== b.kind || a.target !== b.target || a.issuer !== b.issuer) {
     throw new TypeError(`cannot merge ${ruleKey(a)} with ${ruleKey(b)}`);
   }
   const newest = later(a, b);
   const common = {
+    issuer: a.issuer,
     reason: newest.reason,
     eventId: newest.eventId,
     updatedAt: newest.updatedAt,
@@ -239,6 +258,8 @@ function cutoffRejects(rule: CutoffRule, issuedAt: number, tokenGeneration: numb
  * ```
  */
 export function rejects(rule: RevocationRule, token: TokenFacts): boolean {
+  // A rule speaks for one issuer: another issuer's subject `u1` is someone else.
+  if (token.iss !== undefined && token.iss !== rule.issuer) return false;
   switch (rule.kind) {
     case 'token':
       return token.jti === rule.target;

@@ -44,7 +44,7 @@ function positiveInteger(value: number, name: string, min = 1): number {
 /**
  * Derives the topic configuration from the token policy.
  *
- * `cleanup.policy=compact,delete`: compaction keeps the latest event per `kind:target` key, and
+ * `cleanup.policy=compact,delete`: compaction keeps the latest event per `kind:issuer:target` key, and
  * deletion drops everything older than `retention.ms`. A rule may be forgotten one token
  * lifetime (+ tolerance) after its event, so retention is twice the maximum token lifetime plus
  * the tolerance: a replaying verifier still finds every rule that can reject a live token, with

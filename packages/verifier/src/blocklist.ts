@@ -39,6 +39,11 @@ export interface BlocklistOptions {
   readonly clockToleranceMs?: number | undefined;
   /** The clock, in ms since the epoch. Default `() => Date.now()`. */
   readonly now?: (() => number) | undefined;
+  /**
+   * The issuer whose rules this blocklist holds; events of any other issuer are refused with a
+   * TypeError. Default: any issuer (rules still carry theirs, and reject only its tokens).
+   */
+  readonly issuer?: string | undefined;
 }
 
 /** Which rule rejected a token. */
@@ -118,10 +123,6 @@ function ownString(value: string): string {
   return JSON.parse(JSON.stringify(value)) as string;
 }
 
-function withOwnTarget<R extends RevocationRule>(rule: R): R {
-  return { ...rule, target: ownString(rule.target) };
-}
-
 /** Does `next` reject some token that `previous` did not? Both are for the same target. */
 function cutoffTightened(previous: CutoffRule, next: CutoffRule): boolean {
   const grew = (a: number | undefined, b: number | undefined) =>
@@ -152,6 +153,7 @@ const SWEEP_ORDER: readonly SweepKind[] = ['token', 'session', 'subject', 'key']
 export class Blocklist {
   readonly #policy: ForgetPolicy;
   readonly #now: () => number;
+  readonly #issuer: string | undefined;
   readonly #tokens = new Map<string, TokenEntry>();
   readonly #sessions = new Map<string, Stored<SessionRule>>();
   readonly #subjects = new Map<string, Stored<CutoffRule>>();
@@ -175,6 +177,10 @@ export class Blocklist {
       throw new TypeError('now must be a function returning ms since the epoch');
     }
     this.#now = options.now ?? (() => Date.now());
+    if (options.issuer !== undefined && typeof options.issuer !== 'string') {
+      throw new TypeError('issuer must be a string');
+    }
+    this.#issuer = options.issuer;
   }
 
   /**
@@ -185,6 +191,9 @@ export class Blocklist {
    *   weaker event, or one already past its forget time.
    */
   apply(event: RevocationEvent): RevocationRule | undefined {
+    if (this.#issuer !== undefined && event.iss !== this.#issuer) {
+      throw new TypeError(`blocklist of ${this.#issuer} given an event of ${event.iss}`);
+    }
     const now = this.#now();
     const incoming = ruleFromEvent(event);
     // Protocol forgetAt caps token rules one maximum lifetime past their event, so a far-future
@@ -346,12 +355,20 @@ export class Blocklist {
     }
   }
 
+  /**
+   * The rule as stored: its own copy of the target and, when this blocklist is one issuer's,
+   * that issuer's string shared by every rule rather than one copy per event.
+   */
+  #own<R extends RevocationRule>(rule: R): R {
+    return { ...rule, target: ownString(rule.target), issuer: this.#issuer ?? rule.issuer };
+  }
+
   #store<R extends RevocationRule>(rule: R): Stored<R> {
     return { rule, forgetAt: forgetAt(rule, this.#policy) };
   }
 
   #mergeCutoff(previous: Stored<CutoffRule> | undefined, incoming: CutoffRule): Stored<CutoffRule> {
-    if (previous === undefined) return this.#store(withOwnTarget(incoming));
+    if (previous === undefined) return this.#store(this.#own(incoming));
     // mergeRules keeps the kind of its inputs; its return type is just the wider union.
     return this.#store(mergeRules(previous.rule, incoming) as CutoffRule);
   }
@@ -374,7 +391,7 @@ export class Blocklist {
       map.set(previous.rule.target, this.#store(mergeRules(previous.rule, incoming) as R));
       return undefined;
     }
-    const rule = withOwnTarget(incoming);
+    const rule = this.#own(incoming);
     map.set(rule.target, this.#store(rule));
     return rule;
   }

@@ -1,6 +1,7 @@
 import { accessTokenClaimsSchema, tokenFactsFromClaims } from '@revocation-fabric/protocol';
 import type { AccessTokenClaims, TokenFacts } from '@revocation-fabric/protocol';
 import { ClaimInvalidError } from './errors.js';
+import type { ResolvedClaimMapping } from './issuers.js';
 
 export type { AccessTokenClaims };
 
@@ -21,20 +22,76 @@ export interface VerifiedToken {
  */
 const FACTS = new WeakMap<VerifiedToken, TokenFacts>();
 
+/** Follows a dotted claim path (`realm_access.roles`); `undefined` where it leads nowhere. */
+function claimAt(payload: Record<string, unknown>, path: readonly string[]): unknown {
+  let value: unknown = payload;
+  for (const part of path) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    value = Object.hasOwn(value, part) ? (value as Record<string, unknown>)[part] : undefined;
+  }
+  return value;
+}
+
+/**
+ * The payload with an issuer's claims moved under the contract's names (`sid`, `roles`, `sgen`,
+ * `ggen`), so one schema and one facts mapping judge every issuer. Claims the mapping does not
+ * name are kept as they are.
+ */
+function mapClaims(
+  payload: Record<string, unknown>,
+  mapping: ResolvedClaimMapping,
+): Record<string, unknown> {
+  const mapped: Record<string, unknown> = { ...payload };
+  const place = (name: string, value: unknown) => {
+    if (value === undefined) delete mapped[name];
+    else mapped[name] = value;
+  };
+  place('sid', payload[mapping.sid]);
+  place('roles', claimAt(payload, mapping.roles));
+  place(
+    'sgen',
+    mapping.subjectGeneration === null ? undefined : payload[mapping.subjectGeneration],
+  );
+  place('ggen', mapping.globalGeneration === null ? undefined : payload[mapping.globalGeneration]);
+  return mapped;
+}
+
+/** The issuer's own name of a contract claim, for error messages. */
+function issuerClaimName(claim: string, mapping: ResolvedClaimMapping): string {
+  switch (claim) {
+    case 'sid':
+      return mapping.sid;
+    case 'roles':
+      return mapping.roles.join('.');
+    case 'sgen':
+      return mapping.subjectGeneration ?? claim;
+    case 'ggen':
+      return mapping.globalGeneration ?? claim;
+    default:
+      return claim;
+  }
+}
+
 /**
  * Checks the claims revocation and authorization depend on against the protocol's access-token
- * contract, after jose has verified the signature, issuer, audience and times.
+ * contract, after jose has verified the signature, issuer, audience and times. The issuer's
+ * claim mapping is applied first, so `claims.sid`, `claims.roles`, … mean the same for every
+ * issuer.
  *
- * @throws {@link ClaimInvalidError} naming the claim at fault.
+ * @throws {@link ClaimInvalidError} naming the claim at fault, by the issuer's own name.
  */
 export function readClaims(
   payload: Record<string, unknown>,
   kid: string | undefined,
+  mapping?: ResolvedClaimMapping,
 ): VerifiedToken {
-  const parsed = accessTokenClaimsSchema.safeParse(payload);
+  const input = mapping === undefined || mapping.identity ? payload : mapClaims(payload, mapping);
+  const parsed = accessTokenClaimsSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const claim = issue?.path[0] === undefined ? undefined : String(issue.path[0]);
+    const path = issue?.path[0] === undefined ? undefined : String(issue.path[0]);
+    const claim =
+      path === undefined || mapping === undefined ? path : issuerClaimName(path, mapping);
     throw new ClaimInvalidError({
       message: `"${claim ?? '?'}" claim is invalid: ${issue?.message ?? 'unknown'}`,
       claim,

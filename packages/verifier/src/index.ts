@@ -8,11 +8,18 @@ export {
   DEFAULT_METRICS_PREFIX,
 } from './options.js';
 export type {
-  AsymmetricAlgorithm,
-  RemoteJwksOptions,
+  CommonVerifierOptions,
+  MultiIssuerVerifierOptions,
+  SingleIssuerVerifierOptions,
   VerifierMetricsOptions,
   VerifierOptions,
 } from './options.js';
+export type {
+  AsymmetricAlgorithm,
+  ClaimMapping,
+  RemoteJwksOptions,
+  TrustedIssuer,
+} from './issuers.js';
 
 export type {
   FeedStats,

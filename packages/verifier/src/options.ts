@@ -1,58 +1,17 @@
 import { DEFAULT_CLOCK_TOLERANCE_MS } from '@revocation-fabric/protocol';
-import type { JSONWebKeySet, RemoteJWKSetOptions } from 'jose';
 import type { Registry } from 'prom-client';
 import { silentLogger } from './logger.js';
 import type { VerifierLogger } from './logger.js';
 import type { RevocationFeedFactory } from './feed.js';
+import { resolveIssuer, resolveIssuers } from './issuers.js';
+import type { ResolvedIssuer, TrustedIssuer } from './issuers.js';
 import {
   describe,
   validateChoice,
   validateDuration,
   validateInteger,
   validateOptionalString,
-  validateString,
 } from './lib/validate.js';
-
-/**
- * JWS algorithms a verifier may accept: asymmetric only. `none` and the HMAC family are not
- * expressible: with a shared secret every verifying service could also mint tokens.
- */
-export type AsymmetricAlgorithm =
-  | 'RS256'
-  | 'RS384'
-  | 'RS512'
-  | 'PS256'
-  | 'PS384'
-  | 'PS512'
-  | 'ES256'
-  | 'ES384'
-  | 'ES512'
-  | 'EdDSA'
-  | 'Ed25519';
-
-const ASYMMETRIC_ALGORITHMS: ReadonlySet<string> = new Set<AsymmetricAlgorithm>([
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-]);
-
-/**
- * A remote key set (the issuer's `/.well-known/jwks.json`), fetched and cached by jose's
- * `createRemoteJWKSet`; the other fields are jose's options, passed through (`timeoutDuration`
- * 5000 ms, `cooldownDuration` 30000 ms, `cacheMaxAge` 600000 ms by default).
- */
-export interface RemoteJwksOptions extends RemoteJWKSetOptions {
-  /** The key set's URL. */
-  readonly url: string | URL;
-}
 
 /** Metrics settings: the verifier registers its metrics in the registry you give. */
 export interface VerifierMetricsOptions {
@@ -62,16 +21,8 @@ export interface VerifierMetricsOptions {
   readonly prefix?: string | undefined;
 }
 
-/** Options of {@link createVerifier}. */
-export interface VerifierOptions {
-  /** The only accepted `iss`. Revocation events of other issuers are ignored. Required. */
-  readonly issuer: string;
-  /** Accepted `aud` value(s): the token must name at least one. Required. */
-  readonly audience: string | readonly string[];
-  /** Accepted JWS algorithms, pinned; no default, so a key type change is a deliberate act. Required. */
-  readonly algorithms: readonly AsymmetricAlgorithm[];
-  /** Where verification keys come from: `{ url, …jose remote options }` or a JWK Set `{ keys: [...] }`. Required. */
-  readonly jwks: RemoteJwksOptions | JSONWebKeySet;
+/** Options of {@link createVerifier} whatever the issuers. */
+export interface CommonVerifierOptions {
   /**
    * Where revocation events come from: a factory the verifier calls once with its logger, clock
    * and tolerance, e.g. `kafkaRevocations({ brokers })` from `@revocation-fabric/verifier/kafka`.
@@ -87,10 +38,10 @@ export interface VerifierOptions {
   /** Tolerance granted on `exp`, `nbf` and `iat`, in ms. Default 5000. */
   readonly clockToleranceMs?: number | undefined;
   /**
-   * Longest token lifetime (`exp − iat`) accepted, in ms; longer-lived tokens are
-   * CLAIM_INVALID. Rules are forgotten one such lifetime (+ tolerance) after their event, so
-   * this must not exceed the lifetime the revocation topic's retention was sized for.
-   * Default 900000 (15 minutes).
+   * Longest token lifetime (`exp − iat`) accepted, in ms, for every issuer that does not set
+   * its own; longer-lived tokens are CLAIM_INVALID. Rules are forgotten one such lifetime
+   * (+ tolerance) after their event, so this must not exceed the lifetime the revocation topic's
+   * retention was sized for. Default 900000 (15 minutes).
    */
   readonly maxTokenLifetimeMs?: number | undefined;
   /**
@@ -109,6 +60,44 @@ export interface VerifierOptions {
   readonly metrics?: VerifierMetricsOptions | undefined;
 }
 
+/**
+ * Options of a verifier that trusts one issuer: its fields sit beside the common ones.
+ *
+ * @example
+ * ```ts
+ * createVerifier({ issuer, audience: 'game', algorithms: ['ES256'], jwks: { url }, revocations });
+ * ```
+ */
+export interface SingleIssuerVerifierOptions extends CommonVerifierOptions, TrustedIssuer {
+  readonly issuers?: undefined;
+}
+
+/**
+ * Options of a verifier that trusts several issuers (the user-service and the team's OIDC
+ * provider, say). Each token is verified against the issuer its `iss` names, with that
+ * issuer's keys, algorithms, audience, lifetime and claim mapping.
+ *
+ * @example
+ * ```ts
+ * createVerifier({ issuers: [ours, keycloak], revocations });
+ * ```
+ */
+export interface MultiIssuerVerifierOptions extends CommonVerifierOptions {
+  /** The trusted issuers, each `iss` once. Required. */
+  readonly issuers: readonly [TrustedIssuer, ...TrustedIssuer[]];
+  readonly issuer?: undefined;
+  readonly audience?: undefined;
+  readonly algorithms?: undefined;
+  readonly jwks?: undefined;
+  readonly claims?: undefined;
+}
+
+/**
+ * Options of {@link createVerifier}: one issuer's fields at the top level, or `issuers`; the
+ * union makes giving both a type error.
+ */
+export type VerifierOptions = SingleIssuerVerifierOptions | MultiIssuerVerifierOptions;
+
 /** Default `maxTokenLifetimeMs`: 15 minutes. */
 export const DEFAULT_MAX_TOKEN_LIFETIME_MS = 15 * 60_000;
 /** Default `maxStalenessMs`: 30 s. */
@@ -120,15 +109,11 @@ export const DEFAULT_METRICS_PREFIX = 'revocation_verifier_';
 
 /** {@link VerifierOptions} with every default filled in. */
 export interface ResolvedVerifierOptions {
-  readonly issuer: string;
-  readonly audience: string | readonly string[];
-  readonly algorithms: readonly AsymmetricAlgorithm[];
-  readonly jwks:
-    { readonly url: URL; readonly remote: RemoteJWKSetOptions } | { readonly keys: JSONWebKeySet };
+  /** The trusted issuers, at least one, each `iss` once. */
+  readonly issuers: readonly ResolvedIssuer[];
   readonly revocations: RevocationFeedFactory;
   readonly now: () => number;
   readonly clockToleranceMs: number;
-  readonly maxTokenLifetimeMs: number;
   readonly onStale: 'open' | 'closed';
   readonly maxStalenessMs: number;
   readonly cacheSize: number;
@@ -138,58 +123,6 @@ export interface ResolvedVerifierOptions {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function validateAudience(value: unknown): string | readonly string[] {
-  if (typeof value === 'string' && value.length > 0) return value;
-  if (
-    Array.isArray(value) &&
-    value.length > 0 &&
-    value.every((v) => typeof v === 'string' && v.length > 0)
-  ) {
-    return Object.freeze([...(value as string[])]);
-  }
-  throw new TypeError(
-    `audience must be a non-empty string or array of strings, got ${describe(value)}`,
-  );
-}
-
-function validateAlgorithms(value: unknown): readonly AsymmetricAlgorithm[] {
-  if (!Array.isArray(value) || value.length === 0) {
-    throw new TypeError(`algorithms must be a non-empty array, got ${describe(value)}`);
-  }
-  for (const alg of value) {
-    if (typeof alg !== 'string' || !ASYMMETRIC_ALGORITHMS.has(alg)) {
-      throw new TypeError(
-        `algorithms: ${describe(alg)} is not allowed; use asymmetric algorithms only (${[...ASYMMETRIC_ALGORITHMS].join(', ')})`,
-      );
-    }
-  }
-  return Object.freeze([...(value as AsymmetricAlgorithm[])]);
-}
-
-function validateJwks(value: unknown): ResolvedVerifierOptions['jwks'] {
-  if (!isObject(value))
-    throw new TypeError(`jwks must be { url } or a JWK Set { keys }, got ${describe(value)}`);
-  if ('url' in value) {
-    const { url, ...remote } = value as unknown as RemoteJwksOptions;
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch (cause) {
-      throw new TypeError(`jwks.url must be an absolute URL, got ${describe(String(url))}`, {
-        cause,
-      });
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-      throw new TypeError(`jwks.url must be an http(s) URL, got ${describe(parsed.href)}`);
-    }
-    return { url: parsed, remote };
-  }
-  if (!Array.isArray(value.keys) || !value.keys.every(isObject)) {
-    throw new TypeError('jwks.keys must be an array of JWKs');
-  }
-  return { keys: value as unknown as JSONWebKeySet };
 }
 
 function validateFunction<F extends (...args: never[]) => unknown>(
@@ -236,11 +169,26 @@ function validateMetrics(value: unknown): ResolvedVerifierOptions['metrics'] {
  */
 export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifierOptions {
   if (!isObject(options)) throw new TypeError('options must be an object');
+  const maxTokenLifetimeMs = validateDuration(
+    options.maxTokenLifetimeMs,
+    DEFAULT_MAX_TOKEN_LIFETIME_MS,
+    'maxTokenLifetimeMs',
+    1_000,
+  );
+  let issuers: readonly ResolvedIssuer[];
+  if (options.issuers === undefined) {
+    issuers = [resolveIssuer(options, '', maxTokenLifetimeMs)];
+  } else {
+    const single = (['issuer', 'audience', 'algorithms', 'jwks', 'claims'] as const).find(
+      (name) => (options as unknown as Record<string, unknown>)[name] !== undefined,
+    );
+    if (single !== undefined) {
+      throw new TypeError(`${single} must not be given with issuers: set it on each issuer`);
+    }
+    issuers = resolveIssuers(options.issuers, maxTokenLifetimeMs);
+  }
   return {
-    issuer: validateString(options.issuer, 'issuer'),
-    audience: validateAudience(options.audience),
-    algorithms: validateAlgorithms(options.algorithms),
-    jwks: validateJwks(options.jwks),
+    issuers,
     revocations: validateFunction<RevocationFeedFactory>(
       options.revocations,
       'revocations',
@@ -258,12 +206,6 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
       options.clockToleranceMs,
       DEFAULT_CLOCK_TOLERANCE_MS,
       'clockToleranceMs',
-    ),
-    maxTokenLifetimeMs: validateDuration(
-      options.maxTokenLifetimeMs,
-      DEFAULT_MAX_TOKEN_LIFETIME_MS,
-      'maxTokenLifetimeMs',
-      1_000,
     ),
     onStale: validateChoice(options.onStale, ['open', 'closed'], 'closed', 'onStale'),
     maxStalenessMs: validateDuration(

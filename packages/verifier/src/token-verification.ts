@@ -3,12 +3,13 @@
  * check. The revocation check runs on every call, cache hit or not, so a rule applied a
  * millisecond ago rejects a token that was verified (and cached) a minute ago.
  */
-import { jwtVerify } from 'jose';
+import { decodeJwt, jwtVerify } from 'jose';
 import type { JWTVerifyGetKey, JWTVerifyOptions } from 'jose';
 import { LRUCache } from 'lru-cache';
 import type { Blocklist } from './blocklist.js';
 import { factsOf, readClaims } from './claims.js';
 import type { VerifiedToken } from './claims.js';
+import type { ResolvedIssuer } from './issuers.js';
 import type { TokenFacts } from '@revocation-fabric/protocol';
 import {
   ClaimInvalidError,
@@ -26,17 +27,21 @@ import { fromJoseError } from './lib/jose-error.js';
  */
 export const MAX_TOKEN_LENGTH = 8_192;
 
+/** One trusted issuer as verification needs it: its settings, keys and rules. */
+export interface IssuerTrust {
+  readonly issuer: ResolvedIssuer;
+  /** Resolves the verification key from the JWS header (the issuer's local or remote JWKS). */
+  readonly keys: JWTVerifyGetKey;
+  /** This issuer's rules: no other issuer's rule can reach its tokens. */
+  readonly blocklist: Blocklist;
+}
+
 /** What {@link TokenVerification} needs, already validated by the verifier's factory. */
 export interface TokenVerificationOptions {
-  readonly issuer: string;
-  readonly audience: string | readonly string[];
-  readonly algorithms: readonly string[];
-  /** Resolves the verification key from the JWS header (a local or remote JWKS). */
-  readonly keys: JWTVerifyGetKey;
+  /** At least one, each `iss` once. */
+  readonly issuers: readonly IssuerTrust[];
   /** ms */
   readonly clockToleranceMs: number;
-  /** ms */
-  readonly maxTokenLifetimeMs: number;
   /** Verified-token cache capacity in entries; 0 disables the cache. */
   readonly cacheSize: number;
   /** The clock, ms since the epoch. */
@@ -48,38 +53,53 @@ export interface TokenVerificationOptions {
   readonly assertServing: (now: number) => void;
 }
 
+/** An issuer's trust with jose's options for it, built once. */
+interface IssuerVerification extends IssuerTrust {
+  readonly joseOptions: JWTVerifyOptions;
+}
+
 /** A cache entry: the verification, its revocation facts, and when it stops being served. */
 interface CacheEntry {
   readonly verified: VerifiedToken;
   readonly facts: TokenFacts;
+  /** The rules of the token's issuer. */
+  readonly blocklist: Blocklist;
   /** `exp` in ms. */
   readonly expiresAt: number;
 }
 
 /**
- * Verifies tokens against pinned algorithms, issuer and audience, caches the result until the
- * token's `exp`, and rejects revoked tokens on every call. The verifier calls
- * {@link TokenVerification.verifyCached} and, on a miss, {@link TokenVerification.verifyUncached}.
+ * Verifies tokens against the trusted issuer their `iss` names — its pinned algorithms, keys
+ * and audience — caches the result until the token's `exp`, and rejects revoked tokens on every
+ * call, by that issuer's rules. The verifier calls {@link TokenVerification.verifyCached} and,
+ * on a miss, {@link TokenVerification.verifyUncached}.
  */
 export class TokenVerification {
   readonly #options: TokenVerificationOptions;
-  readonly #blocklist: Blocklist;
+  /** jose's options per issuer, built once: the verifier's options are fixed at creation. */
+  readonly #issuers: ReadonlyMap<string, IssuerVerification>;
+  /** The issuer when there is only one: no need to read `iss` before jose checks it. */
+  readonly #only: IssuerVerification | undefined;
   readonly #cache: LRUCache<string, CacheEntry> | undefined;
-  /** jose's options, built once: the verifier's options are fixed at creation. */
-  readonly #joseOptions: JWTVerifyOptions;
 
-  constructor(options: TokenVerificationOptions, blocklist: Blocklist) {
+  constructor(options: TokenVerificationOptions) {
     this.#options = options;
-    this.#blocklist = blocklist;
-    const { issuer, audience, algorithms, clockToleranceMs } = options;
-    this.#joseOptions = {
-      algorithms: [...algorithms],
-      issuer,
-      audience: typeof audience === 'string' ? audience : [...audience],
-      requiredClaims: ['exp', 'iat', 'sub'],
-      // jose counts tolerance in seconds; fractions are fine.
-      clockTolerance: clockToleranceMs / 1000,
-    };
+    const { clockToleranceMs } = options;
+    this.#issuers = new Map(
+      options.issuers.map((trust) => {
+        const { issuer, audience, algorithms } = trust.issuer;
+        const joseOptions: JWTVerifyOptions = {
+          algorithms: [...algorithms],
+          issuer,
+          audience: typeof audience === 'string' ? audience : [...audience],
+          requiredClaims: ['exp', 'iat', 'sub'],
+          // jose counts tolerance in seconds; fractions are fine.
+          clockTolerance: clockToleranceMs / 1000,
+        };
+        return [issuer, { ...trust, joseOptions }];
+      }),
+    );
+    this.#only = this.#issuers.size === 1 ? [...this.#issuers.values()][0] : undefined;
     this.#cache =
       options.cacheSize > 0
         ? // No TTL in the cache itself: every hit is checked against the entry's `exp` with
@@ -109,7 +129,7 @@ export class TokenVerification {
     }
     const hit = this.#cached(token, now);
     if (hit === undefined) return undefined;
-    this.#assertNotRevoked(hit.facts, now);
+    assertNotRevoked(hit.blocklist, hit.facts, now);
     return hit.verified;
   }
 
@@ -120,8 +140,9 @@ export class TokenVerification {
    * @throws a {@link VerifierError} subclass for every refusal.
    */
   async verifyUncached(token: string): Promise<VerifiedToken> {
-    const verified = await this.#verifySignature(token);
-    this.#assertNotRevoked(factsOf(verified), this.#options.now());
+    const trust = this.#issuerOf(token);
+    const verified = await this.#verifySignature(token, trust);
+    assertNotRevoked(trust.blocklist, factsOf(verified), this.#options.now());
     return verified;
   }
 
@@ -129,15 +150,19 @@ export class TokenVerification {
    * Re-judges a token verified earlier: still unexpired and not revoked. Synchronous, for
    * adapters that hold verified claims (a socket.io connection checks on every event).
    *
-   * @throws {@link TokenExpiredError}, {@link TokenRevokedError}, or what `assertServing` throws.
+   * @throws {@link TokenExpiredError}, {@link TokenRevokedError}, {@link ClaimInvalidError} for
+   *   a token of an issuer this verifier does not trust, or what `assertServing` throws.
    */
   check(token: VerifiedToken): void {
     const now = this.#options.now();
     this.#options.assertServing(now);
+    const iss = token.claims.iss;
+    const trust = iss === undefined ? undefined : this.#issuers.get(iss);
+    if (trust === undefined) throw untrusted();
     if (now > token.claims.exp * 1000 + this.#options.clockToleranceMs) {
       throw new TokenExpiredError({ message: 'token has expired' });
     }
-    this.#assertNotRevoked(factsOf(token), now);
+    assertNotRevoked(trust.blocklist, factsOf(token), now);
   }
 
   /** Drops every cached verification. */
@@ -159,16 +184,34 @@ export class TokenVerification {
     return hit;
   }
 
-  async #verifySignature(token: string): Promise<VerifiedToken> {
-    const { keys, clockToleranceMs, maxTokenLifetimeMs } = this.#options;
+  /**
+   * The trusted issuer a token names. Its `iss` is read before the signature is checked only
+   * to choose whose keys check it; jose then verifies `iss` against that very issuer.
+   */
+  #issuerOf(token: string): IssuerVerification {
+    if (this.#only !== undefined) return this.#only;
+    let iss: unknown;
+    try {
+      iss = decodeJwt(token).iss;
+    } catch (error) {
+      throw fromJoseError(error);
+    }
+    const trust = typeof iss === 'string' ? this.#issuers.get(iss) : undefined;
+    if (trust === undefined) throw untrusted();
+    return trust;
+  }
+
+  async #verifySignature(token: string, trust: IssuerVerification): Promise<VerifiedToken> {
+    const { clockToleranceMs } = this.#options;
+    const { maxTokenLifetimeMs } = trust.issuer;
     let verified: VerifiedToken;
     try {
       // jose judges exp/nbf by the verifier's clock, not its own Date.now().
-      const { payload, protectedHeader } = await jwtVerify(token, keys, {
-        ...this.#joseOptions,
+      const { payload, protectedHeader } = await jwtVerify(token, trust.keys, {
+        ...trust.joseOptions,
         currentDate: new Date(this.#options.now()),
       });
-      verified = readClaims(payload, protectedHeader.kid);
+      verified = readClaims(payload, protectedHeader.kid, trust.issuer.claims);
     } catch (error) {
       throw fromJoseError(error);
     }
@@ -191,13 +234,22 @@ export class TokenVerification {
     }
     const expiresAt = exp * 1000;
     if (this.#cache !== undefined && expiresAt > now) {
-      this.#cache.set(token, { verified, facts: factsOf(verified), expiresAt });
+      this.#cache.set(token, {
+        verified,
+        facts: factsOf(verified),
+        blocklist: trust.blocklist,
+        expiresAt,
+      });
     }
     return verified;
   }
+}
 
-  #assertNotRevoked(facts: TokenFacts, now: number): void {
-    const match = this.#blocklist.check(facts, now);
-    if (match !== undefined) throw new TokenRevokedError(match);
-  }
+function assertNotRevoked(blocklist: Blocklist, facts: TokenFacts, now: number): void {
+  const match = blocklist.check(facts, now);
+  if (match !== undefined) throw new TokenRevokedError(match);
+}
+
+function untrusted(): ClaimInvalidError {
+  return new ClaimInvalidError({ message: 'token issuer is not trusted', claim: 'iss' });
 }

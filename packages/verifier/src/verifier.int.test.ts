@@ -19,7 +19,7 @@ import { VerifierError } from './errors.js';
 import type { VerifierErrorCode } from './errors.js';
 import { AUDIENCE, ISSUER, keySet, mint, signingKey } from './lib/tokens.fixture.js';
 import type { RevocationInput, SigningKey } from './lib/tokens.fixture.js';
-import type { VerifierOptions } from './options.js';
+import type { SingleIssuerVerifierOptions } from './options.js';
 import { kafkaRevocations } from './kafka/index.js';
 import { createVerifier } from './verifier.js';
 import type { Verifier } from './verifier.js';
@@ -56,7 +56,7 @@ async function revocationTopic(): Promise<string> {
   return topic;
 }
 
-function start(topic: string, overrides: Partial<VerifierOptions> = {}): Verifier {
+function start(topic: string, overrides: Partial<SingleIssuerVerifierOptions> = {}): Verifier {
   const verifier = createVerifier({
     issuer: ISSUER,
     audience: AUDIENCE,

@@ -18,7 +18,7 @@ import { resolveKafkaOptions } from './kafka/options.js';
 import { kafkaRevocations } from './kafka/kafka-revocations.js';
 import { resolveVerifierOptions } from './options.js';
 import type { RevocationFeedContext } from './feed.js';
-import type { VerifierOptions } from './options.js';
+import type { SingleIssuerVerifierOptions, VerifierOptions } from './options.js';
 import { createVerifier } from './verifier.js';
 import type { Verifier } from './verifier.js';
 
@@ -34,7 +34,7 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((v) => v.close()));
 });
 
-function baseOptions(): VerifierOptions {
+function baseOptions(): SingleIssuerVerifierOptions {
   return {
     issuer: ISSUER,
     audience: AUDIENCE,
@@ -44,7 +44,7 @@ function baseOptions(): VerifierOptions {
   };
 }
 
-function setup(overrides: Partial<VerifierOptions> = {}) {
+function setup(overrides: Partial<SingleIssuerVerifierOptions> = {}) {
   const feed = new ManualFeed();
   const verifier = createVerifier({ ...baseOptions(), revocations: () => feed, ...overrides });
   open.push(verifier);
@@ -88,8 +88,14 @@ describe('createVerifier options', () => {
   it('fills in the documented defaults', () => {
     const resolved = resolveVerifierOptions(baseOptions());
     expect(resolved).toMatchObject({
+      issuers: [
+        {
+          issuer: ISSUER,
+          maxTokenLifetimeMs: 900_000,
+          claims: { sid: 'sid', roles: ['roles'], subjectGeneration: 'sgen', identity: true },
+        },
+      ],
       clockToleranceMs: 5_000,
-      maxTokenLifetimeMs: 900_000,
       onStale: 'closed',
       maxStalenessMs: 30_000,
       cacheSize: 10_000,

@@ -1,5 +1,6 @@
 import { createLocalJWKSet, createRemoteJWKSet } from 'jose';
 import type { JWTVerifyGetKey } from 'jose';
+import { RULE_KINDS } from '@revocation-fabric/protocol';
 import type { RevocationEvent, RevocationRule, RuleKind } from '@revocation-fabric/protocol';
 import { Blocklist } from './blocklist.js';
 import type { VerifiedToken } from './claims.js';
@@ -7,9 +8,11 @@ import { NotReadyError, StaleError, VerifierError } from './errors.js';
 import type { PoisonCode, RevocationFeed } from './feed.js';
 import { fromKeySetError } from './lib/jose-error.js';
 import { VerifierMetrics, assertMetricNamesFree } from './metrics.js';
+import type { ResolvedIssuer } from './issuers.js';
 import { resolveVerifierOptions } from './options.js';
 import type { ResolvedVerifierOptions, VerifierOptions } from './options.js';
 import { TokenVerification } from './token-verification.js';
+import type { IssuerTrust } from './token-verification.js';
 
 /** A snapshot of a verifier's health, for health endpoints and logs. */
 export interface VerifierStats {
@@ -22,11 +25,13 @@ export interface VerifierStats {
    * What a readiness probe (`/readyz`) should answer.
    */
   readonly serving: boolean;
-  /** Rules held per kind. */
+  /** Rules held per kind, all issuers together. */
   readonly rulesByKind: Readonly<Record<RuleKind, number>>;
+  /** Rules held per kind, by trusted issuer. */
+  readonly rulesByIssuer: Readonly<Record<string, Readonly<Record<RuleKind, number>>>>;
   /** Valid events read from the topic (duplicates included, events of other issuers included). */
   readonly applied: number;
-  /** Events ignored because they concern another issuer. */
+  /** Events ignored because they concern an issuer this verifier does not trust. */
   readonly ignored: number;
   /** Records skipped as poison. */
   readonly poison: {
@@ -106,12 +111,14 @@ const HOUSEKEEPING_INTERVAL_MS = 1_000;
 /** Rules examined per housekeeping tick: 1M rules are swept in under 2 minutes. */
 const PURGE_BUDGET = 10_000;
 
-function keySource(jwks: ResolvedVerifierOptions['jwks']): JWTVerifyGetKey {
+function keySource(jwks: ResolvedIssuer['jwks'], issuer: string): JWTVerifyGetKey {
   if ('keys' in jwks) {
     try {
       return createLocalJWKSet(jwks.keys);
     } catch (cause) {
-      throw new TypeError(`jwks: invalid JWK Set: ${(cause as Error).message}`, { cause });
+      throw new TypeError(`jwks of ${issuer}: invalid JWK Set: ${(cause as Error).message}`, {
+        cause,
+      });
     }
   }
   const remote = createRemoteJWKSet(jwks.url, jwks.remote);
@@ -131,7 +138,8 @@ function keySource(jwks: ResolvedVerifierOptions['jwks']): JWTVerifyGetKey {
 export class RevocationVerifier implements Verifier {
   readonly #options: ResolvedVerifierOptions;
   readonly #feed: RevocationFeed;
-  readonly #blocklist: Blocklist;
+  /** One trust (keys, rules) per issuer, by `iss`. */
+  readonly #trusts: ReadonlyMap<string, IssuerTrust>;
   readonly #verification: TokenVerification;
   readonly #listeners = new Set<RevokedListener>();
   readonly #housekeeping: NodeJS.Timeout;
@@ -154,25 +162,26 @@ export class RevocationVerifier implements Verifier {
     });
     if (options.metrics !== undefined)
       assertMetricNamesFree(options.metrics.registry, options.metrics.prefix);
-    this.#blocklist = new Blocklist({
-      maxTokenLifetimeMs: options.maxTokenLifetimeMs,
-      clockToleranceMs: options.clockToleranceMs,
-      now,
-    });
-    this.#verification = new TokenVerification(
-      {
-        issuer: options.issuer,
-        audience: options.audience,
-        algorithms: options.algorithms,
-        keys: keySource(options.jwks),
+    // Each issuer has its own blocklist: its rules are forgotten by its own maximum lifetime,
+    // and no rule of one issuer is ever looked up for another's token.
+    const trusts = options.issuers.map((issuer): IssuerTrust => ({
+      issuer,
+      keys: keySource(issuer.jwks, issuer.issuer),
+      blocklist: new Blocklist({
+        maxTokenLifetimeMs: issuer.maxTokenLifetimeMs,
         clockToleranceMs: options.clockToleranceMs,
-        maxTokenLifetimeMs: options.maxTokenLifetimeMs,
-        cacheSize: options.cacheSize,
         now,
-        assertServing: (now) => this.#assertServing(now),
-      },
-      this.#blocklist,
-    );
+        issuer: issuer.issuer,
+      }),
+    }));
+    this.#trusts = new Map(trusts.map((trust) => [trust.issuer.issuer, trust]));
+    this.#verification = new TokenVerification({
+      issuers: trusts,
+      clockToleranceMs: options.clockToleranceMs,
+      cacheSize: options.cacheSize,
+      now,
+      assertServing: (now) => this.#assertServing(now),
+    });
     this.#housekeeping = setInterval(() => this.#tick(), HOUSEKEEPING_INTERVAL_MS);
     this.#housekeeping.unref();
     void this.#start();
@@ -224,11 +233,19 @@ export class RevocationVerifier implements Verifier {
     for (const count of Object.values(feed.poisonByCode)) poisonTotal += count;
     const ready = feed.ready && !this.#closed;
     const stale = this.#isStale(feed.lastContactAt, now);
+    const rulesByKind = { token: 0, session: 0, subject: 0, key: 0, global: 0 };
+    const rulesByIssuer: Record<string, Readonly<Record<RuleKind, number>>> = {};
+    for (const [iss, { blocklist }] of this.#trusts) {
+      const counts = blocklist.size();
+      rulesByIssuer[iss] = counts;
+      for (const kind of RULE_KINDS) rulesByKind[kind] += counts[kind];
+    }
     return {
       ready,
       stale,
       serving: ready && !(stale && this.#options.onStale === 'closed'),
-      rulesByKind: this.#blocklist.size(),
+      rulesByKind,
+      rulesByIssuer,
       applied: feed.applied,
       ignored: this.#ignored,
       poison: { byCode: feed.poisonByCode, total: poisonTotal },
@@ -270,13 +287,15 @@ export class RevocationVerifier implements Verifier {
   #apply(event: RevocationEvent): void {
     const live = this.#feed.isReady();
     this.#lastAppliedAt = this.#now();
-    // A rule speaks for one issuer: another issuer's subject `u1` or global cutoff is not ours.
-    if (event.iss !== this.#options.issuer) {
+    // A rule speaks for one issuer: an untrusted issuer's subject `u1` or global cutoff is not
+    // ours, and a trusted one's goes to that issuer's rules only.
+    const trust = this.#trusts.get(event.iss);
+    if (trust === undefined) {
       this.#ignored += 1;
       this.#metrics?.applied(undefined);
       return;
     }
-    const rule = this.#blocklist.apply(event);
+    const rule = trust.blocklist.apply(event);
     // Delay is only meaningful for live events: replayed ones are as old as the topic.
     this.#metrics?.applied(live ? this.#now() - event.issuedAt : undefined);
     if (rule === undefined || !live) return;
@@ -324,7 +343,7 @@ export class RevocationVerifier implements Verifier {
   }
 
   #tick(): void {
-    this.#blocklist.purge(PURGE_BUDGET);
+    for (const { blocklist } of this.#trusts.values()) blocklist.purge(PURGE_BUDGET);
     if (!this.#feed.isReady()) return;
     const stale = this.#isStale(this.#feed.lastContactAt(), this.#now());
     if (stale === this.#wasStale) return;

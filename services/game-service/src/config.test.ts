@@ -80,3 +80,52 @@ describe('Kafka security variables', () => {
     ]);
   });
 });
+
+describe('OIDC issuer variables', () => {
+  const keycloak = {
+    OIDC_ISSUER: 'http://127.0.0.1:8080/realms/game',
+    OIDC_AUDIENCE: 'account',
+    OIDC_JWKS_URL: 'http://127.0.0.1:8080/realms/game/protocol/openid-connect/certs',
+  };
+
+  it('trusts no second issuer unless OIDC_ISSUER is set', () => {
+    expect(loadConfig(minimal).auth.oidc).toBeUndefined();
+  });
+
+  it('reads the provider with its defaults and claim paths', () => {
+    const config = loadConfig({ ...minimal, ...keycloak, OIDC_ROLES_CLAIM: 'realm_access.roles' });
+    expect(config.auth.oidc).toEqual({
+      issuer: keycloak.OIDC_ISSUER,
+      audience: 'account',
+      jwksUrl: keycloak.OIDC_JWKS_URL,
+      algorithms: ['RS256'],
+      maxTokenLifetimeSeconds: 900,
+      sidClaim: 'sid',
+      rolesClaim: 'realm_access.roles',
+    });
+  });
+
+  it('names what a half-set provider lacks, and what is set without a provider', () => {
+    const half = () => loadConfig({ ...minimal, OIDC_ISSUER: keycloak.OIDC_ISSUER });
+    expect(half).toThrow(ConfigError);
+    try {
+      half();
+    } catch (error) {
+      expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual([
+        'OIDC_AUDIENCE',
+        'OIDC_JWKS_URL',
+      ]);
+    }
+    try {
+      loadConfig({ ...minimal, OIDC_AUDIENCE: 'account' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        { variable: 'OIDC_AUDIENCE', message: 'needs OIDC_ISSUER' },
+      ]);
+    }
+    expect(() => loadConfig({ ...minimal, ...keycloak, OIDC_ALGORITHMS: 'HS256' })).toThrow(
+      /OIDC_ALGORITHMS/,
+    );
+  });
+});

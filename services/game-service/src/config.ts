@@ -12,6 +12,7 @@ import {
 import type {
   ConfigProblem,
   Environment,
+  EnvironmentValues,
   KafkaSaslConfig,
   KafkaTlsConfig,
 } from '@revocation-fabric/service-runtime';
@@ -19,6 +20,24 @@ import { z } from 'zod';
 
 export { ConfigError } from '@revocation-fabric/service-runtime';
 export type { Environment } from '@revocation-fabric/service-runtime';
+
+/** An OIDC provider whose access tokens the game-service accepts beside the user-service's. */
+export interface OidcIssuerConfig {
+  /** The provider's `iss`, exactly as its tokens carry it (`OIDC_ISSUER`). */
+  readonly issuer: string;
+  /** Accepted `aud` (`OIDC_AUDIENCE`); Keycloak's access tokens name `account` by default. */
+  readonly audience: string;
+  /** The provider's JWK Set (`OIDC_JWKS_URL`; Keycloak: `<issuer>/protocol/openid-connect/certs`). */
+  readonly jwksUrl: string;
+  /** Accepted algorithms (`OIDC_ALGORITHMS`). Default `RS256`. */
+  readonly algorithms: readonly ('RS256' | 'PS256' | 'ES256' | 'EdDSA')[];
+  /** Longest accepted token lifetime, in seconds (`OIDC_MAX_TOKEN_LIFETIME_SECONDS`). Default 900. */
+  readonly maxTokenLifetimeSeconds: number;
+  /** Claim with the session id (`OIDC_SID_CLAIM`). Default `sid`. */
+  readonly sidClaim: string;
+  /** Dotted path of the roles (`OIDC_ROLES_CLAIM`; Keycloak: `realm_access.roles`). Default `roles`. */
+  readonly rolesClaim: string;
+}
 
 /** The validated configuration of one game-service instance. */
 export interface GameServiceConfig {
@@ -47,6 +66,11 @@ export interface GameServiceConfig {
     readonly onStale: 'open' | 'closed';
     /** Silence after which the verifier is stale, in ms. Default 30000. */
     readonly maxStalenessMs: number;
+    /**
+     * A second trusted issuer: the team's OIDC provider (Keycloak, Auth0, …), whose revocations
+     * reach the topic through the revocation gateway. Default none.
+     */
+    readonly oidc: OidcIssuerConfig | undefined;
   };
   readonly kafka: {
     /** Bootstrap brokers, `host:port`. Required. */
@@ -104,6 +128,18 @@ const variables = {
   CLOCK_TOLERANCE_MS: integer(0, 60_000).default(5000),
   ON_STALE: z.enum(['open', 'closed']).default('closed'),
   MAX_STALENESS_MS: integer(1, 3_600_000).default(30_000),
+  OIDC_ISSUER: httpUrl.optional(),
+  OIDC_AUDIENCE: z.string().min(1).max(256).optional(),
+  OIDC_JWKS_URL: httpUrl.optional(),
+  OIDC_ALGORITHMS: list
+    .pipe(z.array(z.enum(['RS256', 'PS256', 'ES256', 'EdDSA'])).min(1, 'must list an algorithm'))
+    .default(['RS256']),
+  OIDC_MAX_TOKEN_LIFETIME_SECONDS: integer(1, 86_400).default(900),
+  OIDC_SID_CLAIM: z.string().min(1).max(128).default('sid'),
+  OIDC_ROLES_CLAIM: z
+    .string()
+    .regex(/^[^.]+(\.[^.]+)*$/, 'must be a dotted claim path')
+    .default('roles'),
   KAFKA_BROKERS: list.pipe(
     z
       .array(z.string().regex(/^[^\s:]+:\d+$/, 'each broker must be host:port'))
@@ -137,6 +173,7 @@ export function loadConfig(env: Environment = process.env): GameServiceConfig {
   const v = loadEnvironment(variables, env, { secrets: /PASSWORD/ });
   const problems: ConfigProblem[] = [];
   const kafkaAuth = kafkaSecurity(v, problems);
+  const oidc = oidcIssuer(v, problems);
   if (problems.length > 0) throw new ConfigError({ problems });
   const issuer = v.ISSUER;
   return {
@@ -151,6 +188,7 @@ export function loadConfig(env: Environment = process.env): GameServiceConfig {
       clockToleranceMs: v.CLOCK_TOLERANCE_MS,
       onStale: v.ON_STALE,
       maxStalenessMs: v.MAX_STALENESS_MS,
+      oidc,
     },
     kafka: {
       brokers: v.KAFKA_BROKERS,
@@ -161,5 +199,34 @@ export function loadConfig(env: Environment = process.env): GameServiceConfig {
     },
     game: { boardSize: v.BOARD_SIZE, moveIntervalMs: v.MOVE_INTERVAL_MS, maxRooms: v.MAX_ROOMS },
     logLevel: v.LOG_LEVEL,
+  };
+}
+
+/** The OIDC issuer's variables: all or nothing beyond the defaults, so a half-set one is named. */
+function oidcIssuer(
+  v: EnvironmentValues<typeof variables>,
+  problems: ConfigProblem[],
+): OidcIssuerConfig | undefined {
+  if (v.OIDC_ISSUER === undefined) {
+    for (const name of ['OIDC_AUDIENCE', 'OIDC_JWKS_URL'] as const) {
+      if (v[name] !== undefined) problems.push({ variable: name, message: 'needs OIDC_ISSUER' });
+    }
+    return undefined;
+  }
+  if (v.OIDC_AUDIENCE === undefined) {
+    problems.push({ variable: 'OIDC_AUDIENCE', message: 'is required with OIDC_ISSUER' });
+  }
+  if (v.OIDC_JWKS_URL === undefined) {
+    problems.push({ variable: 'OIDC_JWKS_URL', message: 'is required with OIDC_ISSUER' });
+  }
+  if (v.OIDC_AUDIENCE === undefined || v.OIDC_JWKS_URL === undefined) return undefined;
+  return {
+    issuer: v.OIDC_ISSUER,
+    audience: v.OIDC_AUDIENCE,
+    jwksUrl: v.OIDC_JWKS_URL,
+    algorithms: v.OIDC_ALGORITHMS,
+    maxTokenLifetimeSeconds: v.OIDC_MAX_TOKEN_LIFETIME_SECONDS,
+    sidClaim: v.OIDC_SID_CLAIM,
+    rolesClaim: v.OIDC_ROLES_CLAIM,
   };
 }

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { createVerifier } from '@revocation-fabric/verifier';
+import type { TrustedIssuer } from '@revocation-fabric/verifier';
 import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
 import type { Verifier } from '@revocation-fabric/verifier';
 import { socketAuth } from '@revocation-fabric/verifier/socket.io';
@@ -117,10 +118,7 @@ export function createGameService(
       if (url !== undefined) return url;
       if (running !== undefined) throw new Error('game-service is already starting');
       const verifier = createVerifier({
-        issuer: config.auth.issuer,
-        audience: config.auth.audience,
-        algorithms: ['ES256'],
-        jwks: { url: config.auth.jwksUrl },
+        issuers: trustedIssuers(config),
         revocations: kafkaRevocations({
           brokers: config.kafka.brokers,
           topic: config.kafka.topic,
@@ -128,7 +126,6 @@ export function createGameService(
           sasl: config.kafka.sasl,
           tls: config.kafka.tls,
         }),
-        maxTokenLifetimeMs: config.auth.maxTokenLifetimeSeconds * 1000,
         clockToleranceMs: config.auth.clockToleranceMs,
         onStale: config.auth.onStale,
         maxStalenessMs: config.auth.maxStalenessMs,
@@ -187,4 +184,39 @@ export function createGameService(
       return stopping;
     },
   };
+}
+
+/**
+ * The issuers whose tokens the game accepts: the user-service always, and the team's OIDC
+ * provider when one is configured. One login from either works over HTTP and sockets alike;
+ * each issuer's revocations reach only its own tokens.
+ */
+function trustedIssuers(config: GameServiceConfig): [TrustedIssuer, ...TrustedIssuer[]] {
+  const { auth } = config;
+  const ours: TrustedIssuer = {
+    issuer: auth.issuer,
+    audience: auth.audience,
+    algorithms: ['ES256'],
+    jwks: { url: auth.jwksUrl },
+    maxTokenLifetimeMs: auth.maxTokenLifetimeSeconds * 1000,
+  };
+  if (auth.oidc === undefined) return [ours];
+  const { oidc } = auth;
+  return [
+    ours,
+    {
+      issuer: oidc.issuer,
+      audience: oidc.audience,
+      algorithms: oidc.algorithms,
+      jwks: { url: oidc.jwksUrl },
+      maxTokenLifetimeMs: oidc.maxTokenLifetimeSeconds * 1000,
+      // Providers stamp no generation counters: their tokens are judged by `iat`.
+      claims: {
+        sid: oidc.sidClaim,
+        roles: oidc.rolesClaim,
+        subjectGeneration: null,
+        globalGeneration: null,
+      },
+    },
+  ];
 }

@@ -99,3 +99,29 @@ describe('SocketIndex', () => {
     expect(index.matching(subject)).toHaveLength(10);
   });
 });
+
+describe('SocketIndex with several issuers', () => {
+  it('cuts only the connections of the issuer a rule names, even for the same subject name', () => {
+    const index = new SocketIndex<Entry>();
+    const ours = entry('ours', { sub: 'u1', sid: 's1', iss: 'https://auth.test' });
+    const theirs = entry('theirs', { sub: 'u1', sid: 's1', iss: 'https://idp.test' });
+    index.add(ours);
+    index.add(theirs);
+    const subject = ruleFromEvent(
+      revocation({
+        kind: 'subject',
+        sub: 'u1',
+        cutoff: 2_000,
+        reason: 'ban',
+        iss: 'https://idp.test',
+      }),
+    );
+    expect(names(index.matching(subject))).toEqual(['theirs']);
+    const session = ruleFromEvent(revocation({ kind: 'session', sid: 's1', reason: 'logout' }));
+    expect(names(index.matching(session))).toEqual(['ours']);
+    const global = ruleFromEvent(
+      revocation({ kind: 'global', cutoff: 2_000, reason: 'emergency', iss: 'https://idp.test' }),
+    );
+    expect(names(index.matching(global))).toEqual(['theirs']);
+  });
+});

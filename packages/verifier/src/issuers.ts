@@ -1,0 +1,292 @@
+/**
+ * Trusted issuers: for each `iss` a verifier accepts, where its keys come from, which algorithms,
+ * audience and lifetime it allows, and how its claims map to the facts revocation rules judge.
+ * Checked once, when the verifier is created.
+ */
+import type { JSONWebKeySet, RemoteJWKSetOptions } from 'jose';
+import { describe, validateDuration, validateString } from './lib/validate.js';
+
+/**
+ * JWS algorithms a verifier may accept: asymmetric only. `none` and the HMAC family are not
+ * expressible: with a shared secret every verifying service could also mint tokens.
+ */
+export type AsymmetricAlgorithm =
+  | 'RS256'
+  | 'RS384'
+  | 'RS512'
+  | 'PS256'
+  | 'PS384'
+  | 'PS512'
+  | 'ES256'
+  | 'ES384'
+  | 'ES512'
+  | 'EdDSA'
+  | 'Ed25519';
+
+const ASYMMETRIC_ALGORITHMS: ReadonlySet<string> = new Set<AsymmetricAlgorithm>([
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+]);
+
+/**
+ * A remote key set (the issuer's JWKS URL), fetched and cached by jose's `createRemoteJWKSet`;
+ * the other fields are jose's options, passed through (`timeoutDuration` 5000 ms,
+ * `cooldownDuration` 30000 ms, `cacheMaxAge` 600000 ms by default).
+ */
+export interface RemoteJwksOptions extends RemoteJWKSetOptions {
+  /** The key set's URL. */
+  readonly url: string | URL;
+}
+
+/**
+ * Where an issuer's token claims put the facts revocation and authorization read, for issuers
+ * that do not stamp this fabric's claim names (an OIDC provider such as Keycloak).
+ *
+ * @example
+ * ```ts
+ * // Keycloak: roles under realm_access, no generation counters
+ * const claims: ClaimMapping = { roles: 'realm_access.roles', subjectGeneration: null, globalGeneration: null };
+ * ```
+ */
+export interface ClaimMapping {
+  /** Claim holding the session id. Default `sid`. */
+  readonly sid?: string | undefined;
+  /**
+   * Dotted path of the array of role names (`realm_access.roles` for Keycloak's realm roles).
+   * Default `roles`. A path that leads nowhere gives no roles; one that leads to something other
+   * than an array of strings is CLAIM_INVALID.
+   */
+  readonly roles?: string | undefined;
+  /**
+   * Claim holding the subject generation (see the `subject` rule), or `null` when the issuer
+   * stamps none: its tokens are then judged by `iat` against subject cutoffs, erring on the
+   * side of rejection within the cutoff's second. Default `sgen`.
+   */
+  readonly subjectGeneration?: string | null | undefined;
+  /** Claim holding the global generation, or `null` when the issuer stamps none. Default `ggen`. */
+  readonly globalGeneration?: string | null | undefined;
+}
+
+/**
+ * One issuer whose tokens a verifier accepts. Rules apply only to the tokens of the issuer
+ * their events name (`iss`).
+ *
+ * @example
+ * ```ts
+ * const keycloak: TrustedIssuer = {
+ *   issuer: 'https://sso.example/realms/main',
+ *   audience: 'account',
+ *   algorithms: ['RS256'],
+ *   jwks: { url: 'https://sso.example/realms/main/protocol/openid-connect/certs' },
+ *   maxTokenLifetimeMs: 300_000,
+ *   claims: { roles: 'realm_access.roles', subjectGeneration: null, globalGeneration: null },
+ * };
+ * ```
+ */
+export interface TrustedIssuer {
+  /** The accepted `iss`, compared byte for byte. Required. */
+  readonly issuer: string;
+  /** Accepted `aud` value(s): the token must name at least one. Required. */
+  readonly audience: string | readonly string[];
+  /** Accepted JWS algorithms, pinned; no default, so a key type change is a deliberate act. Required. */
+  readonly algorithms: readonly AsymmetricAlgorithm[];
+  /** Where verification keys come from: `{ url, …jose remote options }` or a JWK Set `{ keys: [...] }`. Required. */
+  readonly jwks: RemoteJwksOptions | JSONWebKeySet;
+  /**
+   * Longest token lifetime (`exp − iat`) accepted from this issuer, in ms; longer-lived tokens
+   * are CLAIM_INVALID. This issuer's rules are forgotten one such lifetime (+ tolerance) after
+   * their event, so it must not exceed what the revocation topic's retention was sized for.
+   * Default: the verifier's `maxTokenLifetimeMs` (900000, 15 minutes).
+   */
+  readonly maxTokenLifetimeMs?: number | undefined;
+  /** How this issuer's claims map to token facts. Default: this fabric's names. */
+  readonly claims?: ClaimMapping | undefined;
+}
+
+/** {@link ClaimMapping} with defaults filled in; `identity` when it is this fabric's own. */
+export interface ResolvedClaimMapping {
+  readonly sid: string;
+  readonly roles: readonly string[];
+  readonly subjectGeneration: string | null;
+  readonly globalGeneration: string | null;
+  /** The mapping changes nothing: claims are read as they are. */
+  readonly identity: boolean;
+}
+
+/** {@link TrustedIssuer} checked, with defaults filled in. */
+export interface ResolvedIssuer {
+  readonly issuer: string;
+  readonly audience: string | readonly string[];
+  readonly algorithms: readonly AsymmetricAlgorithm[];
+  readonly jwks:
+    { readonly url: URL; readonly remote: RemoteJWKSetOptions } | { readonly keys: JSONWebKeySet };
+  readonly maxTokenLifetimeMs: number;
+  readonly claims: ResolvedClaimMapping;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function validateAudience(value: unknown, name: string): string | readonly string[] {
+  if (typeof value === 'string' && value.length > 0) return value;
+  if (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((v) => typeof v === 'string' && v.length > 0)
+  ) {
+    return Object.freeze([...(value as string[])]);
+  }
+  throw new TypeError(
+    `${name} must be a non-empty string or array of strings, got ${describe(value)}`,
+  );
+}
+
+function validateAlgorithms(value: unknown, name: string): readonly AsymmetricAlgorithm[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new TypeError(`${name} must be a non-empty array, got ${describe(value)}`);
+  }
+  for (const alg of value) {
+    if (typeof alg !== 'string' || !ASYMMETRIC_ALGORITHMS.has(alg)) {
+      throw new TypeError(
+        `${name}: ${describe(alg)} is not allowed; use asymmetric algorithms only (${[...ASYMMETRIC_ALGORITHMS].join(', ')})`,
+      );
+    }
+  }
+  return Object.freeze([...(value as AsymmetricAlgorithm[])]);
+}
+
+function validateJwks(value: unknown, name: string): ResolvedIssuer['jwks'] {
+  if (!isObject(value))
+    throw new TypeError(`${name} must be { url } or a JWK Set { keys }, got ${describe(value)}`);
+  if ('url' in value) {
+    const { url, ...remote } = value as unknown as RemoteJwksOptions;
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch (cause) {
+      throw new TypeError(`${name}.url must be an absolute URL, got ${describe(String(url))}`, {
+        cause,
+      });
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+      throw new TypeError(`${name}.url must be an http(s) URL, got ${describe(parsed.href)}`);
+    }
+    return { url: parsed, remote };
+  }
+  if (!Array.isArray(value.keys) || !value.keys.every(isObject)) {
+    throw new TypeError(`${name}.keys must be an array of JWKs`);
+  }
+  return { keys: value as unknown as JSONWebKeySet };
+}
+
+/** A claim name, or `null` (none), or the default when undefined. */
+function validateClaimName(
+  value: unknown,
+  fallback: string,
+  name: string,
+  nullable: boolean,
+): string | null {
+  if (value === undefined) return fallback;
+  if (value === null && nullable) return null;
+  return validateString(value, name);
+}
+
+function validateClaimMapping(value: unknown, name: string): ResolvedClaimMapping {
+  if (value !== undefined && !isObject(value)) {
+    throw new TypeError(`${name} must be an object, got ${describe(value)}`);
+  }
+  const mapping = value ?? {};
+  const sid = validateClaimName(mapping['sid'], 'sid', `${name}.sid`, false) as string;
+  const roles = validateClaimName(mapping['roles'], 'roles', `${name}.roles`, false) as string;
+  const path = roles.split('.');
+  if (path.some((part) => part === '')) {
+    throw new TypeError(`${name}.roles must be a dotted claim path, got ${describe(roles)}`);
+  }
+  const subjectGeneration = validateClaimName(
+    mapping['subjectGeneration'],
+    'sgen',
+    `${name}.subjectGeneration`,
+    true,
+  );
+  const globalGeneration = validateClaimName(
+    mapping['globalGeneration'],
+    'ggen',
+    `${name}.globalGeneration`,
+    true,
+  );
+  return Object.freeze({
+    sid,
+    roles: Object.freeze(path),
+    subjectGeneration,
+    globalGeneration,
+    identity:
+      sid === 'sid' &&
+      roles === 'roles' &&
+      subjectGeneration === 'sgen' &&
+      globalGeneration === 'ggen',
+  });
+}
+
+/**
+ * Checks one trusted issuer.
+ *
+ * @param name - how the issuer is named in error messages (`issuers[1]`, or '' for the
+ *   verifier's own top-level options).
+ * @throws TypeError naming the first option at fault.
+ */
+export function resolveIssuer(
+  value: unknown,
+  name: string,
+  defaultMaxTokenLifetimeMs: number,
+): ResolvedIssuer {
+  if (!isObject(value)) throw new TypeError(`${name} must be an object, got ${describe(value)}`);
+  const at = (field: string) => (name === '' ? field : `${name}.${field}`);
+  return {
+    issuer: validateString(value['issuer'], at('issuer')),
+    audience: validateAudience(value['audience'], at('audience')),
+    algorithms: validateAlgorithms(value['algorithms'], at('algorithms')),
+    jwks: validateJwks(value['jwks'], at('jwks')),
+    maxTokenLifetimeMs: validateDuration(
+      value['maxTokenLifetimeMs'],
+      defaultMaxTokenLifetimeMs,
+      at('maxTokenLifetimeMs'),
+      1_000,
+    ),
+    claims: validateClaimMapping(value['claims'], at('claims')),
+  };
+}
+
+/**
+ * Checks a list of trusted issuers: at least one, each `iss` once.
+ *
+ * @throws TypeError naming the first issuer at fault.
+ */
+export function resolveIssuers(
+  value: unknown,
+  defaultMaxTokenLifetimeMs: number,
+): readonly ResolvedIssuer[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new TypeError(`issuers must be a non-empty array, got ${describe(value)}`);
+  }
+  const resolved = value.map((issuer, index) =>
+    resolveIssuer(issuer, `issuers[${index}]`, defaultMaxTokenLifetimeMs),
+  );
+  const seen = new Set<string>();
+  for (const [index, { issuer }] of resolved.entries()) {
+    if (seen.has(issuer)) {
+      throw new TypeError(`issuers[${index}].issuer ${describe(issuer)} is listed twice`);
+    }
+    seen.add(issuer);
+  }
+  return Object.freeze(resolved);
+}

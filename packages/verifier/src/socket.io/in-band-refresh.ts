@@ -49,7 +49,11 @@ async function refresh(
   }
   // Cut while the new token was being verified: the client learns it from the disconnect.
   if (!connections.has(connection)) return;
-  if (verified.claims.sub !== connection.facts.sub) {
+  // The same `sub` at another issuer is another person.
+  if (
+    verified.claims.sub !== connection.facts.sub ||
+    verified.claims.iss !== connection.facts.iss
+  ) {
     reply({ ok: false, code: 'SUBJECT_MISMATCH' });
     return;
   }

@@ -39,16 +39,19 @@ const CLOCK_TOLERANCE_MS = 5_000;
 let key: SigningKey;
 let otherKey: SigningKey;
 let shared: TestServer;
+const IDP = 'https://idp.test';
 const clients: ClientSocket[] = [];
 
 /** The one place this file builds a verifier. */
 function newVerifier(feed: ManualFeed): RevocationVerifier {
   return new RevocationVerifier(
     resolveVerifierOptions({
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      algorithms: ['ES256'],
-      jwks: keySet(key, otherKey),
+      // A second issuer (an OIDC provider, say) beside ours: the same subject name there is
+      // someone else.
+      issuers: [
+        { issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], jwks: keySet(key, otherKey) },
+        { issuer: IDP, audience: AUDIENCE, algorithms: ['ES256'], jwks: keySet(key) },
+      ],
       revocations: () => feed,
       clockToleranceMs: CLOCK_TOLERANCE_MS,
       // The hand-driven feed reports contact once, when it becomes ready: however slowly this
@@ -339,6 +342,18 @@ describe('revocation', () => {
     expect(await stillServed(bystander)).toBe(true);
   });
 
+  it('cuts only the sockets of the issuer a rule names, though the subject name is the same', async () => {
+    const now = Math.floor(Date.now() / 1000) - 20;
+    const ours = await connect(await mint(key, { claims: { sub: 'rv-5' }, now }));
+    const theirs = await connect(await mint(key, { claims: { sub: 'rv-5', iss: IDP }, now }));
+    const cut = cutOf(theirs);
+    shared.feed.deliver(
+      revocation({ kind: 'subject', sub: 'rv-5', cutoff: Date.now(), reason: 'ban', iss: IDP }),
+    );
+    expect((await cut).payload).toEqual({ code: 'TOKEN_REVOKED', kind: 'subject', reason: 'ban' });
+    expect(await stillServed(ours)).toBe(true);
+  });
+
   it('cuts every socket whose token a revoked key signed', async () => {
     const server = await startServer();
     const url = server.url;
@@ -447,6 +462,14 @@ describe('in-band refresh', () => {
       code: 'SUBJECT_MISMATCH',
     });
     expect(await whoami(socket)).toMatchObject({ ok: true, sub: 'rf-2', jti });
+  });
+
+  it('refuses the same subject name from another issuer with SUBJECT_MISMATCH', async () => {
+    const socket = await connect(await mint(key, { claims: { sub: 'rf-6' } }));
+    expect(await refresh(socket, await mint(key, { claims: { sub: 'rf-6', iss: IDP } }))).toEqual({
+      ok: false,
+      code: 'SUBJECT_MISMATCH',
+    });
   });
 
   it('answers an invalid refresh with its code and keeps the socket', async () => {

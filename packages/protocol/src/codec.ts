@@ -8,6 +8,7 @@ import {
   EventTooLargeError,
   EventVersionError,
 } from './errors.js';
+import { fastValidate } from './fast-validate.js';
 import { eventKey } from './rules.js';
 import { revocationEventSchema } from './schema.js';
 
@@ -53,6 +54,16 @@ function checkCutoff(event: RevocationEvent, options: ValidateOptions): void {
   if (event.cutoff > latestAllowed) throw new CutoffInFutureError(event.cutoff, latestAllowed);
 }
 
+function parseWithSchema(input: unknown): RevocationEvent {
+  const parsed = revocationEventSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new EventInvalidError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    );
+  }
+  return parsed.data;
+}
+
 /**
  * Checks an already-parsed value against the event schema and the future-cutoff rule.
  *
@@ -64,13 +75,10 @@ export function validateEvent(input: unknown, options: ValidateOptions = {}): Re
   const version =
     typeof input === 'object' && input !== null ? (input as { v?: unknown }).v : undefined;
   if (version !== SCHEMA_VERSION) throw new EventVersionError(version);
-  const parsed = revocationEventSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new EventInvalidError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
-    );
-  }
-  const event: RevocationEvent = parsed.data;
+  // The hand-written check accepts exactly what the schema accepts, at a fraction of its cost
+  // per record (cold start replays the whole topic); zod stays the reference and gives the
+  // reasons for the rare event it refuses.
+  const event = fastValidate(input) ?? parseWithSchema(input);
   checkCutoff(event, options);
   return event;
 }

@@ -37,7 +37,7 @@ function protocolPath(realm: string, endpoint: 'token' | 'logout'): string {
 /**
  * Logs a user in without a browser (password grant, scope `openid`): a new Keycloak session.
  *
- * @throws {AdminRequestError} 401 for a wrong password, 400 for a disabled user.
+ * @throws {AdminRequestError} 400 `invalid_grant` for a wrong password or a disabled user.
  * @example
  * ```ts
  * const tokens = await passwordLogin(url, 'test', app, { username: 'alice', password: 'pw-1' });

@@ -29,7 +29,14 @@ const KAFKA_CLIENT_FILES = [
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '.cache/**', '.kafka/**', 'bench/results/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '.cache/**',
+      '.kafka/**',
+      '.keycloak/**',
+      'bench/results/**',
+    ],
   },
   js.configs.recommended,
   // Type-aware rules (floating and misused promises above all) need every TypeScript file in a
@@ -100,8 +107,13 @@ export default tseslint.config(
   {
     // Libraries never print: they log through an injected logger.
     files: ['packages/*/src/**/*.ts'],
-    // kafka-local's command line is the one place in packages/ whose job is to print.
-    ignores: ['**/*.test.ts', 'packages/kafka-local/src/cli.ts'],
+    // The local brokers' and Keycloak's command lines are the places in packages/ whose job is
+    // to print.
+    ignores: [
+      '**/*.test.ts',
+      'packages/kafka-local/src/cli.ts',
+      'packages/keycloak-local/src/cli.ts',
+    ],
     rules: { 'no-console': 'error' },
   },
   {

@@ -6,6 +6,9 @@ import { defineConfig } from 'vitest/config';
 // its built dist/ and a test can pass against a stale build.
 const resolve = { conditions: ['source', 'import', 'node', 'default'] };
 const ssr = { resolve: { conditions: ['source'], externalConditions: ['source'] } };
+// Tests against the real Keycloak live in files whose names contain `keycloak`, so they can be
+// run alone (`pnpm test:keycloak`) and only their project starts a Keycloak.
+const KEYCLOAK_TESTS = '**/*keycloak*.test.ts';
 
 export default defineConfig({
   resolve,
@@ -21,7 +24,7 @@ export default defineConfig({
           // with different worker limits.
           sequence: { groupOrder: 0 },
           include: ['{packages,services}/*/src/**/*.test.ts'],
-          exclude: ['**/*.int.test.ts', '**/node_modules/**', '**/dist/**'],
+          exclude: ['**/*.int.test.ts', KEYCLOAK_TESTS, '**/node_modules/**', '**/dist/**'],
         },
       },
       {
@@ -31,12 +34,28 @@ export default defineConfig({
           name: 'integration',
           sequence: { groupOrder: 1 },
           include: ['{packages,services}/*/src/**/*.int.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/dist/**'],
+          exclude: [KEYCLOAK_TESTS, '**/node_modules/**', '**/dist/**'],
           // One broker for the whole run: started here if none is reachable, stopped at the end.
           globalSetup: ['test/setup/kafka.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           // Two cores and one broker: run integration files one or two at a time.
+          maxWorkers: 2,
+        },
+      },
+      {
+        resolve,
+        ssr,
+        test: {
+          name: 'keycloak',
+          sequence: { groupOrder: 2 },
+          include: [KEYCLOAK_TESTS],
+          exclude: ['**/node_modules/**', '**/dist/**'],
+          // One Keycloak for the whole run (a start takes 35-45 s here), and the broker, since
+          // Keycloak's signals travel on to Kafka through the gateway.
+          globalSetup: ['test/setup/kafka.ts', 'test/setup/keycloak.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
           maxWorkers: 2,
         },
       },

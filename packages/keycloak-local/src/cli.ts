@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+/**
+ * `pnpm keycloak <command>`: prepare, start and stop local Keycloak servers (the real
+ * distribution, in development mode). Progress goes to stderr; `start` prints the base URL and
+ * the bootstrap admin as shell assignments on stdout, so `eval "$(pnpm -s keycloak start)"` works.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ensureKeycloak } from './ensure-keycloak.js';
+import { KeycloakLocalError } from './errors.js';
+import { instanceNames } from './lib/instance-files.js';
+import { startKeycloak } from './start-keycloak.js';
+import { stopAllKeycloaks, stopKeycloak } from './stop-keycloak.js';
+
+const DEFAULT_PORT = 18080;
+
+const USAGE = `usage: pnpm keycloak <command> [options]
+
+commands:
+  setup                  resolve the Keycloak distribution with Maven and unpack it (once)
+  start [--port N] [--name NAME]
+                         start a local Keycloak (or find it running); prints
+                         KEYCLOAK_URL, KEYCLOAK_ADMIN_USERNAME and KEYCLOAK_ADMIN_PASSWORD
+  stop [--name NAME | --port N] [--all]
+                         stop one instance (SIGTERM, then SIGKILL after 30 s); --all stops every one
+  list                   names of the instances under .keycloak/
+
+options:
+  --port N      HTTP port (default ${DEFAULT_PORT}); the management (health) port is N+1
+  --name NAME   instance name, a directory under .keycloak/ (default local-<port>)`;
+
+/** Wrong command line: reported with the usage text and exit code 2. */
+class UsageError extends Error {}
+
+const log = (message: string): void => console.error(`keycloak-local: ${message}`);
+
+async function main(argv: readonly string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'setup': {
+      parse(rest, {});
+      const distribution = await ensureKeycloak({ log });
+      log(`Keycloak ${distribution.version} is in ${distribution.home}`);
+      return;
+    }
+    case 'start': {
+      const { values } = parse(rest, { port: { type: 'string' }, name: { type: 'string' } });
+      const started = Date.now();
+      const keycloak = await startKeycloak({
+        port: port(values.port),
+        ...(values.name === undefined ? {} : { name: values.name }),
+        log,
+      });
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      log(
+        keycloak.alreadyRunning
+          ? `Keycloak ${keycloak.version} '${keycloak.name}' was already running`
+          : `Keycloak ${keycloak.version} '${keycloak.name}' is ready after ${seconds} s (log ${keycloak.logFile})`,
+      );
+      log(`stop it with: pnpm keycloak stop --name ${keycloak.name}`);
+      console.log(`KEYCLOAK_URL=${keycloak.url}`);
+      console.log(`KEYCLOAK_ADMIN_USERNAME=${keycloak.adminUsername}`);
+      console.log(`KEYCLOAK_ADMIN_PASSWORD=${keycloak.adminPassword}`);
+      return;
+    }
+    case 'stop': {
+      const { values } = parse(rest, {
+        port: { type: 'string' },
+        name: { type: 'string' },
+        all: { type: 'boolean' },
+      });
+      if (values.name !== undefined && values.port !== undefined)
+        throw new UsageError('give --name or --port, not both');
+      const results =
+        values.all === true
+          ? await stopAllKeycloaks()
+          : [await stopKeycloak(values.name ?? `local-${port(values.port)}`)];
+      for (const result of results) {
+        log(
+          result.pid === undefined
+            ? `'${result.name}' is not running`
+            : `stopped '${result.name}' (pid ${result.pid}${result.killed ? ', SIGKILLed' : ''})`,
+        );
+      }
+      return;
+    }
+    case 'list': {
+      parse(rest, {});
+      for (const name of await instanceNames()) console.log(name);
+      return;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return;
+    default:
+      throw new UsageError(`unknown command '${command}'`);
+  }
+}
+
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: false, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function port(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_PORT;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1024 || parsed > 65_530) {
+    throw new UsageError(`--port must be an integer from 1024 to 65530, got ${value}`);
+  }
+  return parsed;
+}
+
+main(process.argv.slice(2)).then(
+  () => {
+    process.exitCode = 0;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError || error instanceof TypeError) {
+      console.error(`keycloak-local: ${error.message}\n(run 'pnpm keycloak help' for usage)`);
+      process.exitCode = 2;
+    } else if (error instanceof KeycloakLocalError) {
+      console.error(`keycloak-local: ${error.message}`);
+      process.exitCode = 1;
+    } else {
+      console.error(error);
+      process.exitCode = 1;
+    }
+  },
+);

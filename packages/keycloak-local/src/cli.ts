@@ -17,7 +17,7 @@ const USAGE = `usage: pnpm keycloak <command> [options]
 
 commands:
   setup                  resolve the Keycloak distribution with Maven and unpack it (once)
-  start [--port N] [--name NAME]
+  start [--port N] [--name NAME] [--full-jit]
                          start a local Keycloak (or find it running); prints
                          KEYCLOAK_URL, KEYCLOAK_ADMIN_USERNAME and KEYCLOAK_ADMIN_PASSWORD
   stop [--name NAME | --port N] [--all]
@@ -26,7 +26,8 @@ commands:
 
 options:
   --port N      HTTP port (default ${DEFAULT_PORT}); the management (health) port is N+1
-  --name NAME   instance name, a directory under .keycloak/ (default local-<port>)`;
+  --name NAME   instance name, a directory under .keycloak/ (default local-<port>)
+  --full-jit    both JIT compilers (for benchmarks); default: C1 only, a quicker start`;
 
 /** Wrong command line: reported with the usage text and exit code 2. */
 class UsageError extends Error {}
@@ -43,11 +44,16 @@ async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     case 'start': {
-      const { values } = parse(rest, { port: { type: 'string' }, name: { type: 'string' } });
+      const { values } = parse(rest, {
+        port: { type: 'string' },
+        name: { type: 'string' },
+        'full-jit': { type: 'boolean' },
+      });
       const started = Date.now();
       const keycloak = await startKeycloak({
         port: port(values.port),
         ...(values.name === undefined ? {} : { name: values.name }),
+        fullJit: values['full-jit'] === true,
         log,
       });
       const seconds = ((Date.now() - started) / 1000).toFixed(1);

@@ -19,6 +19,8 @@ export interface KeycloakDistribution {
 export interface EnsureKeycloakOptions {
   /** Receives one line per step worth telling a human about (download, unpack). Default: silent. */
   readonly log?: (message: string) => void;
+  /** Where distributions are kept, one directory per version. Default: `<repo>/.cache/keycloak`. */
+  readonly cacheRoot?: string;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function ensureKeycloak(
   options: EnsureKeycloakOptions = {},
 ): Promise<KeycloakDistribution> {
   const version = KEYCLOAK_VERSION;
-  const versionDir = join(paths.cacheRoot, version);
+  const versionDir = join(options.cacheRoot ?? paths.cacheRoot, version);
   const home = join(versionDir, 'home');
   const distribution = { version, home };
   if (await isUnpacked(home, version)) return distribution;
@@ -60,6 +62,8 @@ export async function ensureKeycloak(
     }
     const unpacked = join(staging, `keycloak-${version}`);
     if (!(await isUnpacked(unpacked, version))) {
+      // Not the distribution (a wrong or corrupted file): drop it, the next call downloads again.
+      await rm(archive, { force: true });
       throw new DistributionError(`${archive} did not contain keycloak-${version}/`, '');
     }
     try {

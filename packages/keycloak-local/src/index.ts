@@ -25,6 +25,8 @@ export { clientCredentialsToken, logoutSession, passwordLogin } from './admin/us
 export type { ClientCredentials, UserTokens } from './admin/user-tokens.js';
 export { configureSsfReceiver } from './admin/configure-ssf-receiver.js';
 export type { SsfDelivery, SsfReceiverSpec } from './admin/configure-ssf-receiver.js';
+export { emitSsfEvent } from './admin/emit-ssf-event.js';
+export type { SsfEmission } from './admin/emit-ssf-event.js';
 export { serverVersion } from './admin/server-version.js';
 export {
   AdminRequestError,

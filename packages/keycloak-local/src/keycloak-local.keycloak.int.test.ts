@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   AdminRequestError,
@@ -14,6 +14,7 @@ import {
   createUser,
   deleteRealm,
   deleteSession,
+  emitSsfEvent,
   logoutSession,
   logoutUser,
   passwordLogin,
@@ -30,8 +31,14 @@ const realm = `kclocal-${Date.now().toString(36)}`;
 const issuer = `${keycloak.url}/realms/${realm}`;
 const jwks = createRemoteJWKSet(new URL(`${issuer}/protocol/openid-connect/certs`));
 
-/** What Keycloak POSTs to the relying party's back-channel logout URL, collected. */
-const logoutPosts: { contentType: string | undefined; body: string }[] = [];
+/** What Keycloak POSTs to this file's listener (back-channel logout and SSF push), collected. */
+const posts: {
+  path: string;
+  contentType: string | undefined;
+  authorization: string | undefined;
+  body: string;
+}[] = [];
+let listenerUrl: string;
 let receiver: Server;
 let admin: KeycloakAdmin;
 let app: RealmClient;
@@ -41,21 +48,24 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      logoutPosts.push({
+      posts.push({
+        path: request.url ?? '',
         contentType: request.headers['content-type'],
+        authorization: request.headers['authorization'],
         body: Buffer.concat(chunks).toString('utf8'),
       });
+      response.statusCode = request.url === '/ssf/push' ? 202 : 200;
       response.end();
     });
   });
   receiver.listen(0, '127.0.0.1');
   await once(receiver, 'listening');
-  const { port } = receiver.address() as AddressInfo;
+  listenerUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
   admin = await connectAdmin(keycloak);
   await createRealm(admin, { realm });
   app = await createClient(admin, realm, {
     clientId: 'app',
-    backchannelLogoutUrl: `http://127.0.0.1:${port}/backchannel-logout`,
+    backchannelLogoutUrl: `${listenerUrl}/backchannel-logout`,
   });
 });
 
@@ -75,13 +85,40 @@ async function newUser(): Promise<{ id: string; username: string; password: stri
 /** The logout tokens received so far for session `sid`, decoded (their signature checked). */
 async function logoutTokensFor(sid: string) {
   const payloads = [];
-  for (const post of logoutPosts) {
+  for (const post of posts.filter((entry) => entry.path === '/backchannel-logout')) {
     const token = new URLSearchParams(post.body).get('logout_token');
     if (token === null) continue;
     const { payload } = await jwtVerify(token, jwks, { issuer, audience: 'app' });
     if (payload['sid'] === sid) payloads.push({ token, payload, contentType: post.contentType });
   }
   return payloads;
+}
+
+const SESSION_REVOKED = 'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
+
+/** The session id in a SET's complex subject, if any. */
+function subjectSession(payload: JWTPayload): unknown {
+  const subject = payload['sub_id'] as { session?: { id?: unknown } } | undefined;
+  return subject?.session?.id;
+}
+
+/**
+ * The first SET pushed to this file's listener whose (signature-checked) payload matches.
+ * Keycloak pushes from an outbox on a drainer tick (1 s here), so this waits for it.
+ */
+async function pushedSet(matches: (payload: JWTPayload) => boolean) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    for (const post of posts.filter((entry) => entry.path === '/ssf/push')) {
+      const { payload, protectedHeader } = await jwtVerify(post.body, jwks, {
+        issuer,
+        typ: 'secevent+jwt',
+      });
+      if (matches(payload)) return { ...post, payload, header: protectedHeader };
+    }
+    if (Date.now() > deadline) throw new Error('no matching SET was pushed within 30 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 describe('a local Keycloak', () => {
@@ -211,6 +248,53 @@ describe('the SSF receiver client', () => {
     expect(stream.aud).toEqual([`gateway/${stream.stream_id}`]);
     const listed = (await (await fetch(streams, { headers })).json()) as { stream_id: string }[];
     expect(listed.map((entry) => entry.stream_id)).toEqual([stream.stream_id]);
+  });
+
+  it('pushes a signed session-revoked SET for a user logout, and an emitted one for a disabled user', async () => {
+    const endpoint = `${listenerUrl}/ssf/push`;
+    const gateway = await configureSsfReceiver(admin, realm, {
+      clientId: 'push-gateway',
+      pushUrls: [endpoint],
+    });
+    const token = await clientCredentialsToken(keycloak.url, realm, gateway);
+    const created = await fetch(`${issuer}/ssf/transmitter/streams`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        delivery: {
+          method: 'urn:ietf:rfc:8935',
+          endpoint_url: endpoint,
+          authorization_header: 'Bearer push-1',
+        },
+      }),
+    });
+    expect(created.status).toBe(201);
+    const { stream_id: streamId } = (await created.json()) as { stream_id: string };
+
+    const user = await newUser();
+    const tokens = await passwordLogin(keycloak.url, realm, app, user);
+    await logoutSession(keycloak.url, realm, app, tokens.refreshToken);
+    const revoked = await pushedSet((payload) => subjectSession(payload) === tokens.sessionId);
+    expect(revoked.authorization).toBe('Bearer push-1');
+    expect(revoked.contentType).toBe('application/secevent+jwt');
+    expect(revoked.header.typ).toBe('secevent+jwt');
+    expect(revoked.payload.aud).toBe(`push-gateway/${streamId}`);
+    expect(Object.keys(revoked.payload['events'] as object)).toEqual([SESSION_REVOKED]);
+    expect(revoked.payload['sub_id']).toMatchObject({
+      format: 'complex',
+      user: { format: 'iss_sub', iss: issuer, sub: user.id },
+    });
+
+    await setUserEnabled(admin, realm, user.id, false);
+    const jti = await emitSsfEvent(admin, realm, {
+      receiverClientId: 'push-gateway',
+      eventType: 'CaepSessionRevoked',
+      userId: user.id,
+      event: { initiating_entity: 'admin' },
+    });
+    const emitted = await pushedSet((payload) => payload.jti === jti);
+    expect(Object.keys(emitted.payload['events'] as object)).toEqual([SESSION_REVOKED]);
+    expect(JSON.stringify(emitted.payload['sub_id'])).toContain(user.id);
   });
 
   it('needs a push URL when push delivery is allowed', async () => {

@@ -8,6 +8,7 @@ const launch: KeycloakLaunch = {
   adminPassword: 'secret-1',
   ssfDrainerInterval: '1s',
   marker: 'revocation-fabric.keycloak=/x/.keycloak/test',
+  fullJit: false,
 };
 
 describe('kcArguments', () => {
@@ -54,6 +55,13 @@ describe('kcEnvironment', () => {
     expect(env['KC_BOOTSTRAP_ADMIN_PASSWORD']).toBe('secret-1');
     expect(env['JAVA_OPTS_APPEND']).toContain(`-D${launch.marker}`);
     expect(env['PATH']).toBe('/usr/bin');
+  });
+
+  it('limits the JIT to C1 for a quick start unless full speed is asked for', () => {
+    expect(kcEnvironment(launch, {})['JAVA_OPTS_APPEND']).toContain('-XX:TieredStopAtLevel=1');
+    const full = kcEnvironment({ ...launch, fullJit: true }, {});
+    expect(full['JAVA_OPTS_APPEND']).not.toContain('TieredStopAtLevel');
+    expect(full['JAVA_OPTS_APPEND']).toContain(`-D${launch.marker}`);
   });
 
   it('drops KC_ settings inherited from the caller, which would reconfigure the instance', () => {

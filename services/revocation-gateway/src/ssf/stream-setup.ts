@@ -1,0 +1,83 @@
+/**
+ * Registering or adopting the receiver's stream (SSF 1.0 §8.1.1): read the receiver's streams
+ * with its bearer token; adopt one (the remembered id, else the first) and update its delivery
+ * when it differs, or create one. Push delivery is always re-sent on adoption, because a
+ * transmitter does not echo the `authorization_header` we must be sure it holds.
+ */
+import type { SsfConfig } from '../config/provider-config.js';
+import { EVENT_TYPES } from '../signals/mapping.js';
+import { createStream, listStreams, updateStream } from './transmitter-client.js';
+import type { StreamConfiguration, StreamDelivery } from './transmitter-client.js';
+
+/** RFC 8935 push and RFC 8936 poll delivery method URNs. */
+export const PUSH_METHOD = 'urn:ietf:rfc:8935';
+export const POLL_METHOD = 'urn:ietf:rfc:8936';
+
+/** The events the gateway asks for when the configuration names none. */
+export const DEFAULT_EVENTS_REQUESTED: readonly string[] = [
+  EVENT_TYPES.sessionRevoked,
+  EVENT_TYPES.credentialChange,
+  EVENT_TYPES.tokenClaimsChange,
+  EVENT_TYPES.accountDisabled,
+  EVENT_TYPES.accountPurged,
+  EVENT_TYPES.credentialCompromise,
+];
+
+/** What {@link setUpStream} works with. */
+export interface StreamSetupInput {
+  readonly endpoint: string;
+  readonly token: string;
+  readonly ssf: SsfConfig;
+  /** The push authorization header value we issued (push only). */
+  readonly pushAuthorization: string;
+  readonly rememberedStreamId: string | undefined;
+}
+
+/** The stream as set up, and what was done. */
+export interface StreamSetup {
+  readonly stream: StreamConfiguration;
+  readonly action: 'created' | 'adopted' | 'updated';
+}
+
+function desiredDelivery(input: StreamSetupInput): StreamDelivery {
+  return input.ssf.delivery === 'push'
+    ? {
+        method: PUSH_METHOD,
+        endpoint_url: input.ssf.pushUrl ?? '',
+        authorization_header: input.pushAuthorization,
+      }
+    : { method: POLL_METHOD };
+}
+
+/**
+ * Adopts or creates the stream.
+ *
+ * @example
+ * ```ts
+ * const { stream, action } = await setUpStream({ endpoint, token, ssf, pushAuthorization, rememberedStreamId });
+ * ```
+ */
+export async function setUpStream(input: StreamSetupInput): Promise<StreamSetup> {
+  const delivery = desiredDelivery(input);
+  const streams = await listStreams(input.endpoint, input.token);
+  const existing = streams.find((s) => s.stream_id === input.rememberedStreamId) ?? streams[0];
+  if (existing === undefined) {
+    const stream = await createStream(input.endpoint, input.token, {
+      delivery,
+      events_requested: input.ssf.eventsRequested ?? DEFAULT_EVENTS_REQUESTED,
+      description: 'revocation-fabric gateway',
+    });
+    return { stream, action: 'created' };
+  }
+  const differs =
+    delivery.method === PUSH_METHOD ||
+    existing.delivery?.method !== delivery.method ||
+    (delivery.endpoint_url !== undefined &&
+      existing.delivery?.endpoint_url !== delivery.endpoint_url);
+  if (!differs) return { stream: existing, action: 'adopted' };
+  const stream = await updateStream(input.endpoint, input.token, {
+    stream_id: existing.stream_id,
+    delivery,
+  });
+  return { stream, action: 'updated' };
+}

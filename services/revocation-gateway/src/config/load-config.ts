@@ -17,7 +17,7 @@ import type {
   KafkaTlsConfig,
 } from '@revocation-fabric/service-runtime';
 import { z } from 'zod';
-import { providersSchema } from './provider-config.js';
+import { providerListProblems, providersSchema } from './provider-config.js';
 import type { ProviderConfig } from './provider-config.js';
 
 /** Where the gateway's outbox and replay cache live. */
@@ -172,14 +172,14 @@ export function parseProviders(
     json = json.providers;
   }
   const parsed = providersSchema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) {
+  const issues = [...(parsed.success ? [] : parsed.error.issues), ...providerListProblems(json)];
+  for (const issue of issues) {
     const path = issue.path
       .map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
       .join('');
     problems.push({ variable: `${variable}${path}`, message: issue.message });
   }
-  return [];
+  return parsed.success && issues.length === 0 ? parsed.data : [];
 }
 
 /**

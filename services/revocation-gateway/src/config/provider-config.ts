@@ -36,7 +36,10 @@ const ssfSchema = z
       description:
         'The transmitter configuration. Default `${issuer}/.well-known/ssf-configuration`.',
     }),
-    audience: z.string().min(1).meta({ description: 'What every SET’s `aud` must contain.' }),
+    audience: z.string().min(1).optional().meta({
+      description:
+        'What every SET’s `aud` must contain. Default: the `aud` of the stream the gateway set up (Keycloak: `<clientId>/<streamId>`).',
+    }),
     delivery: z.enum(['push', 'poll']),
     pushUrl: httpUrl.optional().meta({
       description: 'Our public URL of `POST /ssf/:provider/events`; required for push.',
@@ -80,26 +83,41 @@ export const providerSchema = z.strictObject({
   ssf: ssfSchema.optional(),
 });
 
-/** The schema of the provider list: at least one, names unique. */
-export const providersSchema = z
-  .array(providerSchema)
-  .min(1, 'must list at least one provider')
-  .superRefine((providers, ctx) => {
-    const seen = new Set<string>();
-    providers.forEach((provider, index) => {
-      if (seen.has(provider.name)) {
-        ctx.addIssue({ code: 'custom', path: [index, 'name'], message: 'is used twice' });
-      }
-      seen.add(provider.name);
-      if (provider.backchannelLogout === undefined && provider.ssf === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [index],
-          message: 'enables no channel: set backchannelLogout and/or ssf',
-        });
-      }
-    });
+/** The schema of the provider list (rules across providers: see {@link providerListProblems}). */
+export const providersSchema = z.array(providerSchema).min(1, 'must list at least one provider');
+
+/**
+ * The rules across providers and channels, checked on the raw list so they are reported even
+ * when some provider also fails its own schema (zod skips refinements of a failed array): names
+ * are unique, and each provider enables at least one channel.
+ *
+ * @example
+ * ```ts
+ * providerListProblems([{ name: 'a' }, { name: 'a' }]); // [{ path: [1, 'name'], message: 'is used twice' }, …]
+ * ```
+ */
+export function providerListProblems(
+  list: unknown,
+): Array<{ readonly path: readonly (string | number)[]; readonly message: string }> {
+  if (!Array.isArray(list)) return [];
+  const problems: Array<{ path: (string | number)[]; message: string }> = [];
+  const seen = new Set<unknown>();
+  list.forEach((item: unknown, index) => {
+    if (typeof item !== 'object' || item === null) return;
+    const { name, backchannelLogout, ssf } = item as Record<string, unknown>;
+    if (typeof name === 'string' && seen.has(name)) {
+      problems.push({ path: [index, 'name'], message: 'is used twice' });
+    }
+    seen.add(name);
+    if (backchannelLogout === undefined && ssf === undefined) {
+      problems.push({
+        path: [index],
+        message: 'enables no channel: set backchannelLogout and/or ssf',
+      });
+    }
   });
+  return problems;
+}
 
 /** One validated provider. */
 export type ProviderConfig = z.output<typeof providerSchema>;

@@ -34,6 +34,7 @@ export function gatewayMigrations(dialect: 'sqlite' | 'postgres'): Record<string
           .addColumn('provider', 'text', (c) => c.primaryKey())
           .addColumn('push_authorization', 'text', (c) => c.notNull())
           .addColumn('stream_id', 'text')
+          .addColumn('audience', 'text')
           .addColumn('updated_at', 'bigint', (c) => c.notNull())
           .execute();
       },

@@ -29,6 +29,8 @@ export interface SsfReceiversTable {
   provider: string;
   push_authorization: string;
   stream_id: string | null;
+  /** The stream's `aud` (JSON array): what its SETs' `aud` must name. */
+  audience: string | null;
   updated_at: number | string;
 }
 

@@ -20,6 +20,9 @@ export type SubjectFacts =
   | { readonly kind: 'token'; readonly jti: string }
   | { readonly kind: 'unmappable'; readonly description: string };
 
+/** Keycloak's session id for "every session of this user" (observed on 26.7). */
+export const ALL_SESSIONS = 'ALL';
+
 const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value !== '';
 
 /** A simple identifier naming a user (or a token) of `issuer`. */
@@ -69,10 +72,13 @@ export function subjectFacts(subject: unknown, issuer: string): SubjectFacts {
     format === 'complex' || (format === undefined && ('user' in subject || 'session' in subject));
   if (!complex) return simple(subject, issuer);
   const session = subject['session'];
-  const sid =
+  const sessionId =
     isJsonObject(session) && session['format'] === 'opaque' && nonEmpty(session['id'])
       ? session['id']
       : undefined;
+  // Keycloak's "log out user" names the session `ALL`: every session of the user. No real sid
+  // is `ALL`, and reading it as the user (a subject cutoff) is the stricter reading.
+  const sid = sessionId === ALL_SESSIONS ? undefined : sessionId;
   const user = isJsonObject(subject['user']) ? simple(subject['user'], issuer) : undefined;
   if (user?.kind === 'token') return user;
   const sub = user?.kind === 'claims' ? user.sub : undefined;

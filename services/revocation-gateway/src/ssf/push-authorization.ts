@@ -26,6 +26,7 @@ export async function pushAuthorization(
       provider,
       push_authorization: `Bearer ${randomBytes(32).toString('base64url')}`,
       stream_id: null,
+      audience: null,
       updated_at: now,
     })
     .onConflict((oc) => oc.column('provider').doNothing())
@@ -43,37 +44,46 @@ export async function pushAuthorization(
  *
  * @example
  * ```ts
- * await saveStreamId(db, 'keycloak', stream.stream_id, Date.now());
+ * await saveStreamId(db, 'keycloak', { streamId, audience: ['gateway/' + streamId] }, Date.now());
  * ```
  */
 export async function saveStreamId(
   db: GatewayDb,
   provider: string,
-  streamId: string,
+  stream: { readonly streamId: string; readonly audience: readonly string[] },
   now: number,
 ): Promise<void> {
   await db
     .updateTable('ssf_receivers')
-    .set({ stream_id: streamId, updated_at: now })
+    .set({ stream_id: stream.streamId, audience: JSON.stringify(stream.audience), updated_at: now })
     .where('provider', '=', provider)
     .execute();
 }
 
 /**
- * The stream id remembered for a provider, if any.
+ * The stream id and audience remembered for a provider (each `undefined` until set up).
  *
  * @example
  * ```ts
- * const streamId = await savedStreamId(db, 'keycloak');
+ * const { audience } = await savedStream(db, 'keycloak');
  * ```
  */
-export async function savedStreamId(db: GatewayDb, provider: string): Promise<string | undefined> {
+export async function savedStream(
+  db: GatewayDb,
+  provider: string,
+): Promise<{ streamId: string | undefined; audience: string[] | undefined }> {
   const row = await db
     .selectFrom('ssf_receivers')
-    .select('stream_id')
+    .select(['stream_id', 'audience'])
     .where('provider', '=', provider)
     .executeTakeFirst();
-  return row?.stream_id ?? undefined;
+  const audience: unknown = row?.audience == null ? undefined : JSON.parse(row.audience);
+  return {
+    streamId: row?.stream_id ?? undefined,
+    audience: Array.isArray(audience)
+      ? audience.filter((a): a is string => typeof a === 'string')
+      : undefined,
+  };
 }
 
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();

@@ -17,7 +17,7 @@ import { remoteKeys } from '../tokens/remote-keys.js';
 import { verifySet } from '../tokens/verify-set.js';
 import { abortableWait, startPollLoop } from './poll-loop.js';
 import type { PollLoop } from './poll-loop.js';
-import { pushAuthorization, saveStreamId, savedStreamId } from './push-authorization.js';
+import { pushAuthorization, saveStreamId, savedStream } from './push-authorization.js';
 import { setUpStream } from './stream-setup.js';
 import {
   TransmitterRequestError,
@@ -48,6 +48,7 @@ export class SsfReceiver {
   private authorization: Promise<string> | undefined;
   private state: StreamState = 'starting';
   private streamId: string | undefined;
+  private audience: readonly string[] | undefined;
   private lastError: string | undefined;
   private verificationState: string | undefined;
   private readonly controller = new AbortController();
@@ -100,11 +101,12 @@ export class SsfReceiver {
           error,
         );
       }
+      const audience = await this.expectedAudience();
       const signal = await verifySet(set, {
         keys: this.keys,
         algorithms: this.provider.algorithms,
         issuer,
-        audience: this.ssf.audience,
+        audience,
         now: this.ctx.now(),
         maxAgeMs: this.ssf.maxSetAgeMs,
         clockToleranceMs: this.ctx.config.clockToleranceMs,
@@ -117,6 +119,24 @@ export class SsfReceiver {
       }
       return signal;
     });
+  }
+
+  /**
+   * What SETs' `aud` must name: the configured audience, else the `aud` of the stream set up
+   * (remembered in the database, so a push that arrives before this instance's own set-up
+   * finished is still judged).
+   */
+  private async expectedAudience(): Promise<string | readonly string[]> {
+    if (this.ssf.audience !== undefined) return this.ssf.audience;
+    if (this.audience === undefined) {
+      const saved = await savedStream(this.ctx.store.db, this.provider.name).catch(() => undefined);
+      if (saved?.audience !== undefined && saved.audience.length > 0)
+        this.audience = saved.audience;
+    }
+    if (this.audience === undefined) {
+      throw refuse('KEY_SOURCE_UNAVAILABLE', 'the stream is not set up yet; retry later');
+    }
+    return this.audience;
   }
 
   /** Starts the stream set-up in the background. */
@@ -176,10 +196,17 @@ export class SsfReceiver {
       token,
       ssf: this.ssf,
       pushAuthorization: await this.pushAuthorization(),
-      rememberedStreamId: await savedStreamId(db, this.provider.name),
+      rememberedStreamId: (await savedStream(db, this.provider.name)).streamId,
     });
-    await saveStreamId(db, this.provider.name, stream.stream_id, this.ctx.now());
+    const audience = stream.aud === undefined ? [] : ([] as string[]).concat(stream.aud);
+    await saveStreamId(
+      db,
+      this.provider.name,
+      { streamId: stream.stream_id, audience },
+      this.ctx.now(),
+    );
     this.streamId = stream.stream_id;
+    if (audience.length > 0) this.audience = audience;
     this.state = 'registered';
     this.lastError = undefined;
     this.ctx.logger.info(

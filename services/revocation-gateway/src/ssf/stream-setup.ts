@@ -1,8 +1,9 @@
 /**
  * Registering or adopting the receiver's stream (SSF 1.0 §8.1.1): read the receiver's streams
  * with its bearer token; adopt one (the remembered id, else the first) and update its delivery
- * when it differs, or create one. Push delivery is always re-sent on adoption, because a
- * transmitter does not echo the `authorization_header` we must be sure it holds.
+ * when it differs, or create one (Keycloak allows one stream per receiver client and answers a
+ * second create with 409, so adopting is what makes a restart work). A push stream whose
+ * `authorization_header` is not echoed gets ours again: we must be sure it holds the one we check.
  */
 import type { SsfConfig } from '../config/provider-config.js';
 import { EVENT_TYPES } from '../signals/mapping.js';

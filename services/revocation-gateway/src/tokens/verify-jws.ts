@@ -14,7 +14,7 @@ export interface JwsExpectations {
   readonly keys: JWTVerifyGetKey;
   readonly algorithms: readonly string[];
   readonly issuer: string;
-  readonly audience: string;
+  readonly audience: string | readonly string[];
   /** The only `typ` header values accepted, lower case without `application/`; `undefined` in the list accepts a token without `typ`. */
   readonly types: readonly (string | undefined)[];
   /** ms since the epoch. */
@@ -99,7 +99,7 @@ export async function verifyJws(token: string, expect: JwsExpectations): Promise
     const { payload } = await jwtVerify(token, expect.keys, {
       algorithms: [...expect.algorithms],
       issuer: expect.issuer,
-      audience: expect.audience,
+      audience: typeof expect.audience === 'string' ? expect.audience : [...expect.audience],
       currentDate: new Date(expect.now),
       clockTolerance: Math.ceil(expect.clockToleranceMs / 1000),
     });

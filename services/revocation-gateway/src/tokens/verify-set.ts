@@ -17,7 +17,7 @@ export interface SetExpectations {
   /** The transmitter's issuer. */
   readonly issuer: string;
   /** What `aud` must contain. */
-  readonly audience: string;
+  readonly audience: string | readonly string[];
   /** ms since the epoch. */
   readonly now: number;
   readonly maxAgeMs: number;

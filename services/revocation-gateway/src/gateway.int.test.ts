@@ -19,7 +19,8 @@ import {
   startTestGateway,
 } from './test-support/harness.js';
 import type { TestDatabase } from './test-support/harness.js';
-import { logoutClaims, serveKeys, sign, testKey } from './test-support/signals.js';
+import { logoutClaims, serveKeys, setClaims, sign, testKey } from './test-support/signals.js';
+import { EVENT_TYPES } from './signals/mapping.js';
 import type { KeyServer, TestKey } from './test-support/signals.js';
 
 const ISSUER = 'https://idp.test/realms/int';
@@ -51,6 +52,15 @@ describe.each(['sqlite', 'postgres'] as const)('the gateway on %s with the real 
       algorithms: ['RS256'],
       maxTokenLifetimeMs: 900_000,
       backchannelLogout: { clientId: 'gateway' },
+      ssf: {
+        configurationUrl: `${keys.url}/ssf-configuration`,
+        audience: 'gateway/stream-int',
+        delivery: 'push',
+        pushUrl: 'http://127.0.0.1:9/ssf/idp/events',
+        tokenUrl: `${keys.url}/token`,
+        clientId: 'gateway',
+        clientSecret: 'secret',
+      },
     },
   ];
   const env = (kafka: string) => ({
@@ -73,7 +83,10 @@ describe.each(['sqlite', 'postgres'] as const)('the gateway on %s with the real 
 
   beforeAll(async () => {
     key = await testKey('RS256');
-    keys = await serveKeys([key]);
+    // The test's own keys and the discovery document pointing at them.
+    keys = await serveKeys([key], {
+      '/ssf-configuration': (base) => ({ issuer: ISSUER, jwks_uri: `${base}/jwks` }),
+    });
     database = await createTestDatabase(kind);
   });
   afterAll(async () => {
@@ -131,6 +144,45 @@ describe.each(['sqlite', 'postgres'] as const)('the gateway on %s with the real 
     } finally {
       await tap.stop();
       await online.stop();
+    }
+  });
+
+  it('publishes a pushed CAEP credential change as a subject cutoff for the provider’s issuer', async () => {
+    const gateway = await startTestGateway(providers(), env(brokers()));
+    const tap = await tapOf(topic);
+    try {
+      const authorization = (await gateway.providers.get('idp')?.ssf?.pushAuthorization()) ?? '';
+      const at = Math.floor(Date.now() / 1000) - 5;
+      const set = await sign(
+        key,
+        setClaims(ISSUER, 'gateway/stream-int', Date.now(), {
+          type: EVENT_TYPES.credentialChange,
+          subject: { format: 'iss_sub', iss: ISSUER, sub: 'user-int' },
+          body: { event_timestamp: at },
+        }),
+        { typ: 'secevent+jwt' },
+      );
+      const answer = await fetch(`${gateway.url ?? ''}/ssf/idp/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/secevent+jwt', authorization },
+        body: set,
+      });
+      expect(answer.status).toBe(202);
+      const committed = (await outboxEvents(gateway.store)).find(
+        (e) => e.kind === 'subject' && e.sub === 'user-int',
+      );
+      if (committed === undefined) throw new Error('no subject event committed');
+      const [delivered] = await tap.waitForIds([committed.id], 30_000);
+      expect(delivered).toMatchObject({
+        kind: 'subject',
+        sub: 'user-int',
+        cutoff: at * 1000,
+        reason: 'password-change',
+        iss: ISSUER,
+      });
+    } finally {
+      await tap.stop();
+      await gateway.stop();
     }
   });
 });

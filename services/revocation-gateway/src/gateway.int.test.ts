@@ -176,7 +176,7 @@ describe.each(['sqlite', 'postgres'] as const)('the gateway on %s with the real 
       expect(delivered).toMatchObject({
         kind: 'subject',
         sub: 'user-int',
-        cutoff: at * 1000,
+        cutoff: (at + 1) * 1000,
         reason: 'password-change',
         iss: ISSUER,
       });

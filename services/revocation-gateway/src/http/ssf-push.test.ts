@@ -91,7 +91,7 @@ describe('POST /ssf/:provider/events', () => {
       expect.objectContaining({
         kind: 'subject',
         sub: 'user-1',
-        cutoff: at * 1000,
+        cutoff: (at + 1) * 1000,
         reason: 'password-change',
         iss: ISSUER,
       }),

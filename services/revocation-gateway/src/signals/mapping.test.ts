@@ -1,21 +1,24 @@
 /** One test per row of the mapping table (docs/signal-mapping.md). */
 import { describe, expect, it } from 'vitest';
-import { EVENT_TYPES, mapSignal } from './mapping.js';
+import { EVENT_TYPES, cutoffAfter, mapSignal } from './mapping.js';
 import type { SecurityEventSignal } from './signal.js';
 
 const ISSUER = 'https://idp.test/realms/r';
 const NOW = 1_800_000_000_000;
+/** Whole seconds, as JWT times are. */
+const EVENT_AT = NOW - 1000;
+const ISSUED_AT = NOW - 2000;
 const ctx = { issuer: ISSUER, maxTokenLifetimeMs: 900_000, now: NOW };
 const user = { format: 'iss_sub', iss: ISSUER, sub: 'user-1' };
 
 const set = (
   eventType: string,
   subject: unknown,
-  eventTimestamp: number | undefined = NOW - 1000,
+  eventTimestamp: number | undefined = EVENT_AT,
 ): SecurityEventSignal => ({
   type: 'security-event',
   jti: 'j',
-  issuedAt: NOW - 500,
+  issuedAt: ISSUED_AT,
   eventType,
   event: {},
   subject,
@@ -25,10 +28,17 @@ const set = (
 const logout = (sid: string | undefined, sub: string | undefined) => ({
   type: 'backchannel-logout' as const,
   jti: 'j',
-  issuedAt: NOW - 2000,
+  issuedAt: ISSUED_AT,
   sid,
   sub,
   replayGuardUntil: NOW,
+});
+
+describe('cutoffAfter', () => {
+  it('moves a whole-second time to the end of its second and keeps a time with a fraction', () => {
+    expect(cutoffAfter(EVENT_AT)).toBe(EVENT_AT + 1000);
+    expect(cutoffAfter(EVENT_AT + 250)).toBe(EVENT_AT + 250);
+  });
 });
 
 describe('the signal mapping', () => {
@@ -42,7 +52,7 @@ describe('the signal mapping', () => {
   it('back-channel logout with sub only → subject cutoff at the token’s iat, reason logout-all', () => {
     expect(mapSignal(logout(undefined, 'user-1'), ctx)).toEqual({
       outcome: 'rule',
-      draft: { kind: 'subject', sub: 'user-1', cutoff: NOW - 2000, reason: 'logout-all' },
+      draft: { kind: 'subject', sub: 'user-1', cutoff: ISSUED_AT + 1000, reason: 'logout-all' },
     });
   });
 
@@ -57,7 +67,7 @@ describe('the signal mapping', () => {
   it('CAEP session-revoked naming only a user → subject cutoff at event_timestamp, reason logout-all', () => {
     expect(mapSignal(set(EVENT_TYPES.sessionRevoked, user), ctx)).toEqual({
       outcome: 'rule',
-      draft: { kind: 'subject', sub: 'user-1', cutoff: NOW - 1000, reason: 'logout-all' },
+      draft: { kind: 'subject', sub: 'user-1', cutoff: EVENT_AT + 1000, reason: 'logout-all' },
     });
   });
 
@@ -65,7 +75,7 @@ describe('the signal mapping', () => {
     const subject = { format: 'complex', user, session: { format: 'opaque', id: 'ALL' } };
     expect(mapSignal(set(EVENT_TYPES.sessionRevoked, subject), ctx)).toEqual({
       outcome: 'rule',
-      draft: { kind: 'subject', sub: 'user-1', cutoff: NOW - 1000, reason: 'logout-all' },
+      draft: { kind: 'subject', sub: 'user-1', cutoff: EVENT_AT + 1000, reason: 'logout-all' },
     });
   });
 
@@ -74,13 +84,18 @@ describe('the signal mapping', () => {
       mapSignal({ ...set(EVENT_TYPES.credentialChange, user), eventTimestamp: undefined }, ctx),
     ).toEqual({
       outcome: 'rule',
-      draft: { kind: 'subject', sub: 'user-1', cutoff: NOW - 500, reason: 'password-change' },
+      draft: {
+        kind: 'subject',
+        sub: 'user-1',
+        cutoff: ISSUED_AT + 1000,
+        reason: 'password-change',
+      },
     });
   });
 
   it('CAEP token-claims-change → subject cutoff, reason role-change', () => {
     expect(mapSignal(set(EVENT_TYPES.tokenClaimsChange, user), ctx)).toMatchObject({
-      draft: { kind: 'subject', sub: 'user-1', cutoff: NOW - 1000, reason: 'role-change' },
+      draft: { kind: 'subject', sub: 'user-1', cutoff: EVENT_AT + 1000, reason: 'role-change' },
     });
   });
 

@@ -58,6 +58,23 @@ export type MappingResult =
   | { readonly outcome: 'no-rule'; readonly label: string }
   | { readonly outcome: 'unmappable'; readonly description: string };
 
+/**
+ * A cutoff from a time of whole seconds (a JWT `iat`, an `event_timestamp` without fraction):
+ * the event happened somewhere in that second, and tokens carry `iat` in seconds too, so a
+ * token of the same second may predate it. The cutoff is the end of that second, erring on
+ * the side of rejection as the protocol's `iat` fallback does (docs/protocol.md); a time with
+ * a fraction is exact and kept.
+ *
+ * @example
+ * ```ts
+ * cutoffAfter(1_796_161_300_000); // 1_796_161_301_000
+ * cutoffAfter(1_796_161_300_250); // 1_796_161_300_250
+ * ```
+ */
+export function cutoffAfter(ms: number): number {
+  return ms % 1000 === 0 ? ms + 1000 : ms;
+}
+
 /** The provider facts the mapping needs. */
 export interface MappingContext {
   readonly issuer: string;
@@ -83,7 +100,12 @@ export function mapSignal(signal: StandardSignal, ctx: MappingContext): MappingR
     if (signal.sub !== undefined) {
       return {
         outcome: 'rule',
-        draft: { kind: 'subject', sub: signal.sub, cutoff: signal.issuedAt, reason: 'logout-all' },
+        draft: {
+          kind: 'subject',
+          sub: signal.sub,
+          cutoff: cutoffAfter(signal.issuedAt),
+          reason: 'logout-all',
+        },
       };
     }
     return { outcome: 'unmappable', description: 'a logout token without sid and sub' };
@@ -118,7 +140,7 @@ export function mapSignal(signal: StandardSignal, ctx: MappingContext): MappingR
     draft: {
       kind: 'subject',
       sub: facts.sub,
-      cutoff: signal.eventTimestamp ?? signal.issuedAt,
+      cutoff: cutoffAfter(signal.eventTimestamp ?? signal.issuedAt),
       reason,
     },
   };

@@ -238,12 +238,20 @@ export class SsfReceiver {
       } catch (error) {
         if (signal.aborted) return;
         this.failed(error);
-        if (this.state !== 'registered') this.state = 'failed';
+        if (this.state === 'registered') {
+          // Only the verification request failed (Keycloak answers 429 within 60 s of the last
+          // one, e.g. after a quick restart): the stream works and SETs are accepted.
+          this.ctx.logger.info(
+            { provider: this.provider.name, err: error },
+            'SSF verification request refused',
+          );
+          return;
+        }
+        this.state = 'failed';
         this.ctx.logger.warn(
           { provider: this.provider.name, err: error },
           'SSF stream set-up failed; retrying',
         );
-        if (this.state === 'registered') return; // only the verification request failed
         await abortableWait(Math.min(60_000, 1000 * 2 ** failures), signal);
       }
     }

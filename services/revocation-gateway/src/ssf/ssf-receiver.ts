@@ -1,33 +1,22 @@
 /**
- * One provider's SSF receiver: the transmitter's configuration and keys (discovered), the
- * receiver's bearer token, the stream (set up in the background with backoff, so a transmitter
- * that is down delays nothing else), the verification request, and for poll delivery the poll
- * loop. Push SETs arrive through the HTTP route, which asks this receiver to verify them.
+ * One provider's SSF receiver: the stream, set up in the background with backoff (a transmitter
+ * that is down delays nothing else), the verification request, the poll loop for poll
+ * delivery, and the verification of every SET, pushed or polled.
  */
 import { randomBytes } from 'node:crypto';
-import type { JWTVerifyGetKey } from 'jose';
 import type { ProviderConfig, SsfConfig } from '../config/provider-config.js';
 import type { GatewayContext } from '../context.js';
 import { handleSignal } from '../signals/handle-signal.js';
 import type { SignalOutcome } from '../signals/handle-signal.js';
-import type { SignalSource } from '../signals/signal.js';
 import { EVENT_TYPES } from '../signals/mapping.js';
-import { refuse } from '../signals/refusal.js';
-import { remoteKeys } from '../tokens/remote-keys.js';
+import type { SignalSource } from '../signals/signal.js';
 import { verifySet } from '../tokens/verify-set.js';
 import { abortableWait, startPollLoop } from './poll-loop.js';
 import type { PollLoop } from './poll-loop.js';
-import { pushAuthorization, saveStreamId, savedStream } from './push-authorization.js';
+import { saveStreamId, savedStream } from './push-authorization.js';
 import { setUpStream } from './stream-setup.js';
-import {
-  TransmitterRequestError,
-  clientCredentialsToken,
-  fetchOpenIdConfiguration,
-  fetchSsfConfiguration,
-  pollEvents,
-  requestVerification,
-} from './transmitter-client.js';
-import type { SsfConfiguration } from './transmitter-client.js';
+import { TransmitterRequestError, pollEvents, requestVerification } from './transmitter-client.js';
+import { TransmitterSession } from './transmitter-session.js';
 
 /** Where a receiver's stream stands. */
 export type StreamState = 'starting' | 'registered' | 'verified' | 'failed' | 'stopped';
@@ -42,101 +31,51 @@ export interface ReceiverStatus {
 
 /** One provider's SSF receiver. */
 export class SsfReceiver {
-  readonly keys: JWTVerifyGetKey;
-  private configuration: Promise<SsfConfiguration> | undefined;
-  private token: { value: string; until: number } | undefined;
-  private authorization: Promise<string> | undefined;
+  readonly session: TransmitterSession;
   private state: StreamState = 'starting';
   private streamId: string | undefined;
-  private audience: readonly string[] | undefined;
   private lastError: string | undefined;
   private verificationState: string | undefined;
   private readonly controller = new AbortController();
   private setup: Promise<void> | undefined;
   private loop: PollLoop | undefined;
 
+  /**
+   * @example
+   * ```ts
+   * const receiver = new SsfReceiver(ctx, provider, provider.ssf);
+   * receiver.start();
+   * ```
+   */
   constructor(
     private readonly ctx: GatewayContext,
     readonly provider: ProviderConfig,
     readonly ssf: SsfConfig,
   ) {
-    this.keys = remoteKeys(async () => (await this.transmitter()).jwks_uri);
-  }
-
-  /** The transmitter configuration, discovered once (retried after a failure). */
-  transmitter(): Promise<SsfConfiguration> {
-    const url =
-      this.ssf.configurationUrl ??
-      `${this.provider.issuer.replace(/\/$/, '')}/.well-known/ssf-configuration`;
-    this.configuration ??= fetchSsfConfiguration(url).catch((error: unknown) => {
-      this.configuration = undefined;
-      throw error;
-    });
-    return this.configuration;
+    this.session = new TransmitterSession(ctx, provider, ssf, this.controller.signal);
   }
 
   /** The push authorization header value issued for this provider. */
   pushAuthorization(): Promise<string> {
-    this.authorization ??= pushAuthorization(
-      this.ctx.store.db,
-      this.provider.name,
-      this.ctx.now(),
-    ).catch((error: unknown) => {
-      this.authorization = undefined;
-      throw error;
-    });
-    return this.authorization;
+    return this.session.pushAuthorization();
   }
 
   /** Verifies, maps and commits one SET. */
   async receive(set: string, source: SignalSource): Promise<SignalOutcome> {
     return handleSignal(this.ctx, this.provider, source, async () => {
-      let issuer: string;
-      try {
-        issuer = (await this.transmitter()).issuer;
-      } catch (error) {
-        throw refuse(
-          'KEY_SOURCE_UNAVAILABLE',
-          'the transmitter configuration is unavailable; retry later',
-          error,
-        );
-      }
-      const audience = await this.expectedAudience();
       const signal = await verifySet(set, {
-        keys: this.keys,
+        keys: this.session.keys,
         algorithms: this.provider.algorithms,
-        issuer,
-        audience,
+        issuer: await this.session.issuer(),
+        audience: await this.session.expectedAudience(),
         now: this.ctx.now(),
         maxAgeMs: this.ssf.maxSetAgeMs,
         clockToleranceMs: this.ctx.config.clockToleranceMs,
       });
-      if (
-        signal.eventType === EVENT_TYPES.verification &&
-        signal.event['state'] === this.verificationState
-      ) {
-        this.state = 'verified';
-      }
+      const verification = signal.eventType === EVENT_TYPES.verification;
+      if (verification && signal.event['state'] === this.verificationState) this.state = 'verified';
       return signal;
     });
-  }
-
-  /**
-   * What SETs' `aud` must name: the configured audience, else the `aud` of the stream set up
-   * (remembered in the database, so a push that arrives before this instance's own set-up
-   * finished is still judged).
-   */
-  private async expectedAudience(): Promise<string | readonly string[]> {
-    if (this.ssf.audience !== undefined) return this.ssf.audience;
-    if (this.audience === undefined) {
-      const saved = await savedStream(this.ctx.store.db, this.provider.name).catch(() => undefined);
-      if (saved?.audience !== undefined && saved.audience.length > 0)
-        this.audience = saved.audience;
-    }
-    if (this.audience === undefined) {
-      throw refuse('KEY_SOURCE_UNAVAILABLE', 'the stream is not set up yet; retry later');
-    }
-    return this.audience;
   }
 
   /** Starts the stream set-up in the background. */
@@ -144,7 +83,7 @@ export class SsfReceiver {
     this.setup ??= this.setUpWithRetry();
   }
 
-  /** Stops the set-up and the poll loop. */
+  /** Stops the set-up (its requests are aborted) and the poll loop. */
   async stop(): Promise<void> {
     this.controller.abort();
     await this.setup;
@@ -162,23 +101,6 @@ export class SsfReceiver {
     };
   }
 
-  private async bearer(): Promise<string> {
-    const now = this.ctx.now();
-    if (this.token !== undefined && this.token.until > now) return this.token.value;
-    const tokenUrl =
-      this.ssf.tokenUrl ??
-      (await fetchOpenIdConfiguration(this.provider.issuer)).token_endpoint ??
-      `${this.provider.issuer.replace(/\/$/, '')}/protocol/openid-connect/token`;
-    const { accessToken, expiresInMs } = await clientCredentialsToken(
-      tokenUrl,
-      this.ssf.clientId,
-      this.ssf.clientSecret,
-    );
-    // Renew 30 s early, so a token never expires between our check and the transmitter's.
-    this.token = { value: accessToken, until: now + Math.max(0, (expiresInMs ?? 60_000) - 30_000) };
-    return accessToken;
-  }
-
   private failed(error: unknown): void {
     const step = error instanceof TransmitterRequestError ? error.step : 'setup';
     this.ctx.metrics.transmitterErrors.inc({ provider: this.provider.name, step });
@@ -186,16 +108,16 @@ export class SsfReceiver {
   }
 
   private async setUpOnce(): Promise<void> {
-    const transmitter = await this.transmitter();
+    const { signal } = this.controller;
+    const transmitter = await this.session.transmitter();
     const endpoint = transmitter.configuration_endpoint;
     if (endpoint === undefined) throw new Error('the transmitter has no configuration_endpoint');
-    const token = await this.bearer();
+    const token = await this.session.token.get();
     const db = this.ctx.store.db;
     const { stream, action } = await setUpStream({
-      endpoint,
-      token,
+      call: { endpoint, token, signal },
       ssf: this.ssf,
-      pushAuthorization: await this.pushAuthorization(),
+      pushAuthorization: await this.session.pushAuthorization(),
       rememberedStreamId: (await savedStream(db, this.provider.name)).streamId,
     });
     const audience = stream.aud === undefined ? [] : ([] as string[]).concat(stream.aud);
@@ -205,8 +127,8 @@ export class SsfReceiver {
       { streamId: stream.stream_id, audience },
       this.ctx.now(),
     );
+    this.session.streamAudience(audience);
     this.streamId = stream.stream_id;
-    if (audience.length > 0) this.audience = audience;
     this.state = 'registered';
     this.lastError = undefined;
     this.ctx.logger.info(
@@ -220,12 +142,8 @@ export class SsfReceiver {
     }
     if (transmitter.verification_endpoint !== undefined) {
       this.verificationState = randomBytes(16).toString('base64url');
-      await requestVerification(
-        transmitter.verification_endpoint,
-        token,
-        stream.stream_id,
-        this.verificationState,
-      );
+      const call = { endpoint: transmitter.verification_endpoint, token, signal };
+      await requestVerification(call, stream.stream_id, this.verificationState);
     }
   }
 
@@ -238,20 +156,15 @@ export class SsfReceiver {
       } catch (error) {
         if (signal.aborted) return;
         this.failed(error);
+        const log = { provider: this.provider.name, err: error };
         if (this.state === 'registered') {
           // Only the verification request failed (Keycloak answers 429 within 60 s of the last
           // one, e.g. after a quick restart): the stream works and SETs are accepted.
-          this.ctx.logger.info(
-            { provider: this.provider.name, err: error },
-            'SSF verification request refused',
-          );
+          this.ctx.logger.info(log, 'SSF verification request refused');
           return;
         }
         this.state = 'failed';
-        this.ctx.logger.warn(
-          { provider: this.provider.name, err: error },
-          'SSF stream set-up failed; retrying',
-        );
+        this.ctx.logger.warn(log, 'SSF stream set-up failed; retrying');
         await abortableWait(Math.min(60_000, 1000 * 2 ** failures), signal);
       }
     }
@@ -262,12 +175,13 @@ export class SsfReceiver {
     this.loop = startPollLoop({
       maxEvents: this.ssf.maxEvents,
       intervalMs: this.ssf.pollIntervalMs,
-      poll: async (request, signal) => pollEvents(pollUrl, await this.bearer(), request, signal),
+      poll: async (request, signal) =>
+        pollEvents(pollUrl, await this.session.token.get(), request, signal),
       handle: (set) => this.receive(set, 'ssf-poll'),
       onError: (error, failures) => {
         this.failed(error);
         if (error instanceof TransmitterRequestError && error.status === 401)
-          this.token = undefined;
+          this.session.token.forget();
         this.ctx.logger.warn(
           { provider: this.provider.name, err: error, failures },
           'SSF poll failed',

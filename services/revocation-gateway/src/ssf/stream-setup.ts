@@ -8,7 +8,7 @@
 import type { SsfConfig } from '../config/provider-config.js';
 import { EVENT_TYPES } from '../signals/mapping.js';
 import { createStream, listStreams, updateStream } from './transmitter-client.js';
-import type { StreamConfiguration, StreamDelivery } from './transmitter-client.js';
+import type { ManagementCall, StreamConfiguration, StreamDelivery } from './transmitter-client.js';
 
 /** RFC 8935 push and RFC 8936 poll delivery method URNs. */
 export const PUSH_METHOD = 'urn:ietf:rfc:8935';
@@ -26,8 +26,7 @@ export const DEFAULT_EVENTS_REQUESTED: readonly string[] = [
 
 /** What {@link setUpStream} works with. */
 export interface StreamSetupInput {
-  readonly endpoint: string;
-  readonly token: string;
+  readonly call: ManagementCall;
   readonly ssf: SsfConfig;
   /** The push authorization header value we issued (push only). */
   readonly pushAuthorization: string;
@@ -38,6 +37,29 @@ export interface StreamSetupInput {
 export interface StreamSetup {
   readonly stream: StreamConfiguration;
   readonly action: 'created' | 'adopted' | 'updated';
+}
+
+/**
+ * Whether a stream's delivery must be updated to `desired`: another method or endpoint, or
+ * (push) an `authorization_header` that is not ours — a transmitter that does not echo the
+ * header may hold another, so it is sent again.
+ *
+ * @example
+ * ```ts
+ * deliveryDiffers({ method: POLL_METHOD, endpoint_url: 'https://…/poll' }, { method: POLL_METHOD }); // false
+ * ```
+ */
+export function deliveryDiffers(
+  current: StreamDelivery | undefined,
+  desired: StreamDelivery,
+): boolean {
+  if (current?.method !== desired.method) return true;
+  if (desired.endpoint_url !== undefined && current.endpoint_url !== desired.endpoint_url)
+    return true;
+  return (
+    desired.authorization_header !== undefined &&
+    current.authorization_header !== desired.authorization_header
+  );
 }
 
 function desiredDelivery(input: StreamSetupInput): StreamDelivery {
@@ -55,28 +77,24 @@ function desiredDelivery(input: StreamSetupInput): StreamDelivery {
  *
  * @example
  * ```ts
- * const { stream, action } = await setUpStream({ endpoint, token, ssf, pushAuthorization, rememberedStreamId });
+ * const { stream, action } = await setUpStream({ call, ssf, pushAuthorization, rememberedStreamId });
  * ```
  */
 export async function setUpStream(input: StreamSetupInput): Promise<StreamSetup> {
   const delivery = desiredDelivery(input);
-  const streams = await listStreams(input.endpoint, input.token);
+  const streams = await listStreams(input.call);
   const existing = streams.find((s) => s.stream_id === input.rememberedStreamId) ?? streams[0];
   if (existing === undefined) {
-    const stream = await createStream(input.endpoint, input.token, {
+    const stream = await createStream(input.call, {
       delivery,
       events_requested: input.ssf.eventsRequested ?? DEFAULT_EVENTS_REQUESTED,
       description: 'revocation-fabric gateway',
     });
     return { stream, action: 'created' };
   }
-  const differs =
-    delivery.method === PUSH_METHOD ||
-    existing.delivery?.method !== delivery.method ||
-    (delivery.endpoint_url !== undefined &&
-      existing.delivery?.endpoint_url !== delivery.endpoint_url);
+  const differs = deliveryDiffers(existing.delivery, delivery);
   if (!differs) return { stream: existing, action: 'adopted' };
-  const stream = await updateStream(input.endpoint, input.token, {
+  const stream = await updateStream(input.call, {
     stream_id: existing.stream_id,
     delivery,
   });

@@ -83,16 +83,19 @@ export interface PollRequest {
 
 const TIMEOUT_MS = 10_000;
 
+interface RequestOptions {
+  readonly method?: string;
+  readonly token?: string;
+  readonly json?: unknown;
+  readonly form?: Record<string, string>;
+  /** Ends the request early (the receiver stopping). */
+  readonly signal?: AbortSignal | undefined;
+}
+
 async function request(
   step: string,
   url: string,
-  init: {
-    method?: string;
-    token?: string;
-    json?: unknown;
-    form?: Record<string, string>;
-    signal?: AbortSignal;
-  },
+  init: RequestOptions,
 ): Promise<{ status: number; body: unknown }> {
   const headers: Record<string, string> = { accept: 'application/json' };
   let body: string | undefined;
@@ -154,9 +157,12 @@ function parse<S extends z.ZodType>(step: string, schema: S, value: unknown): z.
  * const { jwks_uri } = await fetchOpenIdConfiguration('https://idp.example/realms/demo');
  * ```
  */
-export async function fetchOpenIdConfiguration(issuer: string): Promise<OpenIdConfiguration> {
+export async function fetchOpenIdConfiguration(
+  issuer: string,
+  signal?: AbortSignal,
+): Promise<OpenIdConfiguration> {
   const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
-  const { body } = await request('openid-discovery', url, {});
+  const { body } = await request('openid-discovery', url, { signal });
   return parse('openid-discovery', openIdConfiguration, body);
 }
 
@@ -168,8 +174,11 @@ export async function fetchOpenIdConfiguration(issuer: string): Promise<OpenIdCo
  * const ssf = await fetchSsfConfiguration(`${issuer}/.well-known/ssf-configuration`);
  * ```
  */
-export async function fetchSsfConfiguration(url: string): Promise<SsfConfiguration> {
-  const { body } = await request('ssf-discovery', url, {});
+export async function fetchSsfConfiguration(
+  url: string,
+  signal?: AbortSignal,
+): Promise<SsfConfiguration> {
+  const { body } = await request('ssf-discovery', url, { signal });
   return parse('ssf-discovery', ssfConfiguration, body);
 }
 
@@ -185,10 +194,12 @@ export async function clientCredentialsToken(
   tokenUrl: string,
   clientId: string,
   clientSecret: string,
+  signal?: AbortSignal,
 ): Promise<{ accessToken: string; expiresInMs: number | undefined }> {
   const { body } = await request('token', tokenUrl, {
     method: 'POST',
     form: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret },
+    signal,
   });
   const answer = parse('token', tokenAnswer, body);
   return {
@@ -197,18 +208,30 @@ export async function clientCredentialsToken(
   };
 }
 
+/** Where and as whom the stream management API is called. */
+export interface ManagementCall {
+  /** The transmitter's `configuration_endpoint`. */
+  readonly endpoint: string;
+  /** The receiver's bearer token. */
+  readonly token: string;
+  readonly signal?: AbortSignal | undefined;
+}
+
 /**
  * Reads the receiver's streams (SSF 1.0 §8.1.1.2: an array, or one object when there is one).
  * A 404 means none.
  *
  * @example
  * ```ts
- * const streams = await listStreams(ssf.configuration_endpoint, token);
+ * const streams = await listStreams({ endpoint: ssf.configuration_endpoint, token });
  * ```
  */
-export async function listStreams(endpoint: string, token: string): Promise<StreamConfiguration[]> {
+export async function listStreams(call: ManagementCall): Promise<StreamConfiguration[]> {
   try {
-    const { body } = await request('stream-read', endpoint, { token });
+    const { body } = await request('stream-read', call.endpoint, {
+      token: call.token,
+      signal: call.signal,
+    });
     if (body === undefined) return [];
     const streams = parse(
       'stream-read',
@@ -227,18 +250,18 @@ export async function listStreams(endpoint: string, token: string): Promise<Stre
  *
  * @example
  * ```ts
- * const stream = await createStream(endpoint, token, { delivery: { method: 'urn:ietf:rfc:8936' } });
+ * const stream = await createStream(call, { delivery: { method: 'urn:ietf:rfc:8936' } });
  * ```
  */
 export async function createStream(
-  endpoint: string,
-  token: string,
+  call: ManagementCall,
   configuration: Record<string, unknown>,
 ): Promise<StreamConfiguration> {
-  const { body } = await request('stream-create', endpoint, {
+  const { body } = await request('stream-create', call.endpoint, {
     method: 'POST',
-    token,
+    token: call.token,
     json: configuration,
+    signal: call.signal,
   });
   return parse('stream-create', streamConfiguration, body);
 }
@@ -248,18 +271,22 @@ export async function createStream(
  *
  * @example
  * ```ts
- * await updateStream(endpoint, token, { stream_id, delivery });
+ * await updateStream(call, { stream_id, delivery });
  * ```
  */
 export async function updateStream(
-  endpoint: string,
-  token: string,
+  call: ManagementCall,
   configuration: Record<string, unknown>,
 ): Promise<StreamConfiguration> {
-  const { body } = await request('stream-update', endpoint, {
+  // Keycloak reads the stream id from the query (observed), SSF 1.0 from the body: send both.
+  const url = new URL(call.endpoint);
+  const id = configuration['stream_id'];
+  if (typeof id === 'string') url.searchParams.set('stream_id', id);
+  const { body } = await request('stream-update', url.toString(), {
     method: 'PATCH',
-    token,
+    token: call.token,
     json: configuration,
+    signal: call.signal,
   });
   return parse('stream-update', streamConfiguration, body);
 }
@@ -269,19 +296,19 @@ export async function updateStream(
  *
  * @example
  * ```ts
- * await requestVerification(ssf.verification_endpoint, token, streamId, state);
+ * await requestVerification({ endpoint: ssf.verification_endpoint, token }, streamId, state);
  * ```
  */
 export async function requestVerification(
-  endpoint: string,
-  token: string,
+  call: ManagementCall,
   streamId: string,
   state: string,
 ): Promise<void> {
-  await request('verification', endpoint, {
+  await request('verification', call.endpoint, {
     method: 'POST',
-    token,
+    token: call.token,
     json: { stream_id: streamId, state },
+    signal: call.signal,
   });
 }
 
@@ -299,11 +326,6 @@ export async function pollEvents(
   body: PollRequest,
   signal?: AbortSignal,
 ): Promise<PollAnswer> {
-  const answer = await request('poll', url, {
-    method: 'POST',
-    token,
-    json: body,
-    ...(signal === undefined ? {} : { signal }),
-  });
+  const answer = await request('poll', url, { method: 'POST', token, json: body, signal });
   return parse('poll', pollAnswer, answer.body ?? {});
 }

@@ -1,0 +1,226 @@
+/**
+ * Environment variables (and the provider list, from `GATEWAY_PROVIDERS` or the JSON file named
+ * by `GATEWAY_CONFIG_FILE`) → the gateway's validated configuration. A bad value stops the
+ * gateway with one {@link ConfigError} naming every problem.
+ */
+import { readFileSync } from 'node:fs';
+import {
+  ConfigError,
+  kafkaSecurity,
+  kafkaSecurityVariables,
+  loadEnvironment,
+} from '@revocation-fabric/service-runtime';
+import type {
+  ConfigProblem,
+  Environment,
+  KafkaSaslConfig,
+  KafkaTlsConfig,
+} from '@revocation-fabric/service-runtime';
+import { z } from 'zod';
+import { providerListProblems, providersSchema } from './provider-config.js';
+import type { ProviderConfig } from './provider-config.js';
+
+/** Where the gateway's outbox and replay cache live. */
+export type DatabaseConfig =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'postgres'; readonly url: string; readonly poolMax: number };
+
+/** The validated configuration of one gateway instance. */
+export interface GatewayConfig {
+  readonly http: {
+    /** Default `0.0.0.0`. */
+    readonly host: string;
+    /** 0 picks a free port. Default 3300. */
+    readonly port: number;
+    /** Largest accepted signal body, bytes. Default 16 KiB (a logout token is ~1 KiB). */
+    readonly bodyLimitBytes: number;
+  };
+  readonly database: DatabaseConfig;
+  readonly providers: readonly ProviderConfig[];
+  /** Future skew allowed on `iat`, and the protocol's cutoff tolerance, ms. Default 5000. */
+  readonly clockToleranceMs: number;
+  readonly kafka: {
+    readonly brokers: readonly string[];
+    /** Default `gateway` (the principal the broker's ACLs name). */
+    readonly clientId: string;
+    /** Default `auth.revocations`. */
+    readonly topic: string;
+    /** Partitions when the gateway creates the topic. Default 6. */
+    readonly partitions: number;
+    /** Default 1. */
+    readonly replicationFactor: number;
+    readonly sasl: KafkaSaslConfig | undefined;
+    readonly tls: KafkaTlsConfig | undefined;
+  };
+  readonly outbox: {
+    /** Default 500 ms. */
+    readonly pollIntervalMs: number;
+    /** Default 30 000 ms. */
+    readonly maxRetryDelayMs: number;
+    /** Default 7 days. */
+    readonly retentionMs: number;
+  };
+  /** pino level. Default `info`. */
+  readonly logLevel: string;
+}
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/, 'must be an integer')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const variables = {
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: integer(0, 65535).default(3300),
+  BODY_LIMIT_BYTES: integer(1024, 1_048_576).default(16_384),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_POOL_MAX: integer(1, 100).default(10),
+  SQLITE_PATH: z.string().min(1).default('./data/revocation-gateway.sqlite'),
+  GATEWAY_PROVIDERS: z.string().optional(),
+  GATEWAY_CONFIG_FILE: z.string().min(1).optional(),
+  CLOCK_TOLERANCE_MS: integer(0, 60_000).default(5000),
+  KAFKA_BROKERS: z
+    .string({ error: 'is required (comma-separated host:port list)' })
+    .transform((v) =>
+      v
+        .split(',')
+        .map((b) => b.trim())
+        .filter((b) => b !== ''),
+    )
+    .pipe(
+      z
+        .array(z.string().regex(/^[^\s:]+:\d+$/, 'each broker must be host:port'))
+        .min(1, 'must list at least one broker'),
+    ),
+  KAFKA_CLIENT_ID: z.string().min(1).default('gateway'),
+  REVOCATION_TOPIC: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a valid Kafka topic name')
+    .default('auth.revocations'),
+  REVOCATION_TOPIC_PARTITIONS: integer(3, 1000).default(6),
+  REVOCATION_TOPIC_REPLICATION_FACTOR: integer(1, 10).default(1),
+  ...kafkaSecurityVariables,
+  OUTBOX_POLL_INTERVAL_MS: integer(10, 60_000).default(500),
+  OUTBOX_MAX_RETRY_DELAY_MS: integer(100, 600_000).default(30_000),
+  OUTBOX_RETENTION_MS: integer(60_000, 365 * 86_400_000).default(7 * 86_400_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+} satisfies Record<string, z.ZodType>;
+
+const SECRET_VARIABLES = /PASSWORD|DATABASE_URL|GATEWAY_PROVIDERS/;
+
+/** The provider list's JSON text and the name problems are reported under. */
+function providerSource(
+  v: { GATEWAY_PROVIDERS: string | undefined; GATEWAY_CONFIG_FILE: string | undefined },
+  problems: ConfigProblem[],
+): { readonly variable: string; readonly text: string } | undefined {
+  if (v.GATEWAY_PROVIDERS !== undefined && v.GATEWAY_CONFIG_FILE !== undefined) {
+    problems.push({
+      variable: 'GATEWAY_PROVIDERS',
+      message: 'set it or GATEWAY_CONFIG_FILE, not both',
+    });
+    return undefined;
+  }
+  if (v.GATEWAY_PROVIDERS !== undefined)
+    return { variable: 'GATEWAY_PROVIDERS', text: v.GATEWAY_PROVIDERS };
+  if (v.GATEWAY_CONFIG_FILE === undefined) {
+    problems.push({
+      variable: 'GATEWAY_PROVIDERS',
+      message: 'is required (a JSON array of providers), or GATEWAY_CONFIG_FILE',
+    });
+    return undefined;
+  }
+  try {
+    return { variable: 'GATEWAY_CONFIG_FILE', text: readFileSync(v.GATEWAY_CONFIG_FILE, 'utf8') };
+  } catch (error) {
+    problems.push({
+      variable: 'GATEWAY_CONFIG_FILE',
+      message: `cannot be read: ${(error as Error).message}`,
+    });
+    return undefined;
+  }
+}
+
+/**
+ * Parses the provider list: a JSON array, or (in a file) `{ "providers": [...] }`. Every problem
+ * is pushed to `problems`, named `VARIABLE[index].path`.
+ *
+ * @example
+ * ```ts
+ * const problems: ConfigProblem[] = [];
+ * const providers = parseProviders('[{"name":"kc",…}]', 'GATEWAY_PROVIDERS', problems);
+ * ```
+ */
+export function parseProviders(
+  text: string,
+  variable: string,
+  problems: ConfigProblem[],
+): ProviderConfig[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    problems.push({ variable, message: 'is not valid JSON' });
+    return [];
+  }
+  if (typeof json === 'object' && json !== null && !Array.isArray(json) && 'providers' in json) {
+    json = json.providers;
+  }
+  const parsed = providersSchema.safeParse(json);
+  const issues = [...(parsed.success ? [] : parsed.error.issues), ...providerListProblems(json)];
+  for (const issue of issues) {
+    const path = issue.path
+      .map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
+      .join('');
+    problems.push({ variable: `${variable}${path}`, message: issue.message });
+  }
+  return parsed.success && issues.length === 0 ? parsed.data : [];
+}
+
+/**
+ * Reads and validates the configuration.
+ *
+ * @example
+ * ```ts
+ * const config = loadConfig(process.env);
+ * ```
+ * @throws {@link ConfigError} naming every problem.
+ */
+export function loadConfig(env: Environment = process.env): GatewayConfig {
+  const v = loadEnvironment(variables, env, { secrets: SECRET_VARIABLES });
+  const problems: ConfigProblem[] = [];
+  const source = providerSource(v, problems);
+  const providers =
+    source === undefined ? [] : parseProviders(source.text, source.variable, problems);
+  const kafkaAuth = kafkaSecurity(v, problems);
+  if (problems.length > 0) throw new ConfigError({ problems });
+  return {
+    http: { host: v.HOST, port: v.PORT, bodyLimitBytes: v.BODY_LIMIT_BYTES },
+    database:
+      v.DATABASE_URL === undefined
+        ? { kind: 'sqlite', path: v.SQLITE_PATH }
+        : { kind: 'postgres', url: v.DATABASE_URL, poolMax: v.DATABASE_POOL_MAX },
+    providers,
+    clockToleranceMs: v.CLOCK_TOLERANCE_MS,
+    kafka: {
+      brokers: v.KAFKA_BROKERS,
+      clientId: v.KAFKA_CLIENT_ID,
+      topic: v.REVOCATION_TOPIC,
+      partitions: v.REVOCATION_TOPIC_PARTITIONS,
+      replicationFactor: v.REVOCATION_TOPIC_REPLICATION_FACTOR,
+      sasl: kafkaAuth.sasl,
+      tls: kafkaAuth.tls,
+    },
+    outbox: {
+      pollIntervalMs: v.OUTBOX_POLL_INTERVAL_MS,
+      maxRetryDelayMs: v.OUTBOX_MAX_RETRY_DELAY_MS,
+      retentionMs: v.OUTBOX_RETENTION_MS,
+    },
+    logLevel: v.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Gateway } from '../gateway.js';
+import { createTestDatabase, startTestGateway } from '../test-support/harness.js';
+import type { TestDatabase } from '../test-support/harness.js';
+import { readinessResponse } from './readiness.js';
+
+let database: TestDatabase;
+let gateway: Gateway;
+let url: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase('sqlite');
+  gateway = await startTestGateway(
+    [
+      {
+        name: 'kc',
+        issuer: 'https://idp.test/realms/r',
+        // Nothing answers there: the stream set-up fails and readiness must say so.
+        jwksUrl: 'http://127.0.0.1:1/jwks',
+        algorithms: ['RS256'],
+        maxTokenLifetimeMs: 900_000,
+        backchannelLogout: { clientId: 'gateway' },
+        ssf: {
+          configurationUrl: 'http://127.0.0.1:1/ssf-configuration',
+          delivery: 'poll',
+          tokenUrl: 'http://127.0.0.1:1/token',
+          clientId: 'gateway',
+          clientSecret: 'secret',
+        },
+      },
+    ],
+    database.env,
+  );
+  url = gateway.url ?? '';
+});
+afterAll(async () => {
+  await gateway.stop();
+  await database.drop();
+});
+
+describe('the system routes', () => {
+  it('serves the OpenAPI 3.1 document', async () => {
+    const answer = await fetch(`${url}/openapi.json`);
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({
+      openapi: '3.1.0',
+      paths: { '/backchannel-logout/{provider}': {} },
+    });
+  });
+
+  it('is alive and ready with Kafka and the transmitter away, and says so', async () => {
+    expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
+    let body: unknown;
+    await expect
+      .poll(
+        async () => {
+          const answer = await fetch(`${url}/readyz`);
+          expect(answer.status).toBe(200);
+          body = readinessResponse.parse(await answer.json());
+          return body;
+        },
+        { timeout: 10_000 },
+      )
+      .toMatchObject({
+        ssf: { kc: { state: 'failed', lastError: expect.stringMatching(/ssf-discovery/) } },
+      });
+    expect(body).toMatchObject({
+      status: 'ready',
+      database: 'ok',
+      kafka: 'unreachable',
+      outbox: { pending: 0 },
+    });
+  });
+
+  it('exposes the signal counter, the backlog and the stream gauges in /metrics', async () => {
+    const scrape = async () => (await fetch(`${url}/metrics`)).text();
+    await expect
+      .poll(scrape, { timeout: 10_000 })
+      .toMatch(
+        /^revocation_gateway_transmitter_errors_total\{provider="kc",step="ssf-discovery"\} [1-9]/m,
+      );
+    const text = await scrape();
+    expect(text).toMatch(/^revocation_gateway_outbox_depth 0$/m);
+    expect(text).toMatch(/^revocation_gateway_kafka_up 0$/m);
+    expect(text).toMatch(/^revocation_gateway_ssf_stream_up\{provider="kc"\} 0$/m);
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * The one write of an accepted signal: its `jti` into `seen_signals` and its rule into the
+ * outbox, in ONE transaction. So a replay is refused after any restart (the jti is on disk), and
+ * a crash cannot lose an accepted signal (the answer goes out only after the commit) nor leave
+ * a jti marked seen whose event was never written.
+ */
+import { CutoffInFutureError } from '@revocation-fabric/protocol';
+import type { RevocationEvent } from '@revocation-fabric/protocol';
+import { enqueue } from '@revocation-fabric/publisher';
+import type { GatewayContext } from '../context.js';
+import type { RuleDraft } from './mapping.js';
+import { refuse } from './refusal.js';
+import type { SignalSource } from './signal.js';
+
+/** What to commit. */
+export interface SignalCommit {
+  readonly issuer: string;
+  readonly actor: string;
+  readonly source: SignalSource;
+  readonly jti: string;
+  /** When the jti row may be purged, ms. */
+  readonly replayGuardUntil: number;
+  /** The rule, or `undefined` for a signal accepted without one (SSF verification). */
+  readonly draft: RuleDraft | undefined;
+}
+
+/** `committed` (with the event written, if any) or `duplicate` (the jti was already seen). */
+export type CommitResult =
+  | { readonly outcome: 'committed'; readonly event: RevocationEvent | undefined }
+  | { readonly outcome: 'duplicate' };
+
+class Duplicate extends Error {}
+
+/**
+ * Commits one signal.
+ *
+ * @example
+ * ```ts
+ * const result = await commitSignal(ctx, { issuer, actor: 'gateway:kc', source: 'backchannel',
+ *   jti, replayGuardUntil, draft: { kind: 'session', sid, reason: 'logout' } });
+ * ```
+ * @throws {@link SignalRefusedError} `CUTOFF_IN_FUTURE` (nothing is written then).
+ */
+export async function commitSignal(
+  ctx: GatewayContext,
+  commit: SignalCommit,
+): Promise<CommitResult> {
+  try {
+    const event = await ctx.store.db.transaction().execute(async (trx) => {
+      const now = ctx.now();
+      const inserted = await trx
+        .insertInto('seen_signals')
+        .values({
+          issuer: commit.issuer,
+          jti: commit.jti,
+          source: commit.source,
+          received_at: now,
+          expires_at: commit.replayGuardUntil,
+        })
+        // Two deliveries of one jti racing: the second waits for the first's row, then
+        // inserts nothing and is a duplicate.
+        .onConflict((oc) => oc.columns(['issuer', 'jti']).doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) throw new Duplicate();
+      if (commit.draft === undefined) return undefined;
+      return enqueue(
+        trx,
+        { ...commit.draft, iss: commit.issuer, actor: commit.actor },
+        { now: () => now, clockToleranceMs: ctx.config.clockToleranceMs },
+      );
+    });
+    if (event !== undefined) ctx.outboxCommitted();
+    return { outcome: 'committed', event };
+  } catch (error) {
+    if (error instanceof Duplicate) return { outcome: 'duplicate' };
+    if (error instanceof CutoffInFutureError) {
+      throw refuse('CUTOFF_IN_FUTURE', 'the signal’s cutoff lies in the future', error);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Deletes jti rows whose replay window has closed.
+ *
+ * @example
+ * ```ts
+ * const purged = await purgeSeenSignals(ctx.store.db, ctx.now());
+ * ```
+ */
+export async function purgeSeenSignals(
+  db: GatewayContext['store']['db'],
+  now: number,
+): Promise<number> {
+  const result = await db
+    .deleteFrom('seen_signals')
+    .where('expires_at', '<', now)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,193 @@
+/**
+ * One provider's SSF receiver: the stream, set up in the background with backoff (a transmitter
+ * that is down delays nothing else), the verification request, the poll loop for poll
+ * delivery, and the verification of every SET, pushed or polled.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ProviderConfig, SsfConfig } from '../config/provider-config.js';
+import type { GatewayContext } from '../context.js';
+import { handleSignal } from '../signals/handle-signal.js';
+import type { SignalOutcome } from '../signals/handle-signal.js';
+import { EVENT_TYPES } from '../signals/mapping.js';
+import type { SignalSource } from '../signals/signal.js';
+import { verifySet } from '../tokens/verify-set.js';
+import { abortableWait, startPollLoop } from './poll-loop.js';
+import type { PollLoop } from './poll-loop.js';
+import { saveStreamId, savedStream } from './push-authorization.js';
+import { setUpStream } from './stream-setup.js';
+import { TransmitterRequestError, pollEvents, requestVerification } from './transmitter-client.js';
+import { TransmitterSession } from './transmitter-session.js';
+
+/** Where a receiver's stream stands. */
+export type StreamState = 'starting' | 'registered' | 'verified' | 'failed' | 'stopped';
+
+/** What readiness reports of a receiver. */
+export interface ReceiverStatus {
+  readonly delivery: 'push' | 'poll';
+  readonly state: StreamState;
+  readonly streamId: string | undefined;
+  readonly lastError: string | undefined;
+}
+
+/** One provider's SSF receiver. */
+export class SsfReceiver {
+  readonly session: TransmitterSession;
+  private state: StreamState = 'starting';
+  private streamId: string | undefined;
+  private lastError: string | undefined;
+  private verificationState: string | undefined;
+  private readonly controller = new AbortController();
+  private setup: Promise<void> | undefined;
+  private loop: PollLoop | undefined;
+
+  /**
+   * @example
+   * ```ts
+   * const receiver = new SsfReceiver(ctx, provider, provider.ssf);
+   * receiver.start();
+   * ```
+   */
+  constructor(
+    private readonly ctx: GatewayContext,
+    readonly provider: ProviderConfig,
+    readonly ssf: SsfConfig,
+  ) {
+    this.session = new TransmitterSession(ctx, provider, ssf, this.controller.signal);
+  }
+
+  /** The push authorization header value issued for this provider. */
+  pushAuthorization(): Promise<string> {
+    return this.session.pushAuthorization();
+  }
+
+  /** Verifies, maps and commits one SET. */
+  async receive(set: string, source: SignalSource): Promise<SignalOutcome> {
+    return handleSignal(this.ctx, this.provider, source, async () => {
+      const signal = await verifySet(set, {
+        keys: this.session.keys,
+        algorithms: this.provider.algorithms,
+        issuer: await this.session.issuer(),
+        audience: await this.session.expectedAudience(),
+        now: this.ctx.now(),
+        maxAgeMs: this.ssf.maxSetAgeMs,
+        clockToleranceMs: this.ctx.config.clockToleranceMs,
+      });
+      const verification = signal.eventType === EVENT_TYPES.verification;
+      if (verification && signal.event['state'] === this.verificationState) this.state = 'verified';
+      return signal;
+    });
+  }
+
+  /** Starts the stream set-up in the background. */
+  start(): void {
+    this.setup ??= this.setUpWithRetry();
+  }
+
+  /** Stops the set-up (its requests are aborted) and the poll loop. */
+  async stop(): Promise<void> {
+    this.controller.abort();
+    await this.setup;
+    await this.loop?.stop();
+    this.state = 'stopped';
+  }
+
+  /** For readiness and metrics. */
+  status(): ReceiverStatus {
+    return {
+      delivery: this.ssf.delivery,
+      state: this.state,
+      streamId: this.streamId,
+      lastError: this.lastError,
+    };
+  }
+
+  private failed(error: unknown): void {
+    const step = error instanceof TransmitterRequestError ? error.step : 'setup';
+    this.ctx.metrics.transmitterErrors.inc({ provider: this.provider.name, step });
+    this.lastError = error instanceof Error ? error.message : String(error);
+  }
+
+  private async setUpOnce(): Promise<void> {
+    const { signal } = this.controller;
+    const transmitter = await this.session.transmitter();
+    const endpoint = transmitter.configuration_endpoint;
+    if (endpoint === undefined) throw new Error('the transmitter has no configuration_endpoint');
+    const token = await this.session.token.get();
+    const db = this.ctx.store.db;
+    const { stream, action } = await setUpStream({
+      call: { endpoint, token, signal },
+      ssf: this.ssf,
+      pushAuthorization: await this.session.pushAuthorization(),
+      rememberedStreamId: (await savedStream(db, this.provider.name)).streamId,
+    });
+    const audience = stream.aud === undefined ? [] : ([] as string[]).concat(stream.aud);
+    await saveStreamId(
+      db,
+      this.provider.name,
+      { streamId: stream.stream_id, audience },
+      this.ctx.now(),
+    );
+    this.session.streamAudience(audience);
+    this.streamId = stream.stream_id;
+    this.state = 'registered';
+    this.lastError = undefined;
+    this.ctx.logger.info(
+      { provider: this.provider.name, streamId: stream.stream_id, action },
+      'SSF stream ready',
+    );
+    if (this.ssf.delivery === 'poll') {
+      const pollUrl = stream.delivery?.endpoint_url;
+      if (pollUrl === undefined) throw new Error('the poll stream has no endpoint_url');
+      this.startPolling(pollUrl);
+    }
+    if (transmitter.verification_endpoint !== undefined) {
+      this.verificationState = randomBytes(16).toString('base64url');
+      const call = { endpoint: transmitter.verification_endpoint, token, signal };
+      await requestVerification(call, stream.stream_id, this.verificationState);
+    }
+  }
+
+  private async setUpWithRetry(): Promise<void> {
+    const { signal } = this.controller;
+    for (let failures = 0; !signal.aborted; failures += 1) {
+      try {
+        await this.setUpOnce();
+        return;
+      } catch (error) {
+        if (signal.aborted) return;
+        this.failed(error);
+        const log = { provider: this.provider.name, err: error };
+        if (this.state === 'registered') {
+          // Only the verification request failed (Keycloak answers 429 within 60 s of the last
+          // one, e.g. after a quick restart): the stream works and SETs are accepted.
+          this.ctx.logger.info(log, 'SSF verification request refused');
+          return;
+        }
+        this.state = 'failed';
+        this.ctx.logger.warn(log, 'SSF stream set-up failed; retrying');
+        await abortableWait(Math.min(60_000, 1000 * 2 ** failures), signal);
+      }
+    }
+  }
+
+  private startPolling(pollUrl: string): void {
+    if (this.loop !== undefined) return;
+    this.loop = startPollLoop({
+      maxEvents: this.ssf.maxEvents,
+      intervalMs: this.ssf.pollIntervalMs,
+      poll: async (request, signal) =>
+        pollEvents(pollUrl, await this.session.token.get(), request, signal),
+      handle: (set) => this.receive(set, 'ssf-poll'),
+      onError: (error, failures) => {
+        this.failed(error);
+        if (error instanceof TransmitterRequestError && error.status === 401)
+          this.session.token.forget();
+        this.ctx.logger.warn(
+          { provider: this.provider.name, err: error, failures },
+          'SSF poll failed',
+        );
+      },
+      wait: abortableWait,
+    });
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Inputs for the gateway's tests: keys the test generates (jose), a JWKS served from this
+ * process (the test's own keys, not an imitation of a provider), and signers for logout tokens
+ * and SETs whose every claim a test can change. Not part of the build.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import type { CryptoKey, JWK, JWTPayload } from 'jose';
+
+/** A signing key and its public JWK. */
+export interface TestKey {
+  readonly kid: string;
+  readonly alg: string;
+  readonly privateKey: CryptoKey;
+  readonly publicJwk: JWK;
+}
+
+/** Generates a key. */
+export async function testKey(alg = 'RS256'): Promise<TestKey> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+  const kid = randomUUID();
+  return {
+    kid,
+    alg,
+    privateKey,
+    publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' },
+  };
+}
+
+/** An HTTP server serving `/jwks` (and any JSON documents given) from this process. */
+export interface KeyServer {
+  readonly url: string;
+  readonly jwksUrl: string;
+  close(): Promise<void>;
+}
+
+/** Serves the public keys of `keys` at `/jwks`, and `documents` at their paths. */
+export async function serveKeys(
+  keys: readonly TestKey[],
+  documents: Readonly<Record<string, (base: string) => unknown>> = {},
+): Promise<KeyServer> {
+  let base = '';
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    const document =
+      path === '/jwks' ? { keys: keys.map((k) => k.publicJwk) } : documents[path]?.(base);
+    if (document === undefined) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(document));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: base,
+    jwksUrl: `${base}/jwks`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The back-channel-logout event URI. */
+export const BCL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+
+/** Signs any payload with `key` and the given header. */
+export async function sign(
+  key: TestKey,
+  payload: JWTPayload,
+  header: { typ?: string; alg?: string; kid?: string } = {},
+): Promise<string> {
+  const protectedHeader: { alg: string; kid: string; typ?: string } = {
+    alg: header.alg ?? key.alg,
+    kid: header.kid ?? key.kid,
+  };
+  if (header.typ !== undefined) protectedHeader.typ = header.typ;
+  return new SignJWT(payload).setProtectedHeader(protectedHeader).sign(key.privateKey);
+}
+
+/** A valid logout token's claims at `nowMs`; `overrides` replace or (with `undefined`) remove claims. */
+export function logoutClaims(
+  issuer: string,
+  clientId: string,
+  nowMs: number,
+  overrides: Record<string, unknown> = {},
+): JWTPayload {
+  const iat = Math.floor(nowMs / 1000);
+  const claims: Record<string, unknown> = {
+    iss: issuer,
+    aud: clientId,
+    iat,
+    exp: iat + 120,
+    jti: randomUUID(),
+    sub: 'user-1',
+    sid: 'session-1',
+    events: { [BCL_EVENT]: {} },
+    ...overrides,
+  };
+  for (const [name, value] of Object.entries(claims)) if (value === undefined) delete claims[name];
+  return claims;
+}
+
+/** A valid SET's claims at `nowMs` carrying one event; `overrides` as for {@link logoutClaims}. */
+export function setClaims(
+  issuer: string,
+  audience: string,
+  nowMs: number,
+  event: {
+    readonly type: string;
+    readonly body?: Record<string, unknown>;
+    readonly subject: unknown;
+  },
+  overrides: Record<string, unknown> = {},
+): JWTPayload {
+  const iat = Math.floor(nowMs / 1000);
+  const claims: Record<string, unknown> = {
+    iss: issuer,
+    aud: audience,
+    iat,
+    jti: randomUUID(),
+    events: { [event.type]: { event_timestamp: iat, ...event.body } },
+    sub_id: event.subject,
+    ...overrides,
+  };
+  for (const [name, value] of Object.entries(claims)) if (value === undefined) delete claims[name];
+  return claims;
+}

@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRemoteJWKSet } from 'jose';
+import type { JWTVerifyGetKey } from 'jose';
+import { SignalRefusedError } from '../signals/refusal.js';
+import type { RefusalCode } from '../signals/refusal.js';
+import { BCL_EVENT, logoutClaims, serveKeys, sign, testKey } from '../test-support/signals.js';
+import type { KeyServer, TestKey } from '../test-support/signals.js';
+import { verifyLogoutToken } from './verify-logout-token.js';
+
+const ISSUER = 'https://idp.test/realms/r';
+const CLIENT = 'gateway';
+const NOW = 1_800_000_000_000;
+
+let key: TestKey;
+let stranger: TestKey;
+let es: TestKey;
+let server: KeyServer;
+let keys: JWTVerifyGetKey;
+
+beforeAll(async () => {
+  key = await testKey('RS256');
+  stranger = await testKey('RS256');
+  es = await testKey('ES256');
+  server = await serveKeys([key, es]);
+  keys = createRemoteJWKSet(new URL(server.jwksUrl));
+});
+afterAll(() => server.close());
+
+const expectations = (now = NOW) => ({
+  keys,
+  algorithms: ['RS256'],
+  issuer: ISSUER,
+  clientId: CLIENT,
+  now,
+  maxAgeMs: 300_000,
+  clockToleranceMs: 5000,
+});
+
+async function refusal(token: string, now = NOW): Promise<RefusalCode> {
+  try {
+    await verifyLogoutToken(token, expectations(now));
+  } catch (error) {
+    if (error instanceof SignalRefusedError) return error.code;
+    throw error;
+  }
+  throw new Error('the token was accepted');
+}
+
+const valid = (
+  overrides: Record<string, unknown> = {},
+  header: { typ?: string } = { typ: 'logout+jwt' },
+) => sign(key, logoutClaims(ISSUER, CLIENT, NOW, overrides), header);
+
+describe('verifyLogoutToken', () => {
+  it('accepts a valid logout token and returns its sid, sub, iat and jti', async () => {
+    const signal = await verifyLogoutToken(await valid({ jti: 'j-1' }), expectations());
+    expect(signal).toMatchObject({
+      type: 'backchannel-logout',
+      jti: 'j-1',
+      sid: 'session-1',
+      sub: 'user-1',
+      issuedAt: Math.floor(NOW / 1000) * 1000,
+    });
+    expect(signal.replayGuardUntil).toBeGreaterThan(NOW + 300_000);
+  });
+
+  it('accepts a token without typ, as the spec allows', async () => {
+    await expect(verifyLogoutToken(await valid({}, {}), expectations())).resolves.toMatchObject({
+      sid: 'session-1',
+    });
+  });
+
+  it('refuses a typ other than logout+jwt (an access token, a SET)', async () => {
+    expect(await refusal(await valid({}, { typ: 'at+jwt' }))).toBe('TYPE_NOT_ALLOWED');
+    expect(await refusal(await valid({}, { typ: 'secevent+jwt' }))).toBe('TYPE_NOT_ALLOWED');
+  });
+
+  it('refuses a forged signature (a key the provider does not publish, same kid)', async () => {
+    const forged = await sign(stranger, logoutClaims(ISSUER, CLIENT, NOW), {
+      kid: key.kid,
+      typ: 'logout+jwt',
+    });
+    expect(await refusal(forged)).toBe('SIGNATURE_INVALID');
+  });
+
+  it('refuses a key id the provider does not publish', async () => {
+    expect(await refusal(await sign(stranger, logoutClaims(ISSUER, CLIENT, NOW)))).toBe(
+      'KEY_NOT_FOUND',
+    );
+  });
+
+  it('refuses an algorithm that is not pinned, even with a published key', async () => {
+    expect(await refusal(await sign(es, logoutClaims(ISSUER, CLIENT, NOW)))).toBe(
+      'ALGORITHM_NOT_ALLOWED',
+    );
+  });
+
+  it('refuses an unsigned token (alg none)', async () => {
+    const [, payload] = (await valid()).split('.');
+    const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.`;
+    expect(await refusal(none)).toBe('ALGORITHM_NOT_ALLOWED');
+  });
+
+  it('refuses another issuer', async () => {
+    expect(await refusal(await valid({ iss: 'https://evil.test' }))).toBe('ISSUER_MISMATCH');
+  });
+
+  it('refuses an audience without our client id', async () => {
+    expect(await refusal(await valid({ aud: 'other-client' }))).toBe('AUDIENCE_MISMATCH');
+    await expect(
+      verifyLogoutToken(await valid({ aud: ['other', CLIENT] }), expectations()),
+    ).resolves.toBeDefined();
+  });
+
+  it('refuses an iat beyond the future skew and one older than the window', async () => {
+    expect(await refusal(await valid({ iat: Math.floor(NOW / 1000) + 60, exp: undefined }))).toBe(
+      'ISSUED_AT_OUT_OF_WINDOW',
+    );
+    expect(await refusal(await valid({ iat: Math.floor(NOW / 1000) - 600, exp: undefined }))).toBe(
+      'ISSUED_AT_OUT_OF_WINDOW',
+    );
+    expect(await refusal(await valid({ iat: undefined }))).toBe('ISSUED_AT_MISSING');
+  });
+
+  it('refuses an expired token', async () => {
+    expect(await refusal(await valid({ exp: Math.floor(NOW / 1000) - 60 }))).toBe('EXPIRED');
+  });
+
+  it('refuses a token without jti', async () => {
+    expect(await refusal(await valid({ jti: undefined }))).toBe('JTI_MISSING');
+    expect(await refusal(await valid({ jti: '' }))).toBe('JTI_MISSING');
+  });
+
+  it('refuses a token without events', async () => {
+    expect(await refusal(await valid({ events: undefined }))).toBe('EVENTS_MISSING');
+  });
+
+  it('refuses events without the back-channel-logout member or with a non-object value', async () => {
+    expect(await refusal(await valid({ events: { 'urn:other': {} } }))).toBe('EVENT_INVALID');
+    expect(await refusal(await valid({ events: { [BCL_EVENT]: 'yes' } }))).toBe('EVENT_INVALID');
+    expect(await refusal(await valid({ events: { [BCL_EVENT]: [] } }))).toBe('EVENT_INVALID');
+  });
+
+  it('refuses a token with a nonce', async () => {
+    expect(await refusal(await valid({ nonce: 'n' }))).toBe('NONCE_PRESENT');
+  });
+
+  it('refuses a token with neither sid nor sub', async () => {
+    expect(await refusal(await valid({ sid: undefined, sub: undefined }))).toBe('SUBJECT_MISSING');
+  });
+
+  it('refuses a malformed JWT', async () => {
+    expect(await refusal('not-a-jwt')).toBe('MALFORMED_TOKEN');
+    expect(await refusal('a.b.c')).toBe('MALFORMED_TOKEN');
+  });
+
+  it('asks the sender to retry when the provider’s keys are out of reach', async () => {
+    const gone = createRemoteJWKSet(new URL('http://127.0.0.1:1/jwks'));
+    await expect(
+      verifyLogoutToken(await valid(), { ...expectations(), keys: gone }),
+    ).rejects.toMatchObject({
+      code: 'KEY_SOURCE_UNAVAILABLE',
+    });
+  });
+});

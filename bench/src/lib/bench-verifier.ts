@@ -9,7 +9,9 @@ import { feedSecurity } from './kafka.js';
 import { BENCH_AUDIENCE, BENCH_ISSUER } from './tokens.js';
 
 /** Where the worker's verifier reads revocations, and what else it sets. */
-export interface BenchVerifierOptions extends Partial<Omit<SingleIssuerVerifierOptions, 'revocations'>> {
+export interface BenchVerifierOptions extends Partial<
+  Omit<SingleIssuerVerifierOptions, 'revocations'>
+> {
   readonly brokers: readonly string[];
   readonly topic: string;
   /** Kafka client id; its consumer group is derived from it. */

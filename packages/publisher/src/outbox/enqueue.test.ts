@@ -66,7 +66,7 @@ describe('outboxMigration and enqueue', () => {
     expect(row).toMatchObject({
       event_id: event.id,
       kind: 'session',
-      message_key: 'session:s1',
+      message_key: `session:${encodeURIComponent('https://auth.test')}:s1`,
       created_at: 1_700_000_000_123,
       sent_at: null,
       attempts: 0,
@@ -118,7 +118,7 @@ describe('outboxMigration and enqueue', () => {
 
     expect(await outboxRows(db)).toHaveLength(1);
     await enqueue(db, { kind: 'key', kid: 'k2', reason: 'key-compromise', actor: 'o', iss: 'x' });
-    expect((await outboxRows(db)).map((r) => r['message_key'])).toEqual(['key:k1', 'key:k2']);
+    expect((await outboxRows(db)).map((r) => r['message_key'])).toEqual(['key:x:k1', 'key:x:k2']);
   });
 
   it('down() drops the table', async () => {

@@ -82,7 +82,7 @@ describe('OutboxRelay', () => {
       [{ sid: 'a' }, { sid: 'b' }],
       [{ sid: 'c' }],
     ]);
-    expect(publisher.batches[0]?.[0]?.key).toBe('session:a');
+    expect(publisher.batches[0]?.[0]?.key).toBe(`session:${encodeURIComponent(iss)}:a`);
     expect(await sentAt()).toEqual([42, 42, 42]);
     expect(running.status()).toMatchObject({ running: true, leader: true, published: 3 });
   });

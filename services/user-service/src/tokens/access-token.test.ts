@@ -61,6 +61,7 @@ describe('signAccessToken', () => {
     );
     const { payload } = await jwtVerify(token, publicKey, { currentDate: new Date(now) });
     expect(tokenFactsFromClaims(verifierContract.parse(payload), 'k7')).toEqual({
+      iss: 'https://issuer.test',
       jti: claims.jti,
       sid: 's1',
       sub: 'u1',

@@ -143,7 +143,7 @@ beforeAll(async () => {
   recorder.route('ssf', `${gatewayUrl}/ssf/${PROVIDER}/events`);
   await waitFor(
     async () => {
-      const ready = (await (await fetch(`${gatewayUrl}/readyz`)).json()) as unknown;
+      const ready = await (await fetch(`${gatewayUrl}/readyz`)).json();
       return (
         JSON.stringify(ready).includes('"verified"') ||
         JSON.stringify(ready).includes('"registered"')
@@ -196,7 +196,7 @@ async function me(token: string): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`${gameUrl()}/me`, {
     headers: { authorization: `Bearer ${token}` },
   });
-  return { status: response.status, body: (await response.json()) as unknown };
+  return { status: response.status, body: await response.json() };
 }
 
 function connect(token: string): Promise<Socket> {

@@ -125,7 +125,7 @@ describe('fastValidate', () => {
   it('accepts every event the schema accepts, with the same result', () => {
     fc.assert(
       fc.property(validEvent, (event) => {
-        expect(fastValidate(event)).toEqual(reference(event));
+        expect(fastValidate(event)).toStrictEqual(reference(event));
         expect(fastValidate(event)).toBeDefined();
       }),
       { numRuns: 500 },
@@ -164,6 +164,43 @@ describe('fastValidate', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('stands aside for objects with another prototype, so zod alone judges inherited keys', () => {
+    fc.assert(
+      fc.property(
+        validEvent,
+        fc.constantFrom({ extra: 1 }, {}, { kind: 'global' }),
+        (event, proto) => {
+          const input: unknown = Object.assign(Object.create(proto) as object, event);
+          expect(fastValidate(input)).toBeUndefined();
+        },
+      ),
+    );
+    // The schema refuses an inherited unknown key; through validateEvent that stays so.
+    const inherited = Object.assign(Object.create({ extra: 1 }) as object, {
+      v: 1,
+      id: 'e',
+      kind: 'key',
+      kid: 'k',
+      reason: 'admin',
+      actor: 'a',
+      iss: 'i',
+      issuedAt: 1,
+    });
+    expect(reference(inherited)).toBeUndefined();
+    // A null prototype is still a plain record: the fast path judges it.
+    const bare = Object.assign(Object.create(null) as object, {
+      v: 1,
+      id: 'e',
+      kind: 'key',
+      kid: 'k',
+      reason: 'admin',
+      actor: 'a',
+      iss: 'i',
+      issuedAt: 1,
+    });
+    expect(fastValidate(bare)).toStrictEqual(reference(bare));
   });
 
   it('refuses what is not an object at all, as the schema does', () => {

@@ -44,7 +44,8 @@ function isGeneration(value: unknown): value is number | undefined {
 }
 
 function onlyKnownFields(input: Record<string, unknown>, allowed: ReadonlySet<string>): boolean {
-  // Own enumerable string keys, as zod's strict objects look at them.
+  // Own enumerable string keys: with a plain prototype (checked first) these are all the keys
+  // zod's strict check iterates.
   const keys = Object.keys(input);
   for (let i = 0; i < keys.length; i++) {
     if (!allowed.has(keys[i] as string)) return false;
@@ -65,6 +66,10 @@ function onlyKnownFields(input: Record<string, unknown>, allowed: ReadonlySet<st
  */
 export function fastValidate(input: unknown): RevocationEvent | undefined {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
+  // Plain objects only (what JSON.parse makes, and object literals): zod's strict check also
+  // sees inherited enumerable keys, so anything with another prototype is left to zod.
+  const prototype: unknown = Object.getPrototypeOf(input);
+  if (prototype !== Object.prototype && prototype !== null) return undefined;
   const o = input as Record<string, unknown>;
   const { v, id, kind, reason, actor, iss, issuedAt } = o;
   if (

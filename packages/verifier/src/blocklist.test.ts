@@ -36,6 +36,7 @@ function setup(start = T0) {
     maxTokenLifetimeMs: LIFETIME,
     clockToleranceMs: TOLERANCE,
     now: () => clock.now,
+    issuer: common.iss,
   });
   return { clock, blocklist };
 }

@@ -41,9 +41,10 @@ export interface BlocklistOptions {
   readonly now?: (() => number) | undefined;
   /**
    * The issuer whose rules this blocklist holds; events of any other issuer are refused with a
-   * TypeError. Default: any issuer (rules still carry theirs, and reject only its tokens).
+   * TypeError. Required: token, session and key lookups go by target alone, so one blocklist
+   * must never mix issuers (two issuers' `sid` values may collide).
    */
-  readonly issuer?: string | undefined;
+  readonly issuer: string;
 }
 
 /** Which rule rejected a token. */
@@ -144,7 +145,7 @@ const SWEEP_ORDER: readonly SweepKind[] = ['token', 'session', 'subject', 'key']
  *
  * @example
  * ```ts
- * const blocklist = new Blocklist({ maxTokenLifetimeMs: 15 * 60_000 });
+ * const blocklist = new Blocklist({ maxTokenLifetimeMs: 15 * 60_000, issuer: 'https://auth.example' });
  * blocklist.apply(decodeEvent(message.value));
  * const match = blocklist.check({ sub: 'u1', jti: 't1', issuedAt: iat * 1000 });
  * if (match) throw new TokenRevokedError(match);
@@ -153,7 +154,7 @@ const SWEEP_ORDER: readonly SweepKind[] = ['token', 'session', 'subject', 'key']
 export class Blocklist {
   readonly #policy: ForgetPolicy;
   readonly #now: () => number;
-  readonly #issuer: string | undefined;
+  readonly #issuer: string;
   readonly #tokens = new Map<string, TokenEntry>();
   readonly #sessions = new Map<string, Stored<SessionRule>>();
   readonly #subjects = new Map<string, Stored<CutoffRule>>();
@@ -177,8 +178,8 @@ export class Blocklist {
       throw new TypeError('now must be a function returning ms since the epoch');
     }
     this.#now = options.now ?? (() => Date.now());
-    if (options.issuer !== undefined && typeof options.issuer !== 'string') {
-      throw new TypeError('issuer must be a string');
+    if (typeof options.issuer !== 'string' || options.issuer === '') {
+      throw new TypeError('issuer must be a non-empty string');
     }
     this.#issuer = options.issuer;
   }
@@ -191,7 +192,7 @@ export class Blocklist {
    *   weaker event, or one already past its forget time.
    */
   apply(event: RevocationEvent): RevocationRule | undefined {
-    if (this.#issuer !== undefined && event.iss !== this.#issuer) {
+    if (event.iss !== this.#issuer) {
       throw new TypeError(`blocklist of ${this.#issuer} given an event of ${event.iss}`);
     }
     const now = this.#now();
@@ -356,11 +357,11 @@ export class Blocklist {
   }
 
   /**
-   * The rule as stored: its own copy of the target and, when this blocklist is one issuer's,
-   * that issuer's string shared by every rule rather than one copy per event.
+   * The rule as stored: its own copy of the target, and the issuer's string shared by every
+   * rule rather than one copy per event.
    */
   #own<R extends RevocationRule>(rule: R): R {
-    return { ...rule, target: ownString(rule.target), issuer: this.#issuer ?? rule.issuer };
+    return { ...rule, target: ownString(rule.target), issuer: this.#issuer };
   }
 
   #store<R extends RevocationRule>(rule: R): Stored<R> {

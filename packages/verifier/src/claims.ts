@@ -46,13 +46,13 @@ function mapClaims(
     if (value === undefined) delete mapped[name];
     else mapped[name] = value;
   };
-  place('sid', payload[mapping.sid]);
+  // Own claims only: a claim name from configuration must never read an inherited property.
+  const own = (name: string | null) =>
+    name !== null && Object.hasOwn(payload, name) ? payload[name] : undefined;
+  place('sid', own(mapping.sid));
   place('roles', claimAt(payload, mapping.roles));
-  place(
-    'sgen',
-    mapping.subjectGeneration === null ? undefined : payload[mapping.subjectGeneration],
-  );
-  place('ggen', mapping.globalGeneration === null ? undefined : payload[mapping.globalGeneration]);
+  place('sgen', own(mapping.subjectGeneration));
+  place('ggen', own(mapping.globalGeneration));
   return mapped;
 }
 

@@ -189,6 +189,15 @@ describe('a verifier trusting several issuers', () => {
     expect(await codeOf(verifier.verify(token))).toBe('TOKEN_REVOKED');
   });
 
+  it('reads mapped claims from the token’s own claims only, never an inherited property', async () => {
+    const { verifier } = setup(
+      issuers({ claims: { sid: 'constructor', subjectGeneration: 'toString' } }),
+    );
+    const verified = await verifier.verify(await idpToken({ sid: undefined }));
+    expect(verified.claims.sid).toBeUndefined();
+    expect(verified.claims.sgen).toBeUndefined();
+  });
+
   it('names the issuer’s own claim when a mapped claim is malformed', async () => {
     const { verifier } = setup();
     const error = await verifier

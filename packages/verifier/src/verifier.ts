@@ -234,7 +234,8 @@ export class RevocationVerifier implements Verifier {
     const ready = feed.ready && !this.#closed;
     const stale = this.#isStale(feed.lastContactAt, now);
     const rulesByKind = { token: 0, session: 0, subject: 0, key: 0, global: 0 };
-    const rulesByIssuer: Record<string, Readonly<Record<RuleKind, number>>> = {};
+    // No prototype: an issuer string is configuration, and `__proto__` must stay a plain key.
+    const rulesByIssuer = Object.create(null) as Record<string, Readonly<Record<RuleKind, number>>>;
     for (const [iss, { blocklist }] of this.#trusts) {
       const counts = blocklist.size();
       rulesByIssuer[iss] = counts;

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueTopic } from '@revocation-fabric/testkit';
+import { ruleKey } from '@revocation-fabric/protocol';
 import { createAuthApp } from '../examples/express-auth/app.js';
 import { openAuthDatabase } from '../examples/express-auth/schema.js';
 import type { AuthSchema } from '../examples/express-auth/schema.js';
@@ -71,7 +72,11 @@ describe('the express auth example', () => {
     const row = await db
       .selectFrom('outbox')
       .select('event_id')
-      .where('message_key', '=', `session:${sessionId}`)
+      .where(
+        'message_key',
+        '=',
+        ruleKey({ kind: 'session', issuer: 'http://example-auth.test', target: sessionId }),
+      )
       .executeTakeFirstOrThrow();
     const tap = await EventTap.start(kafkaBrokers(), topic);
     try {

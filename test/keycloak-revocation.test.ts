@@ -14,7 +14,6 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGameService, loadConfig } from '@revocation-fabric/game-service';
 import type { GameService } from '@revocation-fabric/game-service';
 import {
   configureSsfReceiver,
@@ -28,23 +27,11 @@ import {
   setUserEnabled,
 } from '@revocation-fabric/keycloak-local';
 import type { RealmClient, UserTokens } from '@revocation-fabric/keycloak-local';
-import { decodeEvent, revocationTopicSpec } from '@revocation-fabric/protocol';
 import type { RevocationEvent } from '@revocation-fabric/protocol';
-import {
-  createGateway,
-  loadConfig as loadGatewayConfig,
-} from '@revocation-fabric/revocation-gateway';
 import type { Gateway } from '@revocation-fabric/revocation-gateway';
-import {
-  createTopic,
-  keycloakRealm,
-  startTopicTap,
-  uniqueTopic,
-  waitFor,
-} from '@revocation-fabric/testkit';
+import { keycloakRealm, waitFor } from '@revocation-fabric/testkit';
 import type { TestRealm, TestUser, TopicTap } from '@revocation-fabric/testkit';
 import { SignJWT, decodeJwt, decodeProtectedHeader, importPKCS8 } from 'jose';
-import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import {
   afterAll,
@@ -56,13 +43,15 @@ import {
   it,
   onTestFinished as onCleanup,
 } from 'vitest';
+import { CUT_TIMEOUT_MS, connectGame, cutOf, me as meAt, served } from './support/game-client.js';
+import { gameTrusting, realmGateway, urlOf, watchedTopic } from './support/keycloak-stack.js';
 import { startSignalRecorder } from './support/signal-recorder.js';
 import type { RecordedSignal, SignalRecorder } from './support/signal-recorder.js';
 
 const brokers = inject('kafkaBrokers');
 const keycloak = inject('keycloak');
 const PROVIDER = 'keycloak';
-const SIGNAL_TIMEOUT_MS = 30_000;
+const SIGNAL_TIMEOUT_MS = CUT_TIMEOUT_MS;
 
 let realm: TestRealm;
 let otherApp: RealmClient;
@@ -77,20 +66,8 @@ let gatewayClockOffsetMs = 0;
 const clients: Socket[] = [];
 
 beforeAll(async () => {
-  const topic = uniqueTopic('keycloak-e2e');
-  const spec = revocationTopicSpec({ topic, partitions: 3, maxTokenLifetimeMs: 15 * 60_000 });
-  await createTopic(brokers, {
-    topic,
-    partitions: spec.numPartitions,
-    replicationFactor: 1,
-    configEntries: spec.configEntries,
-  });
-  tap = await startTopicTap(brokers, topic, {
-    clientId: 'keycloak-e2e-tap',
-    decode: (value) => decodeEvent(value),
-    idOf: (event) => event.id,
-  });
-
+  const watched = await watchedTopic(brokers, 'keycloak-e2e');
+  tap = watched.tap;
   recorder = await startSignalRecorder();
   realm = await keycloakRealm(keycloak, {
     prefix: 'e2e',
@@ -109,33 +86,23 @@ beforeAll(async () => {
   });
 
   dataDir = mkdtempSync(join(tmpdir(), 'keycloak-e2e-'));
-  gateway = createGateway(
-    loadGatewayConfig({
-      HOST: '127.0.0.1',
-      PORT: '0',
-      SQLITE_PATH: join(dataDir, 'gateway.sqlite'),
-      KAFKA_BROKERS: brokers.join(','),
-      REVOCATION_TOPIC: topic,
-      OUTBOX_POLL_INTERVAL_MS: '100',
-      LOG_LEVEL: 'silent',
-      GATEWAY_PROVIDERS: JSON.stringify([
-        {
-          name: PROVIDER,
-          issuer: realm.issuer,
-          algorithms: ['RS256'],
-          maxTokenLifetimeMs: 15 * 60_000,
-          backchannelLogout: { clientId: realm.client.clientId },
-          ssf: {
-            delivery: 'push',
-            pushUrl: `${recorder.url}/ssf`,
-            clientId: receiver.clientId,
-            clientSecret: receiver.secret,
-          },
-        },
-      ]),
-    }),
-    { now: () => Date.now() + gatewayClockOffsetMs },
-  );
+  gateway = realmGateway({
+    brokers,
+    topic: watched.topic,
+    sqlitePath: join(dataDir, 'gateway.sqlite'),
+    now: () => Date.now() + gatewayClockOffsetMs,
+    provider: {
+      name: PROVIDER,
+      issuer: realm.issuer,
+      backchannelLogout: { clientId: realm.client.clientId },
+      ssf: {
+        delivery: 'push',
+        pushUrl: `${recorder.url}/ssf`,
+        clientId: receiver.clientId,
+        clientSecret: receiver.secret,
+      },
+    },
+  });
   // The recorder answers 503 until the gateway listens; Keycloak retries what it pushed early.
   const gatewayUrl = await gateway.start();
   recorder.route('bcl', `${gatewayUrl}/backchannel-logout/${PROVIDER}`);
@@ -152,25 +119,7 @@ beforeAll(async () => {
     { timeoutMs: SIGNAL_TIMEOUT_MS, description: 'the gateway’s SSF stream' },
   );
 
-  game = createGameService(
-    loadConfig({
-      INSTANCE_ID: 'keycloak-e2e-game',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      // The user-service is not part of this test; its issuer stays trusted, unused.
-      ISSUER: 'http://127.0.0.1:9',
-      OIDC_ISSUER: realm.issuer,
-      OIDC_AUDIENCE: realm.client.clientId,
-      OIDC_JWKS_URL: realm.jwksUri,
-      OIDC_ROLES_CLAIM: 'realm_access.roles',
-      KAFKA_BROKERS: brokers.join(','),
-      REVOCATION_TOPIC: topic,
-      MOVE_INTERVAL_MS: '0',
-      LOG_LEVEL: 'silent',
-    }),
-  );
-  await game.start();
-  await game.ready();
+  game = await gameTrusting(realm, brokers, watched.topic, 'keycloak-e2e-game');
 });
 
 afterEach(() => {
@@ -187,70 +136,12 @@ afterAll(async () => {
   if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
 });
 
-function gameUrl(): string {
-  if (game.url === undefined) throw new Error('game-service is not listening');
-  return game.url;
-}
-
-async function me(token: string): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${gameUrl()}/me`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  return { status: response.status, body: await response.json() };
+function me(token: string): Promise<{ status: number; body: unknown }> {
+  return meAt(urlOf(game), token);
 }
 
 function connect(token: string): Promise<Socket> {
-  const socket = io(`${gameUrl()}/game`, {
-    auth: { token },
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-  });
-  clients.push(socket);
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (error: Error & { data?: { code?: string } }) =>
-      reject(new Error(error.data?.code ?? error.message)),
-    );
-  });
-}
-
-interface Cut {
-  readonly revoked: unknown;
-  readonly reason: string;
-}
-
-/** The `revoked` payload and disconnect reason once the server cuts the socket. */
-function cutOf(socket: Socket): Promise<Cut> {
-  return new Promise((resolve, reject) => {
-    let revoked: unknown;
-    const timer = setTimeout(
-      () => reject(new Error(`socket not cut within ${SIGNAL_TIMEOUT_MS} ms`)),
-      SIGNAL_TIMEOUT_MS,
-    );
-    socket.once('revoked', (payload: unknown) => {
-      revoked = payload;
-    });
-    socket.once('disconnect', (reason) => {
-      clearTimeout(timer);
-      resolve({ revoked, reason });
-    });
-  });
-}
-
-/** Served: a round trip on the socket is answered. */
-function served(socket: Socket): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (!socket.connected) {
-      resolve(false);
-      return;
-    }
-    const timer = setTimeout(() => resolve(false), 10_000);
-    socket.emit('room:join', { room: 'lobby' }, (reply: { ok: boolean }) => {
-      clearTimeout(timer);
-      resolve(reply.ok);
-    });
-  });
+  return connectGame(urlOf(game), token, clients);
 }
 
 /** A user logged in, with an open socket and a working HTTP call. */

@@ -8,33 +8,21 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGameService, loadConfig } from '@revocation-fabric/game-service';
 import type { GameService } from '@revocation-fabric/game-service';
 import { configureSsfReceiver, resetPassword } from '@revocation-fabric/keycloak-local';
 import type { RealmClient, UserTokens } from '@revocation-fabric/keycloak-local';
-import { decodeEvent, revocationTopicSpec } from '@revocation-fabric/protocol';
 import type { RevocationEvent } from '@revocation-fabric/protocol';
-import {
-  createGateway,
-  loadConfig as loadGatewayConfig,
-} from '@revocation-fabric/revocation-gateway';
 import type { Gateway } from '@revocation-fabric/revocation-gateway';
-import {
-  createTopic,
-  keycloakRealm,
-  startTopicTap,
-  uniqueTopic,
-  waitFor,
-} from '@revocation-fabric/testkit';
+import { keycloakRealm, waitFor } from '@revocation-fabric/testkit';
 import type { TestRealm, TestUser, TopicTap } from '@revocation-fabric/testkit';
-import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CUT_TIMEOUT_MS, connectGame, cutOf, me } from './support/game-client.js';
+import { gameTrusting, realmGateway, urlOf, watchedTopic } from './support/keycloak-stack.js';
 
 const brokers = inject('kafkaBrokers');
 const keycloak = inject('keycloak');
 const PROVIDER = 'keycloak';
-const SIGNAL_TIMEOUT_MS = 30_000;
 
 let realm: TestRealm;
 let receiver: RealmClient;
@@ -47,49 +35,29 @@ const clients: Socket[] = [];
 
 /** A gateway polling the realm's stream, on the one database of this file. */
 async function startGateway(): Promise<Gateway> {
-  const started = createGateway(
-    loadGatewayConfig({
-      HOST: '127.0.0.1',
-      PORT: '0',
-      SQLITE_PATH: join(dataDir, 'gateway.sqlite'),
-      KAFKA_BROKERS: brokers.join(','),
-      REVOCATION_TOPIC: topic,
-      OUTBOX_POLL_INTERVAL_MS: '100',
-      LOG_LEVEL: 'silent',
-      GATEWAY_PROVIDERS: JSON.stringify([
-        {
-          name: PROVIDER,
-          issuer: realm.issuer,
-          algorithms: ['RS256'],
-          maxTokenLifetimeMs: 15 * 60_000,
-          ssf: {
-            delivery: 'poll',
-            pollIntervalMs: 200,
-            clientId: receiver.clientId,
-            clientSecret: receiver.secret,
-          },
-        },
-      ]),
-    }),
-  );
+  const started = realmGateway({
+    brokers,
+    topic,
+    sqlitePath: join(dataDir, 'gateway.sqlite'),
+    provider: {
+      name: PROVIDER,
+      issuer: realm.issuer,
+      ssf: {
+        delivery: 'poll',
+        pollIntervalMs: 200,
+        clientId: receiver.clientId,
+        clientSecret: receiver.secret,
+      },
+    },
+  });
   await started.start();
   return started;
 }
 
 beforeAll(async () => {
-  topic = uniqueTopic('keycloak-poll');
-  const spec = revocationTopicSpec({ topic, partitions: 3, maxTokenLifetimeMs: 15 * 60_000 });
-  await createTopic(brokers, {
-    topic,
-    partitions: spec.numPartitions,
-    replicationFactor: 1,
-    configEntries: spec.configEntries,
-  });
-  tap = await startTopicTap(brokers, topic, {
-    clientId: 'keycloak-poll-tap',
-    decode: (value) => decodeEvent(value),
-    idOf: (event) => event.id,
-  });
+  const watched = await watchedTopic(brokers, 'keycloak-poll');
+  topic = watched.topic;
+  tap = watched.tap;
   realm = await keycloakRealm(keycloak, { prefix: 'poll', accessTokenLifespanSeconds: 300 });
   receiver = await configureSsfReceiver(realm.admin, realm.name, {
     clientId: 'revocation-gateway',
@@ -97,22 +65,7 @@ beforeAll(async () => {
   });
   dataDir = mkdtempSync(join(tmpdir(), 'keycloak-poll-'));
   gateway = await startGateway();
-  game = createGameService(
-    loadConfig({
-      INSTANCE_ID: 'keycloak-poll-game',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      ISSUER: 'http://127.0.0.1:9',
-      OIDC_ISSUER: realm.issuer,
-      OIDC_AUDIENCE: realm.client.clientId,
-      OIDC_JWKS_URL: realm.jwksUri,
-      KAFKA_BROKERS: brokers.join(','),
-      REVOCATION_TOPIC: topic,
-      LOG_LEVEL: 'silent',
-    }),
-  );
-  await game.start();
-  await game.ready();
+  game = await gameTrusting(realm, brokers, topic, 'keycloak-poll-game');
 });
 
 afterEach(() => {
@@ -128,46 +81,19 @@ afterAll(async () => {
 });
 
 async function status(token: string): Promise<number> {
-  if (game.url === undefined) throw new Error('game-service is not listening');
-  const response = await fetch(`${game.url}/me`, { headers: { authorization: `Bearer ${token}` } });
-  await response.body?.cancel();
-  return response.status;
-}
-
-function connect(token: string): Promise<Socket> {
-  if (game.url === undefined) throw new Error('game-service is not listening');
-  const socket = io(`${game.url}/game`, {
-    auth: { token },
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-  });
-  clients.push(socket);
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (error) => reject(error));
-  });
+  return (await me(urlOf(game), token)).status;
 }
 
 /** The `revoked` payload once the server cuts the socket. */
-function revokedOf(socket: Socket): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`socket not cut within ${SIGNAL_TIMEOUT_MS} ms`)),
-      SIGNAL_TIMEOUT_MS,
-    );
-    socket.once('revoked', (payload: unknown) => {
-      clearTimeout(timer);
-      resolve(payload);
-    });
-  });
+async function revokedOf(socket: Socket): Promise<unknown> {
+  return (await cutOf(socket)).revoked;
 }
 
 async function player(): Promise<{ user: TestUser; tokens: UserTokens; socket: Socket }> {
   const user = await realm.addUser();
   const tokens = await realm.login(user);
   expect(await status(tokens.accessToken)).toBe(200);
-  return { user, tokens, socket: await connect(tokens.accessToken) };
+  return { user, tokens, socket: await connectGame(urlOf(game), tokens.accessToken, clients) };
 }
 
 function subjectRules(sub: string): RevocationEvent[] {
@@ -206,7 +132,7 @@ describe('Keycloak’s Shared Signals by poll', () => {
     expect(await status(a.tokens.accessToken)).toBe(401);
     expect(await status(b.tokens.accessToken)).toBe(401);
     // Acknowledged once committed: each reset is published once, not again by a later poll.
-    await waitFor(() => subjectRules(b.user.id).length > 0, { timeoutMs: SIGNAL_TIMEOUT_MS });
+    await waitFor(() => subjectRules(b.user.id).length > 0, { timeoutMs: CUT_TIMEOUT_MS });
     const c = await player();
     const revoked = revokedOf(c.socket);
     await resetPassword(realm.admin, realm.name, c.user.id, `reset-${randomUUID()}`);

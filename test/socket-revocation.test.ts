@@ -14,7 +14,6 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { clearTimeout as clearRealTimeout, setTimeout as setRealTimeout } from 'node:timers';
 import { createGameService, loadConfig } from '@revocation-fabric/game-service';
 import type { GameService } from '@revocation-fabric/game-service';
 import { createEvent, encodeEvent, revocationTopicSpec } from '@revocation-fabric/protocol';
@@ -23,13 +22,12 @@ import { createTopic, openTopicWriter, uniqueTopic, waitFor } from '@revocation-
 import type { TopicWriter } from '@revocation-fabric/testkit';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import type { CryptoKey, JWK } from 'jose';
-import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { CUT_TIMEOUT_MS, ask, connectGame, cutOf, served } from './support/game-client.js';
 
 const brokers = inject('kafkaBrokers');
 const AUDIENCE = 'revocation-fabric';
-const CUT_TIMEOUT_MS = 20_000;
 /** How far the flowing clock moves per step, ms of real time. */
 const CLOCK_STEP_MS = 5;
 
@@ -189,19 +187,7 @@ function urlOf(game: GameService): string {
 
 /** Connects to `/game` on an instance; rejects with the connect_error's code. */
 function connect(game: GameService, token: string): Promise<Socket> {
-  const socket = io(`${urlOf(game)}/game`, {
-    auth: { token },
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-  });
-  clients.push(socket);
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (error: Error & { data?: { code?: string } }) =>
-      reject(new Error(error.data?.code ?? `no code: ${error.message}`)),
-    );
-  });
+  return connectGame(urlOf(game), token, clients);
 }
 
 /** Connects one socket per instance. */
@@ -215,68 +201,6 @@ async function refusalCode(game: GameService, token: string): Promise<string> {
     return 'connected';
   } catch (error) {
     return (error as Error).message;
-  }
-}
-
-interface Cut {
-  readonly revoked: unknown;
-  readonly reason: string;
-}
-
-/**
- * The `revoked` payload and disconnect reason of a socket, once the server cuts it. The
- * deadline is a real timer, so it holds while the fake clock stands still.
- */
-function cutOf(socket: Socket): Promise<Cut> {
-  return new Promise((resolve, reject) => {
-    let revoked: unknown;
-    const timer = setRealTimeout(
-      () => reject(new Error(`socket not cut within ${CUT_TIMEOUT_MS} ms`)),
-      CUT_TIMEOUT_MS,
-    );
-    socket.once('revoked', (payload: unknown) => {
-      revoked = payload;
-    });
-    socket.once('disconnect', (reason) => {
-      clearRealTimeout(timer);
-      resolve({ revoked, reason });
-    });
-  });
-}
-
-/**
- * Emits an event and resolves with its acknowledgement; rejects if the socket disconnects
- * first, or after {@link CUT_TIMEOUT_MS} of real time (so also while the clock stands still).
- */
-function ask<T>(socket: Socket, event: string, ...args: unknown[]): Promise<T> {
-  if (!socket.connected) return Promise.reject(new Error(`${event}: socket is not connected`));
-  return new Promise((resolve, reject) => {
-    const settle = (): void => {
-      clearRealTimeout(timer);
-      socket.off('disconnect', onDisconnect);
-    };
-    const timer = setRealTimeout(() => {
-      settle();
-      reject(new Error(`${event}: no answer within ${CUT_TIMEOUT_MS} ms`));
-    }, CUT_TIMEOUT_MS);
-    const onDisconnect = (reason: string): void => {
-      settle();
-      reject(new Error(`${event}: disconnected (${reason}) before the answer`));
-    };
-    socket.once('disconnect', onDisconnect);
-    socket.emit(event, ...args, (reply: T) => {
-      settle();
-      resolve(reply);
-    });
-  });
-}
-
-/** Served: connected, and a round trip (join a room) is answered. */
-async function served(socket: Socket): Promise<boolean> {
-  try {
-    return (await ask<{ ok: boolean }>(socket, 'room:join', { room: 'lobby' })).ok;
-  } catch {
-    return false;
   }
 }
 

@@ -38,8 +38,12 @@ export function connectGame(baseUrl: string, token: string, opened: Socket[]): P
   });
 }
 
-/** The `revoked` payload and the disconnect reason, once the server cuts the socket. */
-export function cutOf(socket: Socket, timeoutMs = CUT_TIMEOUT_MS): Promise<Cut> {
+/**
+ * The `revoked` payload and the disconnect reason, once the server cuts the socket (one
+ * parameter, so `sockets.map(cutOf)` works).
+ */
+export function cutOf(socket: Socket): Promise<Cut> {
+  const timeoutMs = CUT_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     let revoked: unknown;
     const timer = setTimeout(
@@ -93,7 +97,10 @@ export async function served(socket: Socket): Promise<boolean> {
 }
 
 /** `GET /me` with a bearer token: its status and JSON body. */
-export async function me(baseUrl: string, token: string): Promise<{ status: number; body: unknown }> {
+export async function me(
+  baseUrl: string,
+  token: string,
+): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`${baseUrl}/me`, { headers: { authorization: `Bearer ${token}` } });
-  return { status: response.status, body: (await response.json()) as unknown };
+  return { status: response.status, body: await response.json() };
 }

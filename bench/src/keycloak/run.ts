@@ -1,0 +1,193 @@
+/**
+ * B6 — Keycloak: from a revocation call to the moment a live socket.io connection to a
+ * game-service is cut, for the paths a Keycloak user's revocation takes, beside the
+ * user-service's own path, measured in the same run on the same stack:
+ *
+ * - `keycloak-backchannel`: Keycloak user logout (`POST …/openid-connect/logout`) → OIDC
+ *   back-channel logout → revocation gateway → Kafka → game-service;
+ * - `keycloak-ssf-push`: Keycloak admin password reset → SSF push (CAEP credential-change,
+ *   Keycloak's outbox drainer ticking every second) → gateway → Kafka → game-service;
+ * - `user-service`: the user-service's `POST /auth/logout` → its outbox → Kafka → game-service.
+ *
+ * The stack is the demo's (`pnpm demo --keycloak`: real processes, real Keycloak, real broker).
+ * Rounds interleave the paths, so each sees the same machine. The clock starts when the call
+ * is sent (Keycloak sends back-channel logouts before it answers) and stops at the client's
+ * `disconnect`; one process, one clock.
+ */
+import { randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { GameConnection, UserApi, startKeycloakPeer, startStack } from '@revocation-fabric/demo';
+import type { KeycloakPeer, Stack, StackService } from '@revocation-fabric/demo';
+import { logoutSession, passwordLogin, resetPassword } from '@revocation-fabric/keycloak-local';
+import type { BenchContext } from '../context.js';
+import { summarize } from '../lib/stats.js';
+import type { Distribution } from '../lib/stats.js';
+
+/** A revocation path. */
+export type B6Path = 'keycloak-backchannel' | 'keycloak-ssf-push' | 'user-service';
+export const B6_PATHS: readonly B6Path[] = [
+  'keycloak-backchannel',
+  'keycloak-ssf-push',
+  'user-service',
+];
+
+export interface B6Row {
+  readonly path: B6Path;
+  /** What starts the clock. */
+  readonly call: string;
+  /** Call sent → the client's `disconnect`, ms. */
+  readonly cutMs: Distribution;
+  /** Call sent → its HTTP response, ms. */
+  readonly callMs: Distribution;
+  /** Rounds whose socket was not cut within the wait, or cut for another reason. */
+  readonly missing: number;
+}
+
+export interface B6Result {
+  readonly rounds: number;
+  readonly keycloakVersion: string;
+  readonly keycloakSource: string;
+  readonly rows: readonly B6Row[];
+  /** Share of the machine's CPU time busy during the measured rounds (all cores), 0..1. */
+  readonly cpuBusy: number;
+  readonly method: string;
+}
+
+/** Longest wait for a cut; SSF push waits up to one drainer tick (1 s) plus the path. */
+const CUT_TIMEOUT_MS = 10_000;
+
+/** Idle and total CPU time of every core so far, ms. */
+function cpuTimes(): { idle: number; total: number } {
+  let idle = 0;
+  let total = 0;
+  for (const cpu of cpus()) {
+    const t = cpu.times;
+    idle += t.idle;
+    total += t.user + t.nice + t.sys + t.idle + t.irq;
+  }
+  return { idle, total };
+}
+
+interface Sample {
+  readonly cutMs: number | undefined;
+  readonly callMs: number;
+}
+
+/**
+ * Connects a socket with `token`, runs `revoke`, and times the cut; a cut without `revoked`
+ * of the expected kind counts as missing.
+ */
+async function timeCut(
+  game: StackService,
+  token: string,
+  expectedKind: string,
+  revoke: () => Promise<void>,
+): Promise<Sample> {
+  const connection = await GameConnection.connect('bench', game.name, game.url, token);
+  try {
+    const sent = performance.now();
+    await revoke();
+    const callMs = performance.now() - sent;
+    const end = await connection.endedWithin(CUT_TIMEOUT_MS);
+    const ok = end?.revoked?.code === 'TOKEN_REVOKED' && end.revoked.kind === expectedKind;
+    return { cutMs: ok && end !== undefined ? end.at - sent : undefined, callMs };
+  } finally {
+    connection.close();
+  }
+}
+
+async function round(
+  path: B6Path,
+  stack: Stack,
+  peer: KeycloakPeer,
+  api: UserApi,
+  name: string,
+): Promise<Sample> {
+  const game = stack.games[0] as StackService;
+  if (path === 'user-service') {
+    await api.register(name, 'correct-horse-battery');
+    const tokens = await api.login(name, 'correct-horse-battery');
+    return timeCut(game, tokens.accessToken, 'session', () => api.logout(tokens.accessToken));
+  }
+  const user = await peer.addUser(name);
+  const tokens = await passwordLogin(peer.url, peer.realm, peer.client, user);
+  if (path === 'keycloak-backchannel') {
+    return timeCut(game, tokens.accessToken, 'session', () =>
+      logoutSession(peer.url, peer.realm, peer.client, tokens.refreshToken),
+    );
+  }
+  return timeCut(game, tokens.accessToken, 'subject', () =>
+    resetPassword(peer.admin, peer.realm, user.id, randomBytes(12).toString('base64url')),
+  );
+}
+
+const CALLS: Record<B6Path, string> = {
+  'keycloak-backchannel': 'Keycloak user logout (refresh token)',
+  'keycloak-ssf-push': 'Keycloak admin password reset',
+  'user-service': 'user-service POST /auth/logout',
+};
+
+/**
+ * Runs B6. Rounds: `ctx.rounds`, else 50 (quick: 5). A fresh user per round and path, so a
+ * subject cutoff of one round never touches the next.
+ *
+ * @example
+ * ```ts
+ * const b6 = await runB6(ctx);
+ * ```
+ */
+export async function runB6(ctx: BenchContext): Promise<B6Result> {
+  const rounds = ctx.rounds ?? (ctx.quick ? 5 : 50);
+  const log = (line: string): void => ctx.log(line);
+  const peer = await startKeycloakPeer({ log, fullJit: true });
+  let stack: Stack | undefined;
+  try {
+    stack = await startStack({ mode: 'short', log, keycloak: peer });
+    const api = new UserApi(stack.userService.url);
+    const run = randomBytes(3).toString('hex');
+    // One unmeasured round per path: the first login of a realm and the first socket are slow.
+    for (const path of B6_PATHS) await round(path, stack, peer, api, `warm-${path}-${run}`);
+    const samples = new Map<B6Path, Sample[]>(B6_PATHS.map((p) => [p, []]));
+    const before = cpuTimes();
+    for (let i = 0; i < rounds; i++) {
+      for (const path of B6_PATHS) {
+        samples.get(path)?.push(await round(path, stack, peer, api, `b6-${i}-${path}-${run}`));
+      }
+      if ((i + 1) % 10 === 0) ctx.log(`B6: ${i + 1}/${rounds} rounds`);
+    }
+    const after = cpuTimes();
+    const total = after.total - before.total;
+    const rows = B6_PATHS.map((path): B6Row => {
+      const list = samples.get(path) ?? [];
+      const cut = list.flatMap((s) => (s.cutMs === undefined ? [] : [s.cutMs]));
+      return {
+        path,
+        call: CALLS[path],
+        cutMs: summarize(cut, 1, 2),
+        callMs: summarize(
+          list.map((s) => s.callMs),
+          1,
+          2,
+        ),
+        missing: list.length - cut.length,
+      };
+    });
+    for (const row of rows) {
+      ctx.log(
+        `B6 ${row.path}: cut p50 ${row.cutMs.p50} ms, p99 ${row.cutMs.p99} ms, missing ${row.missing}`,
+      );
+    }
+    return {
+      rounds,
+      keycloakVersion: peer.version,
+      keycloakSource: peer.source,
+      rows,
+      cpuBusy: total > 0 ? Math.round((1 - (after.idle - before.idle) / total) * 1000) / 1000 : NaN,
+      method: `The demo's stack (pnpm demo --keycloak): Keycloak ${peer.version} (start-dev, SSF drainer tick 1 s${peer.source === 'local' ? ', both JIT compilers' : `, ${peer.source}: as it was started`}), the revocation gateway (SQLite outbox, back-channel logout and SSF push), the user-service, a game-service trusting both issuers, one broker. Per round and path: a fresh user logs in, opens a socket.io connection to the game-service, then the revocation call is sent; latency = the client's disconnect − the call being sent (Keycloak sends back-channel logouts while handling the call). ${rounds} rounds, paths interleaved, after one unmeasured round each. CPU busy = share of all cores' time not idle during the rounds (the machine is shared: other work counts too).`,
+    };
+  } finally {
+    await stack?.stop();
+    await peer.stop();
+  }
+}

@@ -331,14 +331,14 @@ function b6Section(results: BenchResults): string {
     n(r.cutMs.max),
     n(r.callMs.p50),
     String(r.missing),
-    `${n(b6.cpuBusy * 100, 0)} %`,
+    `${n(r.cpuBusy * 100, 0)} %`,
   ]);
   return `${title}
 
-Keycloak ${b6.keycloakVersion} (${b6.keycloakSource}), ${b6.rounds} rounds per path, interleaved.
+Keycloak ${b6.keycloakVersion} (${b6.keycloakSource}), ${b6.rounds} rounds per path.
 From the revocation call being sent to the client's \`disconnect\` of a live socket.io
 connection to the game-service; *call* is the call's own response time. CPU busy: all cores,
-during the rounds.
+during the rounds of the row's stack (SSF poll runs on a second stack, see Method).
 
 ${table(
   ['path', 'call', 'n', 'cut p50', 'p95', 'p99', 'max', 'call p50', 'missing', 'CPU busy'],

@@ -29,6 +29,13 @@ export interface KeycloakPeerOptions {
   readonly log: (line: string) => void;
   /** Start a local Keycloak with both JIT compilers (benchmarks). Default: false. */
   readonly fullJit?: boolean;
+  /**
+   * How the gateway gets Keycloak's SETs: pushed to it (RFC 8935) or polled by it (RFC 8936,
+   * every `pollIntervalMs`). Default: push.
+   */
+  readonly ssfDelivery?: 'push' | 'poll';
+  /** The gateway's poll interval, ms. Default: the gateway's (1000). */
+  readonly pollIntervalMs?: number;
 }
 
 /** A user of the demo realm, with its password. */
@@ -55,7 +62,9 @@ export interface KeycloakPeer {
   readonly gatewayPort: number;
   /** Environment that makes a game-service trust the realm as its second issuer. */
   readonly gameEnv: Readonly<Record<string, string>>;
-  /** Environment (`GATEWAY_PROVIDERS`) of the gateway: back-channel logout and SSF push. */
+  /** How the gateway gets SETs. */
+  readonly ssfDelivery: 'push' | 'poll';
+  /** Environment (`GATEWAY_PROVIDERS`) of the gateway: back-channel logout and SSF. */
   readonly gatewayEnv: Readonly<Record<string, string>>;
   /** Creates a user with a random password. */
   addUser(username: string): Promise<PeerUser>;
@@ -74,6 +83,7 @@ export interface KeycloakPeer {
  */
 export async function startKeycloakPeer(options: KeycloakPeerOptions): Promise<KeycloakPeer> {
   const { log } = options;
+  const delivery = options.ssfDelivery ?? 'push';
   const started = Date.now();
   log('looking for Keycloak (KEYCLOAK_URL, else a local start-dev from Maven Central)');
   const keycloak = await getKeycloak({
@@ -98,11 +108,11 @@ export async function startKeycloakPeer(options: KeycloakPeerOptions): Promise<K
     });
     const receiver = await configureSsfReceiver(admin, realm, {
       clientId: RECEIVER_CLIENT_ID,
-      delivery: ['push'],
-      pushUrls: [pushUrl],
+      delivery: [delivery],
+      ...(delivery === 'push' ? { pushUrls: [pushUrl] } : {}),
     });
     log(
-      `realm ${realm}: client ${GAME_CLIENT_ID} (back-channel logout → ${gatewayUrl}), SSF receiver ${RECEIVER_CLIENT_ID}`,
+      `realm ${realm}: client ${GAME_CLIENT_ID} (back-channel logout → ${gatewayUrl}), SSF ${delivery} receiver ${RECEIVER_CLIENT_ID}`,
     );
     const providers = [
       {
@@ -112,8 +122,11 @@ export async function startKeycloakPeer(options: KeycloakPeerOptions): Promise<K
         maxTokenLifetimeMs: 900_000,
         backchannelLogout: { clientId: GAME_CLIENT_ID },
         ssf: {
-          delivery: 'push',
-          pushUrl,
+          delivery,
+          ...(delivery === 'push' ? { pushUrl } : {}),
+          ...(options.pollIntervalMs === undefined
+            ? {}
+            : { pollIntervalMs: options.pollIntervalMs }),
           clientId: receiver.clientId,
           clientSecret: receiver.secret,
         },
@@ -131,6 +144,7 @@ export async function startKeycloakPeer(options: KeycloakPeerOptions): Promise<K
       client,
       receiver,
       gatewayPort,
+      ssfDelivery: delivery,
       gameEnv: {
         OIDC_ISSUER: issuer,
         OIDC_AUDIENCE: GAME_CLIENT_ID,

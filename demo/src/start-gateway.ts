@@ -1,6 +1,6 @@
 /**
  * The revocation gateway as a child process, configured for the demo's Keycloak realm, and ready
- * once its SSF push stream is registered at Keycloak (before that, a password reset in Keycloak
+ * once its SSF stream is registered at Keycloak (before that, a password reset in Keycloak
  * would reach no one).
  */
 import { join } from 'node:path';
@@ -34,7 +34,7 @@ async function streamState(url: string): Promise<string | undefined> {
 }
 
 /**
- * Starts the gateway on the peer's port and waits for its push stream.
+ * Starts the gateway on the peer's port and waits for its SSF stream.
  *
  * @throws Error when the stream is not registered in time (the gateway is stopped first).
  * @example
@@ -65,7 +65,7 @@ export async function startGateway(options: GatewayOptions): Promise<ServiceProc
   while (Date.now() < deadline) {
     state = await streamState(url);
     if (state === 'registered' || state === 'verified') {
-      log(`revocation-gateway: SSF push stream ${state}`);
+      log(`revocation-gateway: SSF ${peer.ssfDelivery} stream ${state}`);
       return child;
     }
     await new Promise((resolve) => setTimeout(resolve, 250));

@@ -21,6 +21,13 @@ import type { Stack } from './stack.js';
 /**
  * Runs the act, recording every expectation and timing in `report`. Resolves even when
  * expectations fail; rejects only on a broken stack or Keycloak.
+ *
+ * @example
+ * ```ts
+ * const peer = await startKeycloakPeer({ log });
+ * const stack = await startStack({ mode: 'short', log, keycloak: peer });
+ * await runKeycloakAct(stack, peer, report);
+ * ```
  */
 export async function runKeycloakAct(stack: Stack, peer: KeycloakPeer, report: Report) {
   const run = randomBytes(3).toString('hex');

@@ -18,7 +18,17 @@ export interface ExpectedRevocation {
   readonly reason: string;
 }
 
-/** One act's table: the instances, a room, and every socket opened (closed at the end). */
+/**
+ * One act's table: the instances, a room, and every socket opened (closed at the end).
+ *
+ * @example
+ * ```ts
+ * const steps = new PlaySteps(report, stack.games, 'demo-room');
+ * const sockets = await steps.connectAll('alice', accessToken);
+ * for (const socket of sockets) await steps.play(socket, 'plays');
+ * steps.closeAll();
+ * ```
+ */
 export class PlaySteps {
   readonly #open: GameConnection[] = [];
 

@@ -1,6 +1,7 @@
 /**
- * The demo's stack: Kafka, one user-service, two game-services. Whatever already answers is
- * reused; whatever is missing is started here, and only what was started here is stopped.
+ * The demo's stack: Kafka, one user-service, two game-services, and with a Keycloak the
+ * revocation gateway. Whatever already answers is reused; whatever is missing is started here,
+ * and only what was started here is stopped.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -18,18 +18,15 @@
  * `disconnect`; one process, one clock.
  */
 import { randomBytes } from 'node:crypto';
-import { cpus } from 'node:os';
-import { performance } from 'node:perf_hooks';
-import { GameConnection, UserApi, startKeycloakPeer, startStack } from '@revocation-fabric/demo';
-import type { KeycloakPeer, Stack, StackService } from '@revocation-fabric/demo';
-import { logoutSession, passwordLogin, resetPassword } from '@revocation-fabric/keycloak-local';
+import { UserApi, startKeycloakPeer, startStack } from '@revocation-fabric/demo';
+import type { Stack } from '@revocation-fabric/demo';
 import type { BenchContext } from '../context.js';
 import { summarize } from '../lib/stats.js';
 import type { Distribution } from '../lib/stats.js';
+import { CALLS, cpuTimes, round } from './round.js';
+import type { B6Path, Sample } from './round.js';
 
-/** A revocation path. */
-export type B6Path =
-  'keycloak-backchannel' | 'keycloak-ssf-push' | 'user-service' | 'keycloak-ssf-poll';
+export type { B6Path } from './round.js';
 
 export interface B6Row {
   readonly path: B6Path;
@@ -52,81 +49,6 @@ export interface B6Result {
   readonly rows: readonly B6Row[];
   readonly method: string;
 }
-
-/** Longest wait for a cut; SSF push waits up to one drainer tick (1 s) plus the path. */
-const CUT_TIMEOUT_MS = 10_000;
-
-/** Idle and total CPU time of every core so far, ms. */
-function cpuTimes(): { idle: number; total: number } {
-  let idle = 0;
-  let total = 0;
-  for (const cpu of cpus()) {
-    const t = cpu.times;
-    idle += t.idle;
-    total += t.user + t.nice + t.sys + t.idle + t.irq;
-  }
-  return { idle, total };
-}
-
-interface Sample {
-  readonly cutMs: number | undefined;
-  readonly callMs: number;
-}
-
-/**
- * Connects a socket with `token`, runs `revoke`, and times the cut; a cut without `revoked`
- * of the expected kind counts as missing.
- */
-async function timeCut(
-  game: StackService,
-  token: string,
-  expectedKind: string,
-  revoke: () => Promise<void>,
-): Promise<Sample> {
-  const connection = await GameConnection.connect('bench', game.name, game.url, token);
-  try {
-    const sent = performance.now();
-    await revoke();
-    const callMs = performance.now() - sent;
-    const end = await connection.endedWithin(CUT_TIMEOUT_MS);
-    const ok = end?.revoked?.code === 'TOKEN_REVOKED' && end.revoked.kind === expectedKind;
-    return { cutMs: ok && end !== undefined ? end.at - sent : undefined, callMs };
-  } finally {
-    connection.close();
-  }
-}
-
-async function round(
-  path: B6Path,
-  stack: Stack,
-  peer: KeycloakPeer,
-  api: UserApi,
-  name: string,
-): Promise<Sample> {
-  const game = stack.games[0] as StackService;
-  if (path === 'user-service') {
-    await api.register(name, 'correct-horse-battery');
-    const tokens = await api.login(name, 'correct-horse-battery');
-    return timeCut(game, tokens.accessToken, 'session', () => api.logout(tokens.accessToken));
-  }
-  const user = await peer.addUser(name);
-  const tokens = await passwordLogin(peer.url, peer.realm, peer.client, user);
-  if (path === 'keycloak-backchannel') {
-    return timeCut(game, tokens.accessToken, 'session', () =>
-      logoutSession(peer.url, peer.realm, peer.client, tokens.refreshToken),
-    );
-  }
-  return timeCut(game, tokens.accessToken, 'subject', () =>
-    resetPassword(peer.admin, peer.realm, user.id, randomBytes(12).toString('base64url')),
-  );
-}
-
-const CALLS: Record<B6Path, string> = {
-  'keycloak-backchannel': 'Keycloak user logout (refresh token)',
-  'keycloak-ssf-push': 'Keycloak admin password reset',
-  'user-service': 'user-service POST /auth/logout',
-  'keycloak-ssf-poll': 'Keycloak admin password reset',
-};
 
 /** One stack's rounds: its paths interleaved, after one unmeasured round each. */
 async function measure(

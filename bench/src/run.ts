@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--only B1,B4]`: runs the benchmarks, writes
+ * `pnpm bench [--quick] [--only B1,B4] [--rounds N]`: runs the benchmarks, writes
  * `bench/results/<date>-<sha>[-quick][-B1-B4].json`, then regenerates `bench/RESULTS.md` and the
  * propagation chart from the newest result file. Benchmarks are scripts, not tests: nothing
  * here fails on a time; a benchmark that breaks is recorded with its error and the rest go on.
@@ -13,13 +13,14 @@ import { runB2 } from './http/run.js';
 import { runB3 } from './propagation/run.js';
 import { runB4 } from './cold-start/run.js';
 import { runB5 } from './memory/run.js';
+import { runB6 } from './keycloak/run.js';
 import type { BenchContext } from './context.js';
 import { createRevocationTopic, deleteTopics, fillRuleTopic } from './lib/kafka.js';
 import type { RuleTopic } from './lib/kafka.js';
 import { gitInfo, machineInfo } from './lib/machine.js';
 import { connectRedis, redisUrl } from './lib/redis.js';
 import { writeReport } from './report.js';
-import { BENCH_IDS } from './results.js';
+import { BENCH_ALIASES, BENCH_IDS } from './results.js';
 import type { BenchFailure, BenchId, BenchResults } from './results.js';
 import { evaluateTargets } from './targets.js';
 
@@ -30,28 +31,43 @@ const RESULTS_DIR = join(BENCH_DIR, 'results');
 interface Args {
   readonly quick: boolean;
   readonly only: readonly BenchId[];
+  readonly rounds: number | undefined;
 }
 
 function parseArgs(argv: readonly string[]): Args {
   let quick = false;
   let only: BenchId[] = [...BENCH_IDS];
+  let rounds: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--') continue;
     if (arg === '--quick') quick = true;
     else if (arg === '--only' || arg.startsWith('--only=')) {
       const value = arg === '--only' ? argv[++i] : arg.slice('--only='.length);
-      const ids = (value ?? '').split(',').map((id) => id.trim().toUpperCase());
+      const ids = (value ?? '')
+        .split(',')
+        .map((id) => id.trim().toUpperCase())
+        .map((id) => BENCH_ALIASES[id] ?? id);
       const unknown = ids.filter((id) => !(BENCH_IDS as readonly string[]).includes(id));
       if (ids.length === 0 || unknown.length > 0) {
-        throw new TypeError(`--only takes a list of ${BENCH_IDS.join(',')}, got ${String(value)}`);
+        throw new TypeError(
+          `--only takes a list of ${BENCH_IDS.join(',')} (keycloak = B6), got ${String(value)}`,
+        );
       }
       only = ids as BenchId[];
+    } else if (arg === '--rounds' || arg.startsWith('--rounds=')) {
+      const value = arg === '--rounds' ? argv[++i] : arg.slice('--rounds='.length);
+      rounds = Number(value);
+      if (!Number.isInteger(rounds) || rounds < 1 || rounds > 10_000) {
+        throw new TypeError(`--rounds takes an integer from 1 to 10000, got ${String(value)}`);
+      }
     } else {
-      throw new TypeError(`unknown argument ${arg}; usage: pnpm bench [--quick] [--only B1,B4]`);
+      throw new TypeError(
+        `unknown argument ${arg}; usage: pnpm bench [--quick] [--only B1,B4|keycloak] [--rounds N]`,
+      );
     }
   }
-  return { quick, only };
+  return { quick, only, rounds };
 }
 
 function log(line: string): void {
@@ -77,14 +93,19 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   log(`mode ${args.quick ? 'quick' : 'full'}, benchmarks ${args.only.join(',')}`);
   const kafka = await getKafka({ log });
-  const redis = await connectRedis();
-  const redisVersion = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? 'unknown';
-  await redis.quit();
+  // Only B1 and B2 use Redis (their baselines): a run without them does not need one.
+  let redisVersion = 'not used';
+  if (args.only.some((id) => id === 'B1' || id === 'B2')) {
+    const redis = await connectRedis();
+    redisVersion = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? 'unknown';
+    await redis.quit();
+  }
 
   const cleanups: Array<() => Promise<void>> = [];
   const topics = new Map<number, Promise<RuleTopic>>();
   const ctx: BenchContext = {
     quick: args.quick,
+    ...(args.rounds === undefined ? {} : { rounds: args.rounds }),
     brokers: kafka.brokers,
     kafkaVersion: kafka.kafkaVersion,
     redisUrl: redisUrl(),
@@ -116,7 +137,8 @@ async function main(): Promise<void> {
   };
 
   const selected = new Set(args.only);
-  const partial: { -readonly [K in 'b1' | 'b2' | 'b3' | 'b4' | 'b5']?: BenchResults[K] } = {};
+  const partial: { -readonly [K in 'b1' | 'b2' | 'b3' | 'b4' | 'b5' | 'b6']?: BenchResults[K] } =
+    {};
   try {
     // B4 first: it produces the rule topics B1 and B2 reuse, and times them on a quiet broker.
     if (selected.has('B4')) partial.b4 = await attempt('B4', () => runB4(ctx));
@@ -124,6 +146,8 @@ async function main(): Promise<void> {
     if (selected.has('B2')) partial.b2 = await attempt('B2', () => runB2(ctx));
     if (selected.has('B5')) partial.b5 = await attempt('B5', () => runB5(ctx));
     if (selected.has('B3')) partial.b3 = await attempt('B3', () => runB3(ctx));
+    // Last: it starts Keycloak (a JVM), which would weigh on every figure measured beside it.
+    if (selected.has('B6')) partial.b6 = await attempt('B6', () => runB6(ctx));
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     await kafka.stop();

@@ -12,10 +12,10 @@ export interface Expectation {
 /** One measured disconnect. */
 export interface DisconnectTiming {
   readonly player: string;
-  /** What ended the socket: `logout`, `ban`, `expiry`. */
+  /** What ended the socket: `logout`, `ban`, `expiry`, `keycloak logout`, … */
   readonly cause: string;
   readonly instance: string;
-  /** ms from the revocation's HTTP response (or the token's `exp`) to the client's `disconnect`. */
+  /** ms from the revocation's HTTP response (a Keycloak call's start, the token's `exp`) to the client's `disconnect`. */
   readonly ms: number;
 }
 
@@ -65,11 +65,12 @@ export class Report {
     if (this.timings.length > 0) {
       this.#print('');
       this.#print(
-        'Disconnect times (client clock; from the HTTP response of the revocation, or from exp):',
+        'Disconnect times (client clock; from the HTTP response of the revocation, from the start of a Keycloak call, or from exp):',
       );
+      const width = Math.max(7, ...this.timings.map((t) => t.cause.length));
       for (const t of this.timings) {
         this.#print(
-          `  ${t.player.padEnd(6)} ${t.cause.padEnd(7)} ${t.instance.padEnd(14)} ${t.ms.toFixed(1).padStart(8)} ms`,
+          `  ${t.player.padEnd(6)} ${t.cause.padEnd(width)} ${t.instance.padEnd(14)} ${t.ms.toFixed(1).padStart(8)} ms`,
         );
       }
     }

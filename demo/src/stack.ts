@@ -1,6 +1,7 @@
 /**
- * The demo's stack: Kafka, one user-service, two game-services. Whatever already answers is
- * reused; whatever is missing is started here, and only what was started here is stopped.
+ * The demo's stack: Kafka, one user-service, two game-services, and with a Keycloak the
+ * revocation gateway. Whatever already answers is reused; whatever is missing is started here,
+ * and only what was started here is stopped.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,6 +12,8 @@ import { getKafka } from '@revocation-fabric/testkit';
 import type { KafkaBroker } from '@revocation-fabric/testkit';
 import { Kafka, logLevel } from 'kafkajs';
 import { freePort } from './free-port.js';
+import type { KeycloakPeer } from './keycloak-peer.js';
+import { startGateway } from './start-gateway.js';
 import { answersReady, startService } from './service-process.js';
 import type { ServiceProcess } from './service-process.js';
 import {
@@ -32,6 +35,7 @@ function clientSecurity(): { sasl?: KafkaSaslConfig; ssl?: KafkaTlsConfig } {
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const USER_SERVICE_ENTRY = join(ROOT, 'services', 'user-service', 'dist', 'main.js');
 const GAME_SERVICE_ENTRY = join(ROOT, 'services', 'game-service', 'dist', 'main.js');
+const GATEWAY_ENTRY = join(ROOT, 'services', 'revocation-gateway', 'dist', 'main.js');
 
 /** The admin the demo's user-service is bootstrapped with: a local, throw-away stack only. */
 export const DEMO_ADMIN = { username: 'admin', password: 'demo-admin-password' } as const;
@@ -49,6 +53,12 @@ export interface StackOptions {
   readonly mode: StackMode;
   /** Progress lines. */
   readonly log: (line: string) => void;
+  /**
+   * A configured Keycloak: the game-services then trust its realm as a second issuer, and the
+   * revocation gateway is started for it. Only with `short` (fresh ports): a game-service found
+   * running would not trust a realm created now.
+   */
+  readonly keycloak?: KeycloakPeer;
 }
 
 /** One service of the stack, started here or found running. */
@@ -66,6 +76,8 @@ export interface Stack {
   readonly topic: string;
   readonly userService: StackService;
   readonly games: readonly StackService[];
+  /** The revocation gateway, when the stack has a Keycloak. */
+  readonly gateway: StackService | undefined;
   /** Access-token lifetime the user-service was started with, when this stack chose it. */
   readonly accessTokenTtlSeconds: number | undefined;
   /** Where logs and the user-service's database live. */
@@ -145,6 +157,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const started: ServiceProcess[] = [];
   let kafka: KafkaBroker | undefined;
   const isolated = mode === 'short';
+  const peer = options.keycloak;
+  if (peer !== undefined && !isolated) {
+    throw new TypeError('a stack with Keycloak is always isolated: use mode short');
+  }
   const topic = isolated
     ? `demo.revocations.${randomBytes(4).toString('hex')}`
     : 'auth.revocations';
@@ -239,6 +255,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
             ...kafkaSecurityEnvironment(process.env),
             REVOCATION_TOPIC: topic,
             LOG_LEVEL: 'info',
+            ...(peer?.gameEnv ?? {}),
           },
         });
         started.push(child);
@@ -251,11 +268,31 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       games.push(outcome.value);
     }
 
+    let gateway: StackService | undefined;
+    if (peer !== undefined) {
+      const child = await startGateway({
+        entry: GATEWAY_ENTRY,
+        peer,
+        env: {
+          ...baseEnv(),
+          KAFKA_BROKERS: brokers,
+          ...kafkaSecurityEnvironment(process.env),
+          REVOCATION_TOPIC: topic,
+          LOG_LEVEL: 'info',
+        },
+        workDir,
+        log,
+      });
+      started.push(child);
+      gateway = { name: child.name, url: child.url, startedHere: true, logFile: child.logFile };
+    }
+
     return {
       kafka: { brokers: kafka.brokers, source: kafka.source },
       topic,
       userService,
       games,
+      gateway,
       accessTokenTtlSeconds: userService.startedHere ? ttl : undefined,
       workDir,
       stop,

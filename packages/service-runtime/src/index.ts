@@ -27,3 +27,12 @@ export {
   kafkaSecurityVariables,
 } from './kafka-security.js';
 export type { KafkaSaslConfig, KafkaTlsConfig } from './kafka-security.js';
+
+export {
+  httpUrlVariable,
+  integerVariable,
+  listVariable,
+  logLevelVariable,
+  outboxRelayVariables,
+  revocationTopicVariables,
+} from './variables.js';

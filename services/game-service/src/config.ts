@@ -6,8 +6,13 @@ import { hostname } from 'node:os';
 import {
   ConfigError,
   kafkaSecurity,
+  httpUrlVariable,
+  integerVariable,
   kafkaSecurityVariables,
+  listVariable,
   loadEnvironment,
+  logLevelVariable,
+  revocationTopicVariables,
 } from '@revocation-fabric/service-runtime';
 import type {
   ConfigProblem,
@@ -96,21 +101,9 @@ export interface GameServiceConfig {
   readonly logLevel: string;
 }
 
-const integer = (min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, 'must be an integer')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
-
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-const list = z.string().transform((v) =>
-  v
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== ''),
-);
+const integer = integerVariable;
+const httpUrl = httpUrlVariable;
+const list = listVariable;
 
 /** One schema per variable, so each problem is reported under its own name. */
 const variables = {
@@ -140,24 +133,12 @@ const variables = {
     .string()
     .regex(/^[^.]+(\.[^.]+)*$/, 'must be a dotted claim path')
     .default('roles'),
-  KAFKA_BROKERS: list.pipe(
-    z
-      .array(z.string().regex(/^[^\s:]+:\d+$/, 'each broker must be host:port'))
-      .min(1, 'must list at least one broker'),
-  ),
-  KAFKA_CLIENT_ID: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,100}$/)
-    .default('game-service'),
-  REVOCATION_TOPIC: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a valid Kafka topic name')
-    .default('auth.revocations'),
+  ...revocationTopicVariables('game-service'),
   ...kafkaSecurityVariables,
   BOARD_SIZE: integer(2, 32).default(6),
   MOVE_INTERVAL_MS: integer(0, 60_000).default(100),
   MAX_ROOMS: integer(1, 100_000).default(100),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: logLevelVariable,
 } satisfies Record<string, z.ZodType>;
 
 /**

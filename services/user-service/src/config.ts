@@ -5,8 +5,13 @@
 import {
   ConfigError,
   kafkaSecurity,
+  httpUrlVariable,
+  integerVariable,
   kafkaSecurityVariables,
   loadEnvironment,
+  logLevelVariable,
+  outboxRelayVariables,
+  revocationTopicVariables,
 } from '@revocation-fabric/service-runtime';
 import type {
   ConfigProblem,
@@ -110,15 +115,8 @@ export interface UserServiceConfig {
   readonly bootstrapAdmin: { readonly username: string; readonly password: string } | undefined;
 }
 
-const integer = (min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^-?\d+$/, 'must be an integer')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
-
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const integer = integerVariable;
+const httpUrl = httpUrlVariable;
 
 /** One schema per variable, so each problem is reported under its own name. */
 const variables = {
@@ -159,35 +157,14 @@ const variables = {
       return key;
     }),
   KEY_ROTATION_INTERVAL_SECONDS: integer(0, 31_536_000).default(0),
-  KAFKA_BROKERS: z
-    .string({ error: 'is required (comma-separated host:port list)' })
-    .transform((v) =>
-      v
-        .split(',')
-        .map((b) => b.trim())
-        .filter((b) => b !== ''),
-    )
-    .pipe(
-      z
-        .array(z.string().regex(/^[^\s:]+:\d+$/, 'each broker must be host:port'))
-        .min(1, 'must list at least one broker'),
-    ),
-  KAFKA_CLIENT_ID: z.string().min(1).default('user-service'),
-  REVOCATION_TOPIC: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a valid Kafka topic name')
-    .default('auth.revocations'),
-  REVOCATION_TOPIC_PARTITIONS: integer(3, 1000).default(6),
-  REVOCATION_TOPIC_REPLICATION_FACTOR: integer(1, 10).default(1),
+  ...revocationTopicVariables('user-service'),
   ...kafkaSecurityVariables,
+  ...outboxRelayVariables,
   OUTBOX_BATCH_SIZE: integer(1, 1000).default(100),
-  OUTBOX_POLL_INTERVAL_MS: integer(10, 60_000).default(500),
-  OUTBOX_MAX_RETRY_DELAY_MS: integer(100, 600_000).default(30_000),
-  OUTBOX_RETENTION_MS: integer(60_000, 365 * 86_400_000).default(7 * 86_400_000),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: integer(1, 1000).default(5),
   LOGIN_MAX_FAILURES_PER_ADDRESS: integer(1, 100_000).default(50),
   LOGIN_THROTTLE_WINDOW_SECONDS: integer(1, 86_400).default(900),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: logLevelVariable,
   BOOTSTRAP_ADMIN_USERNAME: z.string().optional(),
   BOOTSTRAP_ADMIN_PASSWORD: z.string().optional(),
 } satisfies Record<string, z.ZodType>;

@@ -161,6 +161,15 @@ describe('the signal mapping', () => {
     });
   });
 
+  it('an event type named like an Object.prototype member → accepted without a rule', () => {
+    for (const type of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(mapSignal(set(type, user), ctx)).toEqual({
+        outcome: 'no-rule',
+        label: 'unsupported-event',
+      });
+    }
+  });
+
   it('an event type outside the table → accepted without a rule', () => {
     expect(
       mapSignal(

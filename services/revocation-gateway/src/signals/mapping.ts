@@ -134,7 +134,10 @@ export function mapSignal(signal: StandardSignal, ctx: MappingContext): MappingR
   if (NO_RULE_EVENTS.includes(signal.eventType)) {
     return { outcome: 'no-rule', label: signal.eventType.slice(SSF.length) };
   }
-  const reason = SET_EVENT_REASONS[signal.eventType];
+  // Own members only: an event type named `constructor` must not read the prototype's.
+  const reason = Object.hasOwn(SET_EVENT_REASONS, signal.eventType)
+    ? SET_EVENT_REASONS[signal.eventType]
+    : undefined;
   if (reason === undefined) return { outcome: 'no-rule', label: 'unsupported-event' };
   const facts = subjectFacts(signal.subject, ctx.issuer);
   if (facts.kind === 'unmappable') return { outcome: 'unmappable', description: facts.description };

@@ -151,6 +151,21 @@ describe('POST /ssf/:provider/events', () => {
     expect(await codeOf('not.a.jwt')).toBe('invalid_request');
   });
 
+  it('asks for a retry (503, Retry-After) of a SET signed with a key it does not know yet (just rotated)', async () => {
+    const rotated = await sign(
+      stranger,
+      setClaims(ISSUER, AUDIENCE, Date.now(), {
+        type: EVENT_TYPES.credentialChange,
+        subject: user,
+      }),
+      { typ: 'secevent+jwt' },
+    );
+    const answer = await push(rotated);
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get('retry-after')).not.toBeNull();
+    expect(await answer.json()).toMatchObject({ err: 'invalid_key' });
+  });
+
   it('refuses a subject it cannot map (email), counts it and publishes nothing, then accepts a valid one', async () => {
     const sample =
       'revocation_gateway_signals_total{provider="kc",source="ssf-push",outcome="refused",reason="SUBJECT_UNMAPPABLE"}';

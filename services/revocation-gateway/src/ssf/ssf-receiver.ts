@@ -15,7 +15,13 @@ import { abortableWait, startPollLoop } from './poll-loop.js';
 import type { PollLoop } from './poll-loop.js';
 import { saveStreamId, savedStream } from './push-authorization.js';
 import { setUpStream } from './stream-setup.js';
-import { TransmitterRequestError, pollEvents, requestVerification } from './transmitter-client.js';
+import { originsOf } from './allowed-origins.js';
+import {
+  TransmitterRequestError,
+  checkOrigin,
+  pollEvents,
+  requestVerification,
+} from './transmitter-client.js';
 import { TransmitterSession } from './transmitter-session.js';
 
 /** Where a receiver's stream stands. */
@@ -66,7 +72,9 @@ export class SsfReceiver {
       const signal = await verifySet(set, {
         keys: this.session.keys,
         algorithms: this.provider.algorithms,
-        issuer: await this.session.issuer(),
+        // The configured issuer: the one rules are published under (the transmitter document
+        // was refused unless it names the same).
+        issuer: this.provider.issuer,
         audience: await this.session.expectedAudience(),
         now: this.ctx.now(),
         maxAgeMs: this.ssf.maxSetAgeMs,
@@ -138,6 +146,13 @@ export class SsfReceiver {
     if (this.ssf.delivery === 'poll') {
       const pollUrl = stream.delivery?.endpoint_url;
       if (pollUrl === undefined) throw new Error('the poll stream has no endpoint_url');
+      // The bearer token goes there with every poll.
+      checkOrigin(
+        'stream-setup',
+        'delivery.endpoint_url',
+        pollUrl,
+        originsOf(this.provider.issuer, this.session.configurationUrl()),
+      );
       this.startPolling(pollUrl);
     }
     if (transmitter.verification_endpoint !== undefined) {

@@ -27,12 +27,23 @@ import { TransmitterSession } from './transmitter-session.js';
 /** Where a receiver's stream stands. */
 export type StreamState = 'starting' | 'registered' | 'verified' | 'failed' | 'stopped';
 
+/**
+ * The last failure as readiness publishes it: the step and the HTTP status only. The message
+ * (internal URLs, the transmitter's answer text) stays in the logs.
+ */
+export interface ReceiverFailure {
+  /** What was being done, e.g. `poll`, `ssf-discovery`, `setup`. */
+  readonly step: string;
+  /** The transmitter's HTTP status, when an answer came. */
+  readonly status: number | undefined;
+}
+
 /** What readiness reports of a receiver. */
 export interface ReceiverStatus {
   readonly delivery: 'push' | 'poll';
   readonly state: StreamState;
   readonly streamId: string | undefined;
-  readonly lastError: string | undefined;
+  readonly lastError: ReceiverFailure | undefined;
 }
 
 /** One provider's SSF receiver. */
@@ -40,7 +51,7 @@ export class SsfReceiver {
   readonly session: TransmitterSession;
   private state: StreamState = 'starting';
   private streamId: string | undefined;
-  private lastError: string | undefined;
+  private lastError: ReceiverFailure | undefined;
   private verificationState: string | undefined;
   private readonly controller = new AbortController();
   private setup: Promise<void> | undefined;
@@ -112,7 +123,8 @@ export class SsfReceiver {
   private failed(error: unknown): void {
     const step = error instanceof TransmitterRequestError ? error.step : 'setup';
     this.ctx.metrics.transmitterErrors.inc({ provider: this.provider.name, step });
-    this.lastError = error instanceof Error ? error.message : String(error);
+    const status = error instanceof TransmitterRequestError ? error.status : undefined;
+    this.lastError = { step, status };
   }
 
   private async setUpOnce(): Promise<void> {

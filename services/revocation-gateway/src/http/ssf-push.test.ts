@@ -166,6 +166,16 @@ describe('POST /ssf/:provider/events', () => {
     expect(await answer.json()).toMatchObject({ err: 'invalid_key' });
   });
 
+  it('refuses a polled SET longer than the body limit (reported in setErrs, not retried)', async () => {
+    const receiver = gateway.providers.get('kc')?.ssf;
+    const big = await set(EVENT_TYPES.credentialChange, user, { padding: 'x'.repeat(20_000) });
+    const outcome = await receiver?.receive(big, 'ssf-poll');
+    expect(outcome).toMatchObject({
+      outcome: 'refused',
+      error: { code: 'PAYLOAD_TOO_LARGE', answer: { retry: false } },
+    });
+  });
+
   it('refuses a subject it cannot map (email), counts it and publishes nothing, then accepts a valid one', async () => {
     const sample =
       'revocation_gateway_signals_total{provider="kc",source="ssf-push",outcome="refused",reason="SUBJECT_UNMAPPABLE"}';

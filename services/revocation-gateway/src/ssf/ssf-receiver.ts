@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { ProviderConfig, SsfConfig } from '../config/provider-config.js';
 import type { GatewayContext } from '../context.js';
 import { handleSignal } from '../signals/handle-signal.js';
+import { refuse } from '../signals/refusal.js';
 import type { SignalOutcome } from '../signals/handle-signal.js';
 import { EVENT_TYPES } from '../signals/mapping.js';
 import type { SignalSource } from '../signals/signal.js';
@@ -80,6 +81,10 @@ export class SsfReceiver {
   /** Verifies, maps and commits one SET. */
   async receive(set: string, source: SignalSource): Promise<SignalOutcome> {
     return handleSignal(this.ctx, this.provider, source, async () => {
+      // A pushed body is capped by the route; a polled SET has the same limit.
+      if (Buffer.byteLength(set) > this.ctx.config.http.bodyLimitBytes) {
+        throw refuse('PAYLOAD_TOO_LARGE', 'the SET is larger than the limit');
+      }
       const signal = await verifySet(set, {
         keys: this.session.keys,
         algorithms: this.provider.algorithms,

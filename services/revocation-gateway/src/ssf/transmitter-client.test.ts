@@ -13,6 +13,7 @@ import {
   createStream,
   fetchOpenIdConfiguration,
   fetchSsfConfiguration,
+  pollEvents,
 } from './transmitter-client.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, base: string) => void;
@@ -137,6 +138,25 @@ describe('requests', () => {
     );
     await failure(clientCredentialsToken(`${base}/token-moved`, 'gateway', 'secret'));
     expect(hits).not.toContain('/collector');
+  });
+
+  it('stops reading an answer past 4 MiB and refuses it', async () => {
+    routes.set('/huge', (_req, res) => {
+      // Chunked, without content-length: only the reader's count can stop it.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = 'x'.repeat(1024 * 1024);
+      for (let i = 0; i < 5; i += 1) res.write(chunk);
+      res.end();
+    });
+    const error = await failure(
+      pollEvents(`${base}/huge`, 't', {
+        maxEvents: 1,
+        returnImmediately: true,
+        ack: [],
+        setErrs: {},
+      }),
+    );
+    expect(error.message).toMatch(/more than 4194304 bytes/);
   });
 
   it('refuses a stream whose delivery endpoint_url is not an http(s) URL', async () => {

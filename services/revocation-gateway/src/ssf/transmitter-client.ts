@@ -83,6 +83,31 @@ export interface PollRequest {
 }
 
 const TIMEOUT_MS = 10_000;
+/** Largest answer read from a provider: a poll of 1000 SETs of 4 KiB fits many times over. */
+export const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Reads an answer's body up to {@link MAX_ANSWER_BYTES}, or `undefined` past it. Hand-written
+ * because fetch's `text()` has no limit: a provider (or whoever sits in its place) could make
+ * the gateway buffer any amount.
+ */
+async function boundedText(response: Response): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length') ?? '0');
+  if (declared > MAX_ANSWER_BYTES) {
+    await response.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  if (response.body === null) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  // Leaving the loop early cancels the stream (Node's web streams are async iterable).
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > MAX_ANSWER_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 interface RequestOptions {
   readonly method?: string;
@@ -123,7 +148,14 @@ async function request(
   } catch (error) {
     throw new TransmitterRequestError(step, `no answer from ${url}`, undefined, error);
   }
-  const text = await response.text().catch(() => '');
+  const text = await boundedText(response).catch(() => '');
+  if (text === undefined) {
+    throw new TransmitterRequestError(
+      step,
+      `${url} answered more than ${MAX_ANSWER_BYTES} bytes`,
+      response.status,
+    );
+  }
   if (!response.ok) {
     throw new TransmitterRequestError(
       step,

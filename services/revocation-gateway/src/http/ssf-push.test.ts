@@ -116,6 +116,7 @@ describe('POST /ssf/:provider/events', () => {
     const token = await set(EVENT_TYPES.credentialChange, user);
     const wrong = await push(token, { authorization: 'Bearer guess' });
     expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('www-authenticate')).toBe('Bearer');
     expect(await wrong.json()).toEqual({
       err: 'authentication_failed',
       description: expect.any(String),
@@ -126,6 +127,7 @@ describe('POST /ssf/:provider/events', () => {
       body: token,
     });
     expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer');
   });
 
   it('refuses a body that is not application/secevent+jwt', async () => {
@@ -210,6 +212,15 @@ describe('POST /ssf/:provider/events', () => {
     expect((await outboxEvents(gateway.store)).slice(before).map((e) => e.reason)).toEqual([
       'role-change',
     ]);
+  });
+
+  it('does not count a verification event without state as the answer to a request never made', async () => {
+    const receiver = gateway.providers.get('kc')?.ssf;
+    const answer = await push(
+      await set(EVENT_TYPES.verification, { format: 'opaque', id: 'stream-1' }),
+    );
+    expect(answer.status).toBe(202);
+    expect(receiver?.status().state).not.toBe('verified');
   });
 
   it('accepts the verification event without a rule', async () => {

@@ -201,6 +201,29 @@ describe('the signal mapping', () => {
     }
   });
 
+  it('a complex subject whose user is of another issuer is unmappable, even with an opaque session', () => {
+    for (const subject of [
+      {
+        format: 'complex',
+        user: { format: 'iss_sub', iss: 'https://other.test', sub: 'user-1' },
+        session: { format: 'opaque', id: 's1' },
+      },
+      {
+        format: 'complex',
+        user: { format: 'email', email: 'a@b.test' },
+        session: { format: 'opaque', id: 's1' },
+      },
+      { format: 'complex', user: 'user-1', session: { format: 'opaque', id: 's1' } },
+    ]) {
+      expect(
+        mapSignal(set(EVENT_TYPES.sessionRevoked, subject), ctx),
+        JSON.stringify(subject),
+      ).toMatchObject({
+        outcome: 'unmappable',
+      });
+    }
+  });
+
   it('an aliases subject maps through the alias that names this issuer’s user', () => {
     const subject = {
       format: 'aliases',

@@ -97,7 +97,11 @@ export class SsfReceiver {
         clockToleranceMs: this.ctx.config.clockToleranceMs,
       });
       const verification = signal.eventType === EVENT_TYPES.verification;
-      if (verification && signal.event['state'] === this.verificationState) this.state = 'verified';
+      // Only the answer to our own request: no state on either side is no match.
+      const ours = this.verificationState;
+      if (verification && ours !== undefined && signal.event['state'] === ours) {
+        this.state = 'verified';
+      }
       return signal;
     });
   }

@@ -149,6 +149,18 @@ export class SsfReceiver {
       pushAuthorization: await this.session.pushAuthorization(),
       rememberedStreamId: (await savedStream(db, this.provider.name)).streamId,
     });
+    // The bearer token goes to the poll URL with every poll: refused before the stream is
+    // adopted, so the set-up is retried rather than the stream counted as registered.
+    const pollUrl = stream.delivery?.endpoint_url;
+    if (this.ssf.delivery === 'poll') {
+      if (pollUrl === undefined) throw new Error('the poll stream has no endpoint_url');
+      checkOrigin(
+        'stream-setup',
+        'delivery.endpoint_url',
+        pollUrl,
+        originsOf(this.provider.issuer, this.session.configurationUrl()),
+      );
+    }
     const audience = stream.aud === undefined ? [] : ([] as string[]).concat(stream.aud);
     await saveStreamId(
       db,
@@ -164,18 +176,7 @@ export class SsfReceiver {
       { provider: this.provider.name, streamId: stream.stream_id, action },
       'SSF stream ready',
     );
-    if (this.ssf.delivery === 'poll') {
-      const pollUrl = stream.delivery?.endpoint_url;
-      if (pollUrl === undefined) throw new Error('the poll stream has no endpoint_url');
-      // The bearer token goes there with every poll.
-      checkOrigin(
-        'stream-setup',
-        'delivery.endpoint_url',
-        pollUrl,
-        originsOf(this.provider.issuer, this.session.configurationUrl()),
-      );
-      this.startPolling(pollUrl);
-    }
+    if (this.ssf.delivery === 'poll' && pollUrl !== undefined) this.startPolling(pollUrl);
     if (transmitter.verification_endpoint !== undefined) {
       this.verificationState = randomBytes(16).toString('base64url');
       const call = { endpoint: transmitter.verification_endpoint, token, signal };

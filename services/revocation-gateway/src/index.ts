@@ -10,7 +10,13 @@ export {
 } from './config/provider-config.js';
 export type { AsymmetricAlgorithm, ProviderConfig, SsfConfig } from './config/provider-config.js';
 
-export { EVENT_TYPES, NO_RULE_EVENTS, SET_EVENT_REASONS, mapSignal } from './signals/mapping.js';
+export {
+  EVENT_TYPES,
+  NO_RULE_EVENTS,
+  SET_EVENT_REASONS,
+  mapSignal,
+  signalCutoff,
+} from './signals/mapping.js';
 export type { MappingContext, MappingResult, RuleDraft } from './signals/mapping.js';
 export { BACKCHANNEL_LOGOUT_EVENT } from './signals/signal.js';
 export type {

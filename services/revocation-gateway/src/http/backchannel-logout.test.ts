@@ -101,6 +101,22 @@ describe('POST /backchannel-logout/:provider', () => {
     expect(added.map((e) => (e.kind === 'session' ? e.sid : e.kind))).toEqual(['sid-after']);
   });
 
+  it('asks for a retry (503, Retry-After) of a token signed with a key it does not know yet', async () => {
+    const rotated = await testKey('RS256');
+    const form = logoutForm(
+      await sign(rotated, logoutClaims(ISSUER, 'gateway', Date.now()), { typ: 'logout+jwt' }),
+    );
+    const answer = await postLogout(url, 'kc', form);
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get('retry-after')).not.toBeNull();
+  });
+
+  it('refuses a token without exp', async () => {
+    const answer = await postLogout(url, 'kc', logoutForm(await token({ exp: undefined })));
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toMatchObject({ error: 'invalid_request' });
+  });
+
   it('refuses a body that is not a form', async () => {
     const answer = await postLogout(
       url,

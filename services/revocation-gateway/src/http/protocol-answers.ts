@@ -31,6 +31,8 @@ export function answerLogoutRefusal(res: Response, error: SignalRefusedError): v
  */
 export function answerPushRefusal(res: Response, error: SignalRefusedError): void {
   res.status(error.answer.status);
+  // RFC 6750 §3: a 401 names the scheme the receiver expects (the header it issued is a bearer).
+  if (error.answer.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
   if (error.answer.retry) res.setHeader('Retry-After', '5');
   res.json({ err: error.answer.setErr, description: error.message });
 }

@@ -27,7 +27,7 @@ describe('readinessReport', () => {
             delivery: 'poll' as const,
             state: 'failed' as const,
             streamId: undefined,
-            lastError: 'poll: no answer',
+            lastError: { step: 'poll', status: 502 },
           },
         ],
       ]),
@@ -39,7 +39,12 @@ describe('readinessReport', () => {
       kafka: 'unreachable',
       outbox: { pending: 2, oldestPendingAgeMs: 1500 },
       ssf: {
-        kc: { delivery: 'poll', state: 'failed', streamId: null, lastError: 'poll: no answer' },
+        kc: {
+          delivery: 'poll',
+          state: 'failed',
+          streamId: null,
+          lastError: { step: 'poll', status: 502 },
+        },
       },
     });
     expect(readinessResponse.parse(report.body)).toEqual(report.body);

@@ -42,7 +42,8 @@ export const readinessResponse = z.object({
       delivery: z.enum(['push', 'poll']),
       state: z.enum(['starting', 'registered', 'verified', 'failed', 'stopped']),
       streamId: z.string().nullable(),
-      lastError: z.string().nullable(),
+      /** The last failure's step and HTTP status; its detail is in the logs only. */
+      lastError: z.object({ step: z.string(), status: z.number().int().nullable() }).nullable(),
     }),
   ),
 });
@@ -78,7 +79,10 @@ export function readinessReport(facts: ReadinessFacts): { status: 200 | 503; bod
       delivery: s.delivery,
       state: s.state,
       streamId: s.streamId ?? null,
-      lastError: s.lastError ?? null,
+      lastError:
+        s.lastError === undefined
+          ? null
+          : { step: s.lastError.step, status: s.lastError.status ?? null },
     };
   }
   return {

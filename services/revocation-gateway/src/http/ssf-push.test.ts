@@ -116,6 +116,7 @@ describe('POST /ssf/:provider/events', () => {
     const token = await set(EVENT_TYPES.credentialChange, user);
     const wrong = await push(token, { authorization: 'Bearer guess' });
     expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('www-authenticate')).toBe('Bearer');
     expect(await wrong.json()).toEqual({
       err: 'authentication_failed',
       description: expect.any(String),
@@ -126,6 +127,7 @@ describe('POST /ssf/:provider/events', () => {
       body: token,
     });
     expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer');
   });
 
   it('refuses a body that is not application/secevent+jwt', async () => {
@@ -149,6 +151,31 @@ describe('POST /ssf/:provider/events', () => {
       await codeOf(await set(EVENT_TYPES.credentialChange, user, { aud: 'gateway/other' })),
     ).toBe('invalid_audience');
     expect(await codeOf('not.a.jwt')).toBe('invalid_request');
+  });
+
+  it('asks for a retry (503, Retry-After) of a SET signed with a key it does not know yet (just rotated)', async () => {
+    const rotated = await sign(
+      stranger,
+      setClaims(ISSUER, AUDIENCE, Date.now(), {
+        type: EVENT_TYPES.credentialChange,
+        subject: user,
+      }),
+      { typ: 'secevent+jwt' },
+    );
+    const answer = await push(rotated);
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get('retry-after')).not.toBeNull();
+    expect(await answer.json()).toMatchObject({ err: 'invalid_key' });
+  });
+
+  it('refuses a polled SET longer than the body limit (reported in setErrs, not retried)', async () => {
+    const receiver = gateway.providers.get('kc')?.ssf;
+    const big = await set(EVENT_TYPES.credentialChange, user, { padding: 'x'.repeat(20_000) });
+    const outcome = await receiver?.receive(big, 'ssf-poll');
+    expect(outcome).toMatchObject({
+      outcome: 'refused',
+      error: { code: 'PAYLOAD_TOO_LARGE', answer: { retry: false } },
+    });
   });
 
   it('refuses a subject it cannot map (email), counts it and publishes nothing, then accepts a valid one', async () => {
@@ -185,6 +212,15 @@ describe('POST /ssf/:provider/events', () => {
     expect((await outboxEvents(gateway.store)).slice(before).map((e) => e.reason)).toEqual([
       'role-change',
     ]);
+  });
+
+  it('does not count a verification event without state as the answer to a request never made', async () => {
+    const receiver = gateway.providers.get('kc')?.ssf;
+    const answer = await push(
+      await set(EVENT_TYPES.verification, { format: 'opaque', id: 'stream-1' }),
+    );
+    expect(answer.status).toBe(202);
+    expect(receiver?.status().state).not.toBe('verified');
   });
 
   it('accepts the verification event without a rule', async () => {

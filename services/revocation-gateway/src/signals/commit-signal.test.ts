@@ -10,6 +10,7 @@ import { GatewayMetrics } from '../metrics.js';
 import { createTestDatabase, outboxEvents } from '../test-support/harness.js';
 import type { TestDatabase } from '../test-support/harness.js';
 import { commitSignal, purgeSeenSignals } from './commit-signal.js';
+import { SignalRefusedError } from './refusal.js';
 
 const NOW = 1_800_000_000_000;
 const ISSUER = 'https://idp.test/realms/r';
@@ -82,6 +83,25 @@ describe('commitSignal', () => {
       .execute();
     expect(seen).toEqual([]);
     expect(await commit('j-future', NOW)).toMatchObject({ outcome: 'committed' });
+  });
+
+  it('refuses a rule the event schema refuses (a sid over 256 characters) and marks nothing seen', async () => {
+    const error: unknown = await commitSignal(ctx, {
+      issuer: ISSUER,
+      actor: 'gateway:kc',
+      source: 'ssf-poll',
+      jti: 'j-long-sid',
+      replayGuardUntil: NOW + 60_000,
+      draft: { kind: 'session', sid: 's'.repeat(300), reason: 'logout' },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SignalRefusedError);
+    expect(error).toMatchObject({ code: 'EVENT_INVALID', answer: { status: 400, retry: false } });
+    const seen = await store.db
+      .selectFrom('seen_signals')
+      .select('jti')
+      .where('jti', '=', 'j-long-sid')
+      .execute();
+    expect(seen).toEqual([]);
   });
 
   it('keeps the same jti of two issuers apart', async () => {

@@ -4,7 +4,7 @@
  * a crash cannot lose an accepted signal (the answer goes out only after the commit) nor leave
  * a jti marked seen whose event was never written.
  */
-import { CutoffInFutureError } from '@revocation-fabric/protocol';
+import { CutoffInFutureError, ProtocolError } from '@revocation-fabric/protocol';
 import type { RevocationEvent } from '@revocation-fabric/protocol';
 import { enqueue } from '@revocation-fabric/publisher';
 import type { GatewayContext } from '../context.js';
@@ -39,7 +39,8 @@ class Duplicate extends Error {}
  * const result = await commitSignal(ctx, { issuer, actor: 'gateway:kc', source: 'backchannel',
  *   jti, replayGuardUntil, draft: { kind: 'session', sid, reason: 'logout' } });
  * ```
- * @throws {@link SignalRefusedError} `CUTOFF_IN_FUTURE` (nothing is written then).
+ * @throws {@link SignalRefusedError} `CUTOFF_IN_FUTURE`, or `EVENT_INVALID` for a rule the event
+ *   schema refuses (a `sid` longer than it allows); nothing is written then.
  */
 export async function commitSignal(
   ctx: GatewayContext,
@@ -75,6 +76,11 @@ export async function commitSignal(
     if (error instanceof Duplicate) return { outcome: 'duplicate' };
     if (error instanceof CutoffInFutureError) {
       throw refuse('CUTOFF_IN_FUTURE', 'the signal’s cutoff lies in the future', error);
+    }
+    // A validly signed signal whose rule the protocol refuses (e.g. a 300-character sid) will be
+    // refused every time: answering 500 would have the transmitter redeliver it forever.
+    if (error instanceof ProtocolError) {
+      throw refuse('EVENT_INVALID', 'the signal’s rule is not a valid revocation event', error);
     }
     throw error;
   }

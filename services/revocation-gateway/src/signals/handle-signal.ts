@@ -46,6 +46,7 @@ export async function handleSignal(
       issuer: provider.issuer,
       maxTokenLifetimeMs: provider.maxTokenLifetimeMs,
       now: ctx.now(),
+      clockToleranceMs: ctx.config.clockToleranceMs,
     });
     if (mapped.outcome === 'unmappable') throw refuse('SUBJECT_UNMAPPABLE', mapped.description);
     const result = await commitSignal(ctx, {

@@ -1,6 +1,6 @@
 /** One test per row of the mapping table (docs/signal-mapping.md). */
 import { describe, expect, it } from 'vitest';
-import { EVENT_TYPES, cutoffAfter, mapSignal } from './mapping.js';
+import { EVENT_TYPES, cutoffAfter, mapSignal, signalCutoff } from './mapping.js';
 import type { SecurityEventSignal } from './signal.js';
 
 const ISSUER = 'https://idp.test/realms/r';
@@ -8,7 +8,7 @@ const NOW = 1_800_000_000_000;
 /** Whole seconds, as JWT times are. */
 const EVENT_AT = NOW - 1000;
 const ISSUED_AT = NOW - 2000;
-const ctx = { issuer: ISSUER, maxTokenLifetimeMs: 900_000, now: NOW };
+const ctx = { issuer: ISSUER, maxTokenLifetimeMs: 900_000, now: NOW, clockToleranceMs: 5000 };
 const user = { format: 'iss_sub', iss: ISSUER, sub: 'user-1' };
 
 const set = (
@@ -38,6 +38,26 @@ describe('cutoffAfter', () => {
   it('moves a whole-second time to the end of its second and keeps a time with a fraction', () => {
     expect(cutoffAfter(EVENT_AT)).toBe(EVENT_AT + 1000);
     expect(cutoffAfter(EVENT_AT + 250)).toBe(EVENT_AT + 250);
+  });
+});
+
+describe('signalCutoff', () => {
+  it('never rounds a time accepted as now past now + tolerance, so the protocol accepts it', () => {
+    expect(signalCutoff(NOW, { now: NOW, clockToleranceMs: 0 })).toBe(NOW);
+    expect(signalCutoff(NOW + 4000, { now: NOW, clockToleranceMs: 5000 })).toBe(NOW + 5000);
+    expect(signalCutoff(EVENT_AT, { now: NOW, clockToleranceMs: 0 })).toBe(EVENT_AT + 1000);
+  });
+
+  it('keeps a time beyond the tolerance, so a future event_timestamp is still refused', () => {
+    expect(signalCutoff(NOW + 60_000, { now: NOW, clockToleranceMs: 5000 })).toBe(NOW + 60_000);
+  });
+
+  it('maps a SET issued this very second with no tolerance to a cutoff of now', () => {
+    const signal = { ...set(EVENT_TYPES.credentialChange, user, NOW), issuedAt: NOW };
+    expect(mapSignal(signal, { ...ctx, clockToleranceMs: 0 })).toMatchObject({
+      outcome: 'rule',
+      draft: { kind: 'subject', cutoff: NOW },
+    });
   });
 });
 
@@ -141,6 +161,15 @@ describe('the signal mapping', () => {
     });
   });
 
+  it('an event type named like an Object.prototype member → accepted without a rule', () => {
+    for (const type of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(mapSignal(set(type, user), ctx)).toEqual({
+        outcome: 'no-rule',
+        label: 'unsupported-event',
+      });
+    }
+  });
+
   it('an event type outside the table → accepted without a rule', () => {
     expect(
       mapSignal(
@@ -165,6 +194,29 @@ describe('the signal mapping', () => {
     ]) {
       expect(
         mapSignal(set(EVENT_TYPES.credentialChange, subject), ctx),
+        JSON.stringify(subject),
+      ).toMatchObject({
+        outcome: 'unmappable',
+      });
+    }
+  });
+
+  it('a complex subject whose user is of another issuer is unmappable, even with an opaque session', () => {
+    for (const subject of [
+      {
+        format: 'complex',
+        user: { format: 'iss_sub', iss: 'https://other.test', sub: 'user-1' },
+        session: { format: 'opaque', id: 's1' },
+      },
+      {
+        format: 'complex',
+        user: { format: 'email', email: 'a@b.test' },
+        session: { format: 'opaque', id: 's1' },
+      },
+      { format: 'complex', user: 'user-1', session: { format: 'opaque', id: 's1' } },
+    ]) {
+      expect(
+        mapSignal(set(EVENT_TYPES.sessionRevoked, subject), ctx),
         JSON.stringify(subject),
       ).toMatchObject({
         outcome: 'unmappable',

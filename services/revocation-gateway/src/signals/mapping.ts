@@ -81,6 +81,27 @@ export interface MappingContext {
   readonly maxTokenLifetimeMs: number;
   /** ms since the epoch: start of a token rule's lifetime. */
   readonly now: number;
+  /** Future skew accepted, ms: the latest cutoff the protocol accepts is `now` plus this. */
+  readonly clockToleranceMs: number;
+}
+
+/**
+ * The cutoff of a signal at time `ms`: {@link cutoffAfter}, but never past what the protocol
+ * accepts (`now + clockToleranceMs`). A time accepted as "now" (an `iat` up to the tolerance
+ * ahead) rounded up a second would otherwise be refused as a future cutoff, and the revocation
+ * lost. A time itself beyond the tolerance is kept, so it is still refused.
+ *
+ * @example
+ * ```ts
+ * signalCutoff(1_796_161_300_000, { now: 1_796_161_300_000, clockToleranceMs: 0 }); // 1_796_161_300_000
+ * ```
+ */
+export function signalCutoff(
+  ms: number,
+  ctx: Pick<MappingContext, 'now' | 'clockToleranceMs'>,
+): number {
+  const latest = ctx.now + ctx.clockToleranceMs;
+  return ms > latest ? ms : Math.min(cutoffAfter(ms), latest);
 }
 
 /**
@@ -103,7 +124,7 @@ export function mapSignal(signal: StandardSignal, ctx: MappingContext): MappingR
         draft: {
           kind: 'subject',
           sub: signal.sub,
-          cutoff: cutoffAfter(signal.issuedAt),
+          cutoff: signalCutoff(signal.issuedAt, ctx),
           reason: 'logout-all',
         },
       };
@@ -113,7 +134,10 @@ export function mapSignal(signal: StandardSignal, ctx: MappingContext): MappingR
   if (NO_RULE_EVENTS.includes(signal.eventType)) {
     return { outcome: 'no-rule', label: signal.eventType.slice(SSF.length) };
   }
-  const reason = SET_EVENT_REASONS[signal.eventType];
+  // Own members only: an event type named `constructor` must not read the prototype's.
+  const reason = Object.hasOwn(SET_EVENT_REASONS, signal.eventType)
+    ? SET_EVENT_REASONS[signal.eventType]
+    : undefined;
   if (reason === undefined) return { outcome: 'no-rule', label: 'unsupported-event' };
   const facts = subjectFacts(signal.subject, ctx.issuer);
   if (facts.kind === 'unmappable') return { outcome: 'unmappable', description: facts.description };
@@ -140,7 +164,7 @@ export function mapSignal(signal: StandardSignal, ctx: MappingContext): MappingR
     draft: {
       kind: 'subject',
       sub: facts.sub,
-      cutoff: cutoffAfter(signal.eventTimestamp ?? signal.issuedAt),
+      cutoff: signalCutoff(signal.eventTimestamp ?? signal.issuedAt, ctx),
       reason,
     },
   };

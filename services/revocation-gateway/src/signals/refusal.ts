@@ -38,6 +38,7 @@ export type RefusalCode =
   | 'ISSUED_AT_MISSING'
   | 'ISSUED_AT_OUT_OF_WINDOW'
   | 'EXPIRED'
+  | 'EXPIRATION_MISSING'
   | 'JTI_MISSING'
   | 'JTI_REPLAYED'
   | 'EVENTS_MISSING'
@@ -56,7 +57,7 @@ export interface RefusalAnswer {
   readonly setErr: SetErrorCode;
   /**
    * Whether the sender should try again later: the signal may be valid and we could not
-   * check it (its keys were out of reach). A polled SET refused so is neither acknowledged nor
+   * check it (its keys were out of reach, or its key is not yet in our copy of the set). A polled SET refused so is neither acknowledged nor
    * reported in `setErrs`, so the transmitter delivers it again.
    */
   readonly retry: boolean;
@@ -75,13 +76,16 @@ export const REFUSALS: Readonly<Record<RefusalCode, RefusalAnswer>> = Object.fre
   MALFORMED_TOKEN: invalid,
   TYPE_NOT_ALLOWED: invalid,
   ALGORITHM_NOT_ALLOWED: { status: 400, setErr: 'invalid_key', retry: false },
-  KEY_NOT_FOUND: { status: 400, setErr: 'invalid_key', retry: false },
+  // A key just rotated in is fetched only after jose's refetch cooldown (30 s): refusing for
+  // good would drop a valid signal, so the sender is asked to try again.
+  KEY_NOT_FOUND: { status: 503, setErr: 'invalid_key', retry: true },
   SIGNATURE_INVALID: { status: 400, setErr: 'invalid_key', retry: false },
   ISSUER_MISMATCH: { status: 400, setErr: 'invalid_issuer', retry: false },
   AUDIENCE_MISMATCH: { status: 400, setErr: 'invalid_audience', retry: false },
   ISSUED_AT_MISSING: invalid,
   ISSUED_AT_OUT_OF_WINDOW: invalid,
   EXPIRED: invalid,
+  EXPIRATION_MISSING: invalid,
   JTI_MISSING: invalid,
   JTI_REPLAYED: invalid,
   EVENTS_MISSING: invalid,

@@ -4,7 +4,8 @@
  * `jwt_id` of the provider's own issuer, a complex subject's `session` (an `opaque` id = `sid`)
  * and `user`, and `aliases` holding one of those. `email`, `phone_number`, `account`, `did`,
  * `uri`, an `opaque` user and any identifier of another issuer are not guessed at: the tokens do
- * not carry them, and a wrong guess would revoke someone else.
+ * not carry them, and a wrong guess would revoke someone else. A complex subject whose `user` is
+ * one of those is refused whole, its `session` included.
  */
 import { isJsonObject } from '../tokens/claim-checks.js';
 
@@ -81,14 +82,19 @@ export function subjectFacts(subject: unknown, issuer: string): SubjectFacts {
   const sid = sessionId === ALL_SESSIONS ? undefined : sessionId;
   const user = isJsonObject(subject['user']) ? simple(subject['user'], issuer) : undefined;
   if (user?.kind === 'token') return user;
+  // A user of another issuer (or one we cannot name) makes the whole subject foreign: its
+  // opaque session id may be another provider's, and revoking that sid here could end a
+  // stranger's session.
+  if (user?.kind === 'unmappable') return user;
+  if (subject['user'] !== undefined && user === undefined) {
+    return { kind: 'unmappable', description: 'the complex subject’s user is not an identifier' };
+  }
   const sub = user?.kind === 'claims' ? user.sub : undefined;
   if (sid === undefined && sub === undefined) {
     return {
       kind: 'unmappable',
       description:
-        user?.kind === 'unmappable'
-          ? user.description
-          : 'the complex subject names neither a session (opaque id) nor a user of this issuer',
+        'the complex subject names neither a session (opaque id) nor a user of this issuer',
     };
   }
   return { kind: 'claims', sub, sid };

@@ -25,6 +25,7 @@ function run(
 ) {
   const requests: PollRequest[] = [];
   const errors: unknown[] = [];
+  const log: string[] = [];
   let finish: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (finish = resolve));
   const loop = startPollLoop({
@@ -32,6 +33,7 @@ function run(
     intervalMs: 1,
     poll: (request) => {
       requests.push(structuredClone(request));
+      log.push('poll');
       const next = script.shift();
       if (script.length === 0) finish();
       if (next === undefined) return Promise.resolve({ sets: {} });
@@ -39,9 +41,12 @@ function run(
     },
     handle,
     onError: (error) => errors.push(error),
-    wait: () => Promise.resolve(),
+    wait: (ms) => {
+      log.push(`wait ${ms}`);
+      return Promise.resolve();
+    },
   });
-  return { requests, errors, loop, finished };
+  return { requests, errors, loop, finished, log };
 }
 
 describe('startPollLoop', () => {
@@ -81,6 +86,29 @@ describe('startPollLoop', () => {
     await loop.stop();
     expect(requests[1]?.ack).toEqual(['j1']);
     expect(requests[2]?.ack).toEqual(['j1']);
+  });
+
+  it('backs off before polling again when a SET of the batch is kept for redelivery', async () => {
+    const { log, loop, finished } = run([{ sets: { j1: 'later' } }, { sets: {} }]);
+    await finished;
+    await loop.stop();
+    expect(log.slice(0, 3)).toEqual(['poll', expect.stringMatching(/^wait /), 'poll']);
+  });
+
+  it('backs off before polling again when handling a SET failed', async () => {
+    const { log, loop, finished } = run([{ sets: { j1: 'good' } }, { sets: {} }], () =>
+      Promise.reject(new Error('database down')),
+    );
+    await finished;
+    await loop.stop();
+    expect(log.slice(0, 3)).toEqual(['poll', expect.stringMatching(/^wait /), 'poll']);
+  });
+
+  it('polls again at once after a batch judged entirely', async () => {
+    const { log, loop, finished } = run([{ sets: { j1: 'good' } }, { sets: {} }]);
+    await finished;
+    await loop.stop();
+    expect(log.slice(0, 2)).toEqual(['poll', 'poll']);
   });
 
   it('sends pending acknowledgements in a last acknowledge-only request when stopped', async () => {

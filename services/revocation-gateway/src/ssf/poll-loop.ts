@@ -3,7 +3,8 @@
  * signal path, and in the NEXT request acknowledge exactly the jtis whose events were committed
  * (or were duplicates of committed ones) and report the refused ones in `setErrs`. A SET that
  * could not be judged (keys out of reach, database down) is neither: the transmitter keeps it
- * and delivers it again. Errors back off exponentially; `stop` ends the loop after a last
+ * and delivers it again. Errors back off exponentially, and so does a batch holding such a SET
+ * (it would come straight back); `stop` ends the loop after a last
  * acknowledge-only request (`maxEvents: 0`), so nothing committed is delivered twice needlessly.
  */
 import type { PollAnswer, PollRequest } from './transmitter-client.js';
@@ -51,21 +52,31 @@ export function startPollLoop(deps: PollLoopDeps): PollLoop {
   let setErrs: SetErrors = {};
   const maxBackoff = deps.maxBackoffMs ?? 60_000;
 
-  async function judge(answer: PollAnswer): Promise<void> {
+  /** Judges a batch; `true` when a SET could not be judged (it threw or must be retried). */
+  async function judge(answer: PollAnswer): Promise<boolean> {
+    let troubled = false;
     for (const [jti, set] of Object.entries(answer.sets)) {
       let outcome: SignalOutcome;
       try {
         outcome = await deps.handle(set);
       } catch (error) {
         deps.onError(error, 0);
+        troubled = true;
         continue;
       }
       if (outcome.outcome !== 'refused') ack.push(jti);
-      else if (!outcome.error.answer.retry) {
+      else if (outcome.error.answer.retry) troubled = true;
+      else {
         setErrs[jti] = { err: outcome.error.answer.setErr, description: outcome.error.message };
       }
     }
+    return troubled;
   }
+
+  const backOff = (failures: number): Promise<void> => {
+    const ceiling = Math.min(maxBackoff, deps.intervalMs * 2 ** failures);
+    return deps.wait(ceiling / 2 + Math.random() * (ceiling / 2), signal);
+  };
 
   async function run(): Promise<void> {
     let failures = 0;
@@ -83,15 +94,20 @@ export function startPollLoop(deps: PollLoopDeps): PollLoop {
         if (signal.aborted) break;
         failures += 1;
         deps.onError(error, failures);
-        const ceiling = Math.min(maxBackoff, deps.intervalMs * 2 ** failures);
-        await deps.wait(ceiling / 2 + Math.random() * (ceiling / 2), signal);
+        await backOff(failures);
         continue;
       }
       // The transmitter has them now; a later failure must not send them again.
       ack = [];
       setErrs = {};
+      if (await judge(answer)) {
+        // A SET kept for redelivery (keys or database away) comes back in the very next
+        // answer: polling again at once would spin, so wait as after a failed poll.
+        failures += 1;
+        await backOff(failures);
+        continue;
+      }
       failures = 0;
-      await judge(answer);
       const pending = ack.length > 0 || Object.keys(setErrs).length > 0;
       if (Object.keys(answer.sets).length === 0 && answer.moreAvailable !== true && !pending) {
         await deps.wait(deps.intervalMs, signal);

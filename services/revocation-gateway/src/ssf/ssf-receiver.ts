@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { ProviderConfig, SsfConfig } from '../config/provider-config.js';
 import type { GatewayContext } from '../context.js';
 import { handleSignal } from '../signals/handle-signal.js';
+import { refuse } from '../signals/refusal.js';
 import type { SignalOutcome } from '../signals/handle-signal.js';
 import { EVENT_TYPES } from '../signals/mapping.js';
 import type { SignalSource } from '../signals/signal.js';
@@ -15,18 +16,35 @@ import { abortableWait, startPollLoop } from './poll-loop.js';
 import type { PollLoop } from './poll-loop.js';
 import { saveStreamId, savedStream } from './push-authorization.js';
 import { setUpStream } from './stream-setup.js';
-import { TransmitterRequestError, pollEvents, requestVerification } from './transmitter-client.js';
+import { originsOf } from './allowed-origins.js';
+import {
+  TransmitterRequestError,
+  checkOrigin,
+  pollEvents,
+  requestVerification,
+} from './transmitter-client.js';
 import { TransmitterSession } from './transmitter-session.js';
 
 /** Where a receiver's stream stands. */
 export type StreamState = 'starting' | 'registered' | 'verified' | 'failed' | 'stopped';
+
+/**
+ * The last failure as readiness publishes it: the step and the HTTP status only. The message
+ * (internal URLs, the transmitter's answer text) stays in the logs.
+ */
+export interface ReceiverFailure {
+  /** What was being done, e.g. `poll`, `ssf-discovery`, `setup`. */
+  readonly step: string;
+  /** The transmitter's HTTP status, when an answer came. */
+  readonly status: number | undefined;
+}
 
 /** What readiness reports of a receiver. */
 export interface ReceiverStatus {
   readonly delivery: 'push' | 'poll';
   readonly state: StreamState;
   readonly streamId: string | undefined;
-  readonly lastError: string | undefined;
+  readonly lastError: ReceiverFailure | undefined;
 }
 
 /** One provider's SSF receiver. */
@@ -34,7 +52,7 @@ export class SsfReceiver {
   readonly session: TransmitterSession;
   private state: StreamState = 'starting';
   private streamId: string | undefined;
-  private lastError: string | undefined;
+  private lastError: ReceiverFailure | undefined;
   private verificationState: string | undefined;
   private readonly controller = new AbortController();
   private setup: Promise<void> | undefined;
@@ -63,17 +81,27 @@ export class SsfReceiver {
   /** Verifies, maps and commits one SET. */
   async receive(set: string, source: SignalSource): Promise<SignalOutcome> {
     return handleSignal(this.ctx, this.provider, source, async () => {
+      // A pushed body is capped by the route; a polled SET has the same limit.
+      if (Buffer.byteLength(set) > this.ctx.config.http.bodyLimitBytes) {
+        throw refuse('PAYLOAD_TOO_LARGE', 'the SET is larger than the limit');
+      }
       const signal = await verifySet(set, {
         keys: this.session.keys,
         algorithms: this.provider.algorithms,
-        issuer: await this.session.issuer(),
+        // The configured issuer: the one rules are published under (the transmitter document
+        // was refused unless it names the same).
+        issuer: this.provider.issuer,
         audience: await this.session.expectedAudience(),
         now: this.ctx.now(),
         maxAgeMs: this.ssf.maxSetAgeMs,
         clockToleranceMs: this.ctx.config.clockToleranceMs,
       });
       const verification = signal.eventType === EVENT_TYPES.verification;
-      if (verification && signal.event['state'] === this.verificationState) this.state = 'verified';
+      // Only the answer to our own request: no state on either side is no match.
+      const ours = this.verificationState;
+      if (verification && ours !== undefined && signal.event['state'] === ours) {
+        this.state = 'verified';
+      }
       return signal;
     });
   }
@@ -104,7 +132,8 @@ export class SsfReceiver {
   private failed(error: unknown): void {
     const step = error instanceof TransmitterRequestError ? error.step : 'setup';
     this.ctx.metrics.transmitterErrors.inc({ provider: this.provider.name, step });
-    this.lastError = error instanceof Error ? error.message : String(error);
+    const status = error instanceof TransmitterRequestError ? error.status : undefined;
+    this.lastError = { step, status };
   }
 
   private async setUpOnce(): Promise<void> {
@@ -120,6 +149,18 @@ export class SsfReceiver {
       pushAuthorization: await this.session.pushAuthorization(),
       rememberedStreamId: (await savedStream(db, this.provider.name)).streamId,
     });
+    // The bearer token goes to the poll URL with every poll: refused before the stream is
+    // adopted, so the set-up is retried rather than the stream counted as registered.
+    const pollUrl = stream.delivery?.endpoint_url;
+    if (this.ssf.delivery === 'poll') {
+      if (pollUrl === undefined) throw new Error('the poll stream has no endpoint_url');
+      checkOrigin(
+        'stream-setup',
+        'delivery.endpoint_url',
+        pollUrl,
+        originsOf(this.provider.issuer, this.session.configurationUrl()),
+      );
+    }
     const audience = stream.aud === undefined ? [] : ([] as string[]).concat(stream.aud);
     await saveStreamId(
       db,
@@ -135,11 +176,7 @@ export class SsfReceiver {
       { provider: this.provider.name, streamId: stream.stream_id, action },
       'SSF stream ready',
     );
-    if (this.ssf.delivery === 'poll') {
-      const pollUrl = stream.delivery?.endpoint_url;
-      if (pollUrl === undefined) throw new Error('the poll stream has no endpoint_url');
-      this.startPolling(pollUrl);
-    }
+    if (this.ssf.delivery === 'poll' && pollUrl !== undefined) this.startPolling(pollUrl);
     if (transmitter.verification_endpoint !== undefined) {
       this.verificationState = randomBytes(16).toString('base64url');
       const call = { endpoint: transmitter.verification_endpoint, token, signal };

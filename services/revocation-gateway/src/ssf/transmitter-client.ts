@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { CodedError } from '@revocation-fabric/protocol';
+import { originsOf, outsideOrigins } from './allowed-origins.js';
 
 /** A request to a provider failed. Carries the step and, if one came, the HTTP status. */
 export class TransmitterRequestError extends CodedError<'TRANSMITTER_REQUEST_FAILED'> {
@@ -48,7 +49,7 @@ const tokenAnswer = z.looseObject({
 
 const streamDelivery = z.looseObject({
   method: z.string(),
-  endpoint_url: z.string().optional(),
+  endpoint_url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   authorization_header: z.string().optional(),
 });
 const streamConfiguration = z.looseObject({
@@ -82,6 +83,31 @@ export interface PollRequest {
 }
 
 const TIMEOUT_MS = 10_000;
+/** Largest answer read from a provider: a poll of 1000 SETs of 4 KiB fits many times over. */
+export const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Reads an answer's body up to {@link MAX_ANSWER_BYTES}, or `undefined` past it. Hand-written
+ * because fetch's `text()` has no limit: a provider (or whoever sits in its place) could make
+ * the gateway buffer any amount.
+ */
+async function boundedText(response: Response): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length') ?? '0');
+  if (declared > MAX_ANSWER_BYTES) {
+    await response.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  if (response.body === null) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  // Leaving the loop early cancels the stream (Node's web streams are async iterable).
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > MAX_ANSWER_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 interface RequestOptions {
   readonly method?: string;
@@ -114,12 +140,22 @@ async function request(
       method: init.method ?? 'GET',
       headers,
       ...(body === undefined ? {} : { body }),
+      // A redirect is never followed: a 307/308 would re-send the form with the client secret
+      // (or the bearer token) to wherever it points.
+      redirect: 'error',
       signal: init.signal === undefined ? timeout : AbortSignal.any([timeout, init.signal]),
     });
   } catch (error) {
     throw new TransmitterRequestError(step, `no answer from ${url}`, undefined, error);
   }
-  const text = await response.text().catch(() => '');
+  const text = await boundedText(response).catch(() => '');
+  if (text === undefined) {
+    throw new TransmitterRequestError(
+      step,
+      `${url} answered more than ${MAX_ANSWER_BYTES} bytes`,
+      response.status,
+    );
+  }
   if (!response.ok) {
     throw new TransmitterRequestError(
       step,
@@ -150,7 +186,9 @@ function parse<S extends z.ZodType>(step: string, schema: S, value: unknown): z.
 }
 
 /**
- * Fetches `${issuer}/.well-known/openid-configuration`.
+ * Fetches `${issuer}/.well-known/openid-configuration`, refusing a document whose `issuer` is
+ * not `issuer` exactly (OpenID Connect Discovery 1.0 §4.3) or whose `jwks_uri` or
+ * `token_endpoint` lies outside the issuer's origin.
  *
  * @example
  * ```ts
@@ -163,23 +201,72 @@ export async function fetchOpenIdConfiguration(
 ): Promise<OpenIdConfiguration> {
   const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
   const { body } = await request('openid-discovery', url, { signal });
-  return parse('openid-discovery', openIdConfiguration, body);
+  const document = parse('openid-discovery', openIdConfiguration, body);
+  checkIssuer('openid-discovery', document.issuer, issuer);
+  const origins = originsOf(issuer);
+  checkOrigin('openid-discovery', 'jwks_uri', document.jwks_uri, origins);
+  checkOrigin('openid-discovery', 'token_endpoint', document.token_endpoint, origins);
+  return document;
 }
 
 /**
- * Fetches an SSF transmitter configuration.
+ * Refuses a URL a provider's document names outside the allowed origins.
  *
  * @example
  * ```ts
- * const ssf = await fetchSsfConfiguration(`${issuer}/.well-known/ssf-configuration`);
+ * checkOrigin('poll', 'delivery.endpoint_url', stream.delivery?.endpoint_url, originsOf(issuer));
+ * ```
+ * @throws {@link TransmitterRequestError} naming the member.
+ */
+export function checkOrigin(
+  step: string,
+  member: string,
+  url: string | undefined,
+  allowed: readonly string[],
+): void {
+  if (url === undefined || !outsideOrigins(url, allowed)) return;
+  throw new TransmitterRequestError(
+    step,
+    `${member} ${url} lies outside ${allowed.join(', ')}: refused, our credentials would go there`,
+  );
+}
+
+function checkIssuer(step: string, announced: string, configured: string): void {
+  if (announced !== configured) {
+    throw new TransmitterRequestError(
+      step,
+      `the document names issuer ${announced}, not the configured ${configured}`,
+    );
+  }
+}
+
+/**
+ * Fetches an SSF transmitter configuration, refusing one whose `issuer` is not `issuer`
+ * exactly, or whose endpoints lie outside the origin of the issuer and of `url`.
+ *
+ * @example
+ * ```ts
+ * const ssf = await fetchSsfConfiguration(`${issuer}/.well-known/ssf-configuration`, issuer);
  * ```
  */
 export async function fetchSsfConfiguration(
   url: string,
+  issuer: string,
   signal?: AbortSignal,
 ): Promise<SsfConfiguration> {
   const { body } = await request('ssf-discovery', url, { signal });
-  return parse('ssf-discovery', ssfConfiguration, body);
+  const document = parse('ssf-discovery', ssfConfiguration, body);
+  checkIssuer('ssf-discovery', document.issuer, issuer);
+  const origins = originsOf(issuer, url);
+  for (const member of [
+    'jwks_uri',
+    'configuration_endpoint',
+    'verification_endpoint',
+    'status_endpoint',
+  ] as const) {
+    checkOrigin('ssf-discovery', member, document[member], origins);
+  }
+  return document;
 }
 
 /**

@@ -41,14 +41,23 @@ export class TransmitterSession {
 
   /** The transmitter configuration. */
   transmitter(): Promise<SsfConfiguration> {
-    const url =
-      this.ssf.configurationUrl ??
-      `${this.provider.issuer.replace(/\/$/, '')}/.well-known/ssf-configuration`;
-    this.configuration ??= fetchSsfConfiguration(url, this.signal).catch((error: unknown) => {
+    this.configuration ??= fetchSsfConfiguration(
+      this.configurationUrl(),
+      this.provider.issuer,
+      this.signal,
+    ).catch((error: unknown) => {
       this.configuration = undefined;
       throw error;
     });
     return this.configuration;
+  }
+
+  /** Where the transmitter configuration is read. */
+  configurationUrl(): string {
+    return (
+      this.ssf.configurationUrl ??
+      `${this.provider.issuer.replace(/\/$/, '')}/.well-known/ssf-configuration`
+    );
   }
 
   /** The push authorization header value issued for this provider (stored in the database). */
@@ -86,22 +95,5 @@ export class TransmitterSession {
       throw refuse('KEY_SOURCE_UNAVAILABLE', 'the stream is not set up yet; retry later');
     }
     return this.audience;
-  }
-
-  /**
-   * The transmitter's issuer.
-   *
-   * @throws {@link SignalRefusedError} `KEY_SOURCE_UNAVAILABLE` while it cannot be discovered.
-   */
-  async issuer(): Promise<string> {
-    try {
-      return (await this.transmitter()).issuer;
-    } catch (error) {
-      throw refuse(
-        'KEY_SOURCE_UNAVAILABLE',
-        'the transmitter configuration is unavailable; retry later',
-        error,
-      );
-    }
   }
 }

@@ -20,6 +20,8 @@ export interface JwsExpectations {
   /** ms since the epoch. */
   readonly now: number;
   readonly clockToleranceMs: number;
+  /** Claims that must be present (jose's `requiredClaims`), e.g. `exp`. */
+  readonly requiredClaims?: readonly string[];
 }
 
 /** A verified token. */
@@ -49,6 +51,7 @@ function fromJose(error: unknown): SignalRefusedError {
     case 'ERR_JWT_EXPIRED':
       return refuse('EXPIRED', 'the token has expired', error);
     case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+      if (claim === 'exp') return refuse('EXPIRATION_MISSING', 'the token has no valid exp', error);
       if (claim === 'iss') return refuse('ISSUER_MISMATCH', 'unexpected iss', error);
       if (claim === 'aud')
         return refuse('AUDIENCE_MISMATCH', 'aud does not name this receiver', error);
@@ -102,6 +105,7 @@ export async function verifyJws(token: string, expect: JwsExpectations): Promise
       audience: typeof expect.audience === 'string' ? expect.audience : [...expect.audience],
       currentDate: new Date(expect.now),
       clockTolerance: Math.ceil(expect.clockToleranceMs / 1000),
+      requiredClaims: [...(expect.requiredClaims ?? [])],
     });
     return { header, payload };
   } catch (error) {

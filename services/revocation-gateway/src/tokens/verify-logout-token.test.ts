@@ -113,13 +113,19 @@ describe('verifyLogoutToken', () => {
   });
 
   it('refuses an iat beyond the future skew and one older than the window', async () => {
-    expect(await refusal(await valid({ iat: Math.floor(NOW / 1000) + 60, exp: undefined }))).toBe(
+    const exp = Math.floor(NOW / 1000) + 300;
+    expect(await refusal(await valid({ iat: Math.floor(NOW / 1000) + 60, exp }))).toBe(
       'ISSUED_AT_OUT_OF_WINDOW',
     );
-    expect(await refusal(await valid({ iat: Math.floor(NOW / 1000) - 600, exp: undefined }))).toBe(
+    expect(await refusal(await valid({ iat: Math.floor(NOW / 1000) - 600, exp }))).toBe(
       'ISSUED_AT_OUT_OF_WINDOW',
     );
     expect(await refusal(await valid({ iat: undefined }))).toBe('ISSUED_AT_MISSING');
+  });
+
+  it('refuses a token without exp (REQUIRED by Back-Channel Logout 1.0 §2.4)', async () => {
+    expect(await refusal(await valid({ exp: undefined }))).toBe('EXPIRATION_MISSING');
+    expect(await refusal(await valid({ exp: 'soon' }))).toBe('EXPIRATION_MISSING');
   });
 
   it('refuses an expired token', async () => {

@@ -1,8 +1,9 @@
 /**
  * OpenID Connect Back-Channel Logout 1.0 §2.6 "Logout Token Validation", every step:
  * signature against the provider's keys with its pinned algorithms, `iss`, `aud` containing our
- * client id, `iat` within the window, `exp` (if present) not passed, `jti` present, `events`
- * naming the back-channel-logout event with an object value, `sid` and/or `sub`, no `nonce`.
+ * client id, `iat` within the window, `exp` present (REQUIRED by §2.4 of the final spec) and
+ * not passed, `jti` present, `events` naming the back-channel-logout event with an object
+ * value, `sid` and/or `sub`, no `nonce`.
  * The `jti` replay check is the database's, in the transaction that commits the event.
  *
  * `typ`: `logout+jwt` (§2.4 recommends it) or none (the spec allows tokens without it); any
@@ -62,6 +63,7 @@ export async function verifyLogoutToken(
     types: ['logout+jwt', undefined],
     now: expect.now,
     clockToleranceMs: expect.clockToleranceMs,
+    requiredClaims: ['exp'],
   });
   const issuedAt = checkIssuedAt(payload, expect);
   const jti = checkJti(payload);
@@ -79,7 +81,7 @@ export async function verifyLogoutToken(
   if (sid === undefined && sub === undefined) {
     throw refuse('SUBJECT_MISSING', 'a logout token must contain sid, sub or both');
   }
-  const exp = typeof payload.exp === 'number' ? payload.exp * 1000 : 0;
+  const exp = (payload.exp ?? 0) * 1000;
   const windowEnd = issuedAt + expect.maxAgeMs + 2 * expect.clockToleranceMs;
   return {
     type: 'backchannel-logout',

@@ -6,9 +6,13 @@
 import { readFileSync } from 'node:fs';
 import {
   ConfigError,
+  integerVariable,
   kafkaSecurity,
   kafkaSecurityVariables,
   loadEnvironment,
+  logLevelVariable,
+  outboxRelayVariables,
+  revocationTopicVariables,
 } from '@revocation-fabric/service-runtime';
 import type {
   ConfigProblem,
@@ -64,13 +68,7 @@ export interface GatewayConfig {
   readonly logLevel: string;
 }
 
-const integer = (min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^-?\d+$/, 'must be an integer')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+const integer = integerVariable;
 
 const variables = {
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -85,31 +83,10 @@ const variables = {
   GATEWAY_PROVIDERS: z.string().optional(),
   GATEWAY_CONFIG_FILE: z.string().min(1).optional(),
   CLOCK_TOLERANCE_MS: integer(0, 60_000).default(5000),
-  KAFKA_BROKERS: z
-    .string({ error: 'is required (comma-separated host:port list)' })
-    .transform((v) =>
-      v
-        .split(',')
-        .map((b) => b.trim())
-        .filter((b) => b !== ''),
-    )
-    .pipe(
-      z
-        .array(z.string().regex(/^[^\s:]+:\d+$/, 'each broker must be host:port'))
-        .min(1, 'must list at least one broker'),
-    ),
-  KAFKA_CLIENT_ID: z.string().min(1).default('gateway'),
-  REVOCATION_TOPIC: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a valid Kafka topic name')
-    .default('auth.revocations'),
-  REVOCATION_TOPIC_PARTITIONS: integer(3, 1000).default(6),
-  REVOCATION_TOPIC_REPLICATION_FACTOR: integer(1, 10).default(1),
+  ...revocationTopicVariables('gateway'),
   ...kafkaSecurityVariables,
-  OUTBOX_POLL_INTERVAL_MS: integer(10, 60_000).default(500),
-  OUTBOX_MAX_RETRY_DELAY_MS: integer(100, 600_000).default(30_000),
-  OUTBOX_RETENTION_MS: integer(60_000, 365 * 86_400_000).default(7 * 86_400_000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...outboxRelayVariables,
+  LOG_LEVEL: logLevelVariable,
 } satisfies Record<string, z.ZodType>;
 
 const SECRET_VARIABLES = /PASSWORD|DATABASE_URL|GATEWAY_PROVIDERS/;

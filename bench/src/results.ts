@@ -5,6 +5,7 @@ import type { B3Result } from './propagation/run.js';
 import type { B4Result } from './cold-start/run.js';
 import type { B5Result } from './memory/run.js';
 import type { B6Result } from './keycloak/run.js';
+import type { B7Result } from './idle/run.js';
 import type { GitInfo, MachineInfo } from './lib/machine.js';
 
 /** A benchmark that could not complete: its error, never a silent gap. */
@@ -12,10 +13,10 @@ export interface BenchFailure {
   readonly error: string;
 }
 
-export type BenchId = 'B1' | 'B2' | 'B3' | 'B4' | 'B5' | 'B6';
-export const BENCH_IDS: readonly BenchId[] = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6'];
+export type BenchId = 'B1' | 'B2' | 'B3' | 'B4' | 'B5' | 'B6' | 'B7';
+export const BENCH_IDS: readonly BenchId[] = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7'];
 /** Names `--only` accepts besides the ids. */
-export const BENCH_ALIASES: Readonly<Record<string, BenchId>> = { KEYCLOAK: 'B6' };
+export const BENCH_ALIASES: Readonly<Record<string, BenchId>> = { KEYCLOAK: 'B6', IDLE: 'B7' };
 
 /** One target of the issue, with the figure measured for it. */
 export interface TargetCheck {
@@ -42,6 +43,7 @@ export interface BenchResults {
   readonly b4?: B4Result | BenchFailure;
   readonly b5?: B5Result | BenchFailure;
   readonly b6?: B6Result | BenchFailure;
+  readonly b7?: B7Result | BenchFailure;
   readonly targets: readonly TargetCheck[];
 }
 

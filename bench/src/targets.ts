@@ -143,11 +143,30 @@ function b5Targets(results: BenchResults): TargetCheck[] {
   ];
 }
 
+function b7Targets(results: BenchResults): TargetCheck[] {
+  const target = 'idle verifier ≤ 5 ms CPU per second and ≤ 2 broker requests per second';
+  const b7 = results.b7;
+  if (b7 === undefined) return [notMeasured(target, 'B7 not run')];
+  if (isFailure(b7)) return [notMeasured(target, `B7 failed: ${b7.error.split('\n')[0]}`)];
+  const { cpuMsPerS, requestsPerS } = b7.verifier;
+  const bare = b7.rows.find((r) => r.kind === 'kafkajs');
+  const node = b7.rows.find((r) => r.kind === 'node');
+  return [
+    {
+      target,
+      measured: `${fmt(cpuMsPerS)} ms/s CPU, ${fmt(requestsPerS)} requests/s (mean of ${b7.verifiers}; bare kafkajs consumer ${fmt(bare?.cpuMsPerS ?? NaN)} ms/s, ${fmt(bare?.requestsPerS ?? NaN)} req/s; bare node ${fmt(node?.cpuMsPerS ?? NaN)} ms/s)`,
+      met: cpuMsPerS <= 5 && requestsPerS <= 2,
+      note: `/proc utime+stime over ${b7.windowMs / 1000} s after a ${b7.warmupMs / 1000} s warm-up, machine ${fmt(b7.machine.cpuBusy * 100, 0)} % busy. Propagation to the idle verifiers p50 ${fmt(b7.propagationMs.p50, 1)} ms, max ${fmt(b7.propagationMs.max, 1)} ms from the ack; ${fmt(b7.burst.cpuMsPer1000, 1)} ms CPU per 1,000 applied events. kafkajs patched (idle 1 ms timer loop, #1556); fetches long-poll ${'≤'} 2.5 s.`,
+    },
+  ];
+}
+
 export function evaluateTargets(results: BenchResults): TargetCheck[] {
   return [
     ...b1Targets(results),
     ...b3Targets(results),
     ...b4Targets(results),
     ...b5Targets(results),
+    ...b7Targets(results),
   ];
 }

@@ -223,3 +223,45 @@ export async function bareReplay(
   await admin.disconnect();
   return { count, caughtUpAt, heapUsed };
 }
+
+/** A consumer that reads and drops records, with kafkajs' default settings. */
+export interface IdleConsumer {
+  /** Requests kafkajs reports (`consumer.events.REQUEST`) since the start. */
+  requests(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * B7's baseline: a bare kafkajs consumer with kafkajs' defaults (fetch wait 5 s, request
+ * timeouts enforced), its own group, reading `topic` from the start; resolves once it joined.
+ */
+export async function idleConsumer(
+  brokers: readonly string[],
+  topic: string,
+  clientId: string,
+): Promise<IdleConsumer> {
+  const kafka = client(brokers, clientId);
+  const groupId = `${clientId}-${randomUUID()}`;
+  const consumer = kafka.consumer({ groupId });
+  let requests = 0;
+  consumer.on(consumer.events.REQUEST, () => {
+    requests += 1;
+  });
+  const joined = new Promise<void>((resolve) => {
+    consumer.on(consumer.events.GROUP_JOIN, () => resolve());
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await consumer.run({ autoCommit: false, eachBatch: () => Promise.resolve() });
+  await joined;
+  return {
+    requests: () => requests,
+    close: async () => {
+      await consumer.disconnect();
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.deleteGroups([groupId]).catch(() => undefined);
+      await admin.disconnect();
+    },
+  };
+}

@@ -68,6 +68,11 @@ export interface RevocationFeedContext {
    * was recorded (pass it to `decodeEvent`).
    */
   readonly clockToleranceMs: number;
+  /**
+   * The verifier goes stale after this long without contact, in ms: a feed that long-polls
+   * must hear from its source well within it (the Kafka feed derives its fetch wait from it).
+   */
+  readonly maxStalenessMs?: number | undefined;
 }
 
 /**

@@ -159,6 +159,7 @@ export class RevocationVerifier implements Verifier {
       logger: options.logger,
       now,
       clockToleranceMs: options.clockToleranceMs,
+      maxStalenessMs: options.maxStalenessMs,
     });
     if (options.metrics !== undefined)
       assertMetricNamesFree(options.metrics.registry, options.metrics.prefix);

@@ -12,6 +12,7 @@ import { NotReadyError } from '../errors.js';
 import type { FeedStats, RevocationFeed, RevocationFeedContext, RevocationSink } from '../feed.js';
 import type { VerifierLogger } from '../logger.js';
 import { restartBackoff } from './backoff.js';
+import { fetchWaitMs } from './fetch-wait.js';
 import { BrokerWatch, CONTACT_LOST_MS } from './broker-watch.js';
 import type { ResolvedKafkaOptions } from './options.js';
 import { PoisonLog } from './poison-log.js';
@@ -22,8 +23,6 @@ import { probeBrokers } from '@revocation-fabric/protocol';
 /** Options of {@link KafkaRevocationFeed}: validated Kafka options and the verifier's context. */
 export interface KafkaFeedOptions extends ResolvedKafkaOptions, RevocationFeedContext {}
 
-/** Consumer fetch wait, ms. kafkajs' default of 5 s would delay every revocation by up to that. */
-const MAX_WAIT_TIME_MS = 100;
 /** How often the startup replay re-reads the partitions' start offsets (see #watchReplay), ms. */
 const REPLAY_WATCH_INTERVAL_MS = 5_000;
 /** Heartbeat at least every this many records during a long replay. */
@@ -58,7 +57,12 @@ function kafkaLogger(logger: VerifierLogger): () => (entry: LogEntry) => void {
 export class KafkaRevocationFeed implements RevocationFeed {
   readonly #options: KafkaFeedOptions;
   readonly #logger: VerifierLogger;
+  /** The consumer's client: request timeouts not enforced (see the constructor). */
   readonly #kafka: Kafka;
+  /** The admin's client (start, replay watch, close): kafkajs' request timeouts enforced. */
+  readonly #adminKafka: Kafka;
+  /** Fetch wait at the broker, ms (see fetch-wait.ts). */
+  readonly #fetchWaitMs: number;
   /** This instance's consumer group; a new one after a forced reconnect (see #reconnectNow). */
   #groupId: string;
   /** Every group id this instance used, deleted on close. */
@@ -93,7 +97,8 @@ export class KafkaRevocationFeed implements RevocationFeed {
     this.#now = options.now;
     this.#poison = new PoisonLog(options.logger, options.now);
     this.#groupId = this.#newGroupId();
-    this.#kafka = new Kafka({
+    this.#fetchWaitMs = fetchWaitMs(options.maxStalenessMs);
+    const client = {
       clientId: options.clientId,
       brokers: options.brokers,
       ...(options.tls === undefined ? {} : { ssl: options.tls }),
@@ -102,7 +107,14 @@ export class KafkaRevocationFeed implements RevocationFeed {
       retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 5 },
       logLevel: logLevel.INFO,
       logCreator: kafkaLogger(options.logger),
-    });
+    };
+    // kafkajs enforces request timeouts with a 100 ms interval timer per open connection: the
+    // largest idle cost left once fetches long-poll (B7). The consumer does without: a fetch
+    // that never returns stops contact, the verifier goes stale and the broker watch replaces
+    // the consumer once the broker answers a probe. The admin is connected only around start
+    // and close, where a hung request must fail by itself.
+    this.#kafka = new Kafka({ ...client, enforceRequestTimeout: false });
+    this.#adminKafka = new Kafka(client);
     this.#ready = new Promise<void>((resolve, reject) => {
       this.#resolveReady = resolve;
       this.#rejectReady = reject;
@@ -125,10 +137,13 @@ export class KafkaRevocationFeed implements RevocationFeed {
     return id;
   }
 
-  /** ms since the broker was last heard from (or since start), `undefined` while in contact. */
+  /**
+   * ms of silence beyond what a long poll explains (the broker answers an idle fetch after the
+   * fetch wait), `undefined` while in contact.
+   */
   #outOfContactMs(): number | undefined {
     const heard = Math.max(this.#lastContactAt ?? this.#startedAt, this.#lastDeliveryAt ?? 0);
-    const silent = this.#now() - heard;
+    const silent = this.#now() - heard - this.#fetchWaitMs;
     return silent < CONTACT_LOST_MS ? undefined : silent;
   }
 
@@ -243,7 +258,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
     if (superseded()) return;
     const consumer = this.#kafka.consumer({
       groupId: this.#groupId,
-      maxWaitTimeInMs: MAX_WAIT_TIME_MS,
+      maxWaitTimeInMs: this.#fetchWaitMs,
       minBytes: 1,
       allowAutoTopicCreation: false,
       // kafkajs restarts the consumer itself after retriable failures (broker down, leader
@@ -283,7 +298,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
 
   /** Captures every partition's high-water mark: the startup replay must reach them all. */
   async #captureTargets(): Promise<void> {
-    const admin = this.#admin ?? this.#kafka.admin();
+    const admin = this.#admin ?? this.#adminKafka.admin();
     this.#admin = admin;
     await admin.connect();
     const offsets = await admin.fetchTopicOffsets(this.#options.topic);
@@ -464,7 +479,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
     await this.#stopConsumer();
     // The group holds no offsets and would expire on its own; deleting it keeps the broker's
     // group list free of one entry per restarted instance.
-    const admin = this.#admin ?? this.#kafka.admin({ retry: { retries: 1 } });
+    const admin = this.#admin ?? this.#adminKafka.admin({ retry: { retries: 1 } });
     this.#admin = undefined;
     let timer: NodeJS.Timeout | undefined;
     try {

@@ -1,0 +1,42 @@
+/** The B7 section of RESULTS.md. */
+import type { BenchFailure } from '../results.js';
+import type { B7Result } from './run.js';
+
+const f = (value: number | null | undefined, digits = 2): string =>
+  value === null || value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits);
+
+const KIND_LABELS = {
+  verifier: 'verifier (idle)',
+  kafkajs: 'bare kafkajs consumer, defaults',
+  node: 'bare node process',
+} as const;
+
+/** Renders B7 (or says it was not run / failed). */
+export function b7Section(b7: B7Result | BenchFailure | undefined): string {
+  const title = '## B7 — Idle cost per process (CPU ms/s, broker requests/s)';
+  if (b7 === undefined) return `${title}\n\nNot run.\n`;
+  if ('error' in b7) {
+    return `${title}\n\n**Failed:** \`${b7.error.split('\n')[0] ?? ''}\` (full error in the result file).\n`;
+  }
+  const rows = b7.rows.map(
+    (r) =>
+      `| ${KIND_LABELS[r.kind]} (${r.name}) | ${f(r.cpuMsPerS)} | ${f(r.cpuUsageMsPerS)} | ${f(r.requestsPerS)} | ${f(r.kafkajsRequestsPerS)} |`,
+  );
+  const p = b7.propagationMs;
+  return `${title}
+
+${b7.verifiers} idle verifier processes, a bare kafkajs consumer and a bare node process on one
+6-partition topic (${b7.brokers.join(',')}); after a ${b7.warmupMs / 1000} s warm-up, a
+${b7.windowMs / 1000} s window. Machine during the window: ${f(b7.machine.cpuBusy * 100, 0)} % of
+${b7.machine.cores} cores busy (all processes), 1-min load ${f(b7.machine.loadavg1)}.
+
+| process | CPU ms/s (/proc) | CPU ms/s (cpuUsage) | requests/s (socket writes) | requests/s (kafkajs events) |
+| --- | --- | --- | --- | --- |
+${rows.join('\n')}
+
+Propagation to the idle verifiers, producer ack (acks=all) → applied, ${p.n} samples: p50
+${f(p.p50)} ms, p99 ${f(p.p99)} ms, max ${f(p.max)} ms. A burst of ${b7.burst.events.toLocaleString('en-US')}
+events costs ${f(b7.burst.cpuMsPer1000, 1)} ms of CPU per verifier per 1,000 applied events
+(idle rate subtracted; applied in ${f(b7.burst.wallMs / 1000, 2)} s). Findings: [idle/README.md](src/idle/README.md).
+`;
+}

@@ -4,56 +4,28 @@
  * and an admin password reset (SSF push) cut the user's sockets through the revocation gateway,
  * and HTTP answers 401. It fails if any expectation of the demo fails; timings are not judged.
  */
-import { execFile, spawn } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildDemo, runDemo as runDemoWith } from './support/run-demo.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const brokers = inject('kafkaBrokers');
 const keycloak = inject('keycloak');
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function runDemo(args: readonly string[], timeoutMs: number): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'demo', 'dist', 'main.js'), ...args], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        KAFKA_BROKERS: brokers.join(','),
-        KEYCLOAK_URL: keycloak.url,
-        KEYCLOAK_ADMIN_USERNAME: keycloak.adminUsername,
-        KEYCLOAK_ADMIN_PASSWORD: keycloak.adminPassword,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    // SIGINT lets the demo stop the services it started (and delete its realm) before it exits.
-    const timer = setTimeout(() => child.kill('SIGINT'), timeoutMs);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-  });
+function runDemo(args: readonly string[], timeoutMs: number) {
+  return runDemoWith(
+    args,
+    {
+      KAFKA_BROKERS: brokers.join(','),
+      KEYCLOAK_URL: keycloak.url,
+      KEYCLOAK_ADMIN_USERNAME: keycloak.adminUsername,
+      KEYCLOAK_ADMIN_PASSWORD: keycloak.adminPassword,
+    },
+    timeoutMs,
+  );
 }
 
 beforeAll(async () => {
   // The demo runs compiled services (the gateway included); a lone run may not have built them.
-  await promisify(execFile)(
-    process.execPath,
-    [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'demo'],
-    { cwd: ROOT },
-  );
+  await buildDemo();
 }, 300_000);
 
 describe('pnpm demo --short --keycloak', () => {

@@ -3,49 +3,18 @@
  * reused): the user-service and two game-services as real processes, the scenario driven with
  * socket.io-client against the run's broker. It fails if any expectation of the scenario fails.
  */
-import { execFile, spawn } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildDemo, runDemo as runDemoWith } from './support/run-demo.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const brokers = inject('kafkaBrokers');
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function runDemo(args: readonly string[], timeoutMs: number): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'demo', 'dist', 'main.js'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, KAFKA_BROKERS: brokers.join(',') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    // SIGINT lets the demo stop the services it started before it exits.
-    const timer = setTimeout(() => child.kill('SIGINT'), timeoutMs);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stdout, stderr });
-    });
-  });
+function runDemo(args: readonly string[], timeoutMs: number) {
+  return runDemoWith(args, { KAFKA_BROKERS: brokers.join(',') }, timeoutMs);
 }
 
 beforeAll(async () => {
   // The demo runs compiled services; `pnpm test` has built them already, a lone run may not.
-  await promisify(execFile)(
-    process.execPath,
-    [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'demo'],
-    { cwd: ROOT },
-  );
+  await buildDemo();
 }, 300_000);
 
 describe('pnpm demo --short', () => {

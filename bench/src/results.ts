@@ -6,6 +6,7 @@ import type { B4Result } from './cold-start/run.js';
 import type { B5Result } from './memory/run.js';
 import type { B6Result } from './keycloak/run.js';
 import type { B7Result } from './idle/run.js';
+import type { B8Result } from './issuer/run.js';
 import type { GitInfo, MachineInfo } from './lib/machine.js';
 
 /** A benchmark that could not complete: its error, never a silent gap. */
@@ -13,10 +14,14 @@ export interface BenchFailure {
   readonly error: string;
 }
 
-export type BenchId = 'B1' | 'B2' | 'B3' | 'B4' | 'B5' | 'B6' | 'B7';
-export const BENCH_IDS: readonly BenchId[] = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7'];
+export type BenchId = 'B1' | 'B2' | 'B3' | 'B4' | 'B5' | 'B6' | 'B7' | 'B8';
+export const BENCH_IDS: readonly BenchId[] = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B8'];
 /** Names `--only` accepts besides the ids. */
-export const BENCH_ALIASES: Readonly<Record<string, BenchId>> = { KEYCLOAK: 'B6', IDLE: 'B7' };
+export const BENCH_ALIASES: Readonly<Record<string, BenchId>> = {
+  KEYCLOAK: 'B6',
+  IDLE: 'B7',
+  ISSUER: 'B8',
+};
 
 /** One target of the issue, with the figure measured for it. */
 export interface TargetCheck {
@@ -44,6 +49,7 @@ export interface BenchResults {
   readonly b5?: B5Result | BenchFailure;
   readonly b6?: B6Result | BenchFailure;
   readonly b7?: B7Result | BenchFailure;
+  readonly b8?: B8Result | BenchFailure;
   readonly targets: readonly TargetCheck[];
 }
 

@@ -15,6 +15,7 @@ import { runB4 } from './cold-start/run.js';
 import { runB5 } from './memory/run.js';
 import { runB6 } from './keycloak/run.js';
 import { runB7 } from './idle/run.js';
+import { runB8 } from './issuer/run.js';
 import type { BenchContext } from './context.js';
 import { createRevocationTopic, deleteTopics, fillRuleTopic } from './lib/kafka.js';
 import type { RuleTopic } from './lib/kafka.js';
@@ -52,7 +53,7 @@ function parseArgs(argv: readonly string[]): Args {
       const unknown = ids.filter((id) => !(BENCH_IDS as readonly string[]).includes(id));
       if (ids.length === 0 || unknown.length > 0) {
         throw new TypeError(
-          `--only takes a list of ${BENCH_IDS.join(',')} (keycloak = B6, idle = B7), got ${String(value)}`,
+          `--only takes a list of ${BENCH_IDS.join(',')} (keycloak = B6, idle = B7, issuer = B8), got ${String(value)}`,
         );
       }
       only = ids as BenchId[];
@@ -64,7 +65,7 @@ function parseArgs(argv: readonly string[]): Args {
       }
     } else {
       throw new TypeError(
-        `unknown argument ${arg}; usage: pnpm bench [--quick] [--only B1,B4|keycloak|idle] [--rounds N]`,
+        `unknown argument ${arg}; usage: pnpm bench [--quick] [--only B1,B4|keycloak|idle|issuer] [--rounds N]`,
       );
     }
   }
@@ -139,7 +140,7 @@ async function main(): Promise<void> {
 
   const selected = new Set(args.only);
   const partial: {
-    -readonly [K in 'b1' | 'b2' | 'b3' | 'b4' | 'b5' | 'b6' | 'b7']?: BenchResults[K];
+    -readonly [K in 'b1' | 'b2' | 'b3' | 'b4' | 'b5' | 'b6' | 'b7' | 'b8']?: BenchResults[K];
   } = {};
   try {
     // B4 first: it produces the rule topics B1 and B2 reuse, and times them on a quiet broker.
@@ -150,6 +151,7 @@ async function main(): Promise<void> {
     // Before B3: idle figures want a broker that is not digesting a load test.
     if (selected.has('B7')) partial.b7 = await attempt('B7', () => runB7(ctx));
     if (selected.has('B3')) partial.b3 = await attempt('B3', () => runB3(ctx));
+    if (selected.has('B8')) partial.b8 = await attempt('B8', () => runB8(ctx));
     // Last: it starts Keycloak (a JVM), which would weigh on every figure measured beside it.
     if (selected.has('B6')) partial.b6 = await attempt('B6', () => runB6(ctx));
   } finally {

@@ -1,6 +1,7 @@
 /** The issue's targets, each beside the figure measured for it. */
 import type { BenchResults, TargetCheck } from './results.js';
 import { isFailure } from './results.js';
+import { b8Targets } from './issuer/section.js';
 
 function fmt(value: number, digits = 2): string {
   return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
@@ -51,7 +52,7 @@ function b1Targets(results: BenchResults): TargetCheck[] {
 }
 
 function b3Targets(results: BenchResults): TargetCheck[] {
-  const target = 'propagation p99 ≤ 50 ms at 1,000 revocations/s with 10 verifiers';
+  const target = 'propagation p99 at 1,000 revocations/s with 10 verifiers';
   const b3 = results.b3;
   if (b3 === undefined) return [notMeasured(target, 'B3 not run')];
   if (isFailure(b3)) return [notMeasured(target, `B3 failed: ${b3.error.split('\n')[0]}`)];
@@ -69,12 +70,15 @@ function b3Targets(results: BenchResults): TargetCheck[] {
     const c = pick(cluster, source);
     if (c === undefined) continue;
     const sustained = c.achievedRate >= 0.95 * c.rate;
+    // Issue 12: ≤ 20 ms from the producer's ack, ≤ 50 ms from the logout response.
+    const limitMs = source === 'user-service' ? 50 : 20;
     const from =
       source === 'user-service' ? 'from the logout response' : 'from a producer ack (acks=all)';
+    const busy = c.cpuBusy === undefined ? '' : `; machine ${fmt(c.cpuBusy * 100, 0)} % busy`;
     checks.push({
-      target: `${target} (${cluster}, ${from})`,
-      measured: `p99 ${fmt(c.propagationMs.p99, 1)} ms (p50 ${fmt(c.propagationMs.p50, 1)}, max ${fmt(c.propagationMs.max, 1)}), achieved ${fmt(c.achievedRate, 0)}/s of ${c.rate}/s offered`,
-      met: c.propagationMs.p99 <= 50 && sustained,
+      target: `${target} ≤ ${limitMs} ms (${cluster}, ${from})`,
+      measured: `p99 ${fmt(c.propagationMs.p99, 1)} ms (p50 ${fmt(c.propagationMs.p50, 1)}, max ${fmt(c.propagationMs.max, 1)}), achieved ${fmt(c.achievedRate, 0)}/s of ${c.rate}/s offered${busy}`,
+      met: c.propagationMs.p99 <= limitMs && sustained,
       note: !sustained
         ? source === 'user-service'
           ? `the offered rate was not sustained: the user-service answered ${fmt(c.achievedRate, 0)} logouts/s (logout answer p99 ${fmt(c.logoutResponseMs.p99, 0)} ms) while sharing ${results.machine.cores} cores with 10 verifiers and Kafka; on SQLite its CPU goes mostly to synchronous queries. The producer row isolates the verifier side.`
@@ -168,5 +172,6 @@ export function evaluateTargets(results: BenchResults): TargetCheck[] {
     ...b4Targets(results),
     ...b5Targets(results),
     ...b7Targets(results),
+    ...b8Targets(results.b8),
   ];
 }

@@ -12,7 +12,7 @@ import type { BenchContext } from '../context.js';
 import { WorkerProcess, stopAll } from '../lib/child.js';
 import { createRevocationTopic, deleteTopics } from '../lib/kafka.js';
 import type { Distribution } from '../lib/stats.js';
-import { cpuTimes } from '../keycloak/round.js';
+import { busyShare, cpuTimes } from '../lib/cpu-busy.js';
 import type { IdleKind, IdleWorkerReply, IdleWorkerRequest } from './idle-worker.js';
 import { procCpuMs } from './proc-cpu.js';
 import { burstCost, propagation } from './events.js';
@@ -120,7 +120,6 @@ export async function runB7(ctx: BenchContext): Promise<B7Result> {
     await sleep(windowMs);
     const after = await Promise.all(workers.map(read));
     const machineAfter = cpuTimes();
-    const total = machineAfter.total - machineBefore.total;
     const rows = kinds.map(([kind, name], i) => {
       const a = before[i];
       const b = after[i];
@@ -156,7 +155,7 @@ export async function runB7(ctx: BenchContext): Promise<B7Result> {
       propagationMs,
       burst,
       machine: {
-        cpuBusy: total > 0 ? 1 - (machineAfter.idle - machineBefore.idle) / total : NaN,
+        cpuBusy: busyShare(machineBefore, machineAfter),
         loadavg1: loadavg()[0] ?? NaN,
         cores: cpus().length,
       },

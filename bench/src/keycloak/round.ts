@@ -3,7 +3,6 @@
  * revocation call of its path is sent, and the cut is timed from the call being sent.
  */
 import { randomBytes } from 'node:crypto';
-import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { GameConnection } from '@revocation-fabric/demo';
 import type { KeycloakPeer, Stack, StackService, UserApi } from '@revocation-fabric/demo';
@@ -15,18 +14,6 @@ export type B6Path =
 
 /** Longest wait for a cut; SSF push waits up to one drainer tick (1 s) plus the path. */
 const CUT_TIMEOUT_MS = 10_000;
-
-/** Idle and total CPU time of every core so far, ms. */
-export function cpuTimes(): { idle: number; total: number } {
-  let idle = 0;
-  let total = 0;
-  for (const cpu of cpus()) {
-    const t = cpu.times;
-    idle += t.idle;
-    total += t.user + t.nice + t.sys + t.idle + t.irq;
-  }
-  return { idle, total };
-}
 
 /** One round's figures, ms; `cutMs` undefined when the socket was not cut as expected. */
 export interface Sample {

@@ -23,7 +23,8 @@ import type { Stack } from '@revocation-fabric/demo';
 import type { BenchContext } from '../context.js';
 import { summarize } from '../lib/stats.js';
 import type { Distribution } from '../lib/stats.js';
-import { CALLS, cpuTimes, round } from './round.js';
+import { busyShare, cpuTimes } from '../lib/cpu-busy.js';
+import { CALLS, round } from './round.js';
 import type { B6Path, Sample } from './round.js';
 
 export type { B6Path } from './round.js';
@@ -75,9 +76,7 @@ async function measure(
       if ((i + 1) % 10 === 0) ctx.log(`B6 ${delivery}: ${i + 1}/${rounds} rounds`);
     }
     const after = cpuTimes();
-    const total = after.total - before.total;
-    const cpuBusy =
-      total > 0 ? Math.round((1 - (after.idle - before.idle) / total) * 1000) / 1000 : NaN;
+    const cpuBusy = busyShare(before, after);
     const rows = paths.map((path): B6Row => {
       const list = samples.get(path) ?? [];
       const cut = list.flatMap((s) => (s.cutMs === undefined ? [] : [s.cutMs]));

@@ -18,6 +18,7 @@ import type { Socket } from 'socket.io-client';
 import type { BenchContext } from '../context.js';
 import { WorkerProcess, stopAll } from '../lib/child.js';
 import { wallClockMs } from '../lib/clock.js';
+import { busyShare, cpuTimes } from '../lib/cpu-busy.js';
 import { HttpClient, mapConcurrent } from '../lib/http.js';
 import { createRevocationTopic, deleteTopics, recordProducer } from '../lib/kafka.js';
 import type { RecordProducer } from '../lib/kafka.js';
@@ -54,6 +55,12 @@ export interface B3Config {
   readonly propagationMs: Distribution;
   /** The worst verifier's p99, ms. */
   readonly worstVerifierP99Ms: number;
+  /**
+   * Share of all cores busy (every process on the machine) from the first revocation sent to
+   * the last rejection seen, 0..1: a miss on a saturated machine shows as such. Absent in
+   * result files older than this field.
+   */
+  readonly cpuBusy?: number;
   /** Pairs never rejected within the wait (15 s after the last answer). */
   readonly missing: number;
   /** Pairs rejected before the client had the logout response (negative latency). */
@@ -99,17 +106,17 @@ interface Plan {
 }
 
 /** Revokes one session; resolves with the acknowledgement time, or undefined on failure. */
-type Revoke = (session: Session) => Promise<number | undefined>;
+export type Revoke = (session: Session) => Promise<number | undefined>;
 
-interface Session {
+export interface Session {
   readonly token: string;
   readonly sid: string;
 }
 
-type VerifierWorker = WorkerProcess<VerifierWorkerRequest, VerifierWorkerReply>;
+export type VerifierWorker = WorkerProcess<VerifierWorkerRequest, VerifierWorkerReply>;
 
-const ISSUER = 'https://users.bench.example';
-const AUDIENCE = 'bench-service';
+export const ISSUER = 'https://users.bench.example';
+export const AUDIENCE = 'bench-service';
 const PASSWORD = 'bench-password-0123456789';
 const USERS = 20;
 const PROPAGATION_WAIT_MS = 15_000;
@@ -121,7 +128,7 @@ function durationFor(quick: boolean, rate: number): number {
 }
 
 /** Calls `fire(i)` for i < count at `rate` per second from now, catching up after a late tick. */
-async function paced(rate: number, count: number, fire: (i: number) => void): Promise<void> {
+export async function paced(rate: number, count: number, fire: (i: number) => void): Promise<void> {
   const started = performance.now();
   let i = 0;
   while (i < count) {
@@ -131,7 +138,7 @@ async function paced(rate: number, count: number, fire: (i: number) => void): Pr
   }
 }
 
-class UserServiceDriver {
+export class UserServiceDriver {
   readonly client: HttpClient;
   readonly #usernames: string[] = [];
   #next = 0;
@@ -166,7 +173,7 @@ class UserServiceDriver {
   }
 }
 
-async function measureRate(
+export async function measureRate(
   ctx: BenchContext,
   cluster: ClusterLabel,
   source: RevocationSource,
@@ -188,6 +195,7 @@ async function measureRate(
   const answeredAt = new Map<string, number>();
   const responseMs: number[] = [];
   let failedLogouts = 0;
+  const machineBefore = cpuTimes();
   const inflight: Promise<void>[] = [];
   const firstSend = wallClockMs();
   await paced(rate, sessions.length, (i) => {
@@ -215,6 +223,7 @@ async function measureRate(
   const complete = () =>
     reports.every((report) => [...answeredAt.keys()].every((sid) => report.has(sid)));
   while (!complete() && performance.now() < deadline) await sleep(20);
+  const cpuBusy = busyShare(machineBefore, cpuTimes());
 
   const latencies: number[] = [];
   const perVerifierP99: number[] = [];
@@ -246,17 +255,18 @@ async function measureRate(
     logoutResponseMs: summarize(responseMs, 1, 2),
     propagationMs: summarize(latencies, 1, 2),
     worstVerifierP99Ms: Math.max(...perVerifierP99),
+    cpuBusy,
     missing,
     beforeResponse,
     anomalies,
   };
   ctx.log(
-    `B3 ${cluster} ${source}: ${workers.length} verifiers @ ${rate}/s (achieved ${config.achievedRate}/s): p50 ${config.propagationMs.p50} ms, p99 ${config.propagationMs.p99} ms, max ${config.propagationMs.max} ms, missing ${missing}`,
+    `B3 ${cluster} ${source}: ${workers.length} verifiers @ ${rate}/s (achieved ${config.achievedRate}/s): p50 ${config.propagationMs.p50} ms, p99 ${config.propagationMs.p99} ms, max ${config.propagationMs.max} ms, missing ${missing}, CPU busy ${Math.round(cpuBusy * 100)} %`,
   );
   return config;
 }
 
-async function startVerifiers(
+export async function startVerifiers(
   count: number,
   init: Omit<Extract<VerifierWorkerRequest, { type: 'init' }>, 'type' | 'name'>,
 ): Promise<VerifierWorker[]> {

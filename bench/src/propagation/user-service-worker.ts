@@ -1,6 +1,7 @@
 /**
- * B3 worker: a real user-service (SQLite in a temp directory, its outbox relay, its JWKS), in
- * its own process so that it does not share an event loop with the load that drives it.
+ * B3 and B8 worker: a real user-service (SQLite in a temp directory or a PostgreSQL database,
+ * its outbox relay, its JWKS), in its own process so that it does not share an event loop with
+ * the load that drives it.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { createUserService, loadConfig } from '@revocation-fabric/user-service';
 import type { UserService } from '@revocation-fabric/user-service';
 import type { Message } from '../lib/child.js';
+import { startWindowProfile, stopWindowProfile } from '../lib/window-profile.js';
 import { fail, listen, reply } from '../lib/worker-side.js';
 
 export interface UserServiceRequest extends Message {
@@ -18,6 +20,8 @@ export interface UserServiceRequest extends Message {
   readonly replicationFactor: number;
   readonly issuer: string;
   readonly audience: string;
+  /** A PostgreSQL URL (an empty database); omitted: SQLite in a temp directory. */
+  readonly databaseUrl?: string;
 }
 
 export interface UserServiceReady extends Message {
@@ -41,7 +45,9 @@ async function start(request: UserServiceRequest): Promise<UserServiceReady> {
     NODE_ENV: 'development',
     KAFKA_BROKERS: request.brokers.join(','),
     KAFKA_CLIENT_ID: 'bench-user-service',
-    SQLITE_PATH: join(dataDir, 'users.sqlite'),
+    ...(request.databaseUrl === undefined
+      ? { SQLITE_PATH: join(dataDir, 'users.sqlite') }
+      : { DATABASE_URL: request.databaseUrl }),
     HOST: '127.0.0.1',
     PORT: '0',
     ISSUER: request.issuer,
@@ -57,7 +63,21 @@ async function start(request: UserServiceRequest): Promise<UserServiceReady> {
   return { type: 'ready', url };
 }
 
-listen<UserServiceRequest | { type: 'stop' }>(async (message) => {
+/** B8's profile of its measured window: `start`, then `stop` writes the file to `path`. */
+export type ProfileRequest =
+  { readonly type: 'profile-start' } | { readonly type: 'profile-stop'; readonly path: string };
+
+listen<UserServiceRequest | ProfileRequest | { type: 'stop' }>(async (message) => {
+  if (message.type === 'profile-start') {
+    await startWindowProfile();
+    reply({ type: 'profiling' });
+    return;
+  }
+  if (message.type === 'profile-stop') {
+    await stopWindowProfile(message.path);
+    reply({ type: 'profiled' });
+    return;
+  }
   if (message.type === 'stop') {
     await service?.stop().catch(() => undefined);
     if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });

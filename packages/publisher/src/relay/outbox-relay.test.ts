@@ -87,6 +87,30 @@ describe('OutboxRelay', () => {
     expect(running.status()).toMatchObject({ running: true, leader: true, published: 3 });
   });
 
+  it('marks a busy stretch of batches in one statement, and each event is published once', async () => {
+    // This test's own database, whose driver reports every statement it runs.
+    const statements: string[] = [];
+    await db.destroy();
+    db = new Kysely<OutboxSchema>({
+      dialect: new SqliteDialect({
+        database: new SqliteDatabase(':memory:', {
+          verbose: (sql) => {
+            if (/^update/i.test(String(sql))) statements.push('update');
+          },
+        }),
+      }),
+    });
+    await outboxMigration({ dialect: 'sqlite' }).up(db as unknown as Kysely<unknown>);
+    for (let i = 0; i < 10; i++) await sessionEvent(`s${i}`);
+    start({ batchSize: 2, markIntervalMs: 60_000, now: () => 7 });
+    await vi.advanceTimersByTimeAsync(0);
+    // Five batches published, the marks held (interval not reached) and written together when
+    // the relay ran out of work.
+    expect(publisher.batches.map((b) => b.length)).toEqual([2, 2, 2, 2, 2]);
+    expect(statements).toEqual(['update']);
+    expect(await sentAt()).toEqual(Array(10).fill(7));
+  });
+
   it('wake() publishes a new commit at once instead of at the next poll', async () => {
     const running = start();
     await vi.advanceTimersByTimeAsync(10);

@@ -1,16 +1,18 @@
 /**
  * The leader's loop: read the oldest unsent batch, publish it, mark it sent once the broker
- * acknowledged it. A crash between the acknowledgement and the mark re-sends the batch later:
- * duplicates are harmless because rules merge idempotently, and nothing is lost, because an
- * event is only marked after its acknowledgement.
+ * acknowledged it (marks coalesced, see sent-marks.ts). A crash between the acknowledgement and
+ * the mark re-sends the batch later: duplicates are harmless because rules merge idempotently,
+ * and nothing is lost, because an event is only marked after its acknowledgement.
  */
-import { markSent, pendingEvents, recordAttemptFailed } from '../outbox/outbox-rows.js';
+import { pendingEvents, recordAttemptFailed } from '../outbox/outbox-rows.js';
+import type { PendingEvent } from '../outbox/outbox-rows.js';
 import type { Backoff } from './backoff.js';
 import type { Pause } from './pause.js';
 import type { PurgeSchedule } from './purge.js';
 import type { ResolvedRelayOptions } from './relay-options.js';
 import type { RelayState } from './relay-status.js';
 import { retryWait } from './retry-wait.js';
+import { SentMarks } from './sent-marks.js';
 import type { ProbeVerdict } from './retry-wait.js';
 import type { OutboxExecutor } from '../outbox/outbox-table.js';
 
@@ -33,35 +35,55 @@ export async function publishBatches<DB>(
   loop: BatchLoop<DB>,
 ): Promise<void> {
   const { options, state } = loop;
-  while (loop.keepGoing()) {
-    await loop.purge.runIfDue(db);
-    const batch = await pendingEvents(db, options.batchSize);
-    if (batch.length === 0) {
-      await loop.pause.wait(options.pollIntervalMs, true);
-      continue;
+  const marks = new SentMarks(options.markIntervalMs, options.now());
+  try {
+    while (loop.keepGoing()) {
+      await loop.purge.runIfDue(db);
+      const batch = await nextBatch(db, options.batchSize, marks);
+      if (batch.length === 0) {
+        // Out of work: write the held marks before waiting, so the table is current when idle.
+        await marks.flush(db, options.now());
+        await loop.pause.wait(options.pollIntervalMs, true);
+        continue;
+      }
+      const ids = batch.map((event) => event.id);
+      try {
+        await options.publisher.publish(
+          batch.map((event) => ({
+            key: event.messageKey,
+            value: event.payload,
+            eventId: event.eventId,
+          })),
+        );
+      } catch (error) {
+        await publishFailed(db, loop, ids, error);
+        continue;
+      }
+      const ackAt = options.now();
+      marks.add(ids, ackAt);
+      if (marks.due(ackAt)) await marks.flush(db, ackAt);
+      options.observer.published?.(batch.length);
+      state.published += batch.length;
+      if (!state.kafkaHealthy) options.logger.info({}, 'outbox relay is publishing again');
+      state.kafkaHealthy = true;
+      state.lastError = undefined;
+      loop.backoff.reset();
+      loop.probeVerdict = undefined;
     }
-    const ids = batch.map((event) => event.id);
-    try {
-      await options.publisher.publish(
-        batch.map((event) => ({
-          key: event.messageKey,
-          value: event.payload,
-          eventId: event.eventId,
-        })),
-      );
-    } catch (error) {
-      await publishFailed(db, loop, ids, error);
-      continue;
-    }
-    await markSent(db, ids, options.now());
-    options.observer.published?.(batch.length);
-    state.published += batch.length;
-    if (!state.kafkaHealthy) options.logger.info({}, 'outbox relay is publishing again');
-    state.kafkaHealthy = true;
-    state.lastError = undefined;
-    loop.backoff.reset();
-    loop.probeVerdict = undefined;
+  } finally {
+    // Best effort: marks lost here only mean those events are published once more.
+    await marks.flush(db, options.now()).catch(() => undefined);
   }
+}
+
+/** The oldest unsent events that are not already acknowledged and waiting for their mark. */
+async function nextBatch<DB>(
+  db: OutboxExecutor<DB>,
+  batchSize: number,
+  marks: SentMarks,
+): Promise<PendingEvent[]> {
+  const rows = await pendingEvents(db, batchSize + marks.size);
+  return rows.filter((event) => !marks.has(event.id)).slice(0, batchSize);
 }
 
 async function publishFailed<DB>(

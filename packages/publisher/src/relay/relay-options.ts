@@ -31,6 +31,12 @@ export interface OutboxRelayOptions<DB> {
   readonly batchSize?: number | undefined;
   /** Idle poll for events committed by other instances, in ms. Default 500. */
   readonly pollIntervalMs?: number | undefined;
+  /**
+   * Longest time acknowledged events wait for their `sent_at` mark while the relay is busy,
+   * in ms; marks are written in one statement per interval (and at once when the relay runs
+   * out of work). Default 100.
+   */
+  readonly markIntervalMs?: number | undefined;
   /** First retry delay after a failed publish, in ms (doubles up to the cap). Default 250. */
   readonly firstRetryDelayMs?: number | undefined;
   /** Cap of the retry delay while the broker is away, in ms. Default 30 000. */
@@ -60,6 +66,7 @@ export interface ResolvedRelayOptions<DB> {
   readonly publisher: RevocationPublisher;
   readonly batchSize: number;
   readonly pollIntervalMs: number;
+  readonly markIntervalMs: number;
   readonly firstRetryDelayMs: number;
   readonly maxRetryDelayMs: number;
   readonly retentionMs: number;
@@ -98,6 +105,7 @@ export function resolveRelayOptions<DB>(options: OutboxRelayOptions<DB>): Resolv
     publisher: options.publisher,
     batchSize: positive(options.batchSize, 100, 'batchSize'),
     pollIntervalMs: positive(options.pollIntervalMs, 500, 'pollIntervalMs'),
+    markIntervalMs: positive(options.markIntervalMs, 100, 'markIntervalMs'),
     firstRetryDelayMs,
     maxRetryDelayMs,
     retentionMs: positive(options.retentionMs, 7 * 24 * 3_600_000, 'retentionMs'),

@@ -9,6 +9,8 @@ import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, sql } from 'ky
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { DatabaseConfig } from '../config.js';
+import { CommitGroup } from './commit-group.js';
+import { withStatementCache } from './statement-cache.js';
 import type { Database, Db } from './schema.js';
 
 /** Which SQL dialect a store speaks; a few statements (row locks, advisory locks) differ. */
@@ -18,6 +20,8 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface DataStore {
   readonly db: Db;
   readonly dialect: DialectName;
+  /** Group commit of the revocation transactions (one durable flush for those queued together). */
+  readonly commits: CommitGroup<Database>;
   /** Runs a trivial query; throws when the database is unreachable. */
   ping(): Promise<void>;
   /** Closes every connection. */
@@ -45,10 +49,14 @@ export function openDataStore(config: DatabaseConfig, logger: Logger): DataStore
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), plugins });
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+      plugins,
+    });
     return {
       db,
       dialect: 'sqlite',
+      commits: new CommitGroup(db),
       ping: async () => {
         await sql`select 1`.execute(db);
       },
@@ -73,6 +81,7 @@ export function openDataStore(config: DatabaseConfig, logger: Logger): DataStore
   return {
     db,
     dialect: 'postgres',
+    commits: new CommitGroup(db),
     ping: async () => {
       await sql`select 1`.execute(db);
     },

@@ -21,7 +21,9 @@ export interface RevocationTransaction {
 }
 
 /**
- * Runs `work` in one transaction and returns its result with the events it emitted.
+ * Runs `work` in one transaction and returns its result with the events it emitted. The
+ * transaction may be shared with other revocations queued at the same moment (group commit,
+ * `db/commit-group.ts`); `work` must do database work only, since it may run twice.
  *
  * @example
  * ```ts
@@ -35,9 +37,10 @@ export async function inRevocationTransaction<T>(
   ctx: ServiceContext,
   work: (tx: RevocationTransaction) => Promise<T>,
 ): Promise<{ readonly result: T; readonly events: readonly RevocationEvent[] }> {
-  const events: RevocationEvent[] = [];
-  const result = await ctx.store.db.transaction().execute(async (trx) =>
-    work({
+  // The work may run twice (see CommitGroup): each attempt collects its own events.
+  const { result, events } = await ctx.store.commits.run(async (trx) => {
+    const emitted: RevocationEvent[] = [];
+    const value = await work({
       trx,
       emit: async (draft) => {
         // The event's issuedAt reads the same clock as the rows written beside it.
@@ -46,11 +49,12 @@ export async function inRevocationTransaction<T>(
           { ...draft, iss: ctx.config.tokens.issuer },
           { now: ctx.now },
         );
-        events.push(event);
+        emitted.push(event);
         return event;
       },
-    }),
-  );
+    });
+    return { result: value, events: emitted };
+  });
   if (events.length > 0) {
     for (const event of events)
       ctx.metrics.revocations.inc({ kind: event.kind, reason: event.reason });

@@ -1,0 +1,119 @@
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CommitGroup } from './commit-group.js';
+
+interface TestSchema {
+  sessions: { id: string; revoked: number };
+}
+
+let sqlite: SqliteDatabase.Database;
+let db: Kysely<TestSchema>;
+let commits: number;
+
+beforeEach(async () => {
+  sqlite = new SqliteDatabase(':memory:');
+  db = new Kysely<TestSchema>({
+    dialect: new SqliteDialect({ database: sqlite }),
+    // Counts real commits as the database sees them, not as the group counts them.
+    log: (event) => {
+      if (event.level === 'query' && /^commit/i.test(event.query.sql)) commits += 1;
+    },
+  });
+  await db.schema
+    .createTable('sessions')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('revoked', 'integer', (c) => c.notNull())
+    .execute();
+  commits = 0;
+});
+
+afterEach(async () => {
+  await db.destroy();
+});
+
+const revoke = (id: string) => (trx: Kysely<TestSchema>) =>
+  trx.insertInto('sessions').values({ id, revoked: 1 }).execute();
+
+async function ids(): Promise<string[]> {
+  const rows = await db.selectFrom('sessions').select('id').orderBy('id').execute();
+  return rows.map((row) => row.id);
+}
+
+describe('CommitGroup', () => {
+  it('commits the works queued together once, and each caller gets its own result', async () => {
+    const group = new CommitGroup(db);
+    const results = await Promise.all(
+      ['a', 'b', 'c', 'd'].map((id) =>
+        group.run(async (trx) => {
+          await revoke(id)(trx);
+          return `done ${id}`;
+        }),
+      ),
+    );
+    expect(results).toEqual(['done a', 'done b', 'done c', 'done d']);
+    expect(await ids()).toEqual(['a', 'b', 'c', 'd']);
+    expect(commits).toBe(1);
+    expect(group.stats()).toEqual({ commits: 1, works: 4, splitBatches: 0 });
+  });
+
+  it('lets a work see the writes of the works before it in its batch', async () => {
+    const group = new CommitGroup(db);
+    const [, seen] = await Promise.all([
+      group.run(revoke('first')),
+      group.run(async (trx) => {
+        const row = await trx
+          .selectFrom('sessions')
+          .select('id')
+          .where('id', '=', 'first')
+          .executeTakeFirst();
+        return row?.id;
+      }),
+    ]);
+    expect(seen).toBe('first');
+  });
+
+  it('fails only the caller whose work throws; the others are committed', async () => {
+    const group = new CommitGroup(db);
+    const outcomes = await Promise.allSettled([
+      group.run(revoke('a')),
+      group.run(async (trx) => {
+        await revoke('b')(trx);
+        throw new Error('b refuses');
+      }),
+      // A constraint violation inside the database fails its own caller only, too.
+      group.run(revoke('a')),
+      group.run(revoke('c')),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(String((outcomes[1] as PromiseRejectedResult).reason)).toContain('b refuses');
+    expect(String((outcomes[2] as PromiseRejectedResult).reason)).toMatch(/UNIQUE/);
+    expect(await ids()).toEqual(['a', 'c']);
+    expect(group.stats()).toMatchObject({ works: 2, splitBatches: 1 });
+  });
+
+  it('never commits more than maxBatch works together', async () => {
+    const group = new CommitGroup(db, { maxBatch: 3 });
+    await Promise.all(Array.from({ length: 7 }, (_, i) => group.run(revoke(`s${i}`))));
+    expect((await ids()).length).toBe(7);
+    expect(commits).toBe(3);
+  });
+
+  it('settles a work only after its batch has committed', async () => {
+    const group = new CommitGroup(db);
+    const commitsAtSettle = await Promise.all([
+      group.run(revoke('x')).then(() => commits),
+      group.run(revoke('y')).then(() => commits),
+    ]);
+    expect(commitsAtSettle).toEqual([1, 1]);
+  });
+
+  it('refuses a maxBatch that is not a positive integer', () => {
+    expect(() => new CommitGroup(db, { maxBatch: 0 })).toThrow(/maxBatch/);
+  });
+});

@@ -1,8 +1,10 @@
 /**
  * B4 worker: time from creating a reader to having read the whole topic, either a verifier
- * (`createVerifier(...).ready()`: replay, decode, validate, apply) or a bare kafkajs consumer
- * (`bareReplay` in lib/kafka.ts) that only counts records up to the high-water marks. Each run
- * is a fresh process, so neither profits from the other's warm JIT or connections.
+ * (`createVerifier(...).ready()`: replay, decode, validate, apply), a bare kafkajs consumer
+ * (`bareReplay` in lib/kafka.ts) that only counts records up to the high-water marks, or the
+ * floor: the bare consumer doing the least any rule-holding reader must do per record — decode
+ * the UTF-8 value, `JSON.parse` it, keep it in a Map by its key. Each run is a fresh process,
+ * so none profits from another's warm JIT or connections.
  */
 import type { Message } from '../lib/child.js';
 import { bareReplay } from '../lib/kafka.js';
@@ -12,7 +14,7 @@ import { benchVerifier } from '../lib/bench-verifier.js';
 
 export interface ColdStartRequest extends Message {
   readonly type: 'run';
-  readonly mode: 'verifier' | 'bare';
+  readonly mode: 'verifier' | 'bare' | 'floor';
   readonly brokers: readonly string[];
   readonly topic: string;
 }
@@ -48,15 +50,24 @@ async function verifierReady(request: ColdStartRequest): Promise<ColdStartResult
 }
 
 async function bareConsumer(request: ColdStartRequest): Promise<ColdStartResult> {
+  const held = new Map<string, unknown>();
   const started = performance.now();
   const read = await bareReplay(request.brokers, request.topic, {
-    clientId: 'bench-b4-bare',
+    clientId: `bench-b4-${request.mode}`,
     maxWaitTimeInMs: MAX_WAIT_TIME_MS,
+    ...(request.mode === 'floor'
+      ? {
+          onRecord: (key: Buffer | null, value: Buffer | null) => {
+            if (key !== null && value !== null)
+              held.set(key.toString(), JSON.parse(value.toString()));
+          },
+        }
+      : {}),
   });
   return {
     type: 'result',
     ms: read.caughtUpAt - started,
-    count: read.count,
+    count: request.mode === 'floor' ? held.size : read.count,
     heapUsed: read.heapUsed,
   };
 }

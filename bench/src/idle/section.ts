@@ -25,6 +25,8 @@ export function b7Section(b7: B7Result | BenchFailure | undefined): string {
   const p = b7.propagationMs;
   return `${title}
 
+![idle cost per process](idle.svg)
+
 ${b7.verifiers} idle verifier processes, a bare kafkajs consumer and a bare node process on one
 6-partition topic (${b7.brokers.join(',')}); after a ${b7.warmupMs / 1000} s warm-up, a
 ${b7.windowMs / 1000} s window. Machine during the window: ${f(b7.machine.cpuBusy * 100, 0)} % of

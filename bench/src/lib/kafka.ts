@@ -178,7 +178,12 @@ export interface BareReplay {
 export async function bareReplay(
   brokers: readonly string[],
   topic: string,
-  options: { readonly clientId: string; readonly maxWaitTimeInMs: number },
+  options: {
+    readonly clientId: string;
+    readonly maxWaitTimeInMs: number;
+    /** Called with every record's key and value (B4's floor: parse and keep each record). */
+    readonly onRecord?: (key: Buffer | null, value: Buffer | null) => void;
+  },
 ): Promise<BareReplay> {
   const kafka = client(brokers, options.clientId);
   const admin = kafka.admin();
@@ -206,6 +211,8 @@ export async function bareReplay(
     autoCommit: false,
     eachBatch: ({ batch }) => {
       count += batch.messages.length;
+      const { onRecord } = options;
+      if (onRecord !== undefined) for (const m of batch.messages) onRecord(m.key, m.value);
       const last = batch.messages[batch.messages.length - 1];
       const target = remaining.get(batch.partition);
       if (last !== undefined && target !== undefined && Number(last.offset) + 1 >= target) {

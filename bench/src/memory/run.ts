@@ -6,11 +6,19 @@ import { randomBytes } from 'node:crypto';
 import type { BenchContext } from '../context.js';
 import { WorkerProcess } from '../lib/child.js';
 import { createRevocationTopic, deleteTopics } from '../lib/kafka.js';
-import type { CacheMemory, MeasuredKind, MemoryRequest, RulesMemory } from './worker.js';
+import type {
+  CacheMemory,
+  FloorMemory,
+  MeasuredKind,
+  MemoryRequest,
+  RulesMemory,
+} from './worker.js';
 
 export interface B5Result {
   readonly method: string;
   readonly rules: readonly RulesMemory[];
+  /** The floor of an exact per-target set (see FloorMemory); absent in older files. */
+  readonly floor?: FloorMemory;
   readonly cache: {
     readonly filled: CacheMemory;
     readonly empty: CacheMemory;
@@ -21,7 +29,7 @@ export interface B5Result {
   };
 }
 
-type MemoryReply = RulesMemory | CacheMemory;
+type MemoryReply = RulesMemory | CacheMemory | FloorMemory;
 
 async function measure<K extends MemoryReply['type']>(
   request: MemoryRequest,
@@ -48,6 +56,8 @@ export async function runB5(ctx: BenchContext): Promise<B5Result> {
     ctx.log(`B5: ${kind}: ${result.bytesPerRule} B/rule`);
     rules.push(result);
   }
+  const floor = await measure({ type: 'floor', count }, 'floor');
+  ctx.log(`B5: floor (Map<string, Smi>): ${floor.bytesPerRule} B/rule`);
   const topic = `bench-b5-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
   await createRevocationTopic(ctx.brokers, topic);
   try {
@@ -65,6 +75,7 @@ export async function runB5(ctx: BenchContext): Promise<B5Result> {
     return {
       method: `heapUsed after two forced GCs, before and after: applying ${count.toLocaleString('en-US')} decoded events of one kind to a Blocklist (UUID targets; kid a 43-character thumbprint); filling a verifier's cache with ${entries.toLocaleString('en-US')} verified tokens (minted in chunks and dropped, so only the cache holds them). The LRU preallocates its slot arrays: their cost is the difference of the verifier's set-up heap with cacheSize ${entries} and with 1.`,
       rules,
+      floor,
       cache: {
         filled,
         empty,

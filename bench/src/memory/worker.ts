@@ -24,6 +24,7 @@ export type MeasuredKind = 'token' | 'session' | 'subject' | 'key';
 
 export type MemoryRequest =
   | { readonly type: 'rules'; readonly kind: MeasuredKind; readonly count: number }
+  | { readonly type: 'floor'; readonly count: number }
   | {
       readonly type: 'cache';
       readonly brokers: readonly string[];
@@ -40,6 +41,17 @@ export interface RulesMemory extends Message {
   readonly bytesPerRule: number;
   /** Decode (JSON + schema validation) and apply, per event, µs. */
   readonly decodeApplyUs: number;
+}
+
+/**
+ * The floor of an exact per-target rule set: a `Map` from each target (a fresh 36-character
+ * UUID string, as the blocklist keeps its own copy) to a small integer (a Smi: forget time and
+ * reason packed, no object). No exact set of strings in V8 can hold a rule for less.
+ */
+export interface FloorMemory extends Message {
+  readonly type: 'floor';
+  readonly count: number;
+  readonly bytesPerRule: number;
 }
 
 export interface CacheMemory extends Message {
@@ -216,6 +228,19 @@ async function cacheMemory(
   };
 }
 
+function floorMemory(count: number): FloorMemory {
+  const before = settle();
+  const held = new Map<string, number>();
+  // randomUUID() returns a concatenation (a V8 cons string); a held key is a flat private copy,
+  // made the way the blocklist makes its own (a JSON round trip).
+  for (let i = 0; i < count; i++) {
+    held.set(JSON.parse(JSON.stringify(randomUUID())) as string, i & 0x3fffffff);
+  }
+  const after = settle();
+  if (held.size !== count) throw new Error(`floor map holds ${held.size} of ${count}`);
+  return { type: 'floor', count, bytesPerRule: Math.round(((after - before) / count) * 10) / 10 };
+}
+
 listen<MemoryRequest | { type: 'stop' }>(async (message) => {
   switch (message.type) {
     case 'stop':
@@ -226,6 +251,9 @@ listen<MemoryRequest | { type: 'stop' }>(async (message) => {
       break;
     case 'cache':
       reply(await cacheMemory(message));
+      break;
+    case 'floor':
+      reply(floorMemory(message.count));
       break;
   }
 });

@@ -113,7 +113,27 @@ describe('CommitGroup', () => {
     expect(commitsAtSettle).toEqual([1, 1]);
   });
 
-  it('refuses a maxBatch that is not a positive integer', () => {
+  it('hands out batches of at most maxBatch works under concurrency', async () => {
+    const group = new CommitGroup(db, { maxBatch: 2, concurrency: 2 });
+    let running = 0;
+    let most = 0;
+    const slow = (id: string) => async (trx: Kysely<TestSchema>) => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await revoke(id)(trx);
+      running -= 1;
+    };
+    // SQLite has one connection: the second batch waits for it, so at most one work runs; the
+    // group itself must still have handed out two batches (two commits for four works).
+    await Promise.all(['a', 'b', 'c', 'd'].map((id) => group.run(slow(id))));
+    expect(await ids()).toEqual(['a', 'b', 'c', 'd']);
+    expect(commits).toBe(2);
+    expect(most).toBe(1);
+  });
+
+  it('refuses a maxBatch or concurrency that is not a positive integer', () => {
     expect(() => new CommitGroup(db, { maxBatch: 0 })).toThrow(/maxBatch/);
+    expect(() => new CommitGroup(db, { concurrency: 1.5 })).toThrow(/concurrency/);
   });
 });

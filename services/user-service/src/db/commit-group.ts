@@ -35,6 +35,11 @@ export interface CommitGroupOptions {
    * Default 64.
    */
   readonly maxBatch?: number;
+  /**
+   * Batches in flight at once. 1 for SQLite (one connection, one writer); more for PostgreSQL,
+   * whose pool can run several transactions while each waits for its round trips. Default 1.
+   */
+  readonly concurrency?: number;
 }
 
 /** Statistics of a {@link CommitGroup}, for metrics and tests. */
@@ -61,9 +66,10 @@ export interface CommitGroupStats {
 export class CommitGroup<DB> {
   readonly #db: Kysely<DB>;
   readonly #maxBatch: number;
+  readonly #concurrency: number;
   #queue: Pending<DB>[] = [];
   #scheduled = false;
-  #draining = false;
+  #inFlight = 0;
   #commits = 0;
   #works = 0;
   #splitBatches = 0;
@@ -73,8 +79,13 @@ export class CommitGroup<DB> {
     if (!Number.isInteger(maxBatch) || maxBatch < 1) {
       throw new TypeError(`maxBatch must be a positive integer, got ${String(maxBatch)}`);
     }
+    const concurrency = options.concurrency ?? 1;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new TypeError(`concurrency must be a positive integer, got ${String(concurrency)}`);
+    }
     this.#db = db;
     this.#maxBatch = maxBatch;
+    this.#concurrency = concurrency;
   }
 
   /** Runs `work` in a transaction shared with the works queued beside it; settles after commit. */
@@ -91,26 +102,26 @@ export class CommitGroup<DB> {
   }
 
   #schedule(): void {
-    if (this.#scheduled || this.#draining) return;
+    if (this.#scheduled || this.#inFlight >= this.#concurrency) return;
     this.#scheduled = true;
     // After the current I/O phase: every request whose data arrived in it has queued its work
     // by then. (On SQLite a commit blocks the loop, so requests pile up during it and the next
     // batch collects them.)
     setImmediate(() => {
       this.#scheduled = false;
-      void this.#drain();
+      this.#startBatches();
     });
   }
 
-  async #drain(): Promise<void> {
-    this.#draining = true;
-    try {
-      while (this.#queue.length > 0) {
-        const batch = this.#queue.splice(0, this.#maxBatch);
-        await this.#commit(batch);
-      }
-    } finally {
-      this.#draining = false;
+  #startBatches(): void {
+    while (this.#queue.length > 0 && this.#inFlight < this.#concurrency) {
+      const batch = this.#queue.splice(0, this.#maxBatch);
+      this.#inFlight += 1;
+      void this.#commit(batch).finally(() => {
+        this.#inFlight -= 1;
+        // What queued while this batch ran goes next, in one batch.
+        if (this.#queue.length > 0) this.#startBatches();
+      });
     }
   }
 

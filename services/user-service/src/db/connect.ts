@@ -81,7 +81,9 @@ export function openDataStore(config: DatabaseConfig, logger: Logger): DataStore
   return {
     db,
     dialect: 'postgres',
-    commits: new CommitGroup(db),
+    // Leave connections for authentication reads and the relay (which holds one for its
+    // advisory lock); more batches in flight than that would only queue for the pool.
+    commits: new CommitGroup(db, { concurrency: Math.max(1, Math.min(4, config.poolMax - 2)) }),
     ping: async () => {
       await sql`select 1`.execute(db);
     },

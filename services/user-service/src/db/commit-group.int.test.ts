@@ -1,0 +1,64 @@
+/**
+ * CommitGroup on a real PostgreSQL database: batches in flight at once, as the service runs it
+ * there (its pool runs several transactions while each waits for round trips).
+ */
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../test-support/harness.js';
+import type { TestDatabase } from '../test-support/harness.js';
+import { CommitGroup } from './commit-group.js';
+
+interface TestSchema {
+  sessions: { id: string };
+}
+
+let database: TestDatabase;
+let db: Kysely<TestSchema>;
+
+beforeAll(async () => {
+  database = await createTestDatabase('postgres');
+  const pool = new pg.Pool({ connectionString: database.env['DATABASE_URL'], max: 4 });
+  pool.on('error', () => undefined);
+  db = new Kysely<TestSchema>({ dialect: new PostgresDialect({ pool }) });
+  await db.schema
+    .createTable('sessions')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .execute();
+});
+
+afterAll(async () => {
+  await db.destroy();
+  await database.drop();
+});
+
+describe('CommitGroup on PostgreSQL', () => {
+  it('runs a second batch while the first is still open when concurrency allows', async () => {
+    const group = new CommitGroup(db, { maxBatch: 1, concurrency: 2 });
+    // The first work waits until the second has run: with one batch at a time this never ends.
+    let secondRan: () => void = () => undefined;
+    const second = new Promise<void>((resolve) => {
+      secondRan = resolve;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('the batches ran one at a time')), 5_000);
+    });
+    await Promise.race([
+      Promise.all([
+        group.run(async (trx) => {
+          await trx.insertInto('sessions').values({ id: 'first' }).execute();
+          await second;
+        }),
+        group.run(async (trx) => {
+          await trx.insertInto('sessions').values({ id: 'second' }).execute();
+          secondRan();
+        }),
+      ]),
+      timeout,
+    ]).finally(() => clearTimeout(timer));
+    const rows = await db.selectFrom('sessions').select('id').orderBy('id').execute();
+    expect(rows.map((row) => row.id)).toEqual(['first', 'second']);
+    expect(group.stats()).toMatchObject({ commits: 2, works: 2 });
+  });
+});

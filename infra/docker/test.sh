@@ -10,6 +10,8 @@
 #
 # Where no engine can run it prints one line and exits 0, or 1 with --insist / DOCKER_INSIST=1.
 # Extra arguments other than --insist go to vitest (e.g. a file filter or -t).
+# `test.sh --remove-leftovers` only removes testkit Kafka containers whose owner process is gone
+# (for .ci/run's trap when this script itself was killed).
 set -euo pipefail
 
 readonly ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -29,21 +31,15 @@ say() { printf '[test:docker +%ss] %s\n' "$SECONDS" "$*"; }
 
 engine_args=()
 vitest_args=()
+leftovers_only=0
 for arg in "$@"; do
   case $arg in
     --insist) engine_args+=(--insist) ;;
+    --remove-leftovers) leftovers_only=1 ;;
     *) vitest_args+=("$arg") ;;
   esac
 done
 
-# engine.sh prints its one-line reason itself; with --insist it exits non-zero, and so do we.
-state=$("$ROOT/infra/docker/engine.sh" start "${engine_args[@]}") || exit $?
-if [[ $state == none ]]; then
-  say "skipped: no Docker engine can run here"
-  exit 0
-fi
-eval "$("$ROOT/infra/docker/engine.sh" env)"
-export DOCKER_HOST
 
 # Testkit Kafka containers whose owner process is gone: an interrupted earlier run's, or this
 # run's after vitest has exited. Containers of live processes (another run) are left alone.
@@ -57,6 +53,30 @@ remove_leftovers() {
     fi
   done < <(docker ps -a --filter "label=$LABEL" --format "{{.ID}} {{.Label \"$OWNER_LABEL\"}}" 2>/dev/null)
 }
+
+if [[ $leftovers_only == 1 ]]; then
+  if "$ROOT/infra/docker/engine.sh" status >/dev/null; then
+    eval "$("$ROOT/infra/docker/engine.sh" env)"
+    export DOCKER_HOST
+    remove_leftovers
+  fi
+  exit 0
+fi
+
+# Without an engine the leg says so in one line: engine.sh's reason. With --insist engine.sh
+# exits non-zero, and so does the leg.
+engine_log=$(mktemp)
+engine_status=0
+state=$("$ROOT/infra/docker/engine.sh" start "${engine_args[@]}" 2>"$engine_log") || engine_status=$?
+if [[ $engine_status != 0 || $state == none ]]; then
+  say "skipped, $(grep -m1 'no Docker engine' "$engine_log" || tail -n 1 "$engine_log")"
+  rm -f "$engine_log"
+  exit "$engine_status"
+fi
+cat "$engine_log" >&2
+rm -f "$engine_log"
+eval "$("$ROOT/infra/docker/engine.sh" env)"
+export DOCKER_HOST
 
 cleanup() {
   local status=$?
@@ -84,5 +104,19 @@ say "engine: Docker $(docker version --format 'server {{.Server.Version}} (API {
 say "image: $KAFKA_IMAGE ($(docker image inspect --format '{{.Id}}' "$KAFKA_IMAGE" 2>/dev/null | cut -c8-19 || echo 'not present locally'))"
 
 t0=$SECONDS
-pnpm exec vitest run --project integration "${FILES[@]}" "${vitest_args[@]}"
+mkdir -p .cache
+report=.cache/vitest-docker-report.json
+rm -f "$report"
+vitest_status=0
+pnpm exec vitest run --project integration --reporter=default --reporter=json \
+  --outputFile.json="$report" "${FILES[@]}" "${vitest_args[@]}" || vitest_status=$?
 say "vitest took $((SECONDS - t0)) s"
+# The leg's own closing line; a leg that ran no test fails (it would prove nothing).
+[[ -f $report ]] || { say "vitest wrote no report"; exit 1; }
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`docker: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+  if (r.numPassedTests === 0) process.exit(1);
+' "$report"
+exit "$vitest_status"

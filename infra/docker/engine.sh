@@ -17,18 +17,17 @@
 # why in one line and exits 0, or 1 with --insist / DOCKER_INSIST=1.
 set -euo pipefail
 
-# Fixed for the machine (every checkout shares one engine). The overrides exist to test this
-# script against a second, throw-away engine (with DOCKERD_EXTRA_ARGS=--bridge=none), never
-# for normal use.
-readonly RUN_DIR=${RF_DOCKER_RUN_DIR:-/run/revocation-fabric}
+# Fixed for the machine: every checkout shares this one engine. (A second dockerd beside it is
+# no way to test this script: stopping one removed the shared docker0 bridge of the other.)
+readonly RUN_DIR=/run/revocation-fabric
 readonly SOCK="$RUN_DIR/docker.sock"
 readonly PROJECT_HOST="unix://$SOCK"
-readonly DATA_ROOT=${RF_DOCKER_DATA_ROOT:-/var/lib/revocation-fabric/docker}
+readonly DATA_ROOT=/var/lib/revocation-fabric/docker
 readonly EXEC_ROOT="$RUN_DIR/docker-exec"
 readonly PIDFILE="$RUN_DIR/docker.pid"
 # Written by `start` when it launched dockerd: the pid. `stop` acts only when it matches.
 readonly STARTED_MARK="$RUN_DIR/docker.started-by-engine-sh"
-readonly LOG=${RF_DOCKER_LOG:-/var/log/revocation-fabric-dockerd.log}
+readonly LOG=/var/log/revocation-fabric-dockerd.log
 readonly START_TIMEOUT_S=${DOCKER_START_TIMEOUT_S:-60}
 
 say() { printf 'engine: %s\n' "$*" >&2; }
@@ -111,7 +110,6 @@ cmd_start() {
     say "starting dockerd on $PROJECT_HOST (data root $DATA_ROOT, log $LOG)"
     # setsid: its own session, so an interrupted caller's process group signal does not kill
     # the engine that other users of this machine share; `stop` ends it explicitly.
-    # shellcheck disable=SC2086 # DOCKERD_EXTRA_ARGS holds several flags
     setsid dockerd \
       --host "$PROJECT_HOST" \
       --data-root "$DATA_ROOT" \
@@ -119,7 +117,6 @@ cmd_start() {
       --pidfile "$PIDFILE" \
       --storage-driver vfs \
       --iptables=false --ip6tables=false \
-      ${DOCKERD_EXTRA_ARGS:-} \
       >>"$LOG" 2>&1 </dev/null &
     pid=$!
     echo "$pid" >"$STARTED_MARK"

@@ -50,7 +50,10 @@ export interface KafkaContainerHandle {
   readonly brokers: string[];
   /** The image it runs. */
   readonly image: string;
-  /** Stops and removes the container (and its anonymous volumes). Safe to call twice. */
+  /**
+   * Removes the container (and its anonymous volumes) without a grace period (Testcontainers'
+   * default): its data is thrown away anyway. Safe to call twice.
+   */
   stop(): Promise<void>;
 }
 
@@ -220,8 +223,9 @@ export async function startFaultKafkaContainer(
     image,
     stop,
     stopBroker: async () => {
-      // The same grace period kafka-local gives a node before SIGKILL.
-      await client.container.stop(docker, { timeout: 30 });
+      // In ms: the same grace period kafka-local gives a node before SIGKILL. Testcontainers'
+      // default is 0, which is SIGKILL straight after SIGTERM: a crash, not a stop.
+      await client.container.stop(docker, { timeout: 30_000 });
     },
     killBroker: async () => {
       await docker.kill();

@@ -1,5 +1,5 @@
 /** Stable codes of the testkit's own failures. */
-export type TestkitErrorCode = 'WAIT_FOR_TIMEOUT' | 'BROKERS_UNREACHABLE';
+export type TestkitErrorCode = 'WAIT_FOR_TIMEOUT' | 'BROKERS_UNREACHABLE' | 'KAFKA_SOURCE_MISMATCH';
 
 /** Base class of every error the testkit throws; switch on `code`. */
 export abstract class TestkitError extends Error {
@@ -43,5 +43,22 @@ export class BrokersUnreachableError extends TestkitError {
       `Kafka at ${brokers.join(',')} (from ${origin}) did not answer a metadata request${options?.cause instanceof Error ? `: ${options.cause.message}` : ''}`,
       options,
     );
+  }
+}
+
+/**
+ * `REQUIRE_KAFKA_SOURCE` names a broker source the testkit could not use, e.g.
+ * `testcontainers` with no Docker engine answering: the run fails instead of silently testing
+ * against another broker than the one it was meant to prove.
+ */
+export class KafkaSourceMismatchError extends TestkitError {
+  override readonly code = 'KAFKA_SOURCE_MISMATCH';
+  constructor(
+    /** The source `REQUIRE_KAFKA_SOURCE` asked for. */
+    readonly required: string,
+    /** Why it could not be used. */
+    readonly reason: string,
+  ) {
+    super(`REQUIRE_KAFKA_SOURCE=${required}, but ${reason}`);
   }
 }

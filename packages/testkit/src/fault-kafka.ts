@@ -2,12 +2,16 @@
  * A Kafka cluster a test may break: stop, crash and restart its nodes. Fault tests need one of
  * their own — stopping the run's shared broker would break every other test file running at the
  * same time, and a broker named by `KAFKA_BROKERS` belongs to someone else. So whatever source
- * the run's broker came from, a fault test asks for this one, and it is always a fresh
- * kafka-local cluster on free ports.
+ * the run's broker came from, a fault test asks for this one: a fresh kafka-local cluster on
+ * free ports, or — when the run's broker is a Testcontainers one (the globalSetup exports
+ * `TESTKIT_KAFKA_SOURCE`) or `REQUIRE_KAFKA_SOURCE=testcontainers` — for a single plain node, a
+ * Kafka container of its own whose broker `docker stop`/`kill`/`start` break and restore.
+ * Three-node and secured clusters always come from kafka-local.
  */
 import {
   ensureJars,
   killNode,
+  pinnedKafkaVersion,
   startCluster,
   startNode,
   stopCluster,
@@ -15,6 +19,8 @@ import {
 } from '@revocation-fabric/kafka-local';
 import type { LocalCredentials, SecureClusterOptions } from '@revocation-fabric/kafka-local';
 import { createServer } from 'node:net';
+import { KafkaSourceMismatchError } from './errors.js';
+import { kafkaImage, startFaultKafkaContainer } from './lib/testcontainers-kafka.js';
 
 /** A running cluster of this test's own, with its nodes under the test's control. */
 export interface FaultKafka {
@@ -75,6 +81,8 @@ let support: Promise<FaultKafkaSupport> | undefined;
  * ```
  */
 export function faultKafkaSupport(): Promise<FaultKafkaSupport> {
+  // A container needs no jars on this side.
+  if (containersWanted()) return Promise.resolve({ supported: true });
   support ??= ensureJars().then(
     (): FaultKafkaSupport => ({ supported: true }),
     (error: unknown): FaultKafkaSupport => ({
@@ -104,6 +112,16 @@ export function faultKafkaSupport(): Promise<FaultKafkaSupport> {
 export async function startFaultKafka(options: StartFaultKafkaOptions): Promise<FaultKafka> {
   const nodes = options.nodes ?? 1;
   const name = options.name;
+  const plain = options.secure === undefined || options.secure === false;
+  if (containersWanted()) {
+    if (nodes === 1 && plain) return startContainerFaultKafka(options);
+    if (process.env['REQUIRE_KAFKA_SOURCE']?.trim() === 'testcontainers') {
+      throw new KafkaSourceMismatchError(
+        'testcontainers',
+        `fault cluster '${name}' (${nodes} nodes${plain ? '' : ', secured'}) only runs on kafka-local`,
+      );
+    }
+  }
   // Node i listens on base + 2(i-1) and its controller one above: 2·nodes consecutive ports.
   const basePort = await freePortRange(2 * nodes);
   const cluster = await startCluster({
@@ -158,6 +176,43 @@ export async function startSecureKafka(
     throw new Error(`cluster ${options.name} started without credentials`);
   }
   return { ...kafka, credentials, topic };
+}
+
+function containersWanted(): boolean {
+  return (
+    process.env['REQUIRE_KAFKA_SOURCE']?.trim() === 'testcontainers' ||
+    process.env['TESTKIT_KAFKA_SOURCE'] === 'testcontainers'
+  );
+}
+
+async function startContainerFaultKafka(options: StartFaultKafkaOptions): Promise<FaultKafka> {
+  const kafkaVersion = pinnedKafkaVersion();
+  const image = kafkaImage(kafkaVersion);
+  options.log?.(`starting ${image} with Testcontainers for fault cluster '${options.name}' ...`);
+  const container = await startFaultKafkaContainer(image, await freePortRange(1), 180_000);
+  const only = (id: number): void => {
+    if (id !== 1)
+      throw new RangeError(`fault cluster '${options.name}' has node 1 only, not ${id}`);
+  };
+  return {
+    brokers: container.brokers,
+    kafkaVersion,
+    stopNode: async (id) => {
+      only(id);
+      await container.stopBroker();
+    },
+    killNode: async (id) => {
+      only(id);
+      await container.killBroker();
+    },
+    startNode: async (id) => {
+      only(id);
+      await container.startBroker();
+    },
+    close: () => container.stop(),
+    credentials: undefined,
+    topic: undefined,
+  };
 }
 
 /** Lowest and highest base port tried; above the ephemeral range's usual start is avoided. */

@@ -1,6 +1,12 @@
 import { pinnedKafkaVersion, startCluster, stopCluster } from '@revocation-fabric/kafka-local';
+import { KafkaSourceMismatchError } from './errors.js';
 import { confirmBrokers } from './lib/confirm-brokers.js';
-import { dockerEngineAnswers, startKafkaContainer } from './lib/testcontainers-kafka.js';
+import {
+  dockerEngineAnswers,
+  kafkaImage,
+  removeOrphanedKafkaContainers,
+  startKafkaContainer,
+} from './lib/testcontainers-kafka.js';
 
 /** Where the broker came from. */
 export type KafkaSource = 'env' | 'testcontainers' | 'local';
@@ -16,6 +22,8 @@ export interface KafkaBroker {
   readonly source: KafkaSource;
   /** The Apache Kafka version; for `env`, `KAFKA_VERSION` if set, else `unknown`. */
   readonly kafkaVersion: string;
+  /** For `testcontainers`: the image the container runs (see `KAFKA_IMAGE`). */
+  readonly image?: string | undefined;
   /** Stops the broker if this call started it; otherwise does nothing. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -38,12 +46,16 @@ export interface GetKafkaOptions {
 /**
  * Finds or starts a real Apache Kafka broker, in this order:
  * 1. `KAFKA_BROKERS` (comma-separated `host:port`) if set: used as is, never stopped;
- * 2. a container of `apache/kafka:<pinned version>` if a Docker engine answers;
+ * 2. a container of `KAFKA_IMAGE` (default `apache/kafka:<pinned version>`) if a Docker engine
+ *    answers;
  * 3. the local jar broker of `@revocation-fabric/kafka-local`, reused if already running.
  *
+ * `REQUIRE_KAFKA_SOURCE=env|testcontainers|local` makes any other outcome an error (the Docker
+ * leg sets `testcontainers`, so it cannot pass on the jar broker by accident).
  * Every source is confirmed with a metadata request before this resolves.
  *
  * @throws {BrokersUnreachableError} the brokers did not answer.
+ * @throws {KafkaSourceMismatchError} `REQUIRE_KAFKA_SOURCE` names a source that is not available.
  * @example
  * ```ts
  * const kafka = await getKafka();
@@ -54,8 +66,12 @@ export async function getKafka(options: GetKafkaOptions = {}): Promise<KafkaBrok
   const startTimeoutMs = options.startTimeoutMs ?? 180_000;
   const log = options.log ?? ((): void => undefined);
 
+  const required = requiredSource();
   const fromEnv = process.env['KAFKA_BROKERS']?.trim();
   if (fromEnv !== undefined && fromEnv !== '') {
+    if (required !== undefined && required !== 'env') {
+      throw new KafkaSourceMismatchError(required, 'KAFKA_BROKERS is set (unset it)');
+    }
     const brokers = parseBrokers(fromEnv);
     await confirmBrokers(brokers, 'KAFKA_BROKERS', 30_000);
     return {
@@ -67,9 +83,22 @@ export async function getKafka(options: GetKafkaOptions = {}): Promise<KafkaBrok
   }
 
   const kafkaVersion = pinnedKafkaVersion();
-  if (await dockerEngineAnswers(options.dockerTimeoutMs ?? 3_000)) {
-    log(`starting apache/kafka:${kafkaVersion} with Testcontainers ...`);
-    const container = await startKafkaContainer(kafkaVersion, startTimeoutMs);
+  const engine =
+    required === 'local' ? false : await dockerEngineAnswers(options.dockerTimeoutMs ?? 3_000);
+  if (required === 'testcontainers' && !engine) {
+    throw new KafkaSourceMismatchError(
+      required,
+      'no Docker engine answers (DOCKER_HOST; infra/docker/engine.sh start)',
+    );
+  }
+  if (required === 'env') {
+    throw new KafkaSourceMismatchError(required, 'KAFKA_BROKERS is not set');
+  }
+  if (engine) {
+    const image = kafkaImage(kafkaVersion);
+    await removeOrphanedKafkaContainers(log);
+    log(`starting ${image} with Testcontainers ...`);
+    const container = await startKafkaContainer(image, startTimeoutMs);
     try {
       await confirmBrokers(container.brokers, 'Testcontainers', 60_000);
     } catch (error) {
@@ -80,6 +109,7 @@ export async function getKafka(options: GetKafkaOptions = {}): Promise<KafkaBrok
       brokers: container.brokers,
       source: 'testcontainers',
       kafkaVersion,
+      image,
       stop: once(() => container.stop()),
     };
   }
@@ -99,6 +129,19 @@ export async function getKafka(options: GetKafkaOptions = {}): Promise<KafkaBrok
           await stopCluster({ name: cluster.name });
         }),
   };
+}
+
+const SOURCES: readonly KafkaSource[] = ['env', 'testcontainers', 'local'];
+
+function requiredSource(): KafkaSource | undefined {
+  const value = process.env['REQUIRE_KAFKA_SOURCE']?.trim();
+  if (value === undefined || value === '') return undefined;
+  if (!(SOURCES as readonly string[]).includes(value)) {
+    throw new TypeError(
+      `REQUIRE_KAFKA_SOURCE must be one of ${SOURCES.join(', ')}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value as KafkaSource;
 }
 
 function parseBrokers(value: string): string[] {

@@ -11,7 +11,12 @@ export type { GetKeycloakOptions, KeycloakServer, KeycloakSource } from './get-k
 export { keycloakRealm } from './keycloak-realm.js';
 export type { KeycloakRealmOptions, TestRealm, TestUser } from './keycloak-realm.js';
 export { describeKeycloak, logKeycloak } from './log-keycloak.js';
-export { BrokersUnreachableError, TestkitError, WaitForTimeoutError } from './errors.js';
+export {
+  BrokersUnreachableError,
+  KafkaSourceMismatchError,
+  TestkitError,
+  WaitForTimeoutError,
+} from './errors.js';
 export type { TestkitErrorCode } from './errors.js';
 export { faultKafkaSupport, startFaultKafka, startSecureKafka } from './fault-kafka.js';
 export type {

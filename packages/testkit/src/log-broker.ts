@@ -2,7 +2,7 @@ import type { KafkaSource, KafkaBroker } from './get-kafka.js';
 
 const SOURCE_LABEL: Record<KafkaSource, string> = {
   env: 'KAFKA_BROKERS',
-  testcontainers: 'Testcontainers',
+  testcontainers: 'testcontainers',
   local: 'local jar broker',
 };
 
@@ -16,10 +16,11 @@ const SOURCE_LABEL: Record<KafkaSource, string> = {
  * ```
  */
 export function describeBroker(
-  kafka: Pick<KafkaBroker, 'brokers' | 'source' | 'kafkaVersion'>,
+  kafka: Pick<KafkaBroker, 'brokers' | 'source' | 'kafkaVersion' | 'image'>,
 ): string {
   const nodes = kafka.brokers.length > 1 ? `, ${kafka.brokers.length} brokers` : '';
-  return `[testkit] Apache Kafka ${kafka.kafkaVersion} (${SOURCE_LABEL[kafka.source]}${nodes}) at ${kafka.brokers.join(',')}`;
+  const image = kafka.image !== undefined ? ` ${kafka.image}` : '';
+  return `[testkit] Apache Kafka ${kafka.kafkaVersion} (${SOURCE_LABEL[kafka.source]}${image}${nodes}) at ${kafka.brokers.join(',')}`;
 }
 
 /**
@@ -32,7 +33,7 @@ export function describeBroker(
  * ```
  */
 export function logBroker(
-  kafka: Pick<KafkaBroker, 'brokers' | 'source' | 'kafkaVersion'>,
+  kafka: Pick<KafkaBroker, 'brokers' | 'source' | 'kafkaVersion' | 'image'>,
   // Printing into the test output is this function's purpose, hence the console default
   // (packages otherwise must not print; see eslint.config.js).
   // eslint-disable-next-line no-console

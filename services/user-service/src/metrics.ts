@@ -52,7 +52,7 @@ export class ServiceMetrics {
     });
     this.published = new Counter({
       name: 'user_service_outbox_published_total',
-      help: 'Revocation events acknowledged by Kafka (acks=all) and marked sent.',
+      help: 'Revocation events acknowledged by Kafka (acks=all).',
       registers,
     });
     this.relayLeader = new Gauge({

@@ -111,6 +111,28 @@ describe('OutboxRelay', () => {
     expect(await sentAt()).toEqual(Array(10).fill(7));
   });
 
+  it('writes the marks of acknowledged events while later publishes keep failing', async () => {
+    await sessionEvent('acked');
+    await sessionEvent('refused');
+    let sends = 0;
+    // The first send is acknowledged, every later one refused: the relay never runs out of
+    // work, so only the interval can write the first event's mark.
+    const flaky: RevocationPublisher = {
+      publish: () => (++sends === 1 ? Promise.resolve() : Promise.reject(new Error('broker away'))),
+      close: () => Promise.resolve(),
+    };
+    start({
+      publisher: flaky,
+      batchSize: 1,
+      markIntervalMs: 50,
+      firstRetryDelayMs: 100,
+      maxRetryDelayMs: 100,
+    });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(sends).toBeGreaterThan(2);
+    expect((await sentAt()).map((at) => at !== null)).toEqual([true, false]);
+  });
+
   it('wake() publishes a new commit at once instead of at the next poll', async () => {
     const running = start();
     await vi.advanceTimersByTimeAsync(10);

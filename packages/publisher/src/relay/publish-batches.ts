@@ -38,6 +38,9 @@ export async function publishBatches<DB>(
   const marks = new SentMarks(options.markIntervalMs, options.now());
   try {
     while (loop.keepGoing()) {
+      // Also between failed publishes: acknowledged events must not wait out a broker outage
+      // for their marks (the backlog gauges and a restart would count them as unsent).
+      if (marks.due(options.now())) await marks.flush(db, options.now());
       await loop.purge.runIfDue(db);
       const batch = await nextBatch(db, options.batchSize, marks);
       if (batch.length === 0) {

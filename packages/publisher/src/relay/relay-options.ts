@@ -11,7 +11,7 @@ import { DEFAULT_RELAY_LOCK_ID } from './leadership.js';
 
 /** Hooks for metrics; each is optional and must not throw. */
 export interface RelayObserver {
-  /** `count` events were acknowledged and marked sent. */
+  /** `count` events were acknowledged by the broker (their `sent_at` marks follow, coalesced). */
   readonly published?: ((count: number) => void) | undefined;
   /** A batch of `count` events failed to publish; it is retried. */
   readonly publishFailed?: ((count: number, error: unknown) => void) | undefined;

@@ -1,5 +1,5 @@
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CommitGroup } from './commit-group.js';
 
@@ -95,6 +95,45 @@ describe('CommitGroup', () => {
     expect(String((outcomes[2] as PromiseRejectedResult).reason)).toMatch(/UNIQUE/);
     expect(await ids()).toEqual(['a', 'c']);
     expect(group.stats()).toMatchObject({ works: 2, splitBatches: 1 });
+  });
+
+  it('rejects every caller and re-runs nothing when the shared commit fails', async () => {
+    // A deferred foreign key is checked at COMMIT: the commit fails after every work ran.
+    sqlite.pragma('foreign_keys = ON');
+    await sql`create table parents (id text primary key)`.execute(db);
+    await sql`create table children (id text primary key, parent text references parents (id) deferrable initially deferred)`.execute(
+      db,
+    );
+    const runs: string[] = [];
+    const group = new CommitGroup(db);
+    const outcomes = await Promise.allSettled([
+      group.run(async (trx) => {
+        runs.push('orphan');
+        await sql`insert into children (id, parent) values ('c', 'missing')`.execute(trx);
+      }),
+      group.run(async (trx) => {
+        runs.push('session');
+        await revoke('s')(trx);
+      }),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect(String((outcomes[1] as PromiseRejectedResult).reason)).toMatch(/FOREIGN KEY/);
+    expect(runs).toEqual(['orphan', 'session']);
+    expect(await ids()).toEqual([]);
+  });
+
+  it('runs prepareBatch in shared transactions only', async () => {
+    let prepared = 0;
+    const group = new CommitGroup(db, {
+      prepareBatch: () => {
+        prepared += 1;
+        return Promise.resolve();
+      },
+    });
+    await Promise.all([group.run(revoke('a')), group.run(revoke('b'))]);
+    await group.run(revoke('c'));
+    expect(prepared).toBe(1);
+    expect(await ids()).toEqual(['a', 'b', 'c']);
   });
 
   it('never commits more than maxBatch works together', async () => {

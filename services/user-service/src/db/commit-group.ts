@@ -15,7 +15,10 @@
  * the batch's commit. If any work of a batch throws (or the commit fails), the batch is rolled
  * back and each of its works is run again alone, so one failure fails only its own caller.
  * Works must therefore be safe to run twice: database work only, results returned, no side
- * effects before the commit (the caller acts on the result after it settles).
+ * effects before the commit (the caller acts on the result after it settles). If the shared
+ * transaction itself fails (BEGIN, set-up, COMMIT), every caller of the batch gets that error
+ * and nothing is re-run: a commit whose answer was lost may have succeeded. Works must not rely
+ * on deferred constraints, which would fail the commit for all.
  */
 import type { Kysely, Transaction } from 'kysely';
 
@@ -29,7 +32,7 @@ interface Pending<DB> {
 }
 
 /** Options of {@link CommitGroup}. */
-export interface CommitGroupOptions {
+export interface CommitGroupOptions<DB> {
   /**
    * Most works sharing one commit: bounds how long the first of them waits for the last.
    * Default 64.
@@ -40,6 +43,12 @@ export interface CommitGroupOptions {
    * whose pool can run several transactions while each waits for its round trips. Default 1.
    */
   readonly concurrency?: number;
+  /**
+   * Runs first in every shared transaction (not in a work's transaction of its own): e.g.
+   * PostgreSQL's `SET LOCAL lock_timeout`, so a batch that waits for a row another batch holds
+   * fails fast and splits instead of stalling every caller in it or deadlocking.
+   */
+  readonly prepareBatch?: (trx: Transaction<DB>) => Promise<void>;
 }
 
 /** Statistics of a {@link CommitGroup}, for metrics and tests. */
@@ -67,6 +76,7 @@ export class CommitGroup<DB> {
   readonly #db: Kysely<DB>;
   readonly #maxBatch: number;
   readonly #concurrency: number;
+  readonly #prepareBatch: ((trx: Transaction<DB>) => Promise<void>) | undefined;
   #queue: Pending<DB>[] = [];
   #scheduled = false;
   #inFlight = 0;
@@ -74,7 +84,7 @@ export class CommitGroup<DB> {
   #works = 0;
   #splitBatches = 0;
 
-  constructor(db: Kysely<DB>, options: CommitGroupOptions = {}) {
+  constructor(db: Kysely<DB>, options: CommitGroupOptions<DB> = {}) {
     const maxBatch = options.maxBatch ?? 64;
     if (!Number.isInteger(maxBatch) || maxBatch < 1) {
       throw new TypeError(`maxBatch must be a positive integer, got ${String(maxBatch)}`);
@@ -86,6 +96,7 @@ export class CommitGroup<DB> {
     this.#db = db;
     this.#maxBatch = maxBatch;
     this.#concurrency = concurrency;
+    this.#prepareBatch = options.prepareBatch;
   }
 
   /** Runs `work` in a transaction shared with the works queued beside it; settles after commit. */
@@ -127,23 +138,36 @@ export class CommitGroup<DB> {
 
   async #commit(batch: readonly Pending<DB>[]): Promise<void> {
     if (batch.length > 1) {
-      let results: unknown[] | undefined;
+      let workFailed = false;
       try {
-        results = await this.#db.transaction().execute(async (trx) => {
+        const results = await this.#db.transaction().execute(async (trx) => {
+          await this.#prepareBatch?.(trx);
           const out: unknown[] = [];
-          for (const pending of batch) out.push(await pending.work(trx));
+          for (const pending of batch) {
+            try {
+              out.push(await pending.work(trx));
+            } catch (error) {
+              workFailed = true;
+              throw error;
+            }
+          }
           return out;
         });
-      } catch {
-        // Someone's work (or the commit) failed; nothing of the batch was committed. Run each
-        // alone so that only the failing caller sees its error.
-        this.#splitBatches += 1;
-      }
-      if (results !== undefined) {
         this.#commits += 1;
         this.#works += batch.length;
         batch.forEach((pending, i) => pending.resolve(results[i]));
         return;
+      } catch (error) {
+        if (!workFailed) {
+          // BEGIN, the batch set-up or COMMIT failed. A COMMIT whose answer was lost may have
+          // committed, so running the works again could apply them twice (a refresh would meet
+          // its own used token): every caller gets the error, as each would have alone.
+          for (const pending of batch) pending.reject(error);
+          return;
+        }
+        // A work failed and the batch was rolled back: run each alone, so that only the
+        // failing caller sees its error.
+        this.#splitBatches += 1;
       }
     }
     for (const pending of batch) {

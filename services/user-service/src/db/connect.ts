@@ -83,7 +83,16 @@ export function openDataStore(config: DatabaseConfig, logger: Logger): DataStore
     dialect: 'postgres',
     // Leave connections for authentication reads and the relay (which holds one for its
     // advisory lock); more batches in flight than that would only queue for the pool.
-    commits: new CommitGroup(db, { concurrency: Math.max(1, Math.min(4, config.poolMax - 2)) }),
+    commits: new CommitGroup(db, {
+      concurrency: Math.max(1, Math.min(4, config.poolMax - 2)),
+      // Works of one batch wait for nobody's row lock for long: two batches (of this instance
+      // or another) locking rows in opposite orders would otherwise deadlock for
+      // deadlock_timeout, and one contended row would stall all the batch's callers. On timeout
+      // the batch splits and each work runs alone, waiting as long as it needs.
+      prepareBatch: async (trx) => {
+        await sql`set local lock_timeout = '200ms'`.execute(trx);
+      },
+    }),
     ping: async () => {
       await sql`select 1`.execute(db);
     },

@@ -16,7 +16,12 @@ import { hashRefreshToken } from './refresh-token.js';
 
 type Outcome =
   | { readonly ok: true; readonly tokens: TokenPair }
-  | { readonly ok: false; readonly error: UserServiceError };
+  | {
+      readonly ok: false;
+      readonly error: UserServiceError;
+      /** Set when a used token came back: the session it revoked, logged after the commit. */
+      readonly reused?: { readonly sid: string; readonly sub: string };
+    };
 
 const invalid = () =>
   new UserServiceError({
@@ -61,12 +66,10 @@ export async function refreshSession(
           actor: 'user-service',
         });
       }
-      ctx.logger.warn(
-        { sid: session.id, sub: session.userId },
-        'refresh token reused: session revoked',
-      );
       return {
         ok: false,
+        // Logged after the commit: the work may run twice (group commit) or roll back.
+        reused: { sid: session.id, sub: session.userId },
         error: new UserServiceError({
           code: 'REFRESH_TOKEN_REUSED',
           message: 'refresh token was already used; the session has been revoked',
@@ -96,6 +99,11 @@ export async function refreshSession(
     );
     return { ok: true, tokens };
   });
-  if (!result.ok) throw result.error;
+  if (!result.ok) {
+    if (result.reused !== undefined) {
+      ctx.logger.warn(result.reused, 'refresh token reused: session revoked');
+    }
+    throw result.error;
+  }
   return result.tokens;
 }

@@ -117,7 +117,9 @@ say "all containers healthy $((SECONDS - up_started)) s after docker-compose up"
 compose ps >&2
 
 cd "$ROOT"
-demo_env=(KAFKA_BROKERS="$brokers")
+# The version for the demo's broker line (the pin in packages/kafka-local/pom.xml).
+kafka_version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' packages/kafka-local/pom.xml | head -n 1)
+demo_env=(KAFKA_BROKERS="$brokers" KAFKA_VERSION="$kafka_version")
 if [[ $secure == 1 ]]; then
   demo_env+=(KAFKA_SASL_MECHANISM=scram-sha-512 KAFKA_SASL_USERNAME=admin KAFKA_SASL_PASSWORD="$KAFKA_ADMIN_PASSWORD")
 fi

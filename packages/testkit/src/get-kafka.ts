@@ -1,4 +1,5 @@
 import { pinnedKafkaVersion, startCluster, stopCluster } from '@revocation-fabric/kafka-local';
+import { saslFromEnvironment } from './lib/env-sasl.js';
 import { confirmBrokers } from './lib/confirm-brokers.js';
 import { dockerEngineAnswers, startKafkaContainer } from './lib/testcontainers-kafka.js';
 
@@ -57,7 +58,8 @@ export async function getKafka(options: GetKafkaOptions = {}): Promise<KafkaBrok
   const fromEnv = process.env['KAFKA_BROKERS']?.trim();
   if (fromEnv !== undefined && fromEnv !== '') {
     const brokers = parseBrokers(fromEnv);
-    await confirmBrokers(brokers, 'KAFKA_BROKERS', 30_000);
+    // A secured broker (KAFKA_SASL_*, as the services read them) is confirmed as that principal.
+    await confirmBrokers(brokers, 'KAFKA_BROKERS', 30_000, saslFromEnvironment(process.env));
     return {
       brokers,
       source: 'env',

@@ -119,7 +119,10 @@ compose ps >&2
 cd "$ROOT"
 # The version for the demo's broker line (the pin in packages/kafka-local/pom.xml).
 kafka_version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' packages/kafka-local/pom.xml | head -n 1)
-demo_env=(KAFKA_BROKERS="$brokers" KAFKA_VERSION="$kafka_version")
+# The service URLs too: the demo then fails at once if one does not answer, instead of
+# starting a process of its own on a free fixed port.
+demo_env=(KAFKA_BROKERS="$brokers" KAFKA_VERSION="$kafka_version"
+  USER_SERVICE_URL=http://127.0.0.1:3000 GAME_SERVICE_URLS=http://127.0.0.1:4001,http://127.0.0.1:4002)
 if [[ $secure == 1 ]]; then
   demo_env+=(KAFKA_SASL_MECHANISM=scram-sha-512 KAFKA_SASL_USERNAME=admin KAFKA_SASL_PASSWORD="$KAFKA_ADMIN_PASSWORD")
 fi
@@ -129,4 +132,10 @@ env "${demo_env[@]}" pnpm -s demo
 status=$?
 set -e
 say "demo exited with $status"
+
+# The graceful stop through Docker: SIGTERM to node as PID 1, 20 s grace; report each exit code.
+compose stop -t 20 >/dev/null 2>&1 || true
+for id in $(compose ps -q); do
+  docker inspect --format '{{.Name}} exited with {{.State.ExitCode}}' "$id" | sed 's:^/::' >&2
+done
 exit "$status"

@@ -99,8 +99,9 @@ export async function runScenario(stack: Stack, report: Report): Promise<void> {
       'carol was not touched by either revocation; she refreshes in-band and keeps playing',
     );
     steps.stillConnected(carol.name, [...carolSockets, spare], "alice's logout and bob's ban");
-    const ttl = stack.accessTokenTtlSeconds;
-    const waitForExpiry = ttl !== undefined && carolFirstExp * 1000 - Date.now() <= 60_000;
+    // Read from the token, not from how the stack was started: a user-service found running (a
+    // compose stack with ACCESS_TOKEN_TTL_SECONDS=10) may issue short tokens as well.
+    const waitForExpiry = carolFirstExp * 1000 - Date.now() <= 60_000;
     // A client refreshes shortly before `exp`; the new token must outlive the wait past the old one.
     if (waitForExpiry) await sleep(carolFirstExp * 1000 - REFRESH_BEFORE_EXP_MS - Date.now());
     carol.tokens = await api.refresh(carol.tokens.refreshToken);

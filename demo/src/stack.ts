@@ -87,6 +87,57 @@ export interface Stack {
 }
 
 const FIXED_PORTS = { user: 3000, games: [4001, 4002] } as const;
+
+/**
+ * Services running elsewhere (a compose stack, another machine), named by `USER_SERVICE_URL`
+ * and `GAME_SERVICE_URLS` (two, comma-separated): the `demo` and `keep` modes then use them
+ * instead of the fixed ports and fail if one does not answer `/readyz`. Unset: the fixed ports.
+ */
+interface ServiceUrls {
+  readonly user: string | undefined;
+  readonly games: readonly [string, string] | undefined;
+}
+
+function httpOrigin(variable: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError(`${variable}: not a URL: ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TypeError(`${variable}: must be an http(s) URL, got ${JSON.stringify(value)}`);
+  }
+  return url.origin;
+}
+
+function serviceUrlsFromEnvironment(env: NodeJS.ProcessEnv): ServiceUrls {
+  const user = env['USER_SERVICE_URL'];
+  const games = env['GAME_SERVICE_URLS'];
+  let gameUrls: [string, string] | undefined;
+  if (games !== undefined && games !== '') {
+    const parts = games.split(',').map((part) => part.trim());
+    if (parts.length !== 2) {
+      throw new TypeError(`GAME_SERVICE_URLS: expected two comma-separated URLs, got ${games}`);
+    }
+    gameUrls = [
+      httpOrigin('GAME_SERVICE_URLS', parts[0] ?? ''),
+      httpOrigin('GAME_SERVICE_URLS', parts[1] ?? ''),
+    ];
+  }
+  return {
+    user: user === undefined || user === '' ? undefined : httpOrigin('USER_SERVICE_URL', user),
+    games: gameUrls,
+  };
+}
+
+/** A service named by the environment: it must already answer. */
+async function externalService(name: string, url: string, variable: string) {
+  if (!(await answersReady(url))) {
+    throw new Error(`${name} at ${url} (${variable}) does not answer ${url}/readyz`);
+  }
+  return { name, url, startedHere: false, logFile: undefined } satisfies StackService;
+}
 /**
  * Access-token lifetime per mode: long enough for the logout and ban steps to finish before
  * the third player's first token expires on a busy machine, short enough to watch it expire.
@@ -161,6 +212,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   if (peer !== undefined && !isolated) {
     throw new TypeError('a stack with Keycloak is always isolated: use mode short');
   }
+  const external = serviceUrlsFromEnvironment(process.env);
+  if (isolated && (external.user !== undefined || external.games !== undefined)) {
+    throw new TypeError('USER_SERVICE_URL / GAME_SERVICE_URLS do not go with --short (isolated)');
+  }
   const topic = isolated
     ? `demo.revocations.${randomBytes(4).toString('hex')}`
     : 'auth.revocations';
@@ -185,10 +240,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     log(`Kafka ${kafka.kafkaVersion} at ${kafka.brokers.join(',')} (${kafka.source})`);
 
     const userPort = isolated ? await freePort() : FIXED_PORTS.user;
-    const userUrl = `http://127.0.0.1:${userPort}`;
+    const userUrl = external.user ?? `http://127.0.0.1:${userPort}`;
     const ttl = TOKEN_TTL_SECONDS[mode];
     let userService: StackService;
-    if (!isolated && (await answersReady(userUrl))) {
+    if (external.user !== undefined) {
+      userService = await externalService('user-service', userUrl, 'USER_SERVICE_URL');
+      log(`user-service running at ${userUrl} (USER_SERVICE_URL)`);
+    } else if (!isolated && (await answersReady(userUrl))) {
       log(`user-service already running at ${userUrl}`);
       userService = { name: 'user-service', url: userUrl, startedHere: false, logFile: undefined };
     } else {
@@ -232,6 +290,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const outcomes = await Promise.allSettled(
       FIXED_PORTS.games.map(async (fixedPort, i): Promise<StackService> => {
         const name = `game-${i + 1}`;
+        const externalUrl = external.games?.[i];
+        if (externalUrl !== undefined) {
+          const service = await externalService(name, externalUrl, 'GAME_SERVICE_URLS');
+          log(`${name} running at ${externalUrl} (GAME_SERVICE_URLS)`);
+          return service;
+        }
         const port = isolated ? await freePort() : fixedPort;
         const url = `http://127.0.0.1:${port}`;
         if (!isolated && (await answersReady(url))) {

@@ -1,5 +1,6 @@
 import { pinnedKafkaVersion, startCluster, stopCluster } from '@revocation-fabric/kafka-local';
 import { KafkaSourceMismatchError } from './errors.js';
+import { saslFromEnvironment } from './lib/env-sasl.js';
 import { confirmBrokers } from './lib/confirm-brokers.js';
 import {
   dockerEngineAnswers,
@@ -73,7 +74,8 @@ export async function getKafka(options: GetKafkaOptions = {}): Promise<KafkaBrok
       throw new KafkaSourceMismatchError(required, 'KAFKA_BROKERS is set (unset it)');
     }
     const brokers = parseBrokers(fromEnv);
-    await confirmBrokers(brokers, 'KAFKA_BROKERS', 30_000);
+    // A secured broker (KAFKA_SASL_*, as the services read them) is confirmed as that principal.
+    await confirmBrokers(brokers, 'KAFKA_BROKERS', 30_000, saslFromEnvironment(process.env));
     return {
       brokers,
       source: 'env',

@@ -1,4 +1,5 @@
 import { withAdmin } from './kafka-client.js';
+import type { ClientSasl } from './kafka-client.js';
 import { BrokersUnreachableError } from '../errors.js';
 import { waitFor } from '../wait-for.js';
 
@@ -13,13 +14,14 @@ export async function confirmBrokers(
   brokers: readonly string[],
   origin: string,
   timeoutMs: number,
+  sasl?: ClientSasl,
 ): Promise<number> {
   try {
     return await waitFor(
       () =>
         withAdmin(
           brokers,
-          { clientId: 'testkit-check', connectionTimeoutMs: 2_000, retries: 0 },
+          { clientId: 'testkit-check', connectionTimeoutMs: 2_000, retries: 0, sasl },
           async (admin) => (await admin.describeCluster()).brokers.length,
         ),
       { timeoutMs, intervalMs: 500, description: 'a metadata answer' },

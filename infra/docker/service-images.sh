@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Builds the service images the compose stack runs: the node image only when missing (or with
+# --rebuild); the service images every time, Docker's layer cache deciding what really is rebuilt
+# (an image kept by name alone would run yesterday's sources):
+#
+#   revocation-fabric/node-from-host:20          infra/docker/node/Dockerfile: Debian minbase +
+#                                                this machine's node, headers and npm
+#   revocation-fabric/user-service:local         services/*/Dockerfile, FROM that node image
+#   revocation-fabric/game-service:local         (or FROM $NODE_IMAGE when it is set, e.g.
+#   revocation-fabric/revocation-gateway:local   node:20-bookworm-slim on a machine with a registry)
+#
+#   infra/docker/service-images.sh [ensure] [--rebuild]   the node image (unless NODE_IMAGE) + all three
+#   infra/docker/service-images.sh node [--rebuild]
+#   infra/docker/service-images.sh names                  prints the image names, one a line
+#
+# The builds fetch npm packages and Debian's compiler packages: `--network host`, because the
+# project engine runs without iptables (no NAT for build containers). Uses DOCKER_HOST, else the
+# project engine (infra/docker/engine.sh env).
+set -euo pipefail
+
+readonly ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+readonly MINBASE=revocation-fabric/debian-minbase:bookworm
+readonly LOCAL_NODE=revocation-fabric/node-from-host:20
+readonly SERVICES=(user-service game-service revocation-gateway)
+readonly TAG=${SERVICE_IMAGE_TAG:-local}
+readonly NODE_CONTEXT="$ROOT/infra/docker/node/context"
+
+say() { printf 'service-images: %s\n' "$*" >&2; }
+die() {
+  say "$*"
+  exit 1
+}
+
+if [[ -z ${DOCKER_HOST:-} ]]; then
+  eval "$("$ROOT/infra/docker/engine.sh" env)"
+  export DOCKER_HOST
+fi
+# Debian's docker.io ships no buildx plugin: the classic builder does everything used here.
+if ! docker buildx version >/dev/null 2>&1; then export DOCKER_BUILDKIT=0; fi
+
+# The node context holds a copy of the host's node (~100 MB): removed on any exit.
+trap 'rm -rf "$NODE_CONTEXT"' EXIT
+
+have_image() { docker image inspect "$1" >/dev/null 2>&1; }
+size_of() { docker image inspect --format '{{.Size}}' "$1" | awk '{ printf "%.0f MB", $1 / 1e6 }'; }
+
+build_node() {
+  have_image "$MINBASE" || "$ROOT/infra/docker/images.sh" minbase
+  local node
+  node=$(command -v node) || die "no node on this machine to copy into $LOCAL_NODE"
+  node=$(readlink -f "$node")
+  [[ $("$node" --version) == v20.* ]] || die "$node is $("$node" --version), not Node 20"
+  local prefix
+  prefix=$(dirname "$(dirname "$node")") # /usr/bin/node → /usr
+  [[ -f $prefix/include/node/node.h ]] || die "no Node headers in $prefix/include/node (needed to compile better-sqlite3)"
+  [[ -d $prefix/lib/node_modules/npm ]] || die "no npm in $prefix/lib/node_modules/npm"
+  rm -rf "$NODE_CONTEXT"
+  mkdir -p "$NODE_CONTEXT/include"
+  cp "$node" "$NODE_CONTEXT/node"
+  cp -r "$prefix/include/node" "$NODE_CONTEXT/include/node"
+  cp -r "$prefix/lib/node_modules/npm" "$NODE_CONTEXT/npm"
+  # Locally added CAs (none on most machines; here the egress proxy's): see the Dockerfile.
+  mkdir -p "$NODE_CONTEXT/ca"
+  if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
+    cp /usr/local/share/ca-certificates/*.crt "$NODE_CONTEXT/ca/"
+  fi
+  local t0=$SECONDS
+  docker build -q -t "$LOCAL_NODE" --build-arg "BASE_IMAGE=$MINBASE" "$ROOT/infra/docker/node" >/dev/null
+  rm -rf "$NODE_CONTEXT"
+  say "$LOCAL_NODE ($("$node" --version), $(size_of "$LOCAL_NODE")) built in $((SECONDS - t0)) s"
+}
+
+ensure_node() {
+  if [[ $rebuild == 1 ]] || ! have_image "$LOCAL_NODE"; then build_node; fi
+}
+
+build_service() { # $1 = service, $2 = node image
+  local image="revocation-fabric/$1:$TAG" t0=$SECONDS
+  say "building $image FROM $2"
+  docker build --network host -q -t "$image" --build-arg "NODE_IMAGE=$2" \
+    -f "$ROOT/services/$1/Dockerfile" "$ROOT" >/dev/null
+  say "$image ($(size_of "$image")) built in $((SECONDS - t0)) s"
+}
+
+ensure_services() {
+  local node_image=${NODE_IMAGE:-}
+  if [[ -z $node_image ]]; then
+    ensure_node
+    node_image=$LOCAL_NODE
+  fi
+  for service in "${SERVICES[@]}"; do
+    build_service "$service" "$node_image"
+  done
+}
+
+cmd=ensure
+rebuild=0
+for arg in "$@"; do
+  case $arg in
+    ensure | node | names) cmd=$arg ;;
+    --rebuild) rebuild=1 ;;
+    *) die "unknown argument: $arg (usage: $0 [ensure|node|names] [--rebuild])" ;;
+  esac
+done
+
+case $cmd in
+  ensure) ensure_services ;;
+  node) ensure_node ;;
+  names)
+    echo "$LOCAL_NODE"
+    for service in "${SERVICES[@]}"; do echo "revocation-fabric/$service:$TAG"; done
+    ;;
+esac

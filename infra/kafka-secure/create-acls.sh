@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# One-shot job of compose.secure.yaml: the ACLs of the secured stack, created as the super user
+# `admin` with Kafka's own AclCommand (kafka-acls.sh) from the Kafka image — the same set as
+# kafka-local's secured mode (infra/README.md, "Secured mode"). Creating an existing binding is
+# a no-op, so a restart of the job is harmless. The services start once it has exited 0.
+set -euo pipefail
+: "${BOOTSTRAP:?}" "${SCRAM_ADMIN_PASSWORD:?}" "${TOPIC:?}"
+umask 077
+config=/tmp/admin.properties
+cat >"$config" <<PROPS
+security.protocol=SASL_PLAINTEXT
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$SCRAM_ADMIN_PASSWORD";
+PROPS
+acls() {
+  # Kafka 4 ships AclCommand in kafka-tools; kafka-acls.sh is a wrapper around this class.
+  /opt/kafka/bin/kafka-run-class.sh org.apache.kafka.tools.AclCommand \
+    --bootstrap-server "$BOOTSTRAP" --command-config "$config" --add "$@" >/dev/null
+}
+# Issuers' publishers: WRITE (implies IdempotentWrite, KIP-679), DESCRIBE, CREATE the topic.
+acls --allow-principal User:user-service --allow-principal User:gateway \
+  --operation Write --operation Describe --operation Create --topic "$TOPIC"
+# Verifiers: READ the topic, READ + DELETE their own groups (<clientId>-<uuid>; closing deletes).
+acls --allow-principal User:verifier --operation Read --operation Describe --topic "$TOPIC"
+acls --allow-principal User:verifier --operation Read --operation Delete \
+  --group game-service --group revocation-verifier --resource-pattern-type prefixed
+echo "ACLs for $TOPIC created"
+/opt/kafka/bin/kafka-run-class.sh org.apache.kafka.tools.AclCommand \
+  --bootstrap-server "$BOOTSTRAP" --command-config "$config" --list

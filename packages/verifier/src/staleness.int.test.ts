@@ -95,6 +95,11 @@ describe.skipIf(!faults.supported)('verifier staleness with the broker down', ()
       description: 'closed verifier turns STALE',
     });
     expect(closed.stats()).toMatchObject({ ready: true, stale: true, serving: false });
+    // Each verifier's clock runs from its own last contact, which may be a fetch later.
+    await waitFor(() => open.stats().stale, {
+      timeoutMs: 60_000,
+      description: 'open verifier turns stale',
+    });
     expect(await outcome(open, token)).toBe('ok');
     expect(open.stats()).toMatchObject({ ready: true, stale: true, serving: true });
 

@@ -42,6 +42,8 @@ async function once(
   const worker = WorkerProcess.start<ColdStartRequest | { type: 'stop' }, ColdStartResult>(
     'cold-start/worker',
     `b4-${mode}`,
+    // 3M parsed records (the floor arm) outgrow V8's default old space.
+    { execArgv: ['--max-old-space-size=8192'] },
   );
   try {
     worker.send({ type: 'run', mode, brokers: ctx.brokers, topic });

@@ -103,7 +103,10 @@ function b4Targets(results: BenchResults): TargetCheck[] {
           : 'no case';
     return targets.map((target) => notMeasured(target, why));
   }
-  const largest = b4.cases.reduce((a, b) => (b.rules > a.rules ? b : a));
+  // The targets speak of 1M rules; the chart's 3M case is context.
+  const largest =
+    b4.cases.find((c) => c.rules === 1_000_000) ??
+    b4.cases.reduce((a, b) => (b.rules > a.rules ? b : a));
   const at = `at ${largest.rules.toLocaleString('en-US')} rules${largest.rules < 1_000_000 ? ' (quick run: 1M only in the full run)' : ''}`;
   const b5 = results.b5;
   const decodeUs =
@@ -125,7 +128,11 @@ function b4Targets(results: BenchResults): TargetCheck[] {
       target: targets[1],
       measured: `${fmt(largest.ratio, 2)}× (${fmt(largest.verifierMedianMs / 1000, 2)} s ÷ ${fmt(largest.bareMedianMs / 1000, 2)} s) ${at}`,
       met: largest.ratio <= 1.2,
-      note: largest.ratio <= 1.2 ? 'alternating runs, medians.' : `bottleneck: ${decodeNote}`,
+      note: `${largest.ratio <= 1.2 ? 'alternating runs, medians.' : `bottleneck: ${decodeNote}`}${
+        largest.floorMedianMs === undefined || largest.ratioToFloor === undefined
+          ? ''
+          : ` Floor (the same consumer JSON.parse-ing and keeping every record): ${fmt(largest.floorMedianMs / 1000, 2)} s = ${fmt(largest.floorMedianMs / largest.bareMedianMs, 2)}× bare, so 1.2× bare is below what parsing alone costs; the verifier is ${fmt(largest.ratioToFloor, 2)}× the floor.`
+      }`,
     },
   ];
 }

@@ -156,16 +156,16 @@ describe('CommitGroup', () => {
     const group = new CommitGroup(db, { maxBatch: 2, concurrency: 2 });
     let running = 0;
     let most = 0;
-    const slow = (id: string) => async (trx: Kysely<TestSchema>) => {
+    const yielding = (id: string) => async (trx: Kysely<TestSchema>) => {
       running += 1;
       most = Math.max(most, running);
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await Promise.resolve();
       await revoke(id)(trx);
       running -= 1;
     };
     // SQLite has one connection: the second batch waits for it, so at most one work runs; the
     // group itself must still have handed out two batches (two commits for four works).
-    await Promise.all(['a', 'b', 'c', 'd'].map((id) => group.run(slow(id))));
+    await Promise.all(['a', 'b', 'c', 'd'].map((id) => group.run(yielding(id))));
     expect(await ids()).toEqual(['a', 'b', 'c', 'd']);
     expect(commits).toBe(2);
     expect(most).toBe(1);

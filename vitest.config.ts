@@ -1,11 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
-// Workspace packages export their TypeScript sources under the `source` condition,
+// Workspace packages export their TypeScript sources under the `@revocation-fabric/source` condition,
 // so tests run against src/ without a build step. Projects do not inherit the root's `ssr`
 // block, so each repeats it: without it a package imported from another package resolves to
 // its built dist/ and a test can pass against a stale build.
-const resolve = { conditions: ['source', 'import', 'node', 'default'] };
-const ssr = { resolve: { conditions: ['source'], externalConditions: ['source'] } };
+const resolve = { conditions: ['@revocation-fabric/source', 'import', 'node', 'default'] };
+const ssr = {
+  resolve: {
+    conditions: ['@revocation-fabric/source'],
+    externalConditions: ['@revocation-fabric/source'],
+  },
+};
 // Tests against the real Keycloak live in files whose names contain `keycloak`, so they can be
 // run alone (`pnpm test:keycloak`) and only their project starts a Keycloak.
 const KEYCLOAK_TESTS = '**/*keycloak*.test.ts';

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { getKafka } from '@revocation-fabric/testkit';
 import type { KafkaBroker } from '@revocation-fabric/testkit';
 import { Kafka, logLevel } from 'kafkajs';
+import { fixKafkajsIdleTimer } from '@revocation-fabric/kafkajs-idle-fix';
 import { freePort } from './free-port.js';
 import type { KeycloakPeer } from './keycloak-peer.js';
 import { startGateway } from './start-gateway.js';
@@ -32,6 +33,9 @@ function clientSecurity(): { sasl?: KafkaSaslConfig; ssl?: KafkaTlsConfig } {
 }
 
 /** The repository root: demo/dist/stack.js → ../.. */
+// kafkajs #1556: the 1 ms timer loop of idle connections (the demo's admin clients).
+fixKafkajsIdleTimer(import.meta.url);
+
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const USER_SERVICE_ENTRY = join(ROOT, 'services', 'user-service', 'dist', 'main.js');
 const GAME_SERVICE_ENTRY = join(ROOT, 'services', 'game-service', 'dist', 'main.js');

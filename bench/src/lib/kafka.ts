@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { ensureRevocationTopic } from '@revocation-fabric/protocol';
 import type { RuleKind } from '@revocation-fabric/protocol';
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
+import { fixKafkajsIdleTimer } from '@revocation-fabric/kafkajs-idle-fix';
 import { cutoffRecords, kindAt, ruleRecord, templates } from './rule-records.js';
 import type { RuleRecord } from './rule-records.js';
 import { kafkaSecurityFromEnvironment } from '@revocation-fabric/service-runtime';
@@ -39,6 +40,7 @@ export type { RuleRecord } from './rule-records.js';
 export const MAX_TOKEN_LIFETIME_MS = 900_000;
 
 function client(brokers: readonly string[], clientId: string): Kafka {
+  fixKafkajsIdleTimer(import.meta.url); // kafkajs #1556: the 1 ms timer loop of idle connections
   return new Kafka({
     clientId,
     brokers: [...brokers],

@@ -6,6 +6,7 @@
  * failed producer may hold a broken connection or idempotence state.
  */
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { fixKafkajsIdleTimer } from '@revocation-fabric/kafkajs-idle-fix';
 import type { KafkaConfig, LogEntry, Producer } from 'kafkajs';
 import {
   DEFAULT_REVOCATION_TOPIC,
@@ -69,6 +70,9 @@ export function kafkaPublisher(options: KafkaPublisherOptions): RevocationPublis
   if (tls !== undefined) security.ssl = tls;
   const auth = sasl(options.sasl);
   if (auth !== undefined) security.sasl = auth;
+  // kafkajs 2.2.4 re-arms a 1 ms timer on every idle connection (kafkajs #1556); mended here, in
+  // the package's one kafkajs file, so that every installation of the package gets the fix.
+  fixKafkajsIdleTimer(import.meta.url);
   const client = new Kafka({
     clientId: options.clientId ?? 'revocation-publisher',
     brokers: [...options.brokers],

@@ -5,6 +5,7 @@
  * file. Nothing here imitates a broker: every call goes to the real one.
  */
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { fixKafkajsIdleTimer } from '@revocation-fabric/kafkajs-idle-fix';
 import type { Admin, SASLOptions } from 'kafkajs';
 import { waitFor } from '../wait-for.js';
 
@@ -32,6 +33,7 @@ export interface ClientOptions {
 // Retriable trouble (a coordinator still loading, a leader moving) is logged by kafkajs at
 // ERROR; real failures surface as rejected calls, so tests stay quiet.
 function client(brokers: readonly string[], options: ClientOptions): Kafka {
+  fixKafkajsIdleTimer(import.meta.url); // kafkajs #1556: the 1 ms timer loop of idle connections
   return new Kafka({
     clientId: options.clientId,
     brokers: [...brokers],

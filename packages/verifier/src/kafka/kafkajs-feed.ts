@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
+import { fixKafkajsIdleTimer } from '@revocation-fabric/kafkajs-idle-fix';
 import type { Admin, Consumer, EachBatchPayload, LogEntry } from 'kafkajs';
 import { NotReadyError } from '../errors.js';
 import type { FeedStats, RevocationFeed, RevocationFeedContext, RevocationSink } from '../feed.js';
@@ -113,6 +114,9 @@ export class KafkaRevocationFeed implements RevocationFeed {
     // that never returns stops contact, the verifier goes stale and the broker watch replaces
     // the consumer once the broker answers a probe. The admin is connected only around start
     // and close, where a hung request must fail by itself.
+    // kafkajs 2.2.4 also re-arms a 1 ms timer on every idle connection (kafkajs #1556): mended
+    // here, in the package's one kafkajs file, so every installation gets it, not only ours.
+    fixKafkajsIdleTimer(import.meta.url);
     this.#kafka = new Kafka({ ...client, enforceRequestTimeout: false });
     this.#adminKafka = new Kafka(client);
     this.#ready = new Promise<void>((resolve, reject) => {

@@ -8,9 +8,7 @@ import { posix } from 'node:path';
 let failures = 0;
 for (const tarball of process.argv.slice(2)) {
   const files = new Set(
-    execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean),
+    execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean),
   );
   const problems = [];
   for (const file of files) {
@@ -21,10 +19,13 @@ for (const tarball of process.argv.slice(2)) {
     const map = JSON.parse(execFileSync('tar', ['-xzOf', tarball, file], { encoding: 'utf8' }));
     for (const source of map.sources ?? []) {
       const target = posix.normalize(posix.join(posix.dirname(file), map.sourceRoot ?? '', source));
-      if (!files.has(target)) problems.push(`${file} points at ${target}, which is not in the tarball`);
+      if (!files.has(target))
+        problems.push(`${file} points at ${target}, which is not in the tarball`);
     }
   }
-  console.log(`${posix.basename(tarball)}: ${files.size} files, ${problems.length ? `${problems.length} problem(s)` : 'no leftovers, every map resolves'}`);
+  console.log(
+    `${posix.basename(tarball)}: ${files.size} files, ${problems.length ? `${problems.length} problem(s)` : 'no leftovers, every map resolves'}`,
+  );
   for (const problem of problems.slice(0, 20)) console.log(`  ${problem}`);
   failures += problems.length;
 }

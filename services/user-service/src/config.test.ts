@@ -67,6 +67,58 @@ describe('loadConfig', () => {
     expect(problems.map((p) => p.variable)).toEqual(['MAX_TOKEN_LIFETIME_SECONDS']);
   });
 
+  it('ends sessions 30 days after sign-in by default', () => {
+    expect(loadConfig(minimal).tokens.maxSessionLifetimeSeconds).toBe(2_592_000);
+    expect(
+      loadConfig({ ...minimal, SESSION_MAX_LIFETIME_SECONDS: '43200' }).tokens
+        .maxSessionLifetimeSeconds,
+    ).toBe(43_200);
+  });
+
+  it.each([
+    ['non-numeric', '30d', /integer/],
+    ['zero', '0', />=\s*1|too small/i],
+    ['negative', '-3600', />=\s*1|too small/i],
+    ['fractional', '3600.5', /integer/],
+    ['beyond a year', '31536001', /<=\s*31536000|too big/i],
+  ])('refuses a %s SESSION_MAX_LIFETIME_SECONDS with a typed config error', (_, value, message) => {
+    const error = (() => {
+      try {
+        loadConfig({ ...minimal, SESSION_MAX_LIFETIME_SECONDS: value });
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    const { code, problems } = error as ConfigError;
+    expect(code).toBe('CONFIG_INVALID');
+    expect(problems.map((p) => p.variable)).toEqual(['SESSION_MAX_LIFETIME_SECONDS']);
+    expect(problems[0]?.message).toMatch(message);
+  });
+
+  it('refuses a session lifetime shorter than the access-token lifetime', () => {
+    const problems = problemsOf({
+      ...minimal,
+      ACCESS_TOKEN_TTL_SECONDS: '900',
+      SESSION_MAX_LIFETIME_SECONDS: '600',
+    });
+    expect(problems).toEqual([
+      {
+        variable: 'SESSION_MAX_LIFETIME_SECONDS',
+        message: 'must be ≥ ACCESS_TOKEN_TTL_SECONDS (900), in seconds',
+      },
+    ]);
+    // Equal is allowed: every token then lives its full TTL at the session's start.
+    expect(
+      loadConfig({
+        ...minimal,
+        ACCESS_TOKEN_TTL_SECONDS: '900',
+        SESSION_MAX_LIFETIME_SECONDS: '900',
+      }).tokens.maxSessionLifetimeSeconds,
+    ).toBe(900);
+  });
+
   it('wants both bootstrap admin variables or neither', () => {
     expect(
       problemsOf({ ...minimal, BOOTSTRAP_ADMIN_USERNAME: 'root' }).map((p) => p.variable),

@@ -67,6 +67,14 @@ export interface UserServiceConfig {
     readonly maxTokenLifetimeSeconds: number;
     /** Refresh-token lifetime in seconds; every use rotates it and restarts the clock. Default 14 days. */
     readonly refreshTokenTtlSeconds: number;
+    /**
+     * Absolute session lifetime in seconds (`SESSION_MAX_LIFETIME_SECONDS`): a session ends this
+     * long after its `auth_time` (the login, or the last password change, that proved the
+     * password), however often it was refreshed. No access or refresh token of a session
+     * outlives its end, and a refresh after it is refused with `SESSION_EXPIRED`. At least the
+     * access-token TTL, at most 365 days. Default 30 days (2 592 000).
+     */
+    readonly maxSessionLifetimeSeconds: number;
     /** Clock tolerance in ms, added to every "until expired" window. Default 5000. */
     readonly clockToleranceMs: number;
   };
@@ -143,6 +151,7 @@ const variables = {
   ACCESS_TOKEN_TTL_SECONDS: integer(1, 3600).default(600),
   MAX_TOKEN_LIFETIME_SECONDS: integer(1, 86_400).optional(),
   REFRESH_TOKEN_TTL_SECONDS: integer(60, 31_536_000).default(1_209_600),
+  SESSION_MAX_LIFETIME_SECONDS: integer(1, 31_536_000).default(2_592_000),
   CLOCK_TOLERANCE_MS: integer(0, 60_000).default(5000),
   KEY_ENCRYPTION_KEY: z
     .string()
@@ -193,6 +202,13 @@ export function loadConfig(env: Environment = process.env): UserServiceConfig {
       message: `must be ≥ ACCESS_TOKEN_TTL_SECONDS (${v.ACCESS_TOKEN_TTL_SECONDS})`,
     });
   }
+  // A shorter session would cut every access token short of its TTL: surely a unit mistake.
+  if (v.SESSION_MAX_LIFETIME_SECONDS < v.ACCESS_TOKEN_TTL_SECONDS) {
+    problems.push({
+      variable: 'SESSION_MAX_LIFETIME_SECONDS',
+      message: `must be ≥ ACCESS_TOKEN_TTL_SECONDS (${v.ACCESS_TOKEN_TTL_SECONDS}), in seconds`,
+    });
+  }
   if (v.NODE_ENV === 'production' && v.KEY_ENCRYPTION_KEY === undefined) {
     problems.push({
       variable: 'KEY_ENCRYPTION_KEY',
@@ -231,6 +247,7 @@ export function loadConfig(env: Environment = process.env): UserServiceConfig {
       accessTokenTtlSeconds: v.ACCESS_TOKEN_TTL_SECONDS,
       maxTokenLifetimeSeconds: maxLifetime,
       refreshTokenTtlSeconds: v.REFRESH_TOKEN_TTL_SECONDS,
+      maxSessionLifetimeSeconds: v.SESSION_MAX_LIFETIME_SECONDS,
       clockToleranceMs: v.CLOCK_TOLERANCE_MS,
     },
     keys: {

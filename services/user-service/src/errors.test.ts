@@ -36,6 +36,13 @@ describe('UserServiceError', () => {
     expect(error.status).toBe(404);
   });
 
+  it('answers a session past its absolute lifetime with 401 SESSION_EXPIRED', () => {
+    const error = new UserServiceError({ code: 'SESSION_EXPIRED' });
+    expect(error.status).toBe(401);
+    expect(error.message).toBe('the session reached its maximum lifetime; sign in again');
+    expect(ERROR_CODES).toContain('SESSION_EXPIRED');
+  });
+
   it('lists every code of the status table in UPPER_SNAKE_CASE', () => {
     expect(ERROR_CODES).toEqual(Object.keys(HTTP_STATUS));
     // ERROR_CODES is derived from the table, so the equality above cannot fail by itself: each

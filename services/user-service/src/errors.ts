@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'INVALID_CREDENTIALS'
   | 'INVALID_REFRESH_TOKEN'
   | 'REFRESH_TOKEN_REUSED'
+  | 'SESSION_EXPIRED'
   | 'FORBIDDEN'
   | 'ACCOUNT_DISABLED'
   | 'NOT_FOUND'
@@ -35,6 +36,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   INVALID_CREDENTIALS: 401,
   INVALID_REFRESH_TOKEN: 401,
   REFRESH_TOKEN_REUSED: 401,
+  SESSION_EXPIRED: 401,
   FORBIDDEN: 403,
   ACCOUNT_DISABLED: 403,
   NOT_FOUND: 404,
@@ -58,6 +60,7 @@ const DEFAULT_MESSAGE: Readonly<Record<ErrorCode, string>> = {
   INVALID_CREDENTIALS: 'invalid username or password',
   INVALID_REFRESH_TOKEN: 'refresh token is invalid or expired',
   REFRESH_TOKEN_REUSED: 'refresh token was already used',
+  SESSION_EXPIRED: 'the session reached its maximum lifetime; sign in again',
   FORBIDDEN: 'forbidden',
   ACCOUNT_DISABLED: 'this account is disabled',
   NOT_FOUND: 'no such resource',

@@ -39,6 +39,12 @@ export interface UserServiceOptions {
   readonly logger?: Logger;
   /** argon2id parameters; default OWASP's. Tests may lower them, production should not. */
   readonly argon2?: Argon2Parameters;
+  /**
+   * The clock, ms since the epoch: everything the service reads time for (tokens, sessions,
+   * throttling, keys, events, the relay) reads it here. Default `() => Date.now()`. Tests move
+   * it to cross a session's lifetime without waiting.
+   */
+  readonly now?: () => number;
 }
 
 /** A running (or startable) user-service. */
@@ -81,7 +87,7 @@ export function createUserService(
 ): UserService {
   const logger = options.logger ?? createLogger(config.logLevel);
   const store = openDataStore(config.database, logger);
-  const now = () => Date.now();
+  const now = options.now ?? (() => Date.now());
   const metrics = new ServiceMetrics(() => outboxBacklog(store.db), now);
   const keys = new SigningKeys(store, new PrivateKeySealer(config.keys.encryptionKey), {
     retiredKeyPublishMs:

@@ -1,4 +1,5 @@
-import type { Executor } from '../db/schema.js';
+import type { ServiceContext } from '../context.js';
+import { earliestRunningAuthTime } from './session-lifetime.js';
 
 /** One live session as its owner sees it. */
 export interface SessionView {
@@ -12,17 +13,25 @@ export interface SessionView {
   readonly clientAddress: string | null;
 }
 
-/** Lists a user's live (not revoked) sessions, most recently used first. */
+/**
+ * Lists a user's live sessions — not revoked and not past their absolute lifetime — most
+ * recently used first.
+ */
 export async function listSessions(
-  db: Executor,
+  ctx: ServiceContext,
   userId: string,
   currentSessionId: string,
 ): Promise<SessionView[]> {
-  const rows = await db
+  const runningSince = earliestRunningAuthTime(
+    ctx.now(),
+    ctx.config.tokens.maxSessionLifetimeSeconds,
+  );
+  const rows = await ctx.store.db
     .selectFrom('sessions')
     .select(['id', 'createdAt', 'lastUsedAt', 'authTime', 'userAgent', 'clientAddress'])
     .where('userId', '=', userId)
     .where('revokedAt', 'is', null)
+    .where('authTime', '>=', runningSince)
     .orderBy('lastUsedAt', 'desc')
     .execute();
   return rows.map((row) => ({

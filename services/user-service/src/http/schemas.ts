@@ -93,9 +93,14 @@ export const emergencyBody = z
 export const tokenPairResponse = z.object({
   accessToken: z.string(),
   tokenType: z.literal('Bearer'),
-  expiresIn: z.number().int().meta({ description: 'Access-token lifetime, seconds.' }),
+  expiresIn: z.number().int().meta({
+    description: 'Access-token lifetime, seconds; shorter when the session ends sooner.',
+  }),
   refreshToken: z.string(),
-  refreshExpiresIn: z.number().int().meta({ description: 'Refresh-token lifetime, seconds.' }),
+  refreshExpiresIn: z.number().int().meta({
+    description:
+      'Refresh-token lifetime, seconds; never past the session’s end, after which signing in again is the way on.',
+  }),
   sessionId: z.string(),
 });
 

@@ -19,7 +19,7 @@ import { waitFor } from '@revocation-fabric/testkit';
 import { loadConfig } from '../config.js';
 import type { DataStore } from '../db/connect.js';
 import { createUserService } from '../service.js';
-import type { UserService } from '../service.js';
+import type { UserService, UserServiceOptions } from '../service.js';
 
 export { EventTap } from './event-tap.js';
 
@@ -114,13 +114,15 @@ export function testEnvironment(
   };
 }
 
-/** Creates and starts a service in this process. */
+/** Creates and starts a service in this process; `options.now` gives it a test clock. */
 export async function startUserService(
   overrides: Readonly<Record<string, string>>,
+  options: Pick<UserServiceOptions, 'now'> = {},
 ): Promise<UserService> {
   const config = loadConfig(testEnvironment(overrides));
   const service = createUserService(config, {
     logger: pino({ level: config.logLevel, base: { service: 'user-service-test' } }),
+    ...options,
   });
   await service.start();
   return service;

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { issuedAccessTokenClaimsSchema } from '@revocation-fabric/protocol';
 import type { IssuedAccessTokenClaims } from '@revocation-fabric/protocol';
+import { sessionEnd } from '../accounts/session-lifetime.js';
 import type { ActiveSigningKey } from './signing-keys.js';
 import { SIGNING_ALGORITHM } from './signing-keys.js';
 
@@ -37,16 +38,25 @@ export interface AccessTokenGrant {
 export interface AccessTokenPolicy {
   readonly issuer: string;
   readonly audience: string;
+  /** Access-token lifetime, seconds. */
   readonly ttlSeconds: number;
+  /**
+   * The absolute session lifetime, seconds: no token outlives its session's end
+   * (`auth_time` + this), so `exp` is the earlier of `iat` + TTL and that end.
+   */
+  readonly maxSessionLifetimeSeconds: number;
 }
 
 /**
- * Signs an access token.
+ * Signs an access token. Its `exp` never passes the session's end, so every verifier — and the
+ * socket.io adapter's expiry timers — end the session on time by their own clocks, without an
+ * event (see the README, "Absolute session lifetime").
  *
  * @example
  * ```ts
- * const { token } = await signAccessToken(key, grant, policy, Date.now());
+ * const { token } = await signAccessToken(key, grant, policy, ctx.now());
  * ```
+ * @throws RangeError when the session has already ended at `now`: the caller should have refused.
  */
 export async function signAccessToken(
   key: ActiveSigningKey,
@@ -55,6 +65,12 @@ export async function signAccessToken(
   now: number,
 ): Promise<{ readonly token: string; readonly claims: AccessTokenClaims }> {
   const iat = Math.floor(now / 1000);
+  const ends = sessionEnd(grant.authTime, policy.maxSessionLifetimeSeconds) / 1000;
+  if (ends <= iat) {
+    throw new RangeError(
+      `session ${grant.sessionId} ended at ${ends} (auth_time + ${policy.maxSessionLifetimeSeconds} s); no token can be issued at ${iat}`,
+    );
+  }
   // Checked against the shared contract before signing: a token every verifier would refuse
   // is a bug here, not a verdict there.
   const claims: AccessTokenClaims = accessTokenClaimsSchema.parse({
@@ -64,7 +80,7 @@ export async function signAccessToken(
     sid: grant.sessionId,
     jti: randomUUID(),
     iat,
-    exp: iat + policy.ttlSeconds,
+    exp: Math.min(iat + policy.ttlSeconds, ends),
     auth_time: Math.floor(grant.authTime / 1000),
     roles: [...grant.roles],
     sgen: grant.subjectGeneration,

@@ -4,9 +4,15 @@
  * client and a thief, and we cannot tell which is which — so the whole session is revoked and
  * a session revocation is published. Two racing refreshes by an honest client also end this
  * way; that is the price of strict rotation.
+ *
+ * Rotation does not extend a session: once `SESSION_MAX_LIFETIME_SECONDS` have passed since its
+ * `authTime`, a refresh is refused with `SESSION_EXPIRED` and the user must sign in again. No
+ * revocation is published for it — no token of the session outlives that end (see
+ * issue-tokens.ts), so by then there is nothing left to cut.
  */
 import type { ServiceContext } from '../context.js';
 import { UserServiceError } from '../errors.js';
+import { sessionHasEnded } from '../accounts/session-lifetime.js';
 import { canSignIn, findUserById } from '../accounts/users.js';
 import { inRevocationTransaction } from '../revocations/transaction.js';
 import { revokeSessionRow } from '../revocations/state.js';
@@ -23,6 +29,12 @@ type Outcome =
       readonly reused?: { readonly sid: string; readonly sub: string };
     };
 
+const sessionExpired = () =>
+  new UserServiceError({
+    code: 'SESSION_EXPIRED',
+    message: 'the session reached its maximum lifetime; sign in again',
+  });
+
 const invalid = () =>
   new UserServiceError({
     code: 'INVALID_REFRESH_TOKEN',
@@ -32,8 +44,8 @@ const invalid = () =>
 /**
  * Exchanges a refresh token for a new token pair.
  *
- * @throws {@link UserServiceError} `invalid_refresh_token`, or `refresh_token_reused` after
- *   revoking the session.
+ * @throws {@link UserServiceError} `INVALID_REFRESH_TOKEN`, `SESSION_EXPIRED` once the session
+ *   reached its absolute lifetime, or `REFRESH_TOKEN_REUSED` after revoking the session.
  */
 export async function refreshSession(
   ctx: ServiceContext,
@@ -75,6 +87,11 @@ export async function refreshSession(
           message: 'refresh token was already used; the session has been revoked',
         }),
       };
+    }
+    // Before the token's own expiry: a refresh token expires with its session at the latest, and
+    // the client should learn that signing in again is the way on, not that its token is bad.
+    if (sessionHasEnded(session.authTime, ctx.config.tokens.maxSessionLifetimeSeconds, now)) {
+      return { ok: false, error: sessionExpired() };
     }
     if (row.expiresAt <= now) return { ok: false, error: invalid() };
     const user = await findUserById(trx, session.userId);

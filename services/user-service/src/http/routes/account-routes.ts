@@ -73,13 +73,21 @@ export function accountRoutes(ctx: ServiceContext): Route[] {
       summary: 'Exchange a refresh token for a new token pair (rotation)',
       description:
         'Every refresh token works once. Presenting one that was already used revokes the whole ' +
-        'session and publishes a session revocation.',
+        'session and publishes a session revocation. Refreshing does not extend a session: it ' +
+        'ends a fixed time after the sign-in (or password change) that opened it ' +
+        '(`SESSION_MAX_LIFETIME_SECONDS`), no token outlives that end, and a refresh after it ' +
+        'is refused with `SESSION_EXPIRED`: sign in again.',
       tags: ['accounts'],
       auth: 'none',
       body: refreshBody,
       responses: {
         200: { description: 'New tokens.', schema: tokenPairResponse },
-        401: { description: 'Invalid, expired or reused refresh token.' },
+        401: {
+          description:
+            'Invalid, expired or reused refresh token (`INVALID_REFRESH_TOKEN`, ' +
+            '`REFRESH_TOKEN_REUSED`), or the session reached its maximum lifetime ' +
+            '(`SESSION_EXPIRED`).',
+        },
       },
       handle: async ({ body }) => ({
         status: 200,

@@ -14,12 +14,13 @@ export function sessionRoutes(ctx: ServiceContext): Route[] {
       path: '/sessions',
       operationId: 'listSessions',
       summary: 'List my live sessions',
+      description: 'Sessions neither revoked nor past their maximum lifetime.',
       tags: ['sessions'],
       auth: 'user',
       responses: { 200: { description: 'Live sessions.', schema: sessionsResponse } },
       handle: async ({ caller }) => ({
         status: 200,
-        body: { sessions: await listSessions(ctx.store.db, caller.userId, caller.sessionId) },
+        body: { sessions: await listSessions(ctx, caller.userId, caller.sessionId) },
       }),
     }),
     defineRoute({

@@ -28,7 +28,8 @@ export default defineConfig({
           // Unit tests first, then integration: vitest 4 needs distinct groups for projects
           // with different worker limits.
           sequence: { groupOrder: 0 },
-          include: ['{packages,services}/*/src/**/*.test.ts'],
+          // test/readme compiles the READMEs' code blocks: no broker needed.
+          include: ['{packages,services}/*/src/**/*.test.ts', 'test/readme/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', KEYCLOAK_TESTS, '**/node_modules/**', '**/dist/**'],
         },
       },
@@ -39,7 +40,7 @@ export default defineConfig({
           name: 'integration',
           sequence: { groupOrder: 1 },
           include: ['{packages,services}/*/src/**/*.int.test.ts', 'test/**/*.test.ts'],
-          exclude: [KEYCLOAK_TESTS, '**/node_modules/**', '**/dist/**'],
+          exclude: [KEYCLOAK_TESTS, 'test/readme/**', '**/node_modules/**', '**/dist/**'],
           // One broker for the whole run: started here if none is reachable, stopped at the end.
           globalSetup: ['test/setup/kafka.ts'],
           testTimeout: 120_000,

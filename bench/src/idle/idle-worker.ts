@@ -13,8 +13,11 @@ import type { IdleConsumer } from '../lib/kafka.js';
 import { createBenchKey, keySet } from '../lib/tokens.js';
 import { fail, listen, reply } from '../lib/worker-side.js';
 
-/** What an idle process is. */
-export type IdleKind = 'verifier' | 'kafkajs' | 'node';
+/**
+ * What an idle process is: a verifier of the workspace, the same verifier installed with npm from
+ * the packed tarballs (`installed`, see installed-hooks.ts), a bare kafkajs consumer, bare node.
+ */
+export type IdleKind = 'verifier' | 'installed' | 'kafkajs' | 'node';
 
 export type IdleWorkerRequest =
   | {
@@ -28,7 +31,11 @@ export type IdleWorkerRequest =
   | { readonly type: 'stop' };
 
 export type IdleWorkerReply =
-  | { readonly type: 'ready' }
+  | {
+      readonly type: 'ready';
+      /** Where `@revocation-fabric/verifier` resolved from (workspace or installed copy). */
+      readonly verifierUrl: string;
+    }
   | {
       readonly type: 'sample';
       /** `process.cpuUsage()` user + system, ms (µs resolution, beside /proc's 10 ms ticks). */
@@ -60,7 +67,7 @@ listen<IdleWorkerRequest>(async (message) => {
   switch (message.type) {
     case 'init': {
       requests = countBrokerRequests();
-      if (message.kind === 'verifier') {
+      if (message.kind === 'verifier' || message.kind === 'installed') {
         const key = await createBenchKey();
         verifier = benchVerifier({
           jwks: keySet(key),
@@ -73,7 +80,10 @@ listen<IdleWorkerRequest>(async (message) => {
       } else if (message.kind === 'kafkajs') {
         consumer = await idleConsumer(message.brokers, message.topic, `bench-b7-${message.name}`);
       }
-      reply<IdleWorkerReply>({ type: 'ready' });
+      reply<IdleWorkerReply>({
+        type: 'ready',
+        verifierUrl: import.meta.resolve('@revocation-fabric/verifier'),
+      });
       break;
     }
     case 'sample':

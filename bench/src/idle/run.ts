@@ -7,6 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cpus, loadavg } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { uniqueTopic } from '@revocation-fabric/testkit';
 import type { BenchContext } from '../context.js';
 import { WorkerProcess, stopAll } from '../lib/child.js';
@@ -14,6 +15,7 @@ import { createRevocationTopic, deleteTopics } from '../lib/kafka.js';
 import type { Distribution } from '../lib/stats.js';
 import { busyShare, cpuTimes } from '../lib/cpu-busy.js';
 import type { IdleKind, IdleWorkerReply, IdleWorkerRequest } from './idle-worker.js';
+import { installPackedPackages } from './installed-packages.js';
 import { procCpuMs } from './proc-cpu.js';
 import { burstCost, propagation } from './events.js';
 
@@ -40,6 +42,15 @@ export interface B7Result {
   readonly rows: readonly B7Row[];
   /** Mean over the verifier rows. */
   readonly verifier: { readonly cpuMsPerS: number; readonly requestsPerS: number };
+  /**
+   * The same verifier installed with npm from the packed tarballs, outside the workspace (as an
+   * adopter runs it); null when packing or installing failed (the reason is logged).
+   */
+  readonly installed: {
+    readonly cpuMsPerS: number;
+    readonly requestsPerS: number;
+    readonly verifierUrl: string;
+  } | null;
   /** Producer ack (acks=all) → applied, every verifier, ms. */
   readonly propagationMs: Distribution;
   readonly burst: {
@@ -97,20 +108,40 @@ export async function runB7(ctx: BenchContext): Promise<B7Result> {
   const topic = uniqueTopic('bench-idle');
   await createRevocationTopic(ctx.brokers, topic);
   ctx.defer(() => deleteTopics(ctx.brokers, [topic]));
+  const installed = await installPackedPackages().catch((error: unknown) => {
+    ctx.log(`B7: no installed arm: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  });
+  if (installed !== undefined) ctx.defer(() => installed.remove());
   const kinds: [IdleKind, string][] = [
     ...Array.from({ length: verifiers }, (_, i): [IdleKind, string] => ['verifier', `v${i}`]),
+    ...(installed === undefined ? [] : [['installed', 'installed'] as [IdleKind, string]]),
     ['kafkajs', 'kafkajs'],
     ['node', 'node'],
   ];
-  const workers = kinds.map(([, name]) =>
-    WorkerProcess.start<IdleWorkerRequest, IdleWorkerReply>('idle/idle-worker', `b7-${name}`),
+  const hooks = fileURLToPath(new URL('./installed-hooks.js', import.meta.url));
+  const workers = kinds.map(([kind, name]) =>
+    WorkerProcess.start<IdleWorkerRequest, IdleWorkerReply>(
+      'idle/idle-worker',
+      `b7-${name}`,
+      kind === 'installed' && installed !== undefined
+        ? { execArgv: ['--import', hooks], env: { BENCH_INSTALLED_DIR: installed.dir } }
+        : {},
+    ),
   );
+  let installedVerifierUrl = '';
   try {
     await Promise.all(
       workers.map(async (worker, i) => {
         const [kind, name] = kinds[i] ?? ['node', 'node'];
         worker.send({ type: 'init', kind, name, brokers: ctx.brokers, topic });
-        await worker.next('ready', 120_000);
+        const { verifierUrl } = await worker.next('ready', 120_000);
+        if (kind !== 'installed' || installed === undefined) return;
+        // The arm measures nothing unless the worker really runs the npm-installed copy.
+        if (!verifierUrl.startsWith(pathToFileURL(installed.dir).href)) {
+          throw new Error(`the installed arm resolved the verifier from ${verifierUrl}`);
+        }
+        installedVerifierUrl = verifierUrl;
       }),
     );
     ctx.log(`B7: ${workers.length} idle processes ready; warm-up ${warmupMs} ms`);
@@ -152,6 +183,16 @@ export async function runB7(ctx: BenchContext): Promise<B7Result> {
         cpuMsPerS: mean(verifierRows.map((r) => r.cpuMsPerS)),
         requestsPerS: mean(verifierRows.map((r) => r.requestsPerS)),
       },
+      installed: (() => {
+        const r = rows.find((candidate) => candidate.kind === 'installed');
+        return r === undefined
+          ? null
+          : {
+              cpuMsPerS: r.cpuMsPerS,
+              requestsPerS: r.requestsPerS,
+              verifierUrl: installedVerifierUrl,
+            };
+      })(),
       propagationMs,
       burst,
       machine: {

@@ -7,6 +7,7 @@ const f = (value: number | null | undefined, digits = 2): string =>
 
 const KIND_LABELS = {
   verifier: 'verifier (idle)',
+  installed: 'verifier installed from the tarballs with npm (idle)',
   kafkajs: 'bare kafkajs consumer, defaults',
   node: 'bare node process',
 } as const;
@@ -27,7 +28,7 @@ export function b7Section(b7: B7Result | BenchFailure | undefined): string {
 
 ![idle cost per process](idle.svg)
 
-${b7.verifiers} idle verifier processes, a bare kafkajs consumer and a bare node process on one
+${b7.verifiers} idle verifier processes${b7.installed ? ', the same verifier installed with npm from the packed tarballs outside the workspace (as an adopter runs it)' : ''}, a bare kafkajs consumer and a bare node process on one
 6-partition topic (${b7.brokers.join(',')}); after a ${b7.warmupMs / 1000} s warm-up, a
 ${b7.windowMs / 1000} s window. Machine during the window: ${f(b7.machine.cpuBusy * 100, 0)} % of
 ${b7.machine.cores} cores busy (all processes), 1-min load ${f(b7.machine.loadavg1)}.

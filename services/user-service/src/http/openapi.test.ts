@@ -77,6 +77,17 @@ describe('buildOpenApiDocument', () => {
     expect(error.properties.fields.type).toBe('array');
   });
 
+  it('documents SESSION_EXPIRED as a code of the Error component and an answer of /auth/refresh', () => {
+    const component = doc.components.schemas['Error'] as ErrorComponent;
+    expect(component.properties.error.properties.code.enum).toContain('SESSION_EXPIRED');
+    const unauthorized = doc.paths['/auth/refresh']?.['post']?.responses['401'] as {
+      description: string;
+      content: unknown;
+    };
+    expect(unauthorized.description).toContain('`SESSION_EXPIRED`');
+    expect(unauthorized.content).toEqual({ 'application/json': { schema: errorRef } });
+  });
+
   it('refers every error answer to the Error component instead of inlining a body', () => {
     const deps = {
       migrated: () => true,

@@ -14,12 +14,17 @@ export type VerifierErrorCode =
   | 'CLAIM_INVALID'
   | 'TOKEN_REVOKED'
   | 'INSUFFICIENT_SCOPE'
+  | 'INSUFFICIENT_USER_AUTHENTICATION'
   | 'NOT_READY'
   | 'STALE'
   | 'JWKS_UNAVAILABLE';
 
-/** The RFC 6750 §3.1 `error` attribute of a `WWW-Authenticate: Bearer` challenge. */
-export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+/**
+ * The `error` attribute of a `WWW-Authenticate: Bearer` challenge: RFC 6750 §3.1's three, and
+ * RFC 9470's `insufficient_user_authentication` (step-up: the login behind the token is too old).
+ */
+export type BearerErrorCode =
+  'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'insufficient_user_authentication';
 
 /** How an HTTP answer to one refusal looks. */
 export interface VerifierErrorResponse {
@@ -35,8 +40,9 @@ export interface VerifierErrorResponse {
 
 /**
  * Status and challenge for every code, in one table the compiler checks: a new code cannot
- * forget either. 401 means "present other credentials", 403 "these credentials are not
- * enough", 503 "this instance cannot judge right now, retry" (the token may well be fine).
+ * forget either. 401 means "present other credentials" (INSUFFICIENT_USER_AUTHENTICATION too:
+ * RFC 9470 asks for a token from a fresh login), 403 "these credentials are not enough", 503
+ * "this instance cannot judge right now, retry" (the token may well be fine).
  * A TOKEN_MALFORMED about the request rather than the token is `invalid_request`
  * (see {@link TokenMalformedError.part}).
  *
@@ -55,6 +61,10 @@ export const VERIFIER_ERROR_RESPONSES: Readonly<Record<VerifierErrorCode, Verifi
     CLAIM_INVALID: { status: 401, challenge: 'invalid_token' },
     TOKEN_REVOKED: { status: 401, challenge: 'invalid_token' },
     INSUFFICIENT_SCOPE: { status: 403, challenge: 'insufficient_scope' },
+    INSUFFICIENT_USER_AUTHENTICATION: {
+      status: 401,
+      challenge: 'insufficient_user_authentication',
+    },
     NOT_READY: { status: 503, challenge: 'none' },
     STALE: { status: 503, challenge: 'none' },
     JWKS_UNAVAILABLE: { status: 503, challenge: 'none' },
@@ -203,6 +213,44 @@ export class InsufficientScopeError extends VerifierError {
     );
     this.required = options.required;
     this.requirement = options.requirement;
+  }
+}
+
+/** Options of {@link InsufficientUserAuthenticationError}. */
+export interface InsufficientUserAuthenticationErrorOptions extends CodedErrorOptions {
+  /** The longest time since the login the route accepts, in seconds. */
+  readonly maxAgeSeconds: number;
+  /** The token's `auth_time` (seconds since the epoch), or `undefined` when it carries none. */
+  readonly authTime: number | undefined;
+}
+
+/**
+ * The token is valid, but the login behind it is older than the route allows, or the token
+ * carries no `auth_time` and so cannot prove a recent one (RFC 9470 step-up). The client should
+ * send the user back to the issuer with `max_age` =
+ * {@link InsufficientUserAuthenticationError.maxAgeSeconds} and retry with the new token.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof InsufficientUserAuthenticationError) redirectToLogin({ max_age: err.maxAgeSeconds });
+ * ```
+ */
+export class InsufficientUserAuthenticationError extends VerifierError {
+  override readonly code = 'INSUFFICIENT_USER_AUTHENTICATION';
+  /** The longest time since the login the route accepts, in seconds. */
+  readonly maxAgeSeconds: number;
+  /** The token's `auth_time` (seconds since the epoch), or `undefined` when it carries none. */
+  readonly authTime: number | undefined;
+  constructor(options: InsufficientUserAuthenticationErrorOptions) {
+    super(
+      options.message ??
+        (options.authTime === undefined
+          ? 'a more recent authentication is required: the token carries no auth_time'
+          : `a more recent authentication is required: at most ${options.maxAgeSeconds} s ago`),
+      options,
+    );
+    this.maxAgeSeconds = options.maxAgeSeconds;
+    this.authTime = options.authTime;
   }
 }
 

@@ -31,6 +31,7 @@ export type {
 } from './feed.js';
 
 export type { AccessTokenClaims, VerifiedToken } from './claims.js';
+export type { RecentAuthOptions } from './auth-age.js';
 export { MAX_TOKEN_LENGTH } from './token-verification.js';
 
 export type { VerifierLogger } from './logger.js';
@@ -46,6 +47,7 @@ export {
   ClaimInvalidError,
   TokenRevokedError,
   InsufficientScopeError,
+  InsufficientUserAuthenticationError,
   NotReadyError,
   StaleError,
   JwksUnavailableError,
@@ -54,6 +56,7 @@ export type {
   BearerErrorCode,
   ClaimInvalidErrorOptions,
   InsufficientScopeErrorOptions,
+  InsufficientUserAuthenticationErrorOptions,
   StaleErrorOptions,
   TokenMalformedErrorOptions,
   TokenRevokedErrorOptions,

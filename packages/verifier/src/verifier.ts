@@ -100,6 +100,12 @@ export interface Verifier {
    * @returns a function that removes the listener; calling it again does nothing.
    */
   onRevoked(listener: RevokedListener): () => void;
+  /**
+   * Reads the verifier's clock (its `now` option), in ms since the epoch. The adapters judge
+   * what they time themselves (a socket's expiry, the age of a login) by it, so one clock rules
+   * verification and everything around it.
+   */
+  now(): number;
   /** Health snapshot. */
   stats(): VerifierStats;
   /** Stops the feed (the Kafka feed deletes its group, best effort), unregisters metrics. Idempotent. */
@@ -221,6 +227,10 @@ export class RevocationVerifier implements Verifier {
     return () => {
       this.#listeners.delete(entry);
     };
+  }
+
+  now(): number {
+    return this.#now();
   }
 
   stats(): VerifierStats {

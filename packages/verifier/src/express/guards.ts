@@ -1,32 +1,28 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { InsufficientScopeError } from '../errors.js';
-import { responseOptionsOf } from './require-auth.js';
+import type { RecentAuthOptions } from '../auth-age.js';
+import { VerifierError } from '../errors.js';
+import { allRoles, allScopes, anyRole, recentAuth } from '../lib/requirements.js';
+import type { TokenRequirement } from '../lib/requirements.js';
+import { admissionOf } from './require-auth.js';
 import { sendVerifierError } from './respond.js';
 
-function validateNames(names: readonly unknown[], what: string): readonly string[] {
-  if (
-    names.length === 0 ||
-    !names.every((n) => typeof n === 'string' && n.length > 0 && !n.includes(' '))
-  ) {
-    throw new TypeError(`${what} must be one or more non-empty strings without spaces`);
-  }
-  return Object.freeze([...(names as string[])]);
-}
-
-function guard(
-  name: string,
-  admits: (req: Request) => boolean,
-  refusal: () => InsufficientScopeError,
-): RequestHandler {
+function guard(name: string, requirement: TokenRequirement): RequestHandler {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (req.auth === undefined) {
+    const admission = admissionOf(req);
+    if (req.auth === undefined || admission === undefined) {
       // A wiring mistake, not a client error: say so loudly rather than answer 401/403.
       next(new Error(`${name} must be mounted after requireAuth(verifier)`));
       return;
     }
-    if (admits(req)) next();
-    // Same realm and Retry-After as the requireAuth in front of this guard.
-    else sendVerifierError(res, refusal(), responseOptionsOf(req));
+    try {
+      requirement(req.auth, admission.now);
+    } catch (error) {
+      // Same realm and Retry-After as the requireAuth in front of this guard.
+      if (error instanceof VerifierError) sendVerifierError(res, error, admission.refusal);
+      else next(error);
+      return;
+    }
+    next();
   };
 }
 
@@ -38,14 +34,10 @@ function guard(
  * ```ts
  * app.post('/ban', requireAuth(verifier), requireAnyRole('admin', 'moderator'), banHandler);
  * ```
+ * @throws TypeError without roles, or with an empty name or one containing a space.
  */
 export function requireAnyRole(...roles: string[]): RequestHandler {
-  const required = validateNames(roles, 'requireAnyRole(...roles)');
-  return guard(
-    'requireAnyRole',
-    (req) => req.auth?.claims.roles.some((role) => required.includes(role)) === true,
-    () => new InsufficientScopeError({ required, requirement: 'role' }),
-  );
+  return guard('requireAnyRole', anyRole(roles, 'requireAnyRole(...roles)'));
 }
 
 /**
@@ -56,14 +48,10 @@ export function requireAnyRole(...roles: string[]): RequestHandler {
  * ```ts
  * app.post('/audit', requireAuth(verifier), requireAllRoles('admin', 'auditor'), auditHandler);
  * ```
+ * @throws TypeError without roles, or with an empty name or one containing a space.
  */
 export function requireAllRoles(...roles: string[]): RequestHandler {
-  const required = validateNames(roles, 'requireAllRoles(...roles)');
-  return guard(
-    'requireAllRoles',
-    (req) => required.every((role) => req.auth?.claims.roles.includes(role) === true),
-    () => new InsufficientScopeError({ required, requirement: 'role' }),
-  );
+  return guard('requireAllRoles', allRoles(roles, 'requireAllRoles(...roles)'));
 }
 
 /**
@@ -75,12 +63,26 @@ export function requireAllRoles(...roles: string[]): RequestHandler {
  * ```ts
  * app.get('/scores', requireAuth(verifier), requireAllScopes('scores:read'), listScores);
  * ```
+ * @throws TypeError without scopes, or with an empty value or one containing a space.
  */
 export function requireAllScopes(...scopes: string[]): RequestHandler {
-  const required = validateNames(scopes, 'requireAllScopes(...scopes)');
-  return guard(
-    'requireAllScopes',
-    (req) => required.every((scope) => req.auth?.scopes.includes(scope) === true),
-    () => new InsufficientScopeError({ required, requirement: 'scope' }),
-  );
+  return guard('requireAllScopes', allScopes(scopes, 'requireAllScopes(...scopes)'));
+}
+
+/**
+ * Admits requests whose user logged in at most `maxAgeSeconds` ago by the verifier's clock
+ * (the token's `auth_time`, RFC 9470 step-up). Others — and tokens without `auth_time` — get
+ * 401 INSUFFICIENT_USER_AUTHENTICATION with
+ * `WWW-Authenticate: Bearer error="insufficient_user_authentication", error_description="…", max_age=<maxAgeSeconds>`,
+ * so the client can send the user back to the issuer with that `max_age`. Mount after
+ * {@link requireAuth}.
+ *
+ * @example
+ * ```ts
+ * app.post('/payout', requireAuth(verifier), requireRecentAuth({ maxAgeSeconds: 300 }), payout);
+ * ```
+ * @throws TypeError unless `maxAgeSeconds` is a positive integer.
+ */
+export function requireRecentAuth(options: RecentAuthOptions): RequestHandler {
+  return guard('requireRecentAuth', recentAuth(options, 'requireRecentAuth(options)'));
 }

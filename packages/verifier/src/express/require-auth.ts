@@ -1,11 +1,14 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { VerifiedToken } from '../claims.js';
 import { VerifierError } from '../errors.js';
-import { readBearerToken } from '../lib/bearer.js';
-import { validateInteger } from '../lib/validate.js';
+import {
+  admissionFor,
+  assertHttpVerifier,
+  authenticateRequest,
+} from '../lib/authenticate-request.js';
+import type { Admission } from '../lib/authenticate-request.js';
 import type { Verifier } from '../verifier.js';
 import { sendVerifierError } from './respond.js';
-import type { ErrorResponseOptions } from './respond.js';
 
 declare global {
   // Express' own extension point for request properties.
@@ -26,29 +29,22 @@ export interface RequireAuthOptions {
   readonly retryAfterSeconds?: number | undefined;
 }
 
-const DEFAULT_RESPONSE: ErrorResponseOptions = { realm: undefined, retryAfterSeconds: 5 };
-const responseOptionsByRequest = new WeakMap<Request, ErrorResponseOptions>();
+const admissions = new WeakMap<Request, Admission>();
 
-/** The response options of the requireAuth that admitted this request, for the guards behind it. */
-export function responseOptionsOf(req: Request): ErrorResponseOptions {
-  return responseOptionsByRequest.get(req) ?? DEFAULT_RESPONSE;
-}
-
-function resolveResponseOptions(options: RequireAuthOptions = {}): ErrorResponseOptions {
-  if (options.realm !== undefined && typeof options.realm !== 'string') {
-    throw new TypeError('realm must be a string');
-  }
-  return {
-    realm: options.realm,
-    retryAfterSeconds: validateInteger(options.retryAfterSeconds, 5, 'retryAfterSeconds', 0),
-  };
+/**
+ * What the requireAuth that admitted this request settled (realm, Retry-After, the verifier's
+ * clock), for the guards behind it; `undefined` when no requireAuth admitted it.
+ */
+export function admissionOf(req: Request): Admission | undefined {
+  return admissions.get(req);
 }
 
 /**
  * Express middleware that admits requests bearing a valid, unrevoked access token
  * (`Authorization: Bearer <token>`, RFC 6750) and sets `req.auth`. Refusals are answered here:
  * 401 with a `WWW-Authenticate: Bearer …` challenge, 503 with `Retry-After` while the verifier
- * cannot judge, and the JSON body `{ error: { code, message } }`. Other errors go to `next(err)`.
+ * cannot judge, and the JSON body `{ error: { code, message, requestId? } }` (`requestId` is
+ * `req.id` when a request logger such as pino-http set one). Other errors go to `next(err)`.
  *
  * @example
  * ```ts
@@ -56,33 +52,23 @@ function resolveResponseOptions(options: RequireAuthOptions = {}): ErrorResponse
  *   res.json({ user: req.auth?.claims.sub });
  * });
  * ```
+ * @throws TypeError when `verifier` is not a Verifier or an option is wrong.
  */
 export function requireAuth(
-  verifier: Pick<Verifier, 'verify'>,
+  verifier: Pick<Verifier, 'verify' | 'now'>,
   options?: RequireAuthOptions,
 ): RequestHandler {
-  if (verifier === null || typeof verifier !== 'object' || typeof verifier.verify !== 'function') {
-    throw new TypeError('verifier must be a Verifier');
-  }
-  const response = resolveResponseOptions(options);
+  assertHttpVerifier(verifier);
+  const admission = admissionFor(verifier, options);
   return (req: Request, res: Response, next: NextFunction): void => {
-    let token: string;
-    try {
-      // Node keeps only the first Authorization header in req.headers; headersDistinct has all.
-      token = readBearerToken(req.headersDistinct.authorization);
-    } catch (error) {
-      if (error instanceof VerifierError) sendVerifierError(res, error, response);
-      else next(error);
-      return;
-    }
-    verifier.verify(token).then(
+    authenticateRequest(verifier, req.rawHeaders).then(
       (verified) => {
         req.auth = verified;
-        responseOptionsByRequest.set(req, response);
+        admissions.set(req, admission);
         next();
       },
       (error: unknown) => {
-        if (error instanceof VerifierError) sendVerifierError(res, error, response);
+        if (error instanceof VerifierError) sendVerifierError(res, error, admission.refusal);
         else next(error);
       },
     );

@@ -38,3 +38,20 @@ export function readBearerToken(values: readonly string[] | string | undefined):
   }
   return credentials;
 }
+
+/**
+ * Every `Authorization` header of one request, in order, read from Node's flat `rawHeaders`
+ * (`[name, value, name, value, …]`). Node keeps only the first in `headers`, and request
+ * injectors (fastify's `inject`) build no `headersDistinct`; `rawHeaders` is what every
+ * framework's request has.
+ */
+export function authorizationHeaders(rawHeaders: readonly string[]): string[] {
+  const values: string[] = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] ?? '';
+    if (name.length === 13 && name.toLowerCase() === 'authorization') {
+      values.push(rawHeaders[i + 1] ?? '');
+    }
+  }
+  return values;
+}

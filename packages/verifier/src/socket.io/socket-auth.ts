@@ -1,8 +1,9 @@
 import type { RevocationRule } from '@revocation-fabric/protocol';
 import type { ExtendedError, Socket } from 'socket.io';
+import type { RecentAuthOptions } from '../auth-age.js';
 import { silentLogger } from '../logger.js';
 import type { VerifierLogger } from '../logger.js';
-import { gateEvents } from './event-gate.js';
+import { gateEvents, resolveRecentAuthByEvent } from './event-gate.js';
 import { handshake } from './handshake.js';
 import { serveRefresh } from './in-band-refresh.js';
 import { LiveConnections } from './live-connections.js';
@@ -19,11 +20,21 @@ export interface SocketAuthOptions {
    * acknowledgement, if any, with `{ ok: false, code }`. Default `true`.
    */
   readonly checkEvents?: boolean | undefined;
+  /**
+   * Events that demand a recent login (RFC 9470 step-up), by event name: each is refused unless
+   * the socket's token has an `auth_time` at most `maxAgeSeconds` (a positive integer) old by
+   * {@link SocketAuthOptions.now}. A refused event is dropped and its acknowledgement, if the
+   * client asked for one, answered `{ ok: false, code: 'INSUFFICIENT_USER_AUTHENTICATION' }`;
+   * the socket stays, and an in-band refresh with the token of a fresh login lets the event
+   * through. Applies whatever `checkEvents` says; `auth:refresh` cannot be listed. Default:
+   * none.
+   */
+  readonly recentAuthByEvent?: Readonly<Record<string, RecentAuthOptions>> | undefined;
   /** Where the adapter logs (pino-compatible). Default: nowhere. */
   readonly logger?: VerifierLogger | undefined;
   /**
-   * The clock a socket's expiry is judged by (handshake, refresh, the timer at `exp`), in ms
-   * since the epoch; give it the verifier's. Default `() => Date.now()`.
+   * The clock, in ms since the epoch, a socket's expiry (handshake, refresh, the timer at
+   * `exp`) and a login's age are judged by. Default: the verifier's (`verifier.now()`).
    */
   readonly now?: (() => number) | undefined;
 }
@@ -103,8 +114,9 @@ export function socketAuth(verifier: SocketVerifier, options: SocketAuthOptions 
     throw new TypeError('now must be a function returning ms since the epoch');
   }
   const checkEvents = options.checkEvents ?? true;
+  const maxAuthAgeByEvent = resolveRecentAuthByEvent(options.recentAuthByEvent);
   const logger = options.logger ?? silentLogger;
-  const now = options.now ?? (() => Date.now());
+  const now = options.now ?? (() => verifier.now());
   const connections = new LiveConnections(now);
   let isClosed = false;
   const closed = (): boolean => isClosed;
@@ -126,7 +138,16 @@ export function socketAuth(verifier: SocketVerifier, options: SocketAuthOptions 
     admit(socket, token) {
       const connection = connections.admit(socket, token);
       serveRefresh(connection, { verifier, connections, now, logger });
-      if (checkEvents) gateEvents(connection, { verifier, connections, closed });
+      if (checkEvents || maxAuthAgeByEvent.size > 0) {
+        gateEvents(connection, {
+          verifier,
+          connections,
+          closed,
+          checkToken: checkEvents,
+          maxAuthAgeByEvent,
+          now,
+        });
+      }
     },
   });
 

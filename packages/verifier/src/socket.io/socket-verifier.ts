@@ -6,7 +6,7 @@ import type { RevocationRule } from '@revocation-fabric/protocol';
 import type { Verifier } from '../verifier.js';
 
 /** The part of a {@link Verifier} the socket.io adapter uses. */
-export type SocketVerifier = Pick<Verifier, 'verify' | 'check' | 'onRevoked'>;
+export type SocketVerifier = Pick<Verifier, 'verify' | 'check' | 'onRevoked' | 'now'>;
 
 /** @throws TypeError when `verifier` is not a {@link SocketVerifier} (a wiring mistake). */
 export function assertSocketVerifier(verifier: unknown): asserts verifier is SocketVerifier {
@@ -16,7 +16,8 @@ export function assertSocketVerifier(verifier: unknown): asserts verifier is Soc
     typeof candidate !== 'object' ||
     typeof candidate.verify !== 'function' ||
     typeof candidate.check !== 'function' ||
-    typeof candidate.onRevoked !== 'function'
+    typeof candidate.onRevoked !== 'function' ||
+    typeof candidate.now !== 'function'
   ) {
     throw new TypeError('verifier must be a Verifier');
   }

@@ -65,8 +65,16 @@ export type RefreshAck =
 
 /**
  * The acknowledgement the adapter gives, in place of the application, to an event it refused
- * because the verifier cannot judge right now (`NOT_READY`, `STALE`): only when the client
- * asked for one.
+ * because the verifier cannot judge right now (`NOT_READY`, `STALE`), or because the event
+ * demands a more recent login than the token's (`INSUFFICIENT_USER_AUTHENTICATION`, see
+ * `recentAuthByEvent`): only when the client asked for one.
+ *
+ * @example
+ * ```ts
+ * socket.emit('wallet:withdraw', amount, (reply: RefusedEventAck | Receipt) => {
+ *   if ('ok' in reply && reply.code === 'INSUFFICIENT_USER_AUTHENTICATION') stepUp();
+ * });
+ * ```
  */
 export interface RefusedEventAck {
   readonly ok: false;

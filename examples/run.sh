@@ -283,11 +283,15 @@ run_app() {
   fi
   timings+=("ready=$(elapsed "$t")s")
 
-  local issuer_url=$issuer socket_flag=()
-  [ "$app" = own-issuer ] && issuer_url=$url
-  [ "$app" = express-socketio ] && socket_flag=(--socket)
+  # What each app adds to the common scenario (examples/scenario/logout-revokes.mjs).
+  local issuer_url=$issuer scenario_flags=()
+  case "$app" in
+    express-socketio) scenario_flags=(--socket) ;;
+    commonjs | fastify) scenario_flags=(--forbidden /admin/stats) ;;
+    own-issuer) issuer_url=$url ;;
+  esac
   local result
-  if ! result=$("$workspace_node" "$work/scenario/logout-revokes.mjs" --app "$url" --issuer "$issuer_url" "${socket_flag[@]}" 2>"$app_logs/scenario.stderr"); then
+  if ! result=$("$workspace_node" "$work/scenario/logout-revokes.mjs" --app "$url" --issuer "$issuer_url" "${scenario_flags[@]}" 2>"$app_logs/scenario.stderr"); then
     echo "scenario failed: $(cat "$app_logs/scenario.stderr")"
     return 1
   fi

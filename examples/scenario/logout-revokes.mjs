@@ -4,13 +4,16 @@
  *
  *   1. register and log in at the issuer (the user-service, or the app itself for own-issuer);
  *   2. call the app's protected route with the access token: 200, naming the token's subject;
- *   3. with --socket, open a socket.io connection with the token and get an answer on it;
+ *   3. with --forbidden <route>, that route (behind a role the user lacks) answers 403
+ *      INSUFFICIENT_SCOPE; with --socket, open a socket.io connection with the token and get an
+ *      answer on it;
  *   4. log out at the issuer (POST /auth/logout);
  *   5. the same token is refused by the app, 401 TOKEN_REVOKED (polled, bounded), and the
  *      socket receives `revoked` { code: 'TOKEN_REVOKED', kind: 'session', reason: 'logout' }
  *      and is disconnected.
  *
- *   node logout-revokes.mjs --app http://127.0.0.1:4100 --issuer http://127.0.0.1:3000 [--socket]
+ *   node logout-revokes.mjs --app http://127.0.0.1:4100 --issuer http://127.0.0.1:3000 \
+ *     [--route /me] [--forbidden /admin/stats] [--socket]
  *
  * Prints one JSON line with the timings on stdout and exits 0, or names the failed step on
  * stderr and exits 1.
@@ -24,13 +27,16 @@ const { values } = parseArgs({
     app: { type: 'string' },
     issuer: { type: 'string' },
     route: { type: 'string', default: '/me' },
+    forbidden: { type: 'string' },
     socket: { type: 'boolean', default: false },
     'deadline-ms': { type: 'string', default: '10000' },
   },
   strict: true,
 });
 if (values.app === undefined || values.issuer === undefined) {
-  console.error('usage: logout-revokes.mjs --app <url> --issuer <url> [--route /me] [--socket]');
+  console.error(
+    'usage: logout-revokes.mjs --app <url> --issuer <url> [--route /me] [--forbidden <route>] [--socket]',
+  );
   process.exit(2);
 }
 const appUrl = values.app.replace(/\/$/, '');
@@ -118,6 +124,14 @@ async function main() {
   expectStatus(`GET ${values.route} before logout`, before, 200);
   if (before.body?.sub !== sub) {
     throw new StepFailed(`GET ${values.route} answered sub ${JSON.stringify(before.body?.sub)}, the token's is ${sub}`);
+  }
+
+  if (values.forbidden !== undefined) {
+    const refused = await call(`${appUrl}${values.forbidden}`, { token });
+    expectStatus(`GET ${values.forbidden} without the role`, refused, 403);
+    if (refused.body?.error?.code !== 'INSUFFICIENT_SCOPE') {
+      throw new StepFailed(`GET ${values.forbidden}: 403 with ${JSON.stringify(refused.body)}`);
+    }
   }
 
   let live;

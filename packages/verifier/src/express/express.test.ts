@@ -15,7 +15,16 @@ import {
 import type { SigningKey } from '../lib/tokens.fixture.js';
 import { createVerifier } from '../verifier.js';
 import type { Verifier } from '../verifier.js';
-import { requireAllRoles, requireAllScopes, requireAnyRole, requireAuth } from './index.js';
+import {
+  requireAllRoles,
+  requireAllScopes,
+  requireAnyRole,
+  requireAuth,
+  requireRecentAuth,
+} from './index.js';
+
+/** Far from the real clock: a guard reading `Date.now()` instead of the verifier's would misjudge. */
+const START = Date.UTC(2031, 0, 1);
 
 let key: SigningKey;
 let server: Server;
@@ -23,15 +32,27 @@ let base: string;
 let readyFeed: ManualFeed;
 let verifier: Verifier;
 let unready: Verifier;
+let clocked: Verifier;
+let clock = START;
 
-function newVerifier(feed: ManualFeed): Verifier {
+function newVerifier(feed: ManualFeed, now?: () => number): Verifier {
   return createVerifier({
     issuer: ISSUER,
     audience: AUDIENCE,
     algorithms: ['ES256'],
     jwks: keySet(key),
     revocations: () => feed,
+    ...(now === undefined
+      ? {}
+      : // The hand-driven feed reports contact once; the tests move the clock by minutes.
+        { now, maxStalenessMs: 3_600_000 }),
   });
+}
+
+/** A token minted at the clocked verifier's time, `authAgeSeconds` after its user logged in. */
+function tokenAt(authAgeSeconds: number, claims: Record<string, unknown> = {}): Promise<string> {
+  const now = Math.floor(clock / 1000);
+  return mint(key, { now, lifetime: 900, claims: { auth_time: now - authAgeSeconds, ...claims } });
 }
 
 beforeAll(async () => {
@@ -40,6 +61,10 @@ beforeAll(async () => {
   verifier = newVerifier(readyFeed);
   readyFeed.markReady();
   unready = newVerifier(new ManualFeed());
+  const clockedFeed = new ManualFeed();
+  clocked = newVerifier(clockedFeed, () => clock);
+  clockedFeed.markReady();
+  clockedFeed.contactAt = START;
 
   const app = express();
   const auth = requireAuth(verifier, { realm: 'game', retryAfterSeconds: 7 });
@@ -64,6 +89,14 @@ beforeAll(async () => {
   app.get('/unguarded', requireAnyRole('admin'), (_req, res) => {
     res.json({ ok: true });
   });
+  app.get(
+    '/payout',
+    requireAuth(clocked, { realm: 'game' }),
+    requireRecentAuth({ maxAgeSeconds: 300 }),
+    (_req, res) => {
+      res.json({ ok: true });
+    },
+  );
   server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -73,6 +106,7 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await verifier.close();
   await unready.close();
+  await clocked.close();
 });
 
 async function get(path: string, authorization?: string) {
@@ -220,5 +254,51 @@ describe('requireAnyRole, requireAllRoles and requireAllScopes', () => {
     expect(() => requireAnyRole()).toThrow(TypeError);
     expect(() => requireAllRoles()).toThrow(TypeError);
     expect(() => requireAllScopes('two words')).toThrow(TypeError);
+  });
+});
+
+describe('requireRecentAuth', () => {
+  const challenge =
+    'Bearer realm="game", error="insufficient_user_authentication", error_description="a more recent authentication is required: at most 300 s ago", max_age=300';
+
+  it('admits a login at most maxAgeSeconds old by the verifier’s clock', async () => {
+    expect((await get('/payout', `Bearer ${await tokenAt(0)}`)).status).toBe(200);
+    expect((await get('/payout', `Bearer ${await tokenAt(300)}`)).status).toBe(200);
+  });
+
+  it('answers an older login with 401 INSUFFICIENT_USER_AUTHENTICATION and the RFC 9470 challenge', async () => {
+    const response = await get('/payout', `Bearer ${await tokenAt(301)}`);
+    expect(response).toMatchObject({
+      status: 401,
+      challenge,
+      body: { error: { code: 'INSUFFICIENT_USER_AUTHENTICATION' } },
+    });
+  });
+
+  it('refuses the same token once the verifier’s clock has moved past the maximum age', async () => {
+    const token = await tokenAt(0);
+    try {
+      clock = START + 300_000;
+      expect((await get('/payout', `Bearer ${token}`)).status).toBe(200);
+      clock = START + 301_000;
+      expect(await get('/payout', `Bearer ${token}`)).toMatchObject({ status: 401, challenge });
+    } finally {
+      clock = START;
+    }
+  });
+
+  it('refuses a token without auth_time: it cannot prove a recent login', async () => {
+    const response = await get('/payout', `Bearer ${await tokenAt(0, { auth_time: undefined })}`);
+    expect(response).toMatchObject({
+      status: 401,
+      body: { error: { code: 'INSUFFICIENT_USER_AUTHENTICATION' } },
+    });
+    expect(response.challenge).toMatch(/ max_age=300$/);
+  });
+
+  it.each([0, -5, 1.5, '300', undefined])('refuses maxAgeSeconds %j at creation', (value) => {
+    expect(() => requireRecentAuth({ maxAgeSeconds: value as number })).toThrow(
+      /requireRecentAuth\(options\)\.maxAgeSeconds/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readBearerToken } from './bearer.js';
+import { authorizationHeaders, readBearerToken } from './bearer.js';
 
 describe('readBearerToken', () => {
   it.each([
@@ -30,5 +30,23 @@ describe('readBearerToken', () => {
     expect(() => readBearerToken(values)).toThrow(
       expect.objectContaining({ code: 'TOKEN_MALFORMED', part: 'request' }),
     );
+  });
+});
+
+describe('authorizationHeaders', () => {
+  it('collects every Authorization header of the raw list, in order, whatever its case', () => {
+    expect(
+      authorizationHeaders([
+        'Host',
+        'example',
+        'authorization',
+        'Bearer a',
+        'X-Authorization',
+        'Bearer x',
+        'AUTHORIZATION',
+        'Bearer b',
+      ]),
+    ).toEqual(['Bearer a', 'Bearer b']);
+    expect(authorizationHeaders(['Host', 'example'])).toEqual([]);
   });
 });

@@ -42,10 +42,14 @@ let shared: TestServer;
 const IDP = 'https://idp.test';
 const clients: ClientSocket[] = [];
 
+/** An event of the test server that answers `{ ok: true }`, for the recent-login tests. */
+const WITHDRAW = 'wallet:withdraw';
+
 /** The one place this file builds a verifier. */
-function newVerifier(feed: ManualFeed): RevocationVerifier {
+function newVerifier(feed: ManualFeed, now?: () => number): RevocationVerifier {
   return new RevocationVerifier(
     resolveVerifierOptions({
+      ...(now === undefined ? {} : { now }),
       // A second issuer (an OIDC provider, say) beside ours: the same subject name there is
       // someone else.
       issuers: [
@@ -75,10 +79,10 @@ interface TestServer {
  */
 async function startServer(
   options: SocketAuthOptions = {},
-  { ready = true }: { readonly ready?: boolean } = {},
+  { ready = true, now }: { readonly ready?: boolean; readonly now?: () => number } = {},
 ): Promise<TestServer> {
   const feed = new ManualFeed();
-  const verifier = newVerifier(feed);
+  const verifier = newVerifier(feed, now);
   if (ready) feed.markReady();
   const auth = socketAuth(verifier, options);
   const http = createServer();
@@ -90,6 +94,7 @@ async function startServer(
         const { claims } = socketToken(socket);
         ack({ ok: true, sub: claims.sub, jti: claims.jti, dataKeys: Object.keys(socket.data) });
       });
+      socket.on(WITHDRAW, (ack: (value: { ok: true }) => void) => ack({ ok: true }));
     });
   }
   http.listen(0, '127.0.0.1');
@@ -549,6 +554,76 @@ describe('expiry', () => {
       expect(await stillServed(keeper)).toBe(true);
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('recent authentication per event', () => {
+  const recentAuthByEvent = { [WITHDRAW]: { maxAgeSeconds: 300 } };
+  const refused = { ok: false, code: 'INSUFFICIENT_USER_AUTHENTICATION' };
+
+  it.each([true, false])(
+    'refuses a listed event on an older login, serves the others, and lets it through after a step-up refresh (checkEvents %s)',
+    async (checkEvents) => {
+      const server = await startServer({ checkEvents, recentAuthByEvent });
+      const url = server.url;
+      try {
+        const loggedIn = Math.floor(Date.now() / 1000) - 301;
+        const old = await connect(
+          await mint(key, { claims: { sub: 'st-1', auth_time: loggedIn } }),
+          { url },
+        );
+        const bare = await connect(
+          await mint(key, { claims: { sub: 'st-2', auth_time: undefined } }),
+          { url },
+        );
+        expect(await ask(old, WITHDRAW)).toEqual(refused);
+        expect(await ask(bare, WITHDRAW)).toEqual(refused);
+        // Refused, not cut: the other events are served on the same sockets.
+        expect(await stillServed(old)).toBe(true);
+        expect(await stillServed(bare)).toBe(true);
+
+        const stepUp = await refresh(old, await mint(key, { claims: { sub: 'st-1' } }));
+        expect(stepUp).toMatchObject({ ok: true });
+        expect(await ask(old, WITHDRAW)).toEqual({ ok: true });
+      } finally {
+        await server.close();
+      }
+    },
+  );
+
+  it('judges the age by the verifier’s clock by default', async () => {
+    fakeTimeAtWholeSecond();
+    let ahead = 0;
+    const server = await startServer({ recentAuthByEvent }, { now: () => Date.now() + ahead });
+    const url = server.url;
+    try {
+      const socket = await connect(await mint(key, { claims: { sub: 'st-3' }, lifetime: 900 }), {
+        url,
+      });
+      ahead = 300_000;
+      expect(await ask(socket, WITHDRAW)).toEqual({ ok: true });
+      ahead = 300_001;
+      expect(await ask(socket, WITHDRAW)).toEqual(refused);
+      expect(await stillServed(socket)).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a bad recentAuthByEvent at creation, naming the entry', async () => {
+    const verifier = newVerifier(new ManualFeed());
+    const build = (value: unknown) => () =>
+      socketAuth(verifier, { recentAuthByEvent: value as SocketAuthOptions['recentAuthByEvent'] });
+    try {
+      expect(build({ [WITHDRAW]: { maxAgeSeconds: 0 } })).toThrow(
+        /recentAuthByEvent\["wallet:withdraw"\]\.maxAgeSeconds must be an integer ≥ 1/,
+      );
+      expect(build({ [WITHDRAW]: 300 })).toThrow(/recentAuthByEvent\["wallet:withdraw"\] must be/);
+      expect(build({ [REFRESH_EVENT]: { maxAgeSeconds: 60 } })).toThrow(/auth:refresh/);
+      expect(build([])).toThrow(/recentAuthByEvent must map event names/);
+    } finally {
+      await verifier.close();
     }
   });
 });

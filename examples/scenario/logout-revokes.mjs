@@ -68,7 +68,9 @@ async function call(url, { method = 'GET', body, token } = {}) {
 
 function expectStatus(step, result, status) {
   if (result.status !== status) {
-    throw new StepFailed(`${step}: expected HTTP ${status}, got ${result.status} ${JSON.stringify(result.body)}`);
+    throw new StepFailed(
+      `${step}: expected HTTP ${status}, got ${result.status} ${JSON.stringify(result.body)}`,
+    );
   }
 }
 
@@ -84,17 +86,27 @@ async function poll(step, value, intervalMs = 20) {
     if (last?.done) return last.value;
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
-  throw new StepFailed(`${step}: not within ${deadlineMs} ms (last: ${JSON.stringify(last?.seen)})`);
+  throw new StepFailed(
+    `${step}: not within ${deadlineMs} ms (last: ${JSON.stringify(last?.seen)})`,
+  );
 }
 
 function openSocket(token) {
   const socket = io(appUrl, { auth: { token }, transports: ['websocket'], reconnection: false });
-  const revoked = new Promise((resolve) => socket.once('revoked', (payload) => resolve({ payload, at: performance.now() })));
-  const disconnected = new Promise((resolve) => socket.once('disconnect', (reason) => resolve({ reason, at: performance.now() })));
+  const revoked = new Promise((resolve) =>
+    socket.once('revoked', (payload) => resolve({ payload, at: performance.now() })),
+  );
+  const disconnected = new Promise((resolve) =>
+    socket.once('disconnect', (reason) => resolve({ reason, at: performance.now() })),
+  );
   const connected = new Promise((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('connect_error', (error) =>
-      reject(new StepFailed(`socket handshake refused: ${error.message} ${JSON.stringify(error.data ?? {})}`)),
+      reject(
+        new StepFailed(
+          `socket handshake refused: ${error.message} ${JSON.stringify(error.data ?? {})}`,
+        ),
+      ),
     );
   });
   return { socket, connected, revoked, disconnected };
@@ -103,7 +115,10 @@ function openSocket(token) {
 function withDeadline(step, promise) {
   let timer;
   const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new StepFailed(`${step}: not within ${deadlineMs} ms`)), deadlineMs);
+    timer = setTimeout(
+      () => reject(new StepFailed(`${step}: not within ${deadlineMs} ms`)),
+      deadlineMs,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -113,8 +128,15 @@ async function main() {
   const password = 'correct-horse-battery-staple';
   const startedAt = performance.now();
 
-  expectStatus('register', await call(`${issuerUrl}/auth/register`, { method: 'POST', body: { username, password } }), 201);
-  const login = await call(`${issuerUrl}/auth/login`, { method: 'POST', body: { username, password } });
+  expectStatus(
+    'register',
+    await call(`${issuerUrl}/auth/register`, { method: 'POST', body: { username, password } }),
+    201,
+  );
+  const login = await call(`${issuerUrl}/auth/login`, {
+    method: 'POST',
+    body: { username, password },
+  });
   expectStatus('login', login, 200);
   const token = login.body.accessToken;
   const sub = subjectOf(token);
@@ -123,7 +145,9 @@ async function main() {
   const before = await call(`${appUrl}${values.route}`, { token });
   expectStatus(`GET ${values.route} before logout`, before, 200);
   if (before.body?.sub !== sub) {
-    throw new StepFailed(`GET ${values.route} answered sub ${JSON.stringify(before.body?.sub)}, the token's is ${sub}`);
+    throw new StepFailed(
+      `GET ${values.route} answered sub ${JSON.stringify(before.body?.sub)}, the token's is ${sub}`,
+    );
   }
 
   if (values.forbidden !== undefined) {
@@ -139,7 +163,8 @@ async function main() {
     live = openSocket(token);
     await withDeadline('socket connect', live.connected);
     const answer = await withDeadline('socket whoami', live.socket.emitWithAck('whoami'));
-    if (answer?.sub !== sub) throw new StepFailed(`socket whoami answered ${JSON.stringify(answer)}`);
+    if (answer?.sub !== sub)
+      throw new StepFailed(`socket whoami answered ${JSON.stringify(answer)}`);
   }
 
   expectStatus('logout', await call(`${issuerUrl}/auth/logout`, { method: 'POST', token }), 204);
@@ -148,10 +173,13 @@ async function main() {
   const refusedAt = await poll(`GET ${values.route} refused with TOKEN_REVOKED`, async () => {
     const after = await call(`${appUrl}${values.route}`, { token });
     const code = after.body?.error?.code;
-    if (after.status === 401 && code === 'TOKEN_REVOKED') return { done: true, value: performance.now() };
+    if (after.status === 401 && code === 'TOKEN_REVOKED')
+      return { done: true, value: performance.now() };
     // Until the rule lands the token is still good; anything else is a failure at once.
     if (after.status !== 200) {
-      throw new StepFailed(`GET ${values.route} after logout: HTTP ${after.status} ${JSON.stringify(after.body)}`);
+      throw new StepFailed(
+        `GET ${values.route} after logout: HTTP ${after.status} ${JSON.stringify(after.body)}`,
+      );
     }
     return { done: false, seen: after.status };
   });

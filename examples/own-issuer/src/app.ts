@@ -43,7 +43,8 @@ function credentials(body: unknown): { username: string; password: string } | un
   if (typeof body !== 'object' || body === null) return undefined;
   const { username, password } = body as Record<string, unknown>;
   if (typeof username !== 'string' || !/^[A-Za-z0-9._-]{3,64}$/.test(username)) return undefined;
-  if (typeof password !== 'string' || password.length < 12 || password.length > 256) return undefined;
+  if (typeof password !== 'string' || password.length < 12 || password.length > 256)
+    return undefined;
   return { username, password };
 }
 
@@ -55,7 +56,12 @@ export function createApp(deps: AppDeps): Express {
   app.post('/auth/register', async (req, res) => {
     const given = credentials(req.body);
     if (given === undefined) {
-      refuse(res, 400, 'INVALID_REQUEST', 'username: 3-64 of [A-Za-z0-9._-]; password: 12-256 characters');
+      refuse(
+        res,
+        400,
+        'INVALID_REQUEST',
+        'username: 3-64 of [A-Za-z0-9._-]; password: 12-256 characters',
+      );
       return;
     }
     const id = randomUUID();
@@ -82,12 +88,19 @@ export function createApp(deps: AppDeps): Express {
             .select(['id', 'password_hash'])
             .where('username', '=', given.username)
             .executeTakeFirst();
-    if (given === undefined || account === undefined || !(await passwordMatches(given.password, account.password_hash))) {
+    if (
+      given === undefined ||
+      account === undefined ||
+      !(await passwordMatches(given.password, account.password_hash))
+    ) {
       refuse(res, 401, 'INVALID_CREDENTIALS', 'wrong username or password');
       return;
     }
     const sid = randomUUID();
-    await db.insertInto('sessions').values({ id: sid, account_id: account.id, revoked_at: null }).execute();
+    await db
+      .insertInto('sessions')
+      .values({ id: sid, account_id: account.id, revoked_at: null })
+      .execute();
     const accessToken = await issueAccessToken(key, tokens, { sub: account.id, sid, roles: [] });
     res.json({ accessToken, tokenType: 'Bearer', expiresIn: tokens.ttlSeconds, sessionId: sid });
   });
@@ -126,7 +139,12 @@ export function createApp(deps: AppDeps): Express {
     }
     const status = (error as { status?: unknown }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      refuse(res, status, status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INVALID_REQUEST', 'the request body could not be read');
+      refuse(
+        res,
+        status,
+        status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INVALID_REQUEST',
+        'the request body could not be read',
+      );
       return;
     }
     logger.error({ err: error }, 'request failed');

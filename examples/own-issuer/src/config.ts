@@ -19,11 +19,19 @@ export interface Config {
   readonly logLevel: string;
 }
 
-function integer(name: string, value: string | undefined, fallback: number, min: number, max: number) {
+function integer(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+) {
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-    throw new TypeError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    throw new TypeError(
+      `${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`,
+    );
   }
   return parsed;
 }
@@ -33,7 +41,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (brokers.length === 0) throw new TypeError('KAFKA_BROKERS is required, e.g. 127.0.0.1:9092');
   const databaseUrl = env['DATABASE_URL'];
   if (databaseUrl === undefined || databaseUrl === '') {
-    throw new TypeError('DATABASE_URL is required, e.g. postgres://postgres@127.0.0.1:5432/own_issuer');
+    throw new TypeError(
+      'DATABASE_URL is required, e.g. postgres://postgres@127.0.0.1:5432/own_issuer',
+    );
   }
   const host = env['HOST'] ?? '127.0.0.1';
   const port = integer('PORT', env['PORT'], 4400, 1, 65_535);
@@ -42,7 +52,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     port,
     issuer: env['ISSUER'] ?? `http://${host}:${port}`,
     audience: env['AUDIENCE'] ?? 'example-api',
-    accessTokenTtlSeconds: integer('ACCESS_TOKEN_TTL_SECONDS', env['ACCESS_TOKEN_TTL_SECONDS'], 300, 1, 900),
+    accessTokenTtlSeconds: integer(
+      'ACCESS_TOKEN_TTL_SECONDS',
+      env['ACCESS_TOKEN_TTL_SECONDS'],
+      300,
+      1,
+      900,
+    ),
     databaseUrl,
     brokers,
     topic: env['REVOCATION_TOPIC'] ?? 'auth.revocations',

@@ -31,7 +31,11 @@ export async function endSession(deps: LogoutDeps, sub: string, sid: string): Pr
       .executeTakeFirst();
     if (session === undefined) return false;
     // Same transaction, same clock: the event commits with the row or not at all.
-    await enqueue(trx, { kind: 'session', sid, reason: 'logout', actor: sub, iss: issuer }, { now: () => at });
+    await enqueue(
+      trx,
+      { kind: 'session', sid, reason: 'logout', actor: sub, iss: issuer },
+      { now: () => at },
+    );
     return true;
   });
   if (ended) relay.wake(); // publish now rather than at the relay's next poll

@@ -5,7 +5,11 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
-const derive = promisify(scrypt) as (password: string, salt: Buffer, length: number) => Promise<Buffer>;
+const derive = promisify(scrypt) as (
+  password: string,
+  salt: Buffer,
+  length: number,
+) => Promise<Buffer>;
 const KEY_LENGTH = 32;
 
 /** `scrypt$<salt>$<hash>`, both base64url. */
@@ -19,6 +23,10 @@ export async function passwordMatches(password: string, stored: string): Promise
   const [scheme, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || salt === undefined || hash === undefined) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const actual = await derive(password.normalize('NFKC'), Buffer.from(salt, 'base64url'), expected.length);
+  const actual = await derive(
+    password.normalize('NFKC'),
+    Buffer.from(salt, 'base64url'),
+    expected.length,
+  );
   return timingSafeEqual(actual, expected);
 }

@@ -40,7 +40,13 @@ async function toSigningKey(kid: string, privateJwk: JWK): Promise<SigningKey> {
 /** The key to sign with: the oldest in the table, created first if there is none. */
 export async function loadSigningKey(db: Kysely<Database>): Promise<SigningKey> {
   const oldest = () =>
-    db.selectFrom('signing_keys').select(['kid', 'private_jwk']).orderBy('created_at').orderBy('kid').limit(1).executeTakeFirst();
+    db
+      .selectFrom('signing_keys')
+      .select(['kid', 'private_jwk'])
+      .orderBy('created_at')
+      .orderBy('kid')
+      .limit(1)
+      .executeTakeFirst();
   let row = await oldest();
   if (row === undefined) {
     const { privateKey } = await generateKeyPair('ES256', { extractable: true });

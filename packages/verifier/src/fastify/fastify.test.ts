@@ -91,12 +91,26 @@ beforeAll(async () => {
     { onRequest: app.requireAuth, preHandler: requireAllScopes('scores:read', 'scores:write') },
     ok,
   );
-  app.post(
+  // A route with its own generics and schema takes the hooks as they are.
+  app.post<{ Body: { amount?: number } | undefined }>(
     '/payout',
-    { onRequest: app.requireAuth, preHandler: requireRecentAuth({ maxAgeSeconds: 300 }) },
-    ok,
+    {
+      schema: { body: { type: 'object', properties: { amount: { type: 'number' } } } },
+      onRequest: app.requireAuth,
+      preHandler: requireRecentAuth({ maxAgeSeconds: 300 }),
+    },
+    (request) => ({ ok: true, amount: request.body?.amount }),
   );
   app.get('/unguarded', { preHandler: requireAnyRole('admin') }, ok);
+  // Guards are hooks of the same shape: in onRequest they refuse before the body is read.
+  app.post(
+    '/early',
+    {
+      schema: { body: { type: 'object', required: ['amount'] } },
+      onRequest: [app.requireAuth, requireAnyRole('admin')],
+    },
+    ok,
+  );
   await app.register(
     (scope, _options, done) => {
       scope.addHook('onRequest', scope.requireAuth);
@@ -126,6 +140,7 @@ async function call(
   const response = await server.inject({
     method,
     url,
+    ...(method === 'POST' ? { payload: { amount: 5 } } : {}),
     // Capitalized: the lower-case key is typed as one string, and a test sends several.
     headers: authorization === undefined ? {} : { Authorization: authorization },
   });
@@ -269,6 +284,24 @@ describe('requireAnyRole, requireAllRoles and requireAllScopes', () => {
     const response = await call('/write', `Bearer ${await tokenAt(0)}`);
     expect(response.status).toBe(403);
     expect(response.challenge).toContain('scope="scores:read scores:write"');
+  });
+
+  it('refuses in onRequest, before the body is validated, when put there', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/early',
+      headers: { authorization: `Bearer ${await tokenAt(0)}` },
+      payload: { not: 'valid' },
+    });
+    expect(response.statusCode).toBe(403);
+    const admin = await tokenAt(0, { roles: ['admin'] });
+    const invalid = await app.inject({
+      method: 'POST',
+      url: '/early',
+      headers: { authorization: `Bearer ${admin}` },
+      payload: { not: 'valid' },
+    });
+    expect(invalid.statusCode).toBe(400);
   });
 
   it('fails loudly (500, fastify’s error handler) when run without requireAuth', async () => {

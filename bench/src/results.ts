@@ -7,6 +7,7 @@ import type { B5Result } from './memory/run.js';
 import type { B6Result } from './keycloak/run.js';
 import type { B7Result } from './idle/run.js';
 import type { B8Result } from './issuer/run.js';
+import type { B9Result } from './client-choice/run.js';
 import type { GitInfo, MachineInfo } from './lib/machine.js';
 
 /** A benchmark that could not complete: its error, never a silent gap. */
@@ -14,14 +15,21 @@ export interface BenchFailure {
   readonly error: string;
 }
 
-export type BenchId = 'B1' | 'B2' | 'B3' | 'B4' | 'B5' | 'B6' | 'B7' | 'B8';
-export const BENCH_IDS: readonly BenchId[] = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B8'];
+export type BenchId = 'B1' | 'B2' | 'B3' | 'B4' | 'B5' | 'B6' | 'B7' | 'B8' | 'B9';
+export const BENCH_IDS: readonly BenchId[] = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B8', 'B9'];
 /** Names `--only` accepts besides the ids. */
 export const BENCH_ALIASES: Readonly<Record<string, BenchId>> = {
   KEYCLOAK: 'B6',
   IDLE: 'B7',
   ISSUER: 'B8',
+  'CLIENT-CHOICE': 'B9',
 };
+
+/**
+ * B9's figures under a stable name beside the dated run files (which are named
+ * `<date>-<sha>…json`; the report reads only those).
+ */
+export const CLIENT_CHOICE_FILE = 'client-choice.json';
 
 /** One target of the issue, with the figure measured for it. */
 export interface TargetCheck {
@@ -50,6 +58,7 @@ export interface BenchResults {
   readonly b6?: B6Result | BenchFailure;
   readonly b7?: B7Result | BenchFailure;
   readonly b8?: B8Result | BenchFailure;
+  readonly b9?: B9Result | BenchFailure;
   readonly targets: readonly TargetCheck[];
 }
 

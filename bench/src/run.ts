@@ -16,13 +16,14 @@ import { runB5 } from './memory/run.js';
 import { runB6 } from './keycloak/run.js';
 import { runB7 } from './idle/run.js';
 import { runB8 } from './issuer/run.js';
+import { runB9 } from './client-choice/run.js';
 import type { BenchContext } from './context.js';
 import { createRevocationTopic, deleteTopics, fillRuleTopic } from './lib/kafka.js';
 import type { RuleTopic } from './lib/kafka.js';
 import { gitInfo, machineInfo } from './lib/machine.js';
 import { connectRedis, redisUrl } from './lib/redis.js';
 import { writeReport } from './report.js';
-import { BENCH_ALIASES, BENCH_IDS } from './results.js';
+import { BENCH_ALIASES, BENCH_IDS, CLIENT_CHOICE_FILE, isFailure } from './results.js';
 import type { BenchFailure, BenchId, BenchResults } from './results.js';
 import { evaluateTargets } from './targets.js';
 
@@ -53,7 +54,7 @@ function parseArgs(argv: readonly string[]): Args {
       const unknown = ids.filter((id) => !(BENCH_IDS as readonly string[]).includes(id));
       if (ids.length === 0 || unknown.length > 0) {
         throw new TypeError(
-          `--only takes a list of ${BENCH_IDS.join(',')} (keycloak = B6, idle = B7, issuer = B8), got ${String(value)}`,
+          `--only takes a list of ${BENCH_IDS.join(',')} (keycloak = B6, idle = B7, issuer = B8, client-choice = B9), got ${String(value)}`,
         );
       }
       only = ids as BenchId[];
@@ -65,7 +66,7 @@ function parseArgs(argv: readonly string[]): Args {
       }
     } else {
       throw new TypeError(
-        `unknown argument ${arg}; usage: pnpm bench [--quick] [--only B1,B4|keycloak|idle|issuer] [--rounds N]`,
+        `unknown argument ${arg}; usage: pnpm bench [--quick] [--only B1,B4|keycloak|idle|issuer|client-choice] [--rounds N]`,
       );
     }
   }
@@ -140,7 +141,7 @@ async function main(): Promise<void> {
 
   const selected = new Set(args.only);
   const partial: {
-    -readonly [K in 'b1' | 'b2' | 'b3' | 'b4' | 'b5' | 'b6' | 'b7' | 'b8']?: BenchResults[K];
+    -readonly [K in 'b1' | 'b2' | 'b3' | 'b4' | 'b5' | 'b6' | 'b7' | 'b8' | 'b9']?: BenchResults[K];
   } = {};
   try {
     // B4 first: it produces the rule topics B1 and B2 reuse, and times them on a quiet broker.
@@ -150,6 +151,8 @@ async function main(): Promise<void> {
     if (selected.has('B5')) partial.b5 = await attempt('B5', () => runB5(ctx));
     // Before B3: idle figures want a broker that is not digesting a load test.
     if (selected.has('B7')) partial.b7 = await attempt('B7', () => runB7(ctx));
+    // Also before B3, on a quiet broker: its idle and cold-start figures are of the clients alone.
+    if (selected.has('B9')) partial.b9 = await attempt('B9', () => runB9(ctx));
     if (selected.has('B3')) partial.b3 = await attempt('B3', () => runB3(ctx));
     if (selected.has('B8')) partial.b8 = await attempt('B8', () => runB8(ctx));
     // Last: it starts Keycloak (a JVM), which would weigh on every figure measured beside it.
@@ -180,6 +183,16 @@ async function main(): Promise<void> {
   );
   writeFileSync(file, `${JSON.stringify(withTargets, null, 2)}\n`);
   log(`wrote ${file}`);
+  if (withTargets.b9 !== undefined && !isFailure(withTargets.b9)) {
+    // The client decision cites one stable file; the dated file above is the run's record.
+    const choice = join(RESULTS_DIR, CLIENT_CHOICE_FILE);
+    const { startedAt: from, finishedAt: to, git, machine, mode, b9 } = withTargets;
+    writeFileSync(
+      choice,
+      `${JSON.stringify({ mode, startedAt: from, finishedAt: to, git, machine, clientChoice: b9 }, null, 2)}\n`,
+    );
+    log(`wrote ${choice}`);
+  }
   const report = writeReport(RESULTS_DIR, BENCH_DIR);
   log(`wrote ${report.markdown} and ${report.chart} from ${report.source}`);
 }

@@ -1,7 +1,8 @@
 /**
- * The bench's one Kafka-client file (kafkajs): revocation topics, topics filled with many live
- * rules, the propagation benchmark's direct producer and the bare consumer the cold-start
- * benchmark measures the verifier against. The rest of bench/ reaches Kafka through these
+ * The bench's one kafkajs file: revocation topics, topics filled with many live rules, the
+ * propagation benchmark's direct producer, the bare consumer the cold-start benchmark measures
+ * the verifier against and the kafkajs arm of the client-choice benchmark (its
+ * @platformatic/kafka arm is `platformatic-kafka.ts`). The rest of bench/ reaches Kafka through these
  * functions. It imports nothing of the testkit, so the cold-start worker, which reports its
  * heap, loads no more than before these functions moved here: the Kafka client and the protocol.
  */
@@ -9,9 +10,12 @@ import { randomUUID } from 'node:crypto';
 import { ensureRevocationTopic } from '@revocation-fabric/protocol';
 import type { RuleKind } from '@revocation-fabric/protocol';
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
+import type { LogEntry } from 'kafkajs';
 import { fixKafkajsIdleTimer } from '@revocation-fabric/kafkajs-idle-fix';
 import { cutoffRecords, kindAt, ruleRecord, templates } from './rule-records.js';
 import type { RuleRecord } from './rule-records.js';
+import { ReplayTracker, WarningLog } from './broadcast-consumer.js';
+import type { BroadcastConsumer, BroadcastConsumerOptions } from './broadcast-consumer.js';
 import { kafkaSecurityFromEnvironment } from '@revocation-fabric/service-runtime';
 import type { KafkaSaslConfig, KafkaTlsConfig } from '@revocation-fabric/service-runtime';
 
@@ -271,6 +275,119 @@ export async function idleConsumer(
       await admin.connect();
       await admin.deleteGroups([groupId]).catch(() => undefined);
       await admin.disconnect();
+    },
+  };
+}
+
+/** Records between two heartbeats during a long replay, as the verifier's feed sends them. */
+const HEARTBEAT_EVERY = 1_000;
+
+/**
+ * The client-choice benchmark's kafkajs arm: a bare broadcast reader set up as the verifier's
+ * feed (`kafkajs-feed.ts`) sets kafkajs up — the idle-timer fix, no request-timeout interval on
+ * the consumer's client (an admin client with it captures the high-water marks and is
+ * disconnected once the topic is replayed), the feed's retry and connection timeout, a group of
+ * its own, nothing committed, one partition at a time, a heartbeat every 1,000 records of a
+ * replay. Resolves once the consumer joined its group.
+ */
+export async function kafkajsBroadcastConsumer(
+  options: BroadcastConsumerOptions,
+): Promise<BroadcastConsumer> {
+  fixKafkajsIdleTimer(import.meta.url);
+  const warnings = new WarningLog();
+  const requests = new Map<string, number>();
+  const countRequest = ({ payload }: { payload: { apiName: string } }) => {
+    requests.set(payload.apiName, (requests.get(payload.apiName) ?? 0) + 1);
+  };
+  const config = {
+    clientId: options.clientId,
+    brokers: [...options.brokers],
+    ...clientSecurity(),
+    connectionTimeout: 3_000,
+    retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 5 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ namespace, log }: LogEntry) =>
+        warnings.add(`kafkajs ${namespace}: ${log.message}`),
+  };
+  const kafka = new Kafka({ ...config, enforceRequestTimeout: false });
+  let admin: ReturnType<Kafka['admin']> | undefined = new Kafka(config).admin();
+  admin.on(admin.events.REQUEST, countRequest);
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(options.topic);
+  const marks = new Map(
+    offsets.map(({ partition, low, high }) => [
+      partition,
+      { low: Number(low), high: Number(high) },
+    ]),
+  );
+  const tracker = new ReplayTracker(marks);
+  void tracker.done.then(async () => {
+    const done = admin;
+    admin = undefined;
+    await done?.disconnect().catch(() => undefined);
+  });
+  const groupId = `${options.clientId}-${randomUUID()}`;
+  let closed = false;
+  const consumer = kafka.consumer({
+    groupId,
+    maxWaitTimeInMs: options.fetchWaitMs,
+    minBytes: 1,
+    allowAutoTopicCreation: false,
+    retry: {
+      initialRetryTime: 300,
+      maxRetryTime: 10_000,
+      retries: 5,
+      restartOnFailure: () => Promise.resolve(!closed),
+    },
+  });
+  consumer.on(consumer.events.REQUEST, countRequest);
+  const joined = new Promise<void>((resolve) => {
+    consumer.on(consumer.events.GROUP_JOIN, () => resolve());
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [options.topic], fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: true,
+    partitionsConsumedConcurrently: 1,
+    eachBatch: async (payload) => {
+      const { batch } = payload;
+      let sinceHeartbeat = 0;
+      for (const message of batch.messages) {
+        if (!payload.isRunning() || payload.isStale()) return;
+        const offset = Number(message.offset);
+        options.onRecord({
+          key: message.key,
+          value: message.value,
+          timestamp: Number(message.timestamp),
+          partition: batch.partition,
+          offset,
+        });
+        tracker.seen(batch.partition, offset);
+        payload.resolveOffset(message.offset);
+        if (++sinceHeartbeat >= HEARTBEAT_EVERY) {
+          sinceHeartbeat = 0;
+          await payload.heartbeat();
+        }
+      }
+    },
+  });
+  await joined;
+  return {
+    startMarks: new Map([...marks].map(([partition, { high }]) => [partition, high])),
+    replayed: tracker.done,
+    requestsByApi: () => requests,
+    warnings: () => warnings.lines(),
+    close: async () => {
+      closed = true;
+      await consumer.disconnect();
+      const cleanup = new Kafka(config).admin();
+      await cleanup.connect();
+      await cleanup.deleteGroups([groupId]).catch(() => undefined);
+      await cleanup.disconnect();
+      await admin?.disconnect().catch(() => undefined);
     },
   };
 }

@@ -216,7 +216,14 @@ export class InsufficientScopeError extends VerifierError {
   }
 }
 
-/** Options of {@link InsufficientUserAuthenticationError}. */
+/**
+ * Options of {@link InsufficientUserAuthenticationError}.
+ *
+ * @example
+ * ```ts
+ * throw new InsufficientUserAuthenticationError({ maxAgeSeconds: 300, authTime: claims.auth_time });
+ * ```
+ */
 export interface InsufficientUserAuthenticationErrorOptions extends CodedErrorOptions {
   /** The longest time since the login the route accepts, in seconds. */
   readonly maxAgeSeconds: number;

@@ -25,7 +25,15 @@ declare module 'fastify' {
   }
 }
 
-/** Options of {@link verifierAuth}, checked once when the plugin is registered. */
+/**
+ * Options of {@link verifierAuth}, checked once when the plugin is registered.
+ *
+ * @example
+ * ```ts
+ * const options: VerifierAuthOptions = { verifier, realm: 'game', retryAfterSeconds: 5 };
+ * await app.register(verifierAuth, options);
+ * ```
+ */
 export interface VerifierAuthOptions {
   /** The verifier that judges every token (`createVerifier(…)`). Required. */
   readonly verifier: Pick<Verifier, 'verify' | 'now'>;

@@ -57,7 +57,8 @@ function compileBlocks(blocks: readonly CodeBlock[], folder: string): string[] {
   });
 }
 
-describe('README code', () => {
+// A TypeScript program over the packages' declarations takes seconds, more on a busy machine.
+describe('README code', { timeout: 60_000 }, () => {
   it('compiles every TypeScript block of the adopters’ READMEs as written', () => {
     const blocks = READMES.flatMap((file) =>
       extractTypeScriptBlocks(file, readFileSync(join(ROOT, file), 'utf8')),

@@ -76,7 +76,10 @@ if [[ -z ${KAFKA_IMAGE:-} ]]; then
 fi
 export KAFKA_IMAGE
 "$ROOT/infra/docker/service-images.sh" ensure
-say "images ready: $KAFKA_IMAGE, revocation-fabric/{user-service,game-service,revocation-gateway}:local"
+# NODE_VERSION: set by the official node images and by the local node-from-registry alike.
+service_node=$(docker image inspect --format '{{range .Config.Env}}{{println .}}{{end}}' \
+  revocation-fabric/user-service:local | sed -n 's/^NODE_VERSION=//p')
+say "images ready: $KAFKA_IMAGE, revocation-fabric/{user-service,game-service,revocation-gateway}:local (Node ${service_node:-?})"
 
 if [[ $secure == 1 ]]; then
   # Fresh passwords per run, never written to disk; the demo connects as admin (it only looks

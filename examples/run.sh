@@ -306,8 +306,11 @@ run_app() {
     after=$(cpu_ticks "$app_pid")
     ms_per_s=$(awk -v ticks="$((after - before))" -v hz="$ticks_per_s" -v now="$EPOCHREALTIME" -v since="$t" \
       'BEGIN { printf "%.2f", ticks * 1000 / hz / (now - since) }')
-    idle_ms_per_s[$version]=$ms_per_s
-    echo "idle-cpu node=$version app=express-socketio ms_per_s=$ms_per_s"
+    # The machine's load says how to read the figure: each wake-up costs more on a busy box.
+    local load
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    idle_ms_per_s[$version]="$ms_per_s $load"
+    echo "idle-cpu node=$version app=express-socketio ms_per_s=$ms_per_s loadavg_1m=$load"
   fi
 
   local exit_status=0
@@ -338,12 +341,12 @@ for line in "${lines[@]}"; do
     out=$work/run-$version-$app.out
     if run_app "$line" "$node_dir" "$version" "$app" >"$out" 2>&1; then
       passed=$((passed + 1))
-      grep -v '^PASS' "$out" | sed 's/^/  /' || true
+      grep -v '^PASS' "$out" | sed '/^idle-cpu /!s/^/  /' || true
       echo "node=$version app=$app $(grep '^PASS' "$out")"
     else
       failed=$((failed + 1))
       if [ -n "$app_pid" ]; then stop_process "$app_pid" || true; app_pid=; fi
-      sed 's/^/  /' "$out"
+      sed '/^idle-cpu /!s/^/  /' "$out"
       echo "node=$version app=$app FAIL (logs: ${logs#"$root"/}/node-$version-$app/)"
     fi
   done
@@ -352,8 +355,9 @@ done
 if [ "$measure_idle" = yes ] && [ "${#idle_ms_per_s[@]}" -gt 0 ]; then
   json=$(for version in "${!idle_ms_per_s[@]}"; do echo "$version ${idle_ms_per_s[$version]}"; done |
     node -e '
-      const lines = require("fs").readFileSync(0, "utf8").trim().split("\n");
-      const nodes = Object.fromEntries(lines.map((l) => l.split(" ")).map(([v, x]) => [v, Number(x)]));
+      const lines = require("fs").readFileSync(0, "utf8").trim().split("\n").sort();
+      const nodes = Object.fromEntries(lines.map((l) => l.split(" "))
+        .map(([v, x, load]) => [v, { ms_per_s: Number(x), loadavg_1m: Number(load) }]));
       const [commit, idleSeconds] = process.argv.slice(1);
       console.log(JSON.stringify({ app: "express-socketio", unit: "ms_cpu_per_s", idleSeconds: Number(idleSeconds),
         commit, measuredAt: new Date().toISOString(), nodes }, null, 2));

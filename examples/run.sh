@@ -78,6 +78,16 @@ mkdir -p "$packs" "$logs"
 # workspace's node_modules and hide a dependency missing from an app's package.json.
 work=$(mktemp -d "${TMPDIR:-/tmp}/revocation-fabric-examples.XXXXXX")
 case "$work/" in "$root"/*) echo "examples/run.sh: TMPDIR is inside the repository" >&2; exit 2 ;; esac
+ancestor=$(dirname "$work")
+while :; do
+  if [ -e "$ancestor/node_modules" ]; then
+    echo "examples/run.sh: $ancestor/node_modules would be visible to the apps; set TMPDIR elsewhere" >&2
+    rmdir "$work"
+    exit 2
+  fi
+  [ "$ancestor" = / ] && break
+  ancestor=$(dirname "$ancestor")
+done
 
 kafka_cluster=
 user_service_pid=

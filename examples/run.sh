@@ -67,6 +67,10 @@ log() { printf '[examples +%ss] %s\n' "$(elapsed)" "$*"; }
 # The workspace's Node (builds, the user-service, the scenario driver) and pnpm.
 . infra/node/env.sh 2>/dev/null
 workspace_node=$(command -v node)
+if ! "$workspace_node" -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 12) ? 0 : 1)'; then
+  echo "examples/run.sh: the workspace needs Node >= 22.12 (infra/node/env.sh), found $("$workspace_node" --version)" >&2
+  exit 2
+fi
 
 cache=$root/.cache/examples
 packs=$cache/packs

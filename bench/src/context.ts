@@ -4,7 +4,7 @@ import type { RuleTopic } from './lib/kafka.js';
 export interface BenchContext {
   /** `--quick`: smaller sizes and shorter runs (a few minutes in all). */
   readonly quick: boolean;
-  /** Rounds of the benchmarks that count rounds (B6), from `--rounds N`; each has a default. */
+  /** Rounds of the benchmarks that count rounds (B6, B9), from `--rounds N`; each has a default. */
   readonly rounds?: number;
   /** The broker every single-node figure uses. */
   readonly brokers: readonly string[];

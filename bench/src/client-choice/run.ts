@@ -65,7 +65,18 @@ export const VERIFIER_FETCH_WAIT_MS = 2_500;
 const METHOD =
   "Two bare broadcast readers configured as the verifier feed is (own consumer group per instance, nothing committed, read from the beginning, fetch wait 2.5 s with minBytes 1, high-water marks captured before the first fetch): kafkajs 2.2.4 with the idle-timer fix and no request-timeout interval on the consumer (admin client for the marks, disconnected after the replay), and @platformatic/kafka with autocommit off (marks from its consumer listOffsets), once with the settings the feed inherits from kafkajs' defaults (1 MiB per partition, 10 MiB per fetch, metadata max age 5 min, session 30 s) and once with its own defaults (50 MiB fetches, metadata max age 5 s, session 60 s). Every arm is a fresh child process that loads only its client; arms alternate and the order of the readers rotates every round. Idle: N readers in one process on an empty 6-partition topic; after the warm-up, CPU = process utime+stime per second of wall time over the window, from process.cpuUsage() (µs resolution; the summary's figure) and /proc/<pid>/stat (10 ms ticks, kept per arm); requests = TCP writes to the broker (one per request for both clients) and, by API, the clients' own instrumentation (kafkajs REQUEST events, @platformatic/kafka's plt:kafka:connections:api diagnostics channel); a worker with no reader gives the floor, subtracted for the per-reader figures. Propagation: one reader tails a fresh topic; session rules produced by one kafkajs producer (acks=all) at a steady rate; latency from the send call (and from its ack) to the record reaching the reader's callback, shared wall clock. Cold start: a fresh process per run; clock from creating the client (modules loaded) until every partition reached the mark captured first; each record decoded and validated with the protocol's decodeEvent as the verifier does (decode), or only counted (count); CPU = process.cpuUsage() over the same span. Medians over rounds; ratios are each @platformatic/kafka reader ÷ kafkajs, of medians.";
 
-function plan(quick: boolean): B9Result['plan'] {
+/** Sizes of a run; `rounds` (`--rounds N`) sets the rounds of every phase. */
+function plan(quick: boolean, rounds: number | undefined): B9Result['plan'] {
+  const sized = sizes(quick);
+  if (rounds === undefined) return sized;
+  return {
+    idle: { ...sized.idle, rounds },
+    propagation: { ...sized.propagation, rounds },
+    coldStart: { ...sized.coldStart, repetitions: rounds },
+  };
+}
+
+function sizes(quick: boolean): B9Result['plan'] {
   return quick
     ? {
         idle: { rounds: 1, consumerCounts: [1, 10], warmupMs: 5_000, windowMs: 10_000 },
@@ -81,7 +92,7 @@ function plan(quick: boolean): B9Result['plan'] {
 
 export async function runB9(ctx: BenchContext): Promise<B9Result> {
   const loadavgStart = loadavg();
-  const chosen = plan(ctx.quick);
+  const chosen = plan(ctx.quick, ctx.rounds);
   const facts = await clientFacts();
   const topic = uniqueTopic('bench-cc-idle');
   await createRevocationTopic(ctx.brokers, topic);

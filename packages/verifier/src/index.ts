@@ -11,6 +11,7 @@ export type {
   CommonVerifierOptions,
   MultiIssuerVerifierOptions,
   SingleIssuerVerifierOptions,
+  MetricsRegistry,
   VerifierMetricsOptions,
   VerifierOptions,
 } from './options.js';

@@ -5,6 +5,7 @@
  */
 import type * as PromClient from 'prom-client';
 import type { Counter, Histogram, Registry } from 'prom-client';
+import type { MetricsRegistry } from './options.js';
 import type { VerifierErrorCode } from './errors.js';
 import type { PoisonCode } from './feed.js';
 import type { VerifierStats } from './verifier.js';
@@ -32,7 +33,7 @@ const DELAY_BUCKETS = [
  * Throws when a metric of this verifier is already registered, so the clash shows at
  * `createVerifier` rather than as a rejected promise later.
  */
-export function assertMetricNamesFree(registry: Registry, prefix: string): void {
+export function assertMetricNamesFree(registry: MetricsRegistry, prefix: string): void {
   for (const name of Object.values(NAMES)) {
     if (registry.getSingleMetric(prefix + name) !== undefined) {
       throw new TypeError(
@@ -44,7 +45,7 @@ export function assertMetricNamesFree(registry: Registry, prefix: string): void 
 
 /** The verifier's metrics; every method is cheap enough for the hot path. */
 export class VerifierMetrics {
-  readonly #registry: Registry;
+  readonly #registry: MetricsRegistry;
   readonly #names: readonly string[];
   readonly #applied: Counter;
   readonly #poison: Counter<'code'>;
@@ -153,12 +154,14 @@ export class VerifierMetrics {
 
   /** Loads prom-client and registers the metrics. */
   static async create(
-    registry: Registry,
+    registry: MetricsRegistry,
     prefix: string,
     stats: () => VerifierStats,
   ): Promise<VerifierMetrics> {
     const client = await import('prom-client');
-    return new VerifierMetrics(registry, prefix, client, stats);
+    // The caller's registry was checked structurally (options.ts); prom-client's metric
+    // constructors want its own Registry type for `registers`.
+    return new VerifierMetrics(registry as Registry, prefix, client, stats);
   }
 
   /** An event was applied; `delayMs` is set for live events (not during the startup replay). */

@@ -1,5 +1,4 @@
 import { DEFAULT_CLOCK_TOLERANCE_MS } from '@revocation-fabric/protocol';
-import type { Registry } from 'prom-client';
 import { silentLogger } from './logger.js';
 import type { VerifierLogger } from './logger.js';
 import type { RevocationFeedFactory } from './feed.js';
@@ -13,10 +12,22 @@ import {
   validateOptionalString,
 } from './lib/validate.js';
 
+/**
+ * The part of a prom-client (15) `Registry` the verifier uses: prom-client's default `register`
+ * and any `new Registry()` fit. Stated structurally so that the verifier's types need no
+ * prom-client when metrics are off (prom-client is an optional peer dependency, loaded only when
+ * `metrics` is set) and do not tie an application to the verifier's copy of prom-client.
+ */
+export interface MetricsRegistry {
+  registerMetric(metric: never): void;
+  getSingleMetric(name: string): unknown;
+  removeSingleMetric(name: string): void;
+}
+
 /** Metrics settings: the verifier registers its metrics in the registry you give. */
 export interface VerifierMetricsOptions {
   /** A prom-client `Registry` (for example prom-client's default `register`). Required. */
-  readonly registry: Registry;
+  readonly registry: MetricsRegistry;
   /** Prefix of every metric name. Default `revocation_verifier_`. */
   readonly prefix?: string | undefined;
 }
@@ -118,7 +129,7 @@ export interface ResolvedVerifierOptions {
   readonly maxStalenessMs: number;
   readonly cacheSize: number;
   readonly logger: VerifierLogger;
-  readonly metrics: { readonly registry: Registry; readonly prefix: string } | undefined;
+  readonly metrics: { readonly registry: MetricsRegistry; readonly prefix: string } | undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -159,7 +170,7 @@ function validateMetrics(value: unknown): ResolvedVerifierOptions['metrics'] {
       `metrics.prefix must be a valid Prometheus metric name prefix, got ${describe(prefix)}`,
     );
   }
-  return { registry: value.registry as unknown as Registry, prefix };
+  return { registry: value.registry as unknown as MetricsRegistry, prefix };
 }
 
 /**

@@ -142,6 +142,7 @@ ${line(['package', 'Node engines', 'registry (npm view … time dist-tags)', 'br
 ${line(['---', '---', '---', '---', '---', '---'])}
 ${factRows.map(line).join('\n')}
 
-Decision: [docs/decisions.md](../docs/decisions.md), "The Kafka client: kafkajs or @platformatic/kafka (issue 18)".
+Findings: [client-choice/README.md](src/client-choice/README.md). Decision:
+[docs/decisions.md](../docs/decisions.md), "The Kafka client: kafkajs or @platformatic/kafka (issue 18)".
 `;
 }

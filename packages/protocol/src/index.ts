@@ -53,6 +53,14 @@ export type {
 export { revocationEventSchema } from './schema.js';
 
 export {
+  BRAKE_KINDS,
+  REVOCATION_SIGNATURE_HEADER,
+  BRAKE_SIGNATURE_TYPE,
+  isBrake,
+} from './brakes.js';
+export type { BrakeKind } from './brakes.js';
+
+export {
   accessTokenClaimsSchema,
   issuedAccessTokenClaimsSchema,
   tokenFactsFromClaims,

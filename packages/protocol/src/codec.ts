@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_CLOCK_TOLERANCE_MS } from './clock.js';
 import { SCHEMA_VERSION } from './event.js';
 import type { RevocationEvent } from './event.js';
 import {
@@ -15,8 +16,8 @@ import { revocationEventSchema } from './schema.js';
 /** Default size limit of one encoded event: 4 KiB. Real events are a few hundred bytes. */
 export const DEFAULT_MAX_EVENT_BYTES = 4096;
 
-/** Default clock tolerance: 5 s. Bounds how far a cutoff may lie past its event's issue time. */
-export const DEFAULT_CLOCK_TOLERANCE_MS = 5_000;
+// The clock tolerance lives in clock.ts, which rules.ts imports too (this module imports rules.ts).
+export { DEFAULT_CLOCK_TOLERANCE_MS } from './clock.js';
 
 /** Options of {@link validateEvent} and {@link decodeEvent}. */
 export interface ValidateOptions {

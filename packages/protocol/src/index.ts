@@ -31,6 +31,7 @@ export type {
   CutoffRule,
   RevocationRule,
   ForgetPolicy,
+  RejectOptions,
   RuleOrder,
 } from './rules.js';
 

@@ -3,7 +3,11 @@
  * same target keeps the maximum of every threshold, so applying events is idempotent,
  * commutative and associative — duplicates, redelivery, replays and any interleaving across
  * partitions give the same state.
+ *
+ * Damage is bounded: no rule rejects a token issued at or after its cutoff + the clock
+ * tolerance. Generations decide only inside that window (see {@link rejects}).
  */
+import { DEFAULT_CLOCK_TOLERANCE_MS } from './clock.js';
 import type { RevocationEvent, RevocationReason, RuleKind } from './event.js';
 
 /**
@@ -73,9 +77,17 @@ export interface CutoffRule extends RuleCommon {
   readonly target: string;
   /** Highest cutoff (ms) from events without a generation: applies to every token. */
   readonly cutoff?: number | undefined;
-  /** Highest generation stated; tokens carrying a generation claim below it are rejected. */
+  /**
+   * Highest generation stated; tokens carrying a generation claim below it are rejected — if
+   * they were issued before {@link CutoffRule.generationCutoff} + the clock tolerance. A rule
+   * with a generation but no `generationCutoff` (never built by `ruleFromEvent`/`mergeRules`)
+   * has no window, so its generation rejects nothing.
+   */
   readonly generation?: number | undefined;
-  /** Highest cutoff (ms) from events with a generation: applies to tokens without the claim. */
+  /**
+   * Highest cutoff (ms) from events with a generation: applies to tokens without the claim, and
+   * bounds the generation: it decides only for tokens issued before this + the clock tolerance.
+   */
   readonly generationCutoff?: number | undefined;
 }
 
@@ -191,8 +203,15 @@ function later<R extends RuleCommon>(a: R, b: R): R {
 }
 
 /**
- * Merges two rules for the same target into one that rejects exactly what either rejects.
- * Idempotent, commutative and associative.
+ * Merges two rules for the same target into one that rejects what either rejects. Idempotent,
+ * commutative and associative. Exactly the union, except for subject and global rules whose
+ * generations and cutoffs are not ordered alike (a higher generation with an earlier cutoff):
+ * the merged rule keeps the highest generation with the latest cutoff, so its window can reject
+ * a token with a generation between the two that neither event rejects on its own — a superset,
+ * and still nothing issued at or after the latest cutoff + tolerance. Issuers bump generations
+ * as their cutoffs advance, so for their events the merge is exact; where skewed clocks invert
+ * the two, the extra tokens rejected carry a generation older than the latest bump, minted
+ * before it in the issuer's commit order.
  *
  * @throws TypeError when the rules are for different targets or issuers.
  */
@@ -239,25 +258,57 @@ export function mergeRules(a: RevocationRule, b: RevocationRule): RevocationRule
 
 /**
  * Does a cutoff rule reject a token, given the token's generation claim for this rule's scope?
- * The generation check is exact; the time check is the fallback for tokens without the claim.
+ * The generation check is exact inside the window up to `generationCutoff` + tolerance; past
+ * it nothing of the generation part rejects (bounded damage). The time check is the fallback for
+ * tokens without the claim.
  */
-function cutoffRejects(rule: CutoffRule, issuedAt: number, tokenGeneration: number | undefined) {
+function cutoffRejects(
+  rule: CutoffRule,
+  issuedAt: number,
+  tokenGeneration: number | undefined,
+  options: RejectOptions | undefined,
+) {
   if (rule.cutoff !== undefined && issuedAt < rule.cutoff) return true;
-  if (rule.generation === undefined) return false;
+  const generationCutoff = rule.generationCutoff;
+  if (rule.generation === undefined || generationCutoff === undefined) return false;
+  // Written as `>=`, not `!(<)`: a NaN tolerance then leaves the generation unbounded (rejecting
+  // more), never lets an old-generation token through.
+  const toleranceMs = options?.clockToleranceMs ?? DEFAULT_CLOCK_TOLERANCE_MS;
+  if (issuedAt >= generationCutoff + toleranceMs) return false;
   if (tokenGeneration !== undefined) return tokenGeneration < rule.generation;
-  return rule.generationCutoff !== undefined && issuedAt < rule.generationCutoff;
+  return issuedAt < generationCutoff;
+}
+
+/** Options of {@link rejects}. */
+export interface RejectOptions {
+  /**
+   * Clock tolerance (ms, finite, ≥ 0) between the issuers' instances: how long after a
+   * generation rule's cutoff its generation still decides. A token issued at or after
+   * `cutoff + clockToleranceMs` is never rejected by the generation part of a subject or global
+   * rule. Default {@link DEFAULT_CLOCK_TOLERANCE_MS} (5 s); a verifier passes its own.
+   */
+  readonly clockToleranceMs?: number | undefined;
 }
 
 /**
  * Does this rule reject this token? Pure: it does not look at the clock, so a rule past its
  * forget time still answers as it did (forgetting is the blocklist's job).
  *
+ * Subject and global rules reject a token issued before their time `cutoff`; if they carry a
+ * `generation`, they also reject, among tokens issued before `generationCutoff +
+ * clockToleranceMs`, those whose generation claim (`sgen`/`ggen`) is below it, or which carry
+ * no claim and were issued before `generationCutoff`. So no rule rejects a token issued at or
+ * after its latest cutoff + the tolerance: a forged or mistaken cutoff costs at most one
+ * re-login, however high its generation.
+ *
+ * @param options - the clock tolerance; pass one object built once on a hot path.
  * @example
  * ```ts
  * rejects(ruleFromEvent(sessionEvent), { sub: 'u1', sid: sessionEvent.sid, issuedAt: 0 }) // true
+ * rejects(subjectRule, facts, { clockToleranceMs: 2_000 });
  * ```
  */
-export function rejects(rule: RevocationRule, token: TokenFacts): boolean {
+export function rejects(rule: RevocationRule, token: TokenFacts, options?: RejectOptions): boolean {
   // A rule speaks for one issuer: another issuer's subject `u1` is someone else.
   if (token.iss !== undefined && token.iss !== rule.issuer) return false;
   switch (rule.kind) {
@@ -268,9 +319,9 @@ export function rejects(rule: RevocationRule, token: TokenFacts): boolean {
     case 'key':
       return token.kid === rule.target;
     case 'subject':
-      return token.sub === rule.target && cutoffRejects(rule, token.issuedAt, token.sgen);
+      return token.sub === rule.target && cutoffRejects(rule, token.issuedAt, token.sgen, options);
     case 'global':
-      return cutoffRejects(rule, token.issuedAt, token.ggen);
+      return cutoffRejects(rule, token.issuedAt, token.ggen, options);
   }
 }
 

@@ -5,7 +5,9 @@ import {
   REVOCATION_REASONS,
   SCHEMA_VERSION,
   mergeRules,
+  rejects,
   ruleFromEvent,
+  ruleKey,
 } from '@revocation-fabric/protocol';
 import type {
   RevocationEvent,
@@ -30,11 +32,11 @@ function event(input: RevocationEventInput): RevocationEvent {
 
 const common = { reason: 'logout', actor: 'u1', iss: 'https://auth.example' } as const;
 
-function setup(start = T0) {
+function setup(start = T0, clockToleranceMs = TOLERANCE) {
   const clock = { now: start };
   const blocklist = new Blocklist({
     maxTokenLifetimeMs: LIFETIME,
-    clockToleranceMs: TOLERANCE,
+    clockToleranceMs,
     now: () => clock.now,
     issuer: common.iss,
   });
@@ -85,7 +87,7 @@ describe('Blocklist', () => {
     expect(blocklist.check(token({ sub: 'u2', issuedAt: T0 - 1 }))).toBeUndefined();
   });
 
-  it('judges tokens carrying sgen by generation alone, and others by the cutoff', () => {
+  it('judges tokens carrying sgen by generation up to cutoff + tolerance, and others by the cutoff', () => {
     const { blocklist } = setup();
     blocklist.apply(
       event({ ...common, reason: 'ban', kind: 'subject', sub: 'u1', cutoff: T0, generation: 4 }),
@@ -96,6 +98,25 @@ describe('Blocklist', () => {
     expect(blocklist.check(token({ issuedAt: T0 - 1_000, sgen: 4 }))).toBeUndefined();
     expect(blocklist.check(token({ issuedAt: T0 - 1 }))).toBeDefined();
     expect(blocklist.check(token({ issuedAt: T0 }))).toBeUndefined();
+    // Past cutoff + tolerance the generation no longer decides (bounded damage).
+    expect(blocklist.check(token({ issuedAt: T0 + TOLERANCE - 1, sgen: 3 }))).toBeDefined();
+    expect(blocklist.check(token({ issuedAt: T0 + TOLERANCE, sgen: 3 }))).toBeUndefined();
+  });
+
+  it('lets fresh logins through after a forged generation’s cutoff + its own clock tolerance', () => {
+    for (const tolerance of [0, 2_000, TOLERANCE]) {
+      const { blocklist } = setup(T0, tolerance);
+      blocklist.apply(
+        event({ ...common, reason: 'emergency', kind: 'global', cutoff: T0, generation: 999_999 }),
+      );
+      blocklist.apply(
+        event({ ...common, kind: 'subject', sub: 'u1', cutoff: T0, generation: 999_999 }),
+      );
+      const fresh = (issuedAt: number) => token({ issuedAt, sgen: 7, ggen: 7 });
+      if (tolerance > 0) expect(blocklist.check(fresh(T0 + tolerance - 1))).toBeDefined();
+      expect(blocklist.check(fresh(T0 + tolerance))).toBeUndefined();
+      expect(blocklist.check(fresh(T0 + 10 * MINUTE))).toBeUndefined();
+    }
   });
 
   it('rejects every token signed with a revoked key', () => {
@@ -316,6 +337,75 @@ describe('Blocklist', () => {
           expect(match).toEqual({ kind: rule.kind, reason: rule.reason });
         }
       }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('rejects exactly what the protocol’s merged rules reject, with the same clock tolerance', () => {
+    // Every kind, generations in any order (a forged 999999 among them), tokens around the
+    // cutoffs and past cutoff + tolerance, several tolerances. The clock stays at T0, before
+    // every forget time, so the blocklist must answer as the protocol's pure `rejects` does.
+    const targets = fc.constantFrom('a', 'b');
+    const instant = fc.integer({ min: -10_000, max: 10_000 }).map((d) => T0 + d);
+    const generation = fc.option(fc.constantFrom(0, 1, 2, 3, 999_999), { nil: undefined });
+    const arbitraryEvent = fc
+      .record({
+        kind: fc.constantFrom('token', 'session', 'subject', 'key', 'global'),
+        target: targets,
+        issuedAt: instant,
+        cutoff: instant,
+        generation,
+        id: fc.uuid(),
+        reason: fc.constantFrom(...REVOCATION_REASONS),
+      })
+      .map(({ kind, target, issuedAt, cutoff, generation, id, reason }): RevocationEvent => {
+        const base = { ...common, v: SCHEMA_VERSION, id, issuedAt, reason };
+        const gen = generation === undefined ? {} : { generation };
+        switch (kind) {
+          case 'token':
+            return { ...base, kind, jti: target, expiresAt: T0 + MINUTE };
+          case 'session':
+            return { ...base, kind, sid: target };
+          case 'key':
+            return { ...base, kind, kid: target };
+          case 'subject':
+            return { ...base, kind, sub: target, cutoff, ...gen };
+          case 'global':
+            return { ...base, kind, cutoff, ...gen };
+        }
+      });
+    const facts: fc.Arbitrary<TokenFacts> = fc.record({
+      jti: fc.option(targets, { nil: undefined }),
+      sid: fc.option(targets, { nil: undefined }),
+      sub: targets,
+      kid: fc.option(targets, { nil: undefined }),
+      issuedAt: fc.integer({ min: -20_000, max: 40_000 }).map((d) => T0 + d),
+      sgen: generation,
+      ggen: generation,
+      iss: fc.constantFrom(undefined, common.iss),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(arbitraryEvent, { maxLength: 12 }),
+        fc.array(facts, { minLength: 1, maxLength: 12 }),
+        fc.constantFrom(0, 1, 1_000, TOLERANCE, 20_000),
+        (events, probes, clockToleranceMs) => {
+          const { blocklist } = setup(T0, clockToleranceMs);
+          const merged = new Map<string, RevocationRule>();
+          for (const e of events) {
+            blocklist.apply(e);
+            const rule = ruleFromEvent(e);
+            const previous = merged.get(ruleKey(rule));
+            merged.set(ruleKey(rule), previous === undefined ? rule : mergeRules(previous, rule));
+          }
+          for (const probe of probes) {
+            const expected = [...merged.values()].some((rule) =>
+              rejects(rule, probe, { clockToleranceMs }),
+            );
+            expect(blocklist.check(probe) !== undefined).toBe(expected);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -5,7 +5,9 @@
  * small entry per jti holding the forget time and the reason packed into one small integer (a
  * V8 Smi), and the order (`issuedAt`, event id) of the event the reason came from, so a second
  * event for the same jti merges its reason exactly as the protocol's `mergeRules` does. The
- * rarer kinds keep the protocol's merged rule objects.
+ * rarer kinds keep the protocol's merged rule objects, and subject and global rules are judged
+ * by the protocol's `rejects` with this blocklist's clock tolerance: a generation decides only
+ * for tokens issued before its cutoff + that tolerance (bounded damage).
  */
 import {
   REVOCATION_REASONS,
@@ -19,6 +21,7 @@ import type {
   CutoffRule,
   ForgetPolicy,
   KeyRule,
+  RejectOptions,
   RevocationEvent,
   RevocationReason,
   RevocationRule,
@@ -35,7 +38,11 @@ export interface BlocklistOptions {
    * than token rules may be forgotten. Required.
    */
   readonly maxTokenLifetimeMs: number;
-  /** Clock tolerance granted on `exp`/`iat`, in ms. Default 5000. */
+  /**
+   * Clock tolerance granted on `exp`/`iat`, in ms. Default 5000. Also how long after a subject or
+   * global rule's cutoff its generation still decides (the protocol's `rejects`): a token issued
+   * at or after cutoff + tolerance is never rejected by a generation.
+   */
   readonly clockToleranceMs?: number | undefined;
   /** The clock, in ms since the epoch. Default `() => Date.now()`. */
   readonly now?: (() => number) | undefined;
@@ -153,6 +160,8 @@ const SWEEP_ORDER: readonly SweepKind[] = ['token', 'session', 'subject', 'key']
  */
 export class Blocklist {
   readonly #policy: ForgetPolicy;
+  /** Passed to the protocol's `rejects` on every subject and global lookup: built once. */
+  readonly #rejectOptions: RejectOptions;
   readonly #now: () => number;
   readonly #issuer: string;
   readonly #tokens = new Map<string, TokenEntry>();
@@ -174,6 +183,7 @@ export class Blocklist {
       ),
       clockToleranceMs: validateDuration(options.clockToleranceMs, 5_000, 'clockToleranceMs'),
     };
+    this.#rejectOptions = { clockToleranceMs: this.#policy.clockToleranceMs };
     if (options.now !== undefined && typeof options.now !== 'function') {
       throw new TypeError('now must be a function returning ms since the epoch');
     }
@@ -273,7 +283,11 @@ export class Blocklist {
     }
     if (this.#subjects.size !== 0) {
       const subject = this.#subjects.get(facts.sub);
-      if (subject !== undefined && subject.forgetAt >= now && rejects(subject.rule, facts)) {
+      if (
+        subject !== undefined &&
+        subject.forgetAt >= now &&
+        rejects(subject.rule, facts, this.#rejectOptions)
+      ) {
         return { kind: 'subject', reason: subject.rule.reason };
       }
     }
@@ -284,7 +298,11 @@ export class Blocklist {
       }
     }
     const global = this.#global;
-    if (global !== undefined && global.forgetAt >= now && rejects(global.rule, facts)) {
+    if (
+      global !== undefined &&
+      global.forgetAt >= now &&
+      rejects(global.rule, facts, this.#rejectOptions)
+    ) {
       return { kind: 'global', reason: global.rule.reason };
     }
     return undefined;

@@ -7,10 +7,26 @@
 import type { ProtocolErrorCode, RevocationEvent } from '@revocation-fabric/protocol';
 import type { VerifierLogger } from './logger.js';
 
+/**
+ * Where an event was read, for the verifier's authority checks: which source (a source is
+ * written by one producer, so it says who stated the rule) and the record's signature.
+ */
+export interface EventOrigin {
+  /**
+   * The source the event was read from: for the Kafka feed, its topic. An issuer's
+   * `revocations.sources` name the sources allowed to speak for it.
+   */
+  readonly source: string;
+  /** The record's detached brake signature (`revocation-signature` header), if it had one. */
+  readonly signature?: string | undefined;
+  /** The record's value exactly as read: what a signature covers. */
+  readonly payload: Uint8Array | string;
+}
+
 /** What a feed delivers to: decoded events, and the codes of records it had to skip. */
 export interface RevocationSink {
-  /** A valid event, in partition order. Must not throw. */
-  event(event: RevocationEvent): void;
+  /** A valid event, in partition order, with where it was read. Must not throw. */
+  event(event: RevocationEvent, origin: EventOrigin): void;
   /** A record that was skipped as poison. Must not throw. */
   poison(code: PoisonCode): void;
 }
@@ -24,8 +40,8 @@ export interface FeedStats {
   readonly ready: boolean;
   /** Last successful fetch or heartbeat, ms since the epoch; `undefined` before the first. */
   readonly lastContactAt: number | undefined;
-  /** Records not yet applied, per partition. */
-  readonly lagByPartition: Readonly<Record<number, number>>;
+  /** Records not yet applied, per partition, keyed `topic/partition`. */
+  readonly lagByPartition: Readonly<Record<string, number>>;
   /** Valid events delivered to the sink. */
   readonly applied: number;
   /** Skipped records per code. */

@@ -19,10 +19,14 @@ export type {
   AsymmetricAlgorithm,
   ClaimMapping,
   RemoteJwksOptions,
+  RevocationAuthority,
   TrustedIssuer,
 } from './issuers.js';
+export { REFUSED_EVENT_REASONS } from './authority.js';
+export type { RefusedEventReason, RevocationSourceGrant } from './authority.js';
 
 export type {
+  EventOrigin,
   FeedStats,
   PoisonCode,
   RevocationFeed,

@@ -4,6 +4,8 @@
  * Checked once, when the verifier is created.
  */
 import type { JSONWebKeySet, RemoteJWKSetOptions } from 'jose';
+import { resolveSources } from './authority.js';
+import type { ResolvedSources, RevocationSourceGrant } from './authority.js';
 import { describe, validateDuration, validateString } from './lib/validate.js';
 
 /**
@@ -77,6 +79,39 @@ export interface ClaimMapping {
 }
 
 /**
+ * Who may revoke this issuer's tokens: the sources whose events may state its rules, and the
+ * keys whose signature makes its brakes (`global`, `key` rules) count.
+ *
+ * @example
+ * ```ts
+ * // Keycloak's rules come from the gateway's topic only, and never as brakes
+ * const authority: RevocationAuthority = {
+ *   sources: [{ source: 'auth.revocations.gateway', kinds: ['token', 'session', 'subject'] }],
+ *   brakeKeys: false,
+ * };
+ * ```
+ */
+export interface RevocationAuthority {
+  /**
+   * The sources (for the Kafka feed: topics, each written by one producer principal) whose
+   * events may state this issuer's rules: a name allows every kind, `{ source, kinds }` some.
+   * Events for this issuer from anywhere else are refused (`SOURCE_NOT_AUTHORIZED`), counted
+   * and logged. Default, for a verifier that trusts one issuer: every source its feed reads.
+   * Required when the verifier trusts several issuers.
+   */
+  readonly sources?: readonly (string | RevocationSourceGrant)[] | undefined;
+  /**
+   * The keys whose signature (the record's `revocation-signature` header) makes a `global` or
+   * `key` rule of this issuer count: `'issuer'`, the issuer's own token keys (its `jwks`: whoever
+   * can mint its tokens can stop them); a key set of its own (`{ url }` or `{ keys }`, e.g. a
+   * gateway that signs for a provider); or `false`, never apply this issuer's brakes.
+   * Unsigned or badly signed brakes are refused (`BRAKE_UNSIGNED`, `BRAKE_SIGNATURE_INVALID`).
+   * Default `'issuer'`.
+   */
+  readonly brakeKeys?: 'issuer' | false | RemoteJwksOptions | JSONWebKeySet | undefined;
+}
+
+/**
  * One issuer whose tokens a verifier accepts. Rules apply only to the tokens of the issuer
  * their events name (`iss`).
  *
@@ -110,6 +145,8 @@ export interface TrustedIssuer {
   readonly maxTokenLifetimeMs?: number | undefined;
   /** How this issuer's claims map to token facts. Default: this fabric's names. */
   readonly claims?: ClaimMapping | undefined;
+  /** Who may revoke this issuer's tokens; see {@link RevocationAuthority}. */
+  readonly authority?: RevocationAuthority | undefined;
 }
 
 /** {@link ClaimMapping} with defaults filled in; `identity` when it is this fabric's own. */
@@ -127,10 +164,20 @@ export interface ResolvedIssuer {
   readonly issuer: string;
   readonly audience: string | readonly string[];
   readonly algorithms: readonly AsymmetricAlgorithm[];
-  readonly jwks:
-    { readonly url: URL; readonly remote: RemoteJWKSetOptions } | { readonly keys: JSONWebKeySet };
+  readonly jwks: ResolvedJwks;
   readonly maxTokenLifetimeMs: number;
   readonly claims: ResolvedClaimMapping;
+  readonly authority: ResolvedAuthority;
+}
+
+/** A key set as configured: remote (URL + jose options) or local. */
+export type ResolvedJwks =
+  { readonly url: URL; readonly remote: RemoteJWKSetOptions } | { readonly keys: JSONWebKeySet };
+
+/** {@link RevocationAuthority} checked, with defaults filled in. */
+export interface ResolvedAuthority {
+  readonly sources: ResolvedSources;
+  readonly brakeKeys: 'issuer' | false | ResolvedJwks;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -165,7 +212,7 @@ function validateAlgorithms(value: unknown, name: string): readonly AsymmetricAl
   return Object.freeze([...(value as AsymmetricAlgorithm[])]);
 }
 
-function validateJwks(value: unknown, name: string): ResolvedIssuer['jwks'] {
+function validateJwks(value: unknown, name: string): ResolvedJwks {
   if (!isObject(value))
     throw new TypeError(`${name} must be { url } or a JWK Set { keys }, got ${describe(value)}`);
   if ('url' in value) {
@@ -237,6 +284,31 @@ function validateClaimMapping(value: unknown, name: string): ResolvedClaimMappin
   });
 }
 
+function validateAuthority(
+  value: unknown,
+  name: string,
+  sourcesRequired: boolean,
+): ResolvedAuthority {
+  if (value !== undefined && !isObject(value)) {
+    throw new TypeError(`${name} must be an object, got ${describe(value)}`);
+  }
+  const { sources, brakeKeys } = value ?? {};
+  if (sources === undefined && sourcesRequired) {
+    throw new TypeError(
+      `${name}.sources is required when several issuers are trusted: name the topic(s) of the producer that speaks for this issuer`,
+    );
+  }
+  return {
+    sources: sources === undefined ? 'any' : resolveSources(sources, `${name}.sources`),
+    brakeKeys:
+      brakeKeys === undefined || brakeKeys === 'issuer'
+        ? 'issuer'
+        : brakeKeys === false
+          ? false
+          : validateJwks(brakeKeys, `${name}.brakeKeys`),
+  };
+}
+
 /**
  * Checks one trusted issuer.
  *
@@ -248,6 +320,7 @@ export function resolveIssuer(
   value: unknown,
   name: string,
   defaultMaxTokenLifetimeMs: number,
+  sourcesRequired = false,
 ): ResolvedIssuer {
   if (!isObject(value)) throw new TypeError(`${name} must be an object, got ${describe(value)}`);
   const at = (field: string) => (name === '' ? field : `${name}.${field}`);
@@ -263,6 +336,7 @@ export function resolveIssuer(
       1_000,
     ),
     claims: validateClaimMapping(value['claims'], at('claims')),
+    authority: validateAuthority(value['authority'], at('authority'), sourcesRequired),
   };
 }
 
@@ -279,7 +353,7 @@ export function resolveIssuers(
     throw new TypeError(`issuers must be a non-empty array, got ${describe(value)}`);
   }
   const resolved = value.map((issuer, index) =>
-    resolveIssuer(issuer, `issuers[${index}]`, defaultMaxTokenLifetimeMs),
+    resolveIssuer(issuer, `issuers[${index}]`, defaultMaxTokenLifetimeMs, value.length > 1),
   );
   const seen = new Set<string>();
   for (const [index, { issuer }] of resolved.entries()) {

@@ -8,6 +8,7 @@ import type { Counter, Histogram, Registry } from 'prom-client';
 import type { MetricsRegistry } from './options.js';
 import type { VerifierErrorCode } from './errors.js';
 import type { PoisonCode } from './feed.js';
+import type { RefusedEventReason } from './authority.js';
 import type { VerifierStats } from './verifier.js';
 
 /** Metric names, without the prefix. */
@@ -15,6 +16,7 @@ const NAMES = {
   rules: 'blocklist_rules',
   applied: 'events_applied_total',
   poison: 'poison_events_total',
+  refused: 'events_refused_total',
   lag: 'consumer_lag',
   sinceContact: 'seconds_since_last_contact',
   sinceApplied: 'seconds_since_last_applied_event',
@@ -49,6 +51,7 @@ export class VerifierMetrics {
   readonly #names: readonly string[];
   readonly #applied: Counter;
   readonly #poison: Counter<'code'>;
+  readonly #refused: Counter<'reason'>;
   readonly #delay: Histogram;
   readonly #verifications: Counter<'outcome'>;
 
@@ -85,7 +88,7 @@ export class VerifierMetrics {
     });
     new Gauge({
       name: prefix + NAMES.lag,
-      help: 'Revocation records not yet applied, by partition.',
+      help: 'Revocation records not yet applied, by partition (`topic/partition`).',
       labelNames: ['partition'],
       registers,
       collect() {
@@ -138,6 +141,12 @@ export class VerifierMetrics {
       labelNames: ['code'],
       registers,
     });
+    this.#refused = new Counter({
+      name: prefix + NAMES.refused,
+      help: 'Valid revocation events refused by their issuer’s authority rules (never applied), by reason.',
+      labelNames: ['reason'],
+      registers,
+    });
     this.#delay = new Histogram({
       name: prefix + NAMES.delay,
       help: 'Seconds from an event being issued to its rule being applied, for events applied after ready.',
@@ -172,6 +181,10 @@ export class VerifierMetrics {
 
   poison(code: PoisonCode): void {
     this.#poison.inc({ code });
+  }
+
+  refused(reason: RefusedEventReason): void {
+    this.#refused.inc({ reason });
   }
 
   verification(outcome: 'ok' | VerifierErrorCode): void {

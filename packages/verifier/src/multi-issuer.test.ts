@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { VerifierError } from './errors.js';
 import type { VerifierErrorCode } from './errors.js';
 import type { TrustedIssuer } from './issuers.js';
@@ -15,6 +15,9 @@ import type { SigningKey } from './lib/tokens.fixture.js';
 import type { MultiIssuerVerifierOptions } from './options.js';
 import type { Verifier } from './verifier.js';
 import { createVerifier } from './verifier.js';
+
+/** Where the gateway's events come from: the provider's rules are authorized from there only. */
+const FROM_GATEWAY = { source: 'auth.revocations.gateway' } as const;
 
 /** A second issuer shaped like an OIDC provider: RS256, its own audience, roles nested. */
 const IDP = 'https://idp.test/realms/main';
@@ -34,9 +37,16 @@ afterEach(async () => {
 
 function issuers(overrides: Partial<TrustedIssuer> = {}): MultiIssuerVerifierOptions['issuers'] {
   return [
-    { issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], jwks: keySet(ours) },
+    {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['ES256'],
+      jwks: keySet(ours),
+      authority: { sources: ['auth.revocations'] },
+    },
     {
       issuer: IDP,
+      authority: { sources: ['auth.revocations.gateway'] },
       audience: 'account',
       algorithms: ['RS256'],
       jwks: keySet(theirs),
@@ -133,12 +143,18 @@ describe('a verifier trusting several issuers', () => {
     expect(await codeOf(verifier.verify(mine))).toBe('ok');
     expect(await codeOf(verifier.verify(idp))).toBe('ok');
 
-    feed.deliver(revocation({ kind: 'session', sid: 's1', reason: 'logout', iss: IDP }));
+    feed.deliver(
+      revocation({ kind: 'session', sid: 's1', reason: 'logout', iss: IDP }),
+      FROM_GATEWAY,
+    );
     expect(await codeOf(verifier.verify(idp))).toBe('TOKEN_REVOKED');
     expect(await codeOf(verifier.verify(mine))).toBe('ok');
 
-    feed.deliver(revocation({ kind: 'global', cutoff: Date.now(), reason: 'emergency' }));
-    expect(await codeOf(verifier.verify(mine))).toBe('TOKEN_REVOKED');
+    await feed.deliverSigned(
+      revocation({ kind: 'global', cutoff: Date.now(), reason: 'emergency' }),
+      ours,
+    );
+    await vi.waitFor(async () => expect(await codeOf(verifier.verify(mine))).toBe('TOKEN_REVOKED'));
     expect(verifier.stats().rulesByIssuer).toEqual({
       [ISSUER]: { token: 0, session: 0, subject: 0, key: 0, global: 1 },
       [IDP]: { token: 0, session: 1, subject: 0, key: 0, global: 0 },
@@ -152,6 +168,7 @@ describe('a verifier trusting several issuers', () => {
     const mine = await verifier.verify(await mint(ours, { claims: { sub: 'u1' } }));
     feed.deliver(
       revocation({ kind: 'subject', sub: 'u1', cutoff: Date.now(), reason: 'ban', iss: IDP }),
+      FROM_GATEWAY,
     );
     expect(() => verifier.check(idp)).toThrow(expect.objectContaining({ code: 'TOKEN_REVOKED' }));
     expect(() => verifier.check(mine)).not.toThrow();
@@ -174,6 +191,7 @@ describe('a verifier trusting several issuers', () => {
         reason: 'ban',
         iss: IDP,
       }),
+      FROM_GATEWAY,
     );
     expect(() => verifier.check(idp)).toThrow(expect.objectContaining({ code: 'TOKEN_REVOKED' }));
   });
@@ -185,7 +203,10 @@ describe('a verifier trusting several issuers', () => {
     expect(verified.claims.sid).toBe('kc-session');
     // roles left at the default name: the provider's nested roles are not read.
     expect(verified.claims.roles).toEqual([]);
-    feed.deliver(revocation({ kind: 'session', sid: 'kc-session', reason: 'logout', iss: IDP }));
+    feed.deliver(
+      revocation({ kind: 'session', sid: 'kc-session', reason: 'logout', iss: IDP }),
+      FROM_GATEWAY,
+    );
     expect(await codeOf(verifier.verify(token))).toBe('TOKEN_REVOKED');
   });
 

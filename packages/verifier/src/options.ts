@@ -190,9 +190,9 @@ export function resolveVerifierOptions(options: VerifierOptions): ResolvedVerifi
   if (options.issuers === undefined) {
     issuers = [resolveIssuer(options, '', maxTokenLifetimeMs)];
   } else {
-    const single = (['issuer', 'audience', 'algorithms', 'jwks', 'claims'] as const).find(
-      (name) => (options as unknown as Record<string, unknown>)[name] !== undefined,
-    );
+    const single = (
+      ['issuer', 'audience', 'algorithms', 'jwks', 'claims', 'authority'] as const
+    ).find((name) => (options as unknown as Record<string, unknown>)[name] !== undefined);
     if (single !== undefined) {
       throw new TypeError(`${single} must not be given with issuers: set it on each issuer`);
     }

@@ -122,7 +122,7 @@ describe('kafkaRevocations options', () => {
 
   it('fills in the documented defaults', () => {
     expect(resolveKafkaOptions({ brokers: ['b:9092'] })).toMatchObject({
-      topic: 'auth.revocations',
+      topics: ['auth.revocations'],
       clientId: 'revocation-verifier',
       connectionTimeoutMs: 3_000,
     });
@@ -178,7 +178,7 @@ describe('Verifier lifecycle', () => {
     // made before an emission that might still be on its way.
     const stillSubscribed: string[] = [];
     verifier.onRevoked((rule) => stillSubscribed.push(rule.target));
-    feed.deliver(revocation({ kind: 'key', kid: 'k9', reason: 'key-compromise' }));
+    await feed.deliverSigned(revocation({ kind: 'key', kid: 'k9', reason: 'key-compromise' }), key);
     await vi.waitFor(() => expect(stillSubscribed).toEqual(['k9']));
     expect(seen).toHaveLength(1);
     // The rule did land: the unsubscribed listener missed it, not the verifier.

@@ -1,14 +1,18 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createLocalJWKSet, createRemoteJWKSet } from 'jose';
 import type { JWTVerifyGetKey } from 'jose';
-import { RULE_KINDS } from '@revocation-fabric/protocol';
+import { RULE_KINDS, isBrake } from '@revocation-fabric/protocol';
 import type { RevocationEvent, RevocationRule, RuleKind } from '@revocation-fabric/protocol';
+import { RefusedEvents, sourceAllows } from './authority.js';
+import type { RefusedEventReason, ResolvedSources } from './authority.js';
+import { verifyBrakeSignature } from './brake-signature.js';
 import { Blocklist } from './blocklist.js';
 import type { VerifiedToken } from './claims.js';
 import { NotReadyError, StaleError, VerifierError } from './errors.js';
-import type { PoisonCode, RevocationFeed } from './feed.js';
+import type { EventOrigin, PoisonCode, RevocationFeed } from './feed.js';
 import { fromKeySetError } from './lib/jose-error.js';
 import { VerifierMetrics, assertMetricNamesFree } from './metrics.js';
-import type { ResolvedIssuer } from './issuers.js';
+import type { ResolvedJwks } from './issuers.js';
 import { resolveVerifierOptions } from './options.js';
 import type { ResolvedVerifierOptions, VerifierOptions } from './options.js';
 import { TokenVerification } from './token-verification.js';
@@ -33,13 +37,21 @@ export interface VerifierStats {
   readonly applied: number;
   /** Events ignored because they concern an issuer this verifier does not trust. */
   readonly ignored: number;
+  /**
+   * Valid events of a trusted issuer refused by its authority rules: from a source it does not
+   * authorize for the rule's kind, or brakes without a valid signature. Never applied.
+   */
+  readonly refused: {
+    readonly byReason: Readonly<Partial<Record<RefusedEventReason, number>>>;
+    readonly total: number;
+  };
   /** Records skipped as poison. */
   readonly poison: {
     readonly byCode: Readonly<Partial<Record<PoisonCode, number>>>;
     readonly total: number;
   };
-  /** Records not yet applied, per partition. */
-  readonly lagByPartition: Readonly<Record<number, number>>;
+  /** Records not yet applied, per partition, keyed `topic/partition`. */
+  readonly lagByPartition: Readonly<Record<string, number>>;
   /** Sum of `lagByPartition`. */
   readonly totalLag: number;
   /** ms since the last successful fetch or heartbeat; `null` before the first. */
@@ -117,7 +129,18 @@ const HOUSEKEEPING_INTERVAL_MS = 1_000;
 /** Rules examined per housekeeping tick: 1M rules are swept in under 2 minutes. */
 const PURGE_BUDGET = 10_000;
 
-function keySource(jwks: ResolvedIssuer['jwks'], issuer: string): JWTVerifyGetKey {
+/** First wait before asking an unreachable brake key set again, ms; doubles up to the max. */
+const BRAKE_RETRY_MS = 1_000;
+const BRAKE_RETRY_MAX_MS = 30_000;
+
+/** Who may state one issuer's rules, resolved: its sources, and its brake keys (or none). */
+interface IssuerAuthority {
+  readonly sources: ResolvedSources;
+  readonly brakeKeys: JWTVerifyGetKey | false;
+  readonly algorithms: readonly string[];
+}
+
+function keySource(jwks: ResolvedJwks, issuer: string): JWTVerifyGetKey {
   if ('keys' in jwks) {
     try {
       return createLocalJWKSet(jwks.keys);
@@ -146,6 +169,13 @@ export class RevocationVerifier implements Verifier {
   readonly #feed: RevocationFeed;
   /** One trust (keys, rules) per issuer, by `iss`. */
   readonly #trusts: ReadonlyMap<string, IssuerTrust>;
+  /** Who may state each issuer's rules, by `iss`. */
+  readonly #authority: ReadonlyMap<string, IssuerAuthority>;
+  readonly #refused: RefusedEvents;
+  /** Brake signature checks of events read during the startup replay: ready waits for them. */
+  readonly #replayBrakes = new Set<Promise<void>>();
+  /** Aborts brake checks waiting for an unreachable key set, on close. */
+  readonly #abort = new AbortController();
   readonly #verification: TokenVerification;
   readonly #listeners = new Set<RevokedListener>();
   readonly #housekeeping: NodeJS.Timeout;
@@ -182,6 +212,25 @@ export class RevocationVerifier implements Verifier {
       }),
     }));
     this.#trusts = new Map(trusts.map((trust) => [trust.issuer.issuer, trust]));
+    this.#authority = new Map(
+      trusts.map(({ issuer, keys }): [string, IssuerAuthority] => {
+        const { sources, brakeKeys } = issuer.authority;
+        return [
+          issuer.issuer,
+          {
+            sources,
+            brakeKeys:
+              brakeKeys === 'issuer'
+                ? keys
+                : brakeKeys === false
+                  ? false
+                  : keySource(brakeKeys, issuer.issuer),
+            algorithms: issuer.algorithms,
+          },
+        ];
+      }),
+    );
+    this.#refused = new RefusedEvents(options.logger, now);
     this.#verification = new TokenVerification({
       issuers: trusts,
       clockToleranceMs: options.clockToleranceMs,
@@ -195,7 +244,10 @@ export class RevocationVerifier implements Verifier {
   }
 
   ready(): Promise<void> {
-    return this.#feed.ready();
+    return this.#feed.ready().then(async () => {
+      // Brakes read during the replay are applied once their signatures are checked.
+      while (this.#replayBrakes.size > 0) await Promise.all([...this.#replayBrakes]);
+    });
   }
 
   verify(token: string): Promise<VerifiedToken> {
@@ -242,7 +294,10 @@ export class RevocationVerifier implements Verifier {
     for (const lag of Object.values(feed.lagByPartition)) totalLag += lag;
     let poisonTotal = 0;
     for (const count of Object.values(feed.poisonByCode)) poisonTotal += count;
-    const ready = feed.ready && !this.#closed;
+    const refusedByReason = this.#refused.counts();
+    let refusedTotal = 0;
+    for (const count of Object.values(refusedByReason)) refusedTotal += count;
+    const ready = feed.ready && this.#replayBrakes.size === 0 && !this.#closed;
     const stale = this.#isStale(feed.lastContactAt, now);
     const rulesByKind = { token: 0, session: 0, subject: 0, key: 0, global: 0 };
     // No prototype: an issuer string is configuration, and `__proto__` must stay a plain key.
@@ -260,6 +315,7 @@ export class RevocationVerifier implements Verifier {
       rulesByIssuer,
       applied: feed.applied,
       ignored: this.#ignored,
+      refused: { byReason: refusedByReason, total: refusedTotal },
       poison: { byCode: feed.poisonByCode, total: poisonTotal },
       lagByPartition: feed.lagByPartition,
       totalLag,
@@ -291,22 +347,92 @@ export class RevocationVerifier implements Verifier {
       return;
     }
     this.#feed.start({
-      event: (event) => this.#apply(event),
+      event: (event, origin) => this.#receive(event, origin),
       poison: (code) => this.#metrics?.poison(code),
     });
   }
 
-  #apply(event: RevocationEvent): void {
-    const live = this.#feed.isReady();
+  /** One event from the feed: checked against its issuer's authority, then applied. */
+  #receive(event: RevocationEvent, origin: EventOrigin): void {
     this.#lastAppliedAt = this.#now();
     // A rule speaks for one issuer: an untrusted issuer's subject `u1` or global cutoff is not
     // ours, and a trusted one's goes to that issuer's rules only.
     const trust = this.#trusts.get(event.iss);
-    if (trust === undefined) {
+    const authority = this.#authority.get(event.iss);
+    if (trust === undefined || authority === undefined) {
       this.#ignored += 1;
       this.#metrics?.applied(undefined);
       return;
     }
+    if (!sourceAllows(authority.sources, origin.source, event.kind)) {
+      this.#refuse('SOURCE_NOT_AUTHORIZED', event, origin);
+      return;
+    }
+    if (!isBrake(event.kind)) {
+      this.#apply(trust, event);
+      return;
+    }
+    if (authority.brakeKeys === false) {
+      this.#refuse('BRAKE_NOT_TRUSTED', event, origin);
+      return;
+    }
+    if (origin.signature === undefined) {
+      this.#refuse('BRAKE_UNSIGNED', event, origin);
+      return;
+    }
+    const duringReplay = !this.#feed.isReady();
+    const check = this.#checkBrake(trust, authority.brakeKeys, authority.algorithms, event, {
+      ...origin,
+      signature: origin.signature,
+    });
+    if (!duringReplay) return;
+    this.#replayBrakes.add(check);
+    void check.finally(() => this.#replayBrakes.delete(check));
+  }
+
+  /**
+   * Applies a brake once its signature verifies; refuses it when it does not. While the key set
+   * cannot be fetched the brake waits (and, during the replay, so does readiness): it is
+   * neither applied unsigned nor dropped for a network failure.
+   */
+  async #checkBrake(
+    trust: IssuerTrust,
+    keys: JWTVerifyGetKey,
+    algorithms: readonly string[],
+    event: RevocationEvent,
+    origin: EventOrigin & { readonly signature: string },
+  ): Promise<void> {
+    for (let wait = BRAKE_RETRY_MS; !this.#closed; wait = Math.min(wait * 2, BRAKE_RETRY_MAX_MS)) {
+      const verdict = await verifyBrakeSignature(
+        origin.signature,
+        origin.payload,
+        keys,
+        algorithms,
+      );
+      if (this.#closed) return;
+      if (verdict === 'valid') {
+        this.#apply(trust, event);
+        return;
+      }
+      if (verdict === 'invalid') {
+        this.#refuse('BRAKE_SIGNATURE_INVALID', event, origin);
+        return;
+      }
+      this.#options.logger.warn(
+        { issuer: event.iss, eventId: event.id, retryInMs: wait },
+        'cannot fetch the brake keys to check a brake signature; asking again',
+      );
+      await sleep(wait, undefined, { signal: this.#abort.signal, ref: false }).catch(() => {});
+    }
+  }
+
+  #refuse(reason: RefusedEventReason, event: RevocationEvent, origin: EventOrigin): void {
+    this.#refused.refuse(reason, event, origin.source);
+    this.#metrics?.refused(reason);
+  }
+
+  #apply(trust: IssuerTrust, event: RevocationEvent): void {
+    const live = this.#feed.isReady();
     const rule = trust.blocklist.apply(event);
     // Delay is only meaningful for live events: replayed ones are as old as the topic.
     this.#metrics?.applied(live ? this.#now() - event.issuedAt : undefined);
@@ -346,7 +472,7 @@ export class RevocationVerifier implements Verifier {
   /** @param now - the clock reading of the call being judged. */
   #assertServing(now: number): void {
     if (this.#closed) throw new NotReadyError({ message: 'verifier is closed' });
-    if (!this.#feed.isReady()) throw new NotReadyError();
+    if (!this.#feed.isReady() || this.#replayBrakes.size > 0) throw new NotReadyError();
     const lastContactAt = this.#feed.lastContactAt();
     if (this.#options.onStale === 'closed' && lastContactAt !== undefined) {
       const since = now - lastContactAt;
@@ -375,6 +501,7 @@ export class RevocationVerifier implements Verifier {
 
   async #shutdown(): Promise<void> {
     this.#closed = true;
+    this.#abort.abort();
     clearInterval(this.#housekeeping);
     this.#listeners.clear();
     this.#verification.clear();

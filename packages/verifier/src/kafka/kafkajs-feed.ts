@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { fixKafkajsIdleTimer } from '@revocation-fabric/kafkajs-idle-fix';
-import type { Admin, Consumer, EachBatchPayload, LogEntry } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, IHeaders, LogEntry } from 'kafkajs';
 import { NotReadyError } from '../errors.js';
 import type { FeedStats, RevocationFeed, RevocationFeedContext, RevocationSink } from '../feed.js';
 import type { VerifierLogger } from '../logger.js';
@@ -19,7 +19,8 @@ import type { ResolvedKafkaOptions } from './options.js';
 import { PoisonLog } from './poison-log.js';
 import { RecordDelivery } from './record-delivery.js';
 import { ReplayProgress } from './replay-progress.js';
-import { probeBrokers } from '@revocation-fabric/protocol';
+import type { PartitionOffsets } from './replay-progress.js';
+import { REVOCATION_SIGNATURE_HEADER, probeBrokers } from '@revocation-fabric/protocol';
 
 /** Options of {@link KafkaRevocationFeed}: validated Kafka options and the verifier's context. */
 export interface KafkaFeedOptions extends ResolvedKafkaOptions, RevocationFeedContext {}
@@ -32,6 +33,12 @@ const HEARTBEAT_EVERY = 1_000;
 const CLOSE_TIMEOUT_MS = 5_000;
 /** Deadline of one reachability probe (connect + ApiVersions answer), ms. */
 const PROBE_TIMEOUT_MS = 1_000;
+
+/** A header's value as text; a repeated header (an array) counts as absent, never as valid. */
+function headerText(value: IHeaders[string]): string | undefined {
+  if (value === undefined || Array.isArray(value)) return undefined;
+  return typeof value === 'string' ? value : value.toString('utf8');
+}
 
 function kafkaLogger(logger: VerifierLogger): () => (entry: LogEntry) => void {
   return () =>
@@ -160,12 +167,12 @@ export class KafkaRevocationFeed implements RevocationFeed {
   #reconnectNow(): void {
     if (this.#closed) return;
     if (this.#wakeSleep !== undefined) {
-      this.#logger.info({ topic: this.#options.topic }, 'broker answers again; restarting now');
+      this.#logger.info({ topics: this.#options.topics }, 'broker answers again; restarting now');
       this.#wakeSleep.abort();
       return;
     }
     this.#logger.info(
-      { topic: this.#options.topic },
+      { topics: this.#options.topics },
       'broker answers again; replacing the revocation consumer now',
     );
     this.#generation += 1;
@@ -182,7 +189,6 @@ export class KafkaRevocationFeed implements RevocationFeed {
       sink,
       poison: this.#poison,
       logger: this.#logger,
-      topic: this.#options.topic,
       clockToleranceMs: this.#options.clockToleranceMs,
     });
     this.#startedAt = this.#now();
@@ -233,7 +239,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
         if (!current()) return;
         const retryInMs = restartBackoff(attempt);
         this.#logger.warn(
-          { err: error, attempt, retryInMs, topic: this.#options.topic, groupId: this.#groupId },
+          { err: error, attempt, retryInMs, topics: this.#options.topics, groupId: this.#groupId },
           'revocation consumer could not start; retrying',
         );
         await this.#stopConsumer();
@@ -287,7 +293,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
     };
     await consumer.connect();
     if (await abandon()) return;
-    await consumer.subscribe({ topics: [this.#options.topic], fromBeginning: true });
+    await consumer.subscribe({ topics: [...this.#options.topics], fromBeginning: true });
     if (await abandon()) return;
     await consumer.run({
       // Offsets are never committed: the blocklist lives in memory and is rebuilt by replay.
@@ -305,17 +311,11 @@ export class KafkaRevocationFeed implements RevocationFeed {
     const admin = this.#admin ?? this.#adminKafka.admin();
     this.#admin = admin;
     await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(this.#options.topic);
-    this.#progress.captureTargets(
-      offsets.map(({ partition, low, high }) => ({
-        partition,
-        low: Number(low),
-        high: Number(high),
-      })),
-    );
+    const offsets = await this.#fetchOffsets(admin);
+    this.#progress.captureTargets(offsets);
     this.#logger.debug(
       {
-        topic: this.#options.topic,
+        topics: this.#options.topics,
         partitions: offsets.length,
         targets: this.#progress.targets(),
       },
@@ -331,12 +331,28 @@ export class KafkaRevocationFeed implements RevocationFeed {
   async #watchReplay(): Promise<void> {
     if (this.#isReady || this.#closed || this.#admin === undefined) return;
     try {
-      const offsets = await this.#admin.fetchTopicOffsets(this.#options.topic);
-      for (const { partition, low } of offsets) this.#progress.skipBelow(partition, Number(low));
+      const offsets = await this.#fetchOffsets(this.#admin);
+      for (const { topic, partition, low } of offsets)
+        this.#progress.skipBelow(topic, partition, low);
       this.#checkReplayDone();
     } catch (error) {
       this.#logger.debug({ err: error }, 'could not re-read partition offsets during replay');
     }
+  }
+
+  /** Every partition's offsets, of every topic read. */
+  async #fetchOffsets(admin: Admin): Promise<PartitionOffsets[]> {
+    const perTopic = await Promise.all(
+      this.#options.topics.map(async (topic) =>
+        (await admin.fetchTopicOffsets(topic)).map(({ partition, low, high }) => ({
+          topic,
+          partition,
+          low: Number(low),
+          high: Number(high),
+        })),
+      ),
+    );
+    return perTopic.flat();
   }
 
   #instrument(consumer: Consumer): void {
@@ -352,23 +368,23 @@ export class KafkaRevocationFeed implements RevocationFeed {
       // After a restart, resume where this instance stopped instead of replaying the whole
       // topic again (nothing was committed, so kafkajs would start from the beginning).
       // Best effort: the offset check in #eachBatch keeps a replay correct anyway.
-      for (const [partition, { next }] of this.#progress.entries()) {
+      for (const { topic, partition, next } of this.#progress.values()) {
         if (next === 0) continue;
         try {
-          consumer.seek({ topic: this.#options.topic, partition, offset: String(next) });
+          consumer.seek({ topic, partition, offset: String(next) });
         } catch (error) {
-          this.#logger.debug({ err: error, partition }, 'could not seek after joining');
+          this.#logger.debug({ err: error, topic, partition }, 'could not seek after joining');
         }
       }
     });
     consumer.on(events.START_BATCH_PROCESS, ({ payload }) => {
-      const progress = this.#progress.of(payload.partition);
+      const progress = this.#progress.of(payload.topic, payload.partition);
       const high = Number(payload.highWatermark);
       if (high < progress.next) {
         // The partition is shorter than what we applied: the topic was deleted and recreated.
         // Offsets restart, so forget ours rather than skip the new records as duplicates.
         this.#logger.warn(
-          { partition: payload.partition, high, next: progress.next },
+          { topic: payload.topic, partition: payload.partition, high, next: progress.next },
           'revocation topic partition was truncated; re-reading it',
         );
         progress.next = 0;
@@ -379,7 +395,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
       // A batch of nothing but transaction markers carries no message, yet moves the position:
       // without this a partition ending in a marker would never count as replayed.
       if (payload.batchSize !== 0) return;
-      const progress = this.#progress.of(payload.partition);
+      const progress = this.#progress.of(payload.topic, payload.partition);
       progress.next = Math.max(progress.next, Number(payload.lastOffset) + 1);
       this.#checkReplayDone();
     });
@@ -414,7 +430,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
     if (this.#retired(consumer)) return;
     // kafkajs declares the payload's functions as methods; they are called through it.
     const { batch } = payload;
-    const progress = this.#progress.of(batch.partition);
+    const progress = this.#progress.of(batch.topic, batch.partition);
     let sinceHeartbeat = 0;
     for (const message of batch.messages) {
       if (!payload.isRunning() || payload.isStale()) return;
@@ -426,6 +442,8 @@ export class KafkaRevocationFeed implements RevocationFeed {
         this.#delivery?.deliver({
           value: message.value,
           timestamp: message.timestamp,
+          signature: headerText(message.headers?.[REVOCATION_SIGNATURE_HEADER]),
+          topic: batch.topic,
           partition: batch.partition,
           offset,
         });
@@ -449,7 +467,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
     this.#stopReplayWatch();
     this.#logger.info(
       {
-        topic: this.#options.topic,
+        topics: this.#options.topics,
         applied: this.#delivery?.delivered ?? 0,
         ms: this.#now() - this.#startedAt,
       },

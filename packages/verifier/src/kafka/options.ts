@@ -25,8 +25,17 @@ export type KafkaSaslOptions = {
 export interface KafkaRevocationsOptions {
   /** Bootstrap brokers, `host:port`. Required. */
   readonly brokers: readonly string[];
-  /** The revocation topic. Default `auth.revocations`. */
+  /**
+   * The revocation topic, when the feed reads one. Default `auth.revocations`. Give `topics`
+   * instead to read several (one per producer); not both.
+   */
   readonly topic?: string | undefined;
+  /**
+   * The revocation topics, one per producer (the user-service's, the gateway's…): each is
+   * written by one Kafka principal, and each trusted issuer's `revocations.sources` names
+   * the topics allowed to speak for it. Default `[topic]`.
+   */
+  readonly topics?: readonly string[] | undefined;
   /**
    * Kafka client id, also the prefix of this instance's consumer group id
    * (`${clientId}-${uuid}`). Default `revocation-verifier`.
@@ -43,7 +52,8 @@ export interface KafkaRevocationsOptions {
 /** {@link KafkaRevocationsOptions} with every default filled in. */
 export interface ResolvedKafkaOptions {
   readonly brokers: string[];
-  readonly topic: string;
+  /** The topics read, at least one, each once. */
+  readonly topics: readonly string[];
   readonly clientId: string;
   readonly tls: boolean | KafkaTlsOptions | undefined;
   readonly sasl: KafkaSaslOptions | undefined;
@@ -80,6 +90,25 @@ function validateTls(value: unknown): ResolvedKafkaOptions['tls'] {
   return value;
 }
 
+function validateTopics(topic: unknown, topics: unknown): readonly string[] {
+  if (topics === undefined)
+    return [validateOptionalString(topic, DEFAULT_REVOCATION_TOPIC, 'kafka.topic')];
+  if (topic !== undefined) throw new TypeError('kafka.topic and kafka.topics: give one, not both');
+  if (
+    !Array.isArray(topics) ||
+    topics.length === 0 ||
+    !topics.every((t) => typeof t === 'string' && t.length > 0)
+  ) {
+    throw new TypeError(
+      `kafka.topics must be a non-empty array of topic names, got ${describe(topics)}`,
+    );
+  }
+  const unique = new Set(topics as string[]);
+  if (unique.size !== topics.length)
+    throw new TypeError(`kafka.topics names a topic twice: ${describe(topics)}`);
+  return Object.freeze([...unique]);
+}
+
 /**
  * Checks the Kafka options once and fills in the defaults.
  *
@@ -100,7 +129,7 @@ export function resolveKafkaOptions(value: unknown): ResolvedKafkaOptions {
   }
   return {
     brokers: [...(brokers as string[])],
-    topic: validateOptionalString(value.topic, DEFAULT_REVOCATION_TOPIC, 'kafka.topic'),
+    topics: validateTopics(value.topic, value.topics),
     clientId: validateOptionalString(value.clientId, DEFAULT_KAFKA_CLIENT_ID, 'kafka.clientId'),
     tls: validateTls(value.tls),
     sasl: validateSasl(value.sasl),

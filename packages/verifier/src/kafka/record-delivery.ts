@@ -11,6 +11,9 @@ export interface RevocationRecord {
   readonly value: Uint8Array | null;
   /** The record's timestamp, ms since the epoch, as the client reports it (a string or number). */
   readonly timestamp: string | number;
+  /** The brake signature header's value, if the record carried one. */
+  readonly signature?: string | undefined;
+  readonly topic: string;
   readonly partition: number;
   readonly offset: number;
 }
@@ -23,7 +26,6 @@ export class RecordDelivery {
   readonly #sink: RevocationSink;
   readonly #poison: PoisonLog;
   readonly #logger: VerifierLogger;
-  readonly #topic: string;
   readonly #clockToleranceMs: number;
   #delivered = 0;
 
@@ -31,13 +33,11 @@ export class RecordDelivery {
     readonly sink: RevocationSink;
     readonly poison: PoisonLog;
     readonly logger: VerifierLogger;
-    readonly topic: string;
     readonly clockToleranceMs: number;
   }) {
     this.#sink = options.sink;
     this.#poison = options.poison;
     this.#logger = options.logger;
-    this.#topic = options.topic;
     this.#clockToleranceMs = options.clockToleranceMs;
   }
 
@@ -48,18 +48,19 @@ export class RecordDelivery {
 
   /** Decodes one record and delivers its event, or counts it as poison. */
   deliver(record: RevocationRecord): void {
-    const { partition, offset } = record;
+    const { topic, partition, offset } = record;
+    const payload = record.value ?? EMPTY;
     const timestamp = Number(record.timestamp);
     let event;
     try {
-      event = decodeEvent(record.value ?? EMPTY, {
+      event = decodeEvent(payload, {
         // The record's timestamp, not our clock: every verifier judges an event the same way
         // however late it reads it.
         now: Number.isFinite(timestamp) && timestamp > 0 ? timestamp : undefined,
         clockToleranceMs: this.#clockToleranceMs,
       });
     } catch (error) {
-      const code = this.#poison.skip(error, { topic: this.#topic, partition, offset });
+      const code = this.#poison.skip(error, { topic, partition, offset });
       try {
         this.#sink.poison(code);
       } catch (sinkError) {
@@ -69,9 +70,12 @@ export class RecordDelivery {
     }
     this.#delivered += 1;
     try {
-      this.#sink.event(event);
+      this.#sink.event(event, { source: topic, signature: record.signature, payload });
     } catch (error) {
-      this.#logger.error({ err: error, partition, offset }, 'applying a revocation event failed');
+      this.#logger.error(
+        { err: error, topic, partition, offset },
+        'applying a revocation event failed',
+      );
     }
   }
 }

@@ -3,11 +3,17 @@
  * hand for the verifier's lifecycle. Excluded from the build.
  */
 import { randomUUID } from 'node:crypto';
-import { SCHEMA_VERSION } from '@revocation-fabric/protocol';
+import { BRAKE_SIGNATURE_TYPE, SCHEMA_VERSION } from '@revocation-fabric/protocol';
 import type { RevocationEvent, RevocationEventInput } from '@revocation-fabric/protocol';
-import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { FlattenedSign, SignJWT, exportJWK, generateKeyPair } from 'jose';
 import type { CryptoKey, JSONWebKeySet, JWTPayload } from 'jose';
-import type { FeedStats, PoisonCode, RevocationFeed, RevocationSink } from '../feed.js';
+import type {
+  EventOrigin,
+  FeedStats,
+  PoisonCode,
+  RevocationFeed,
+  RevocationSink,
+} from '../feed.js';
 
 export const ISSUER = 'https://auth.test';
 export const AUDIENCE = 'game-service';
@@ -60,6 +66,18 @@ export async function mint(key: SigningKey, options: MintOptions = {}): Promise<
   return new SignJWT(claims)
     .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt', ...options.header })
     .sign(key.privateKey);
+}
+
+/** Signs a record value as a brake, as an issuer does: a detached JWS `<protected>..<signature>`. */
+export async function signBrake(
+  key: SigningKey,
+  payload: string,
+  header: Record<string, unknown> = {},
+): Promise<string> {
+  const jws = await new FlattenedSign(new TextEncoder().encode(payload))
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: BRAKE_SIGNATURE_TYPE, ...header })
+    .sign(key.privateKey);
+  return `${jws.protected ?? ''}..${jws.signature}`;
 }
 
 /** `Omit` applied to each member of a union, so the members keep their own fields. */
@@ -119,7 +137,7 @@ export class ManualFeed implements RevocationFeed {
     return {
       ready: this.#ready,
       lastContactAt: this.contactAt,
-      lagByPartition: { 0: 0 },
+      lagByPartition: { 'auth.revocations/0': 0 },
       applied: 0,
       poisonByCode: {},
     };
@@ -131,9 +149,19 @@ export class ManualFeed implements RevocationFeed {
     this.#resolve();
   }
 
-  deliver(event: RevocationEvent): void {
+  deliver(event: RevocationEvent, origin: Partial<EventOrigin> = {}): void {
     if (this.sink === undefined) throw new Error('feed not started');
-    this.sink.event(event);
+    this.sink.event(event, {
+      source: 'auth.revocations',
+      payload: JSON.stringify(event),
+      ...origin,
+    });
+  }
+
+  /** Delivers an event as its issuer publishes a brake: signed with `key`. */
+  async deliverSigned(event: RevocationEvent, key: SigningKey): Promise<void> {
+    const payload = JSON.stringify(event);
+    this.deliver(event, { payload, signature: await signBrake(key, payload) });
   }
 
   poison(code: PoisonCode): void {

@@ -53,8 +53,20 @@ function newVerifier(feed: ManualFeed, now?: () => number): RevocationVerifier {
       // A second issuer (an OIDC provider, say) beside ours: the same subject name there is
       // someone else.
       issuers: [
-        { issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], jwks: keySet(key, otherKey) },
-        { issuer: IDP, audience: AUDIENCE, algorithms: ['ES256'], jwks: keySet(key) },
+        {
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          algorithms: ['ES256'],
+          jwks: keySet(key, otherKey),
+          authority: { sources: ['auth.revocations'] },
+        },
+        {
+          issuer: IDP,
+          audience: AUDIENCE,
+          algorithms: ['ES256'],
+          jwks: keySet(key),
+          authority: { sources: ['auth.revocations'] },
+        },
       ],
       revocations: () => feed,
       clockToleranceMs: CLOCK_TOLERANCE_MS,
@@ -368,7 +380,10 @@ describe('revocation', () => {
       });
       const signedByKey = await connect(await mint(key, { claims: { sub: 'rv-4' } }), { url });
       const cut = cutOf(signedByOther);
-      server.feed.deliver(revocation({ kind: 'key', kid: otherKey.kid, reason: 'key-compromise' }));
+      await server.feed.deliverSigned(
+        revocation({ kind: 'key', kid: otherKey.kid, reason: 'key-compromise' }),
+        key,
+      );
       expect((await cut).payload).toEqual({
         code: 'TOKEN_REVOKED',
         kind: 'key',
@@ -393,8 +408,9 @@ describe('revocation', () => {
       );
       const fresh = await connect(await mint(key, { claims: { sub: 'g-4' }, now }), { url });
       const cuts = old.map(cutOf);
-      server.feed.deliver(
+      await server.feed.deliverSigned(
         revocation({ kind: 'global', cutoff: (now - 10) * 1000, reason: 'emergency' }),
+        key,
       );
       for (const cut of await Promise.all(cuts)) {
         expect(cut.payload).toEqual({ code: 'TOKEN_REVOKED', kind: 'global', reason: 'emergency' });
@@ -423,8 +439,9 @@ describe('many sockets', () => {
       const spared = await connect(await mint(key, { claims: { sub: 'many' }, now }), { url });
       expect(server.auth.stats().sockets).toBe(1101);
       const cuts = victims.map(cutOf);
-      server.feed.deliver(
+      await server.feed.deliverSigned(
         revocation({ kind: 'global', cutoff: (now - 30) * 1000, reason: 'emergency' }),
+        key,
       );
       const ends = await Promise.all(cuts);
       expect(ends.every((end) => end.payload?.code === 'TOKEN_REVOKED')).toBe(true);

@@ -75,8 +75,9 @@ export {
   EventVersionError,
   EventInvalidError,
   CutoffInFutureError,
+  TopicRetentionTooShortError,
 } from './errors.js';
-export type { ProtocolErrorCode } from './errors.js';
+export type { EventErrorCode, ProtocolErrorCode } from './errors.js';
 
 export { probeBrokers } from './broker-probe.js';
 export type { BrokerProbeOptions } from './broker-probe.js';
@@ -87,7 +88,28 @@ export {
   revocationTopicSpec,
   ensureRevocationTopic,
 } from './topic.js';
-export type { RevocationTopicOptions, RevocationTopicSpec, RevocationTopicAdmin } from './topic.js';
+export type {
+  EnsuredRevocationTopic,
+  RevocationTopicOptions,
+  RevocationTopicSpec,
+  RevocationTopicAdmin,
+} from './topic.js';
+
+export {
+  TOPIC_RETENTION_CONFIG_NAMES,
+  checkTopicRetention,
+  describedTopic,
+  minimumTopicRetentionMs,
+  recommendedTopicRetentionMs,
+} from './topic-retention.js';
+export type {
+  DescribeTopicConfigsAnswer,
+  DescribedTopicConfig,
+  InsufficientTopicRetention,
+  SufficientTopicRetention,
+  TopicRetentionFacts,
+  TopicRetentionVerdict,
+} from './topic-retention.js';
 
 export { CodedError } from './coded-error.js';
 export type { CodedErrorOptions } from './coded-error.js';

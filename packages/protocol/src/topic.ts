@@ -1,8 +1,18 @@
 /**
- * The revocation topic's specification and a helper that creates it. Typed against the small
- * part of a Kafka admin client it uses, so this package needs no Kafka client.
+ * The revocation topic's specification and a helper that creates it and checks the retention
+ * really in force. Typed against the small part of a Kafka admin client it uses, so this
+ * package needs no Kafka client.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_CLOCK_TOLERANCE_MS, DEFAULT_MAX_EVENT_BYTES } from './codec.js';
+import { TopicRetentionTooShortError } from './errors.js';
+import {
+  TOPIC_RETENTION_CONFIG_NAMES,
+  checkTopicRetention,
+  describedTopic,
+  recommendedTopicRetentionMs,
+} from './topic-retention.js';
+import type { DescribeTopicConfigsAnswer, SufficientTopicRetention } from './topic-retention.js';
 
 /** Default topic name. */
 export const DEFAULT_REVOCATION_TOPIC = 'auth.revocations';
@@ -45,10 +55,11 @@ function positiveInteger(value: number, name: string, min = 1): number {
  * Derives the topic configuration from the token policy.
  *
  * `cleanup.policy=compact,delete`: compaction keeps the latest event per `kind:issuer:target` key, and
- * deletion drops everything older than `retention.ms`. A rule may be forgotten one token
- * lifetime (+ tolerance) after its event, so retention is twice the maximum token lifetime plus
- * the tolerance: a replaying verifier still finds every rule that can reject a live token, with
- * a margin for events published late by an outbox.
+ * deletion drops everything older than `retention.ms`. A rule may be needed up to one token
+ * lifetime + 2 × tolerance after its record (see `minimumTopicRetentionMs`), so retention is
+ * twice the maximum token lifetime plus the tolerance (`recommendedTopicRetentionMs`): a
+ * replaying verifier still finds every rule that can reject a live token, with a margin for
+ * events published late by an outbox.
  *
  * @example
  * ```ts
@@ -72,7 +83,10 @@ export function revocationTopicSpec(options: RevocationTopicOptions): Revocation
     options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
     'maxEventBytes',
   );
-  const retentionMs = 2 * lifetime + tolerance;
+  const retentionMs = recommendedTopicRetentionMs({
+    maxTokenLifetimeMs: lifetime,
+    clockToleranceMs: tolerance,
+  });
   return {
     topic: options.topic ?? DEFAULT_REVOCATION_TOPIC,
     numPartitions: partitions,
@@ -90,6 +104,9 @@ export function revocationTopicSpec(options: RevocationTopicOptions): Revocation
   };
 }
 
+/** DescribeConfigs' resource type of a topic (Kafka's `ConfigResource.Type.TOPIC`). */
+const TOPIC_RESOURCE = 2 as const;
+
 /** The part of a Kafka admin client (kafkajs' `Admin` fits) that {@link ensureRevocationTopic} uses. */
 export interface RevocationTopicAdmin {
   listTopics(): Promise<string[]>;
@@ -102,29 +119,61 @@ export interface RevocationTopicAdmin {
     }>;
     waitForLeaders?: boolean;
   }): Promise<boolean>;
+  /** Reads topic configurations; needs the DescribeConfigs ACL on the topic. */
+  describeConfigs(request: {
+    resources: Array<{ type: 2; name: string; configNames?: string[] }>;
+    includeSynonyms: boolean;
+  }): Promise<DescribeTopicConfigsAnswer>;
+}
+
+/** What {@link ensureRevocationTopic} found. */
+export interface EnsuredRevocationTopic {
+  /** The spec asked for: what the topic was created with, when this call created it. */
+  readonly spec: RevocationTopicSpec;
+  /** Whether this call created the topic. */
+  readonly created: boolean;
+  /** The cleanup settings really in force, read back from the broker, and judged sufficient. */
+  readonly inForce: SufficientTopicRetention;
 }
 
 /**
- * Creates the revocation topic if it does not exist yet. Safe to call from every instance at
+ * Creates the revocation topic if it does not exist yet, then reads back the cleanup settings
+ * in force and checks them against the token policy (`checkTopicRetention`): an existing topic
+ * keeps the settings it has, whatever the spec says. Safe to call from every instance at
  * start: a concurrent creation by another instance counts as success.
  *
- * @returns the spec in force and whether this call created the topic.
+ * @returns the spec, whether this call created the topic, and the settings in force.
+ * @throws {@link TopicRetentionTooShortError} when the topic may delete rules too early.
  * @example
  * ```ts
  * const admin = kafka.admin();
  * await admin.connect();
- * await ensureRevocationTopic(admin, { maxTokenLifetimeMs: 900_000, replicationFactor: 3 });
+ * const { inForce } = await ensureRevocationTopic(admin, { maxTokenLifetimeMs: 900_000, replicationFactor: 3 });
  * ```
  */
 export async function ensureRevocationTopic(
   admin: RevocationTopicAdmin,
   options: RevocationTopicOptions,
-): Promise<{ readonly spec: RevocationTopicSpec; readonly created: boolean }> {
+): Promise<EnsuredRevocationTopic> {
   const spec = revocationTopicSpec(options);
+  const created = await createIfMissing(admin, spec);
+  const answer = await describeTopic(admin, spec.topic, created);
+  const verdict = checkTopicRetention(describedTopic(answer, spec.topic), {
+    maxTokenLifetimeMs: options.maxTokenLifetimeMs,
+    clockToleranceMs: options.clockToleranceMs ?? DEFAULT_CLOCK_TOLERANCE_MS,
+  });
+  if (!verdict.sufficient) throw new TopicRetentionTooShortError(verdict);
+  return { spec, created, inForce: verdict };
+}
+
+async function createIfMissing(
+  admin: RevocationTopicAdmin,
+  spec: RevocationTopicSpec,
+): Promise<boolean> {
   const existing = await admin.listTopics();
-  if (existing.includes(spec.topic)) return { spec, created: false };
+  if (existing.includes(spec.topic)) return false;
   try {
-    const created = await admin.createTopics({
+    return await admin.createTopics({
       topics: [
         {
           topic: spec.topic,
@@ -135,10 +184,39 @@ export async function ensureRevocationTopic(
       ],
       waitForLeaders: true,
     });
-    return { spec, created };
   } catch (error) {
     // Another instance may have created it between listTopics and createTopics.
-    if ((await admin.listTopics()).includes(spec.topic)) return { spec, created: false };
+    if ((await admin.listTopics()).includes(spec.topic)) return false;
     throw error;
+  }
+}
+
+/** Attempts at describing a topic this call has just created; see {@link describeTopic}. */
+const DESCRIBE_ATTEMPTS_AFTER_CREATE = 10;
+const DESCRIBE_RETRY_MS = 200;
+
+/**
+ * Reads the topic's cleanup settings. A topic created a moment ago may not be known yet to the
+ * broker asked (on a multi-node cluster it answers UNKNOWN_TOPIC_OR_PARTITION until its
+ * metadata catches up), so a fresh topic gets a few attempts.
+ */
+async function describeTopic(
+  admin: RevocationTopicAdmin,
+  topic: string,
+  created: boolean,
+): Promise<DescribeTopicConfigsAnswer> {
+  const request = {
+    resources: [
+      { type: TOPIC_RESOURCE, name: topic, configNames: [...TOPIC_RETENTION_CONFIG_NAMES] },
+    ],
+    includeSynonyms: false,
+  };
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await admin.describeConfigs(request);
+    } catch (error) {
+      if (!created || attempt >= DESCRIBE_ATTEMPTS_AFTER_CREATE) throw error;
+      await sleep(DESCRIBE_RETRY_MS);
+    }
   }
 }

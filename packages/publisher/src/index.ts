@@ -1,7 +1,7 @@
 export { enqueue } from './outbox/enqueue.js';
-export type { EnqueueOptions } from './outbox/enqueue.js';
+export type { BrakeSigner, EnqueueOptions } from './outbox/enqueue.js';
 
-export { outboxMigration } from './outbox/migration.js';
+export { outboxMigration, outboxHeadersMigration } from './outbox/migration.js';
 export type { OutboxMigration, OutboxMigrationOptions } from './outbox/migration.js';
 
 export { OUTBOX_TABLE } from './outbox/outbox-table.js';

@@ -12,6 +12,8 @@ export interface RevocationMessage {
   readonly value: string;
   /** The event's id, also sent as the `event-id` header. */
   readonly eventId: string;
+  /** Further record headers committed with the event (a brake's `revocation-signature`). */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
 }
 
 /**

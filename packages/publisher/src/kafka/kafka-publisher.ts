@@ -160,7 +160,7 @@ export function kafkaPublisher(options: KafkaPublisherOptions): RevocationPublis
           messages: messages.map((m) => ({
             key: m.key,
             value: m.value,
-            headers: { 'event-id': m.eventId },
+            headers: { ...m.headers, 'event-id': m.eventId },
           })),
         });
       } catch (cause) {

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CutoffInFutureError, decodeEvent } from '@revocation-fabric/protocol';
 import { outboxBacklog } from './backlog.js';
 import { enqueue } from './enqueue.js';
-import { outboxMigration } from './migration.js';
+import { outboxHeadersMigration, outboxMigration } from './migration.js';
 
 interface CamelSchema {
   sessions: { id: string; revokedAt: number | null };
@@ -112,13 +112,58 @@ describe('outboxMigration and enqueue', () => {
       sent_at bigint, attempts integer default 0 not null, last_error text)`.execute(db);
     await sql`create index outbox_unsent on outbox (id) where sent_at is null`.execute(db);
     await sql`create index outbox_sent_at on outbox (sent_at)`.execute(db);
-    await enqueue(db, { kind: 'key', kid: 'k1', reason: 'key-compromise', actor: 'o', iss: 'x' });
+    await enqueue(db, { kind: 'session', sid: 's1', reason: 'logout', actor: 'o', iss: 'x' });
 
     await outboxMigration({ dialect: 'sqlite' }).up(db);
 
     expect(await outboxRows(db)).toHaveLength(1);
-    await enqueue(db, { kind: 'key', kid: 'k2', reason: 'key-compromise', actor: 'o', iss: 'x' });
-    expect((await outboxRows(db)).map((r) => r['message_key'])).toEqual(['key:x:k1', 'key:x:k2']);
+    await enqueue(db, { kind: 'session', sid: 's2', reason: 'logout', actor: 'o', iss: 'x' });
+    expect((await outboxRows(db)).map((r) => r['message_key'])).toEqual([
+      'session:x:s1',
+      'session:x:s2',
+    ]);
+  });
+
+  it('commits a brake with the signature its signer made over the encoded event, and refuses an unsigned one', async () => {
+    const db = memoryDb<unknown>(false);
+    await outboxMigration({ dialect: 'sqlite' }).up(db);
+    const brake = {
+      kind: 'key',
+      kid: 'k1',
+      reason: 'key-compromise',
+      actor: 'o',
+      iss: 'x',
+    } as const;
+    await expect(enqueue(db, brake)).rejects.toThrow(/brake and needs options.signBrake/);
+    expect(await outboxRows(db)).toHaveLength(0);
+
+    const signed: string[] = [];
+    await enqueue(db, brake, {
+      signBrake: (payload) => {
+        signed.push(payload);
+        return Promise.resolve('header..signature');
+      },
+    });
+    const [row] = await outboxRows(db);
+    expect(signed).toEqual([row?.['payload']]);
+    expect(JSON.parse(String(row?.['headers']))).toEqual({
+      'revocation-signature': 'header..signature',
+    });
+  });
+
+  it('adds the headers column to an outbox created before it (outboxHeadersMigration), once', async () => {
+    const db = memoryDb<unknown>(false);
+    await sql`create table outbox (id integer primary key autoincrement, event_id text not null unique,
+      kind text not null, message_key text not null, payload text not null, created_at bigint not null,
+      sent_at bigint, attempts integer default 0 not null, last_error text)`.execute(db);
+    await outboxHeadersMigration().up(db);
+    await outboxHeadersMigration().up(db);
+    await enqueue(
+      db,
+      { kind: 'global', cutoff: Date.now(), reason: 'emergency', actor: 'o', iss: 'x' },
+      { signBrake: () => Promise.resolve('h..s') },
+    );
+    expect((await outboxRows(db))[0]?.['headers']).toBe('{"revocation-signature":"h..s"}');
   });
 
   it('down() drops the table', async () => {

@@ -3,7 +3,12 @@
  * state change it announces, or not at all. Events are validated and encoded once, here, so what
  * the relay publishes is exactly what was committed.
  */
-import { createEvent, encodeEvent } from '@revocation-fabric/protocol';
+import {
+  REVOCATION_SIGNATURE_HEADER,
+  createEvent,
+  encodeEvent,
+  isBrake,
+} from '@revocation-fabric/protocol';
 import type { RevocationEvent, RevocationEventInput } from '@revocation-fabric/protocol';
 import { outboxView } from './outbox-table.js';
 import type { OutboxExecutor } from './outbox-table.js';
@@ -18,7 +23,30 @@ export interface EnqueueOptions {
   readonly now?: (() => number) | undefined;
   /** How far (ms) a cutoff may lie past the issue time. Default the protocol's (5000). */
   readonly clockToleranceMs?: number | undefined;
+  /**
+   * Signs a brake (`global` or `key` rule): returns the detached JWS over the encoded event
+   * (`<protected>..<signature>`, `typ` `revocation-brake+jws`) made with a key the issuer
+   * controls, which verifiers check against that issuer's keys; it is committed with the row
+   * and published in the `revocation-signature` header. Required to enqueue a brake:
+   * verifiers refuse unsigned ones, so an unsigned brake is refused here, at the source.
+   */
+  readonly signBrake?: BrakeSigner | undefined;
 }
+
+/**
+ * Signs the encoded value of a brake; see {@link EnqueueOptions.signBrake}.
+ *
+ * @example
+ * ```ts
+ * const signBrake: BrakeSigner = async (payload) => {
+ *   const jws = await new FlattenedSign(new TextEncoder().encode(payload))
+ *     .setProtectedHeader({ alg: 'ES256', kid, typ: 'revocation-brake+jws' })
+ *     .sign(privateKey);
+ *   return `${jws.protected}..${jws.signature}`;
+ * };
+ * ```
+ */
+export type BrakeSigner = (payload: string, event: RevocationEvent) => Promise<string>;
 
 /**
  * Validates, encodes and stores an event in the outbox, inside `executor` (use the caller's
@@ -46,6 +74,17 @@ export async function enqueue<DB>(
     now: event.issuedAt,
     clockToleranceMs: options.clockToleranceMs,
   });
+  let headers: string | null = null;
+  if (isBrake(event.kind)) {
+    if (options.signBrake === undefined) {
+      throw new TypeError(
+        `enqueue: a ${event.kind} rule is a brake and needs options.signBrake: verifiers refuse unsigned brakes`,
+      );
+    }
+    headers = JSON.stringify({
+      [REVOCATION_SIGNATURE_HEADER]: await options.signBrake(value, event),
+    });
+  }
   await outboxView(executor)
     .insertInto('outbox')
     .values({
@@ -53,6 +92,9 @@ export async function enqueue<DB>(
       kind: event.kind,
       message_key: key,
       payload: value,
+      // Only when there is something to carry: a table not yet given the headers column
+      // (outboxHeadersMigration) still takes every other event.
+      ...(headers === null ? {} : { headers }),
       created_at: event.issuedAt,
     })
     .execute();

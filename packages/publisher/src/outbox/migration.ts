@@ -53,11 +53,13 @@ export function outboxMigration(options: OutboxMigrationOptions): OutboxMigratio
         .addColumn('kind', 'text', (c) => c.notNull())
         .addColumn('message_key', 'text', (c) => c.notNull())
         .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('headers', 'text')
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('sent_at', 'bigint')
         .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('last_error', 'text')
         .execute();
+      await addHeadersColumn(db);
       // The relay only ever looks at unsent rows; keep that index small.
       await plain.schema
         .createIndex('outbox_unsent')
@@ -75,6 +77,37 @@ export function outboxMigration(options: OutboxMigrationOptions): OutboxMigratio
     },
     async down(db) {
       await db.withoutPlugins().schema.dropTable(OUTBOX_TABLE).ifExists().execute();
+    },
+  };
+}
+
+/** Adds the `headers` column to an outbox table created before it existed; idempotent. */
+async function addHeadersColumn(db: Kysely<unknown>): Promise<void> {
+  const plain = db.withoutPlugins();
+  const tables = await plain.introspection.getTables();
+  const outbox = tables.find((table) => table.name === OUTBOX_TABLE);
+  if (outbox === undefined || outbox.columns.some((column) => column.name === 'headers')) return;
+  await plain.schema.alterTable(OUTBOX_TABLE).addColumn('headers', 'text').execute();
+}
+
+/**
+ * The migration that adds the `headers` column (a brake's signature travels there) to an
+ * outbox table created by an earlier version of {@link outboxMigration}. Add it to your list
+ * under a new name after the outbox's own; on a fresh database it finds the column already there.
+ *
+ * @example
+ * ```ts
+ * const migrations = {
+ *   '0002-revocation-outbox': outboxMigration({ dialect: 'postgres' }),
+ *   '0005-outbox-headers': outboxHeadersMigration(),
+ * };
+ * ```
+ */
+export function outboxHeadersMigration(): OutboxMigration {
+  return {
+    up: addHeadersColumn,
+    async down(db) {
+      await db.withoutPlugins().schema.alterTable(OUTBOX_TABLE).dropColumn('headers').execute();
     },
   };
 }

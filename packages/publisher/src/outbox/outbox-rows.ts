@@ -11,6 +11,8 @@ export interface PendingEvent {
   readonly eventId: string;
   readonly messageKey: string;
   readonly payload: string;
+  /** Record headers to send with it (a brake's signature), beyond `event-id`. */
+  readonly headers: Readonly<Record<string, string>> | undefined;
   readonly attempts: number;
 }
 
@@ -21,7 +23,7 @@ export async function pendingEvents<DB>(
 ): Promise<PendingEvent[]> {
   const rows = await outboxView(db)
     .selectFrom('outbox')
-    .select(['id', 'event_id', 'message_key', 'payload', 'attempts'])
+    .select(['id', 'event_id', 'message_key', 'payload', 'headers', 'attempts'])
     .where('sent_at', 'is', null)
     .orderBy('id')
     .limit(limit)
@@ -31,6 +33,7 @@ export async function pendingEvents<DB>(
     eventId: row.event_id,
     messageKey: row.message_key,
     payload: row.payload,
+    headers: row.headers === null ? undefined : (JSON.parse(row.headers) as Record<string, string>),
     attempts: Number(row.attempts),
   }));
 }

@@ -21,6 +21,11 @@ export interface OutboxTable {
   message_key: string;
   /** The encoded event, exactly as it goes on the wire. */
   payload: string;
+  /**
+   * Record headers beyond `event-id`, as a JSON object of strings (a brake's signature); null
+   * when none. Added by `outboxHeadersMigration`.
+   */
+  headers: ColumnType<string | null, string | null | undefined, string | null>;
   /** ms since the epoch: the event's `issuedAt`. */
   created_at: number | string;
   /** ms since the epoch when the broker acknowledged it; null while unsent. */

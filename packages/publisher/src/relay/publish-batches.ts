@@ -56,6 +56,7 @@ export async function publishBatches<DB>(
             key: event.messageKey,
             value: event.payload,
             eventId: event.eventId,
+            ...(event.headers === undefined ? {} : { headers: event.headers }),
           })),
         );
       } catch (error) {

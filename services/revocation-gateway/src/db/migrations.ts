@@ -6,7 +6,7 @@ import { Migrator } from 'kysely/migration';
 import type { Kysely } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import type { Logger } from 'pino';
-import { outboxMigration } from '@revocation-fabric/publisher';
+import { outboxHeadersMigration, outboxMigration } from '@revocation-fabric/publisher';
 import type { DataStore } from './connect.js';
 
 /** The migrations for one dialect, in order. */
@@ -39,6 +39,7 @@ export function gatewayMigrations(dialect: 'sqlite' | 'postgres'): Record<string
           .execute();
       },
     },
+    '0003-outbox-headers': outboxHeadersMigration(),
   };
 }
 

@@ -9,7 +9,7 @@ import { Migrator } from 'kysely/migration';
 import type { Kysely } from 'kysely';
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import type { Logger } from 'pino';
-import { outboxMigration } from '@revocation-fabric/publisher';
+import { outboxHeadersMigration, outboxMigration } from '@revocation-fabric/publisher';
 import type { DataStore, DialectName } from './connect.js';
 
 /**
@@ -119,6 +119,8 @@ export function userServiceMigrations(dialect: DialectName): Record<string, Migr
     // of this migration is IF NOT EXISTS, so there it changes nothing, and on a fresh database it
     // creates the table. 0001-initial no longer creating it is safe for the same reason.
     '0002-revocation-outbox': outboxMigration({ dialect }),
+    // Brakes carry their signature in a record header, committed with the row.
+    '0003-outbox-headers': outboxHeadersMigration(),
   };
 }
 

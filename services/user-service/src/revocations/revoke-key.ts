@@ -39,7 +39,6 @@ export async function revokeKey(
         .set({ status: 'revoked', revokedAt: now })
         .where('kid', '=', key.kid)
         .execute();
-      await emit({ kind: 'key', kid: key.kid, reason: 'key-compromise', actor: request.actor });
     }
     const active = await trx
       .selectFrom('signingKeys')
@@ -49,6 +48,11 @@ export async function revokeKey(
     // The next key was published long ago, so verifiers accept its tokens at once.
     const activeKid = active?.kid ?? (await ctx.keys.rotateWithin(trx, now));
     await ctx.keys.ensureNextWithin(trx, now);
+    // Emitted after the rotation: the rule is a brake, signed by the key active from now on
+    // (already in every verifier's key set), never by the compromised one.
+    if (key.status !== 'revoked') {
+      await emit({ kind: 'key', kid: key.kid, reason: 'key-compromise', actor: request.actor });
+    }
     return { revokedKid: key.kid, activeKid };
   });
   if (result === undefined)

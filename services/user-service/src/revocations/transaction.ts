@@ -47,7 +47,9 @@ export async function inRevocationTransaction<T>(
         const event = await enqueue(
           trx,
           { ...draft, iss: ctx.config.tokens.issuer },
-          { now: ctx.now },
+          // A brake is signed by the active signing key, read in this transaction: verifiers
+          // check it against the JWKS, so a Kafka password alone cannot pull one.
+          { now: ctx.now, signBrake: (payload) => ctx.keys.signBrake(trx, payload) },
         );
         emitted.push(event);
         return event;

@@ -9,7 +9,8 @@
  * - `retired` keys stay published until every token they signed has expired (max token lifetime
  *   + clock tolerance after retirement). A `revoked` (compromised) key leaves the JWKS at once.
  */
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK } from 'jose';
+import { FlattenedSign, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK } from 'jose';
+import { BRAKE_SIGNATURE_TYPE } from '@revocation-fabric/protocol';
 import type { CryptoKey, JWK } from 'jose';
 import type { DataStore } from '../db/connect.js';
 import { lockGlobalState } from '../db/locks.js';
@@ -148,6 +149,19 @@ export class SigningKeys {
       this.privateKeys.set(row.kid, privateKey);
     }
     return { kid: row.kid, privateKey };
+  }
+
+  /**
+   * Signs a brake's encoded event with the active key: a detached JWS (`<protected>..<signature>`,
+   * `typ` revocation-brake+jws) that verifiers check against this service's JWKS. The key lives
+   * in this database, outside Kafka: whoever holds only a Kafka password cannot sign one.
+   */
+  async signBrake(executor: Executor, payload: string): Promise<string> {
+    const { kid, privateKey } = await this.activeKey(executor);
+    const jws = await new FlattenedSign(new TextEncoder().encode(payload))
+      .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: BRAKE_SIGNATURE_TYPE })
+      .sign(privateKey);
+    return `${jws.protected ?? ''}..${jws.signature}`;
   }
 
   /** Every public key a live token may still be signed with. */

@@ -17,11 +17,15 @@ acls() {
   /opt/kafka/bin/kafka-run-class.sh org.apache.kafka.tools.AclCommand \
     --bootstrap-server "$BOOTSTRAP" --command-config "$config" --add "$@" >/dev/null
 }
-# Issuers' publishers: WRITE (implies IdempotentWrite, KIP-679), DESCRIBE, CREATE the topic.
+# Issuers' publishers: WRITE (implies IdempotentWrite, KIP-679), DESCRIBE, CREATE the topic,
+# and DESCRIBE_CONFIGS: they check its retention at start (DESCRIBE does not imply it).
 acls --allow-principal User:user-service --allow-principal User:gateway \
-  --operation Write --operation Describe --operation Create --topic "$TOPIC"
-# Verifiers: READ the topic, READ + DELETE their own groups (<clientId>-<uuid>; closing deletes).
-acls --allow-principal User:verifier --operation Read --operation Describe --topic "$TOPIC"
+  --operation Write --operation Describe --operation DescribeConfigs --operation Create \
+  --topic "$TOPIC"
+# Verifiers: READ the topic and its configuration (the retention check), READ + DELETE their
+# own groups (<clientId>-<uuid>; closing deletes).
+acls --allow-principal User:verifier --operation Read --operation Describe \
+  --operation DescribeConfigs --topic "$TOPIC"
 acls --allow-principal User:verifier --operation Read --operation Delete \
   --group game-service --group revocation-verifier --resource-pattern-type prefixed
 echo "ACLs for $TOPIC created"

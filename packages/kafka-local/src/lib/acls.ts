@@ -4,7 +4,14 @@ import { KafkaWire, encodeString } from './wire.js';
 // Wire enums of CreateAcls (org.apache.kafka.common.resource / acl).
 const RESOURCE = { topic: 2, group: 3 } as const;
 const PATTERN = { literal: 3, prefixed: 4 } as const;
-const OPERATION = { read: 3, write: 4, create: 5, delete: 6, describe: 8 } as const;
+const OPERATION = {
+  read: 3,
+  write: 4,
+  create: 5,
+  delete: 6,
+  describe: 8,
+  'describe-configs': 10,
+} as const;
 const ALLOW = 3;
 
 /** One ALLOW binding for `User:<principal>` from any host. */
@@ -25,10 +32,12 @@ export interface AclPlan {
 }
 
 /**
- * The ACL set: producers (`user-service`, `gateway`) WRITE, DESCRIBE and CREATE the topic
- * (the publisher may create it; WRITE implies IdempotentWrite since Kafka 3.0, KIP-679);
- * `verifier` READs and DESCRIBEs it and READs and DELETEs (closing deletes it) groups under its
- * prefix. Everyone else gets nothing: `allow.everyone.if.no.acl.found=false`.
+ * The ACL set: producers (`user-service`, `gateway`) WRITE, DESCRIBE, DESCRIBE_CONFIGS and
+ * CREATE the topic (the publisher may create it, and checks its retention at start; WRITE
+ * implies IdempotentWrite since Kafka 3.0, KIP-679); `verifier` READs, DESCRIBEs and
+ * DESCRIBE_CONFIGS it (the retention check) and READs and DELETEs (closing deletes it) groups
+ * under its prefix. DESCRIBE does not imply DESCRIBE_CONFIGS. Everyone else gets nothing:
+ * `allow.everyone.if.no.acl.found=false`.
  */
 export function revocationAcls(plan: AclPlan): AclBinding[] {
   const topic = (principal: string, operation: AclBinding['operation']): AclBinding => ({
@@ -47,10 +56,13 @@ export function revocationAcls(plan: AclPlan): AclBinding[] {
   });
   return [
     ...['user-service', 'gateway'].flatMap((principal) =>
-      (['write', 'describe', 'create'] as const).map((operation) => topic(principal, operation)),
+      (['write', 'describe', 'describe-configs', 'create'] as const).map((operation) =>
+        topic(principal, operation),
+      ),
     ),
     topic('verifier', 'read'),
     topic('verifier', 'describe'),
+    topic('verifier', 'describe-configs'),
     ...plan.verifierGroupPrefixes.flatMap((prefix) => [
       group(prefix, 'read'),
       group(prefix, 'delete'),

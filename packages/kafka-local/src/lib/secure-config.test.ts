@@ -60,20 +60,22 @@ describe('revocation ACLs', () => {
       .map((acl) => `${acl.operation} ${acl.resource}:${acl.pattern}:${acl.name}`)
       .sort();
 
-  it('lets the producers write the topic and nothing else', () => {
+  it('lets the producers write the topic and read its configuration, nothing else', () => {
     for (const producer of ['user-service', 'gateway']) {
       expect(grants(producer)).toEqual([
         'create topic:literal:t',
         'describe topic:literal:t',
+        'describe-configs topic:literal:t',
         'write topic:literal:t',
       ]);
     }
   });
 
-  it('lets the verifier read the topic and use its groups, never write', () => {
+  it('lets the verifier read the topic and its configuration and use its groups, never write', () => {
     expect(grants('verifier')).toEqual([
       'delete group:prefixed:game-service',
       'describe topic:literal:t',
+      'describe-configs topic:literal:t',
       'read group:prefixed:game-service',
       'read topic:literal:t',
     ]);

@@ -324,6 +324,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
             REVOCATION_TOPIC: topic,
             LOG_LEVEL: 'info',
             ...(peer?.gameEnv ?? {}),
+            // The demo's gateway writes the demo's one topic; the provider's rules are
+            // authorized from it (a deployment gives the gateway auth.revocations.gateway).
+            ...(peer === undefined ? {} : { OIDC_REVOCATION_TOPIC: topic }),
           },
         });
         started.push(child);

@@ -94,7 +94,10 @@ export async function gameTrusting(
       OIDC_JWKS_URL: realm.jwksUri,
       OIDC_ROLES_CLAIM: 'realm_access.roles',
       KAFKA_BROKERS: brokers.join(','),
+      // One test topic for both: the gateway writes it, and the realm's rules are authorized
+      // from it (in production, the gateway's own topic, auth.revocations.gateway).
       REVOCATION_TOPIC: topic,
+      OIDC_REVOCATION_TOPIC: topic,
       MOVE_INTERVAL_MS: '0',
       LOG_LEVEL: 'silent',
     }),

@@ -34,5 +34,6 @@ export {
   listVariable,
   logLevelVariable,
   outboxRelayVariables,
+  GATEWAY_REVOCATION_TOPIC,
   revocationTopicVariables,
 } from './variables.js';

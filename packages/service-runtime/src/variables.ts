@@ -40,15 +40,22 @@ export const logLevelVariable = z
   .default('info');
 
 /**
+ * The revocation gateway's topic. Each producer writes a topic of its own, writable by its Kafka
+ * principal only, so a verifier can tell who stated a rule: the user-service writes
+ * `auth.revocations`, the gateway this one (see docs/decisions.md, issuer authority).
+ */
+export const GATEWAY_REVOCATION_TOPIC = 'auth.revocations.gateway';
+
+/**
  * `KAFKA_BROKERS` (required, comma-separated `host:port`), `KAFKA_CLIENT_ID` (default the
- * service's name) and `REVOCATION_TOPIC` (default `auth.revocations`).
+ * service's name) and `REVOCATION_TOPIC` (default `defaultTopic`, `auth.revocations`).
  *
  * @example
  * ```ts
  * const variables = { ...revocationTopicVariables('gateway'), ...kafkaSecurityVariables };
  * ```
  */
-export function revocationTopicVariables(clientId: string) {
+export function revocationTopicVariables(clientId: string, defaultTopic = 'auth.revocations') {
   return {
     KAFKA_BROKERS: z
       .string({ error: 'is required (comma-separated host:port list)' })
@@ -65,7 +72,7 @@ export function revocationTopicVariables(clientId: string) {
     REVOCATION_TOPIC: z
       .string()
       .regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a valid Kafka topic name')
-      .default('auth.revocations'),
+      .default(defaultTopic),
   };
 }
 

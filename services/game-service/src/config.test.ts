@@ -102,6 +102,7 @@ describe('OIDC issuer variables', () => {
       maxTokenLifetimeSeconds: 900,
       sidClaim: 'sid',
       rolesClaim: 'realm_access.roles',
+      revocationTopic: 'auth.revocations.gateway',
     });
   });
 

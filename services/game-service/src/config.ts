@@ -12,6 +12,7 @@ import {
   listVariable,
   loadEnvironment,
   logLevelVariable,
+  GATEWAY_REVOCATION_TOPIC,
   revocationTopicVariables,
 } from '@revocation-fabric/service-runtime';
 import type {
@@ -42,6 +43,12 @@ export interface OidcIssuerConfig {
   readonly sidClaim: string;
   /** Dotted path of the roles (`OIDC_ROLES_CLAIM`; Keycloak: `realm_access.roles`). Default `roles`. */
   readonly rolesClaim: string;
+  /**
+   * The topic the revocation gateway writes this provider's rules to
+   * (`OIDC_REVOCATION_TOPIC`). Default `auth.revocations.gateway`. Its rules are accepted from
+   * there only, and never as brakes.
+   */
+  readonly revocationTopic: string;
 }
 
 /** The validated configuration of one game-service instance. */
@@ -129,6 +136,10 @@ const variables = {
     .default(['RS256']),
   OIDC_MAX_TOKEN_LIFETIME_SECONDS: integer(1, 86_400).default(900),
   OIDC_SID_CLAIM: z.string().min(1).max(128).default('sid'),
+  OIDC_REVOCATION_TOPIC: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,249}$/, 'must be a valid Kafka topic name')
+    .default(GATEWAY_REVOCATION_TOPIC),
   OIDC_ROLES_CLAIM: z
     .string()
     .regex(/^[^.]+(\.[^.]+)*$/, 'must be a dotted claim path')
@@ -209,5 +220,6 @@ function oidcIssuer(
     maxTokenLifetimeSeconds: v.OIDC_MAX_TOKEN_LIFETIME_SECONDS,
     sidClaim: v.OIDC_SID_CLAIM,
     rolesClaim: v.OIDC_ROLES_CLAIM,
+    revocationTopic: v.OIDC_REVOCATION_TOPIC,
   };
 }

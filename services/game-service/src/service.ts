@@ -121,7 +121,13 @@ export function createGameService(
         issuers: trustedIssuers(config),
         revocations: kafkaRevocations({
           brokers: config.kafka.brokers,
-          topic: config.kafka.topic,
+          // The user-service's topic, and the gateway's when a provider is trusted.
+          topics: [
+            ...new Set([
+              config.kafka.topic,
+              config.auth.oidc?.revocationTopic ?? config.kafka.topic,
+            ]),
+          ],
           clientId: `${config.kafka.clientId}-${config.instanceId}`,
           sasl: config.kafka.sasl,
           tls: config.kafka.tls,
@@ -199,6 +205,8 @@ function trustedIssuers(config: GameServiceConfig): [TrustedIssuer, ...TrustedIs
     algorithms: ['ES256'],
     jwks: { url: auth.jwksUrl },
     maxTokenLifetimeMs: auth.maxTokenLifetimeSeconds * 1000,
+    // The user-service's rules come from its topic only; its brakes are signed with its keys.
+    authority: { sources: [config.kafka.topic], brakeKeys: 'issuer' },
   };
   if (auth.oidc === undefined) return [ours];
   const { oidc } = auth;
@@ -216,6 +224,11 @@ function trustedIssuers(config: GameServiceConfig): [TrustedIssuer, ...TrustedIs
         roles: oidc.rolesClaim,
         subjectGeneration: null,
         globalGeneration: null,
+      },
+      // The gateway speaks for the provider from its own topic, and maps no signal to a brake.
+      authority: {
+        sources: [{ source: oidc.revocationTopic, kinds: ['token', 'session', 'subject'] }],
+        brakeKeys: false,
       },
     },
   ];

@@ -12,6 +12,7 @@ import {
   loadEnvironment,
   logLevelVariable,
   outboxRelayVariables,
+  GATEWAY_REVOCATION_TOPIC,
   revocationTopicVariables,
 } from '@revocation-fabric/service-runtime';
 import type {
@@ -83,7 +84,9 @@ const variables = {
   GATEWAY_PROVIDERS: z.string().optional(),
   GATEWAY_CONFIG_FILE: z.string().min(1).optional(),
   CLOCK_TOLERANCE_MS: integer(0, 60_000).default(5000),
-  ...revocationTopicVariables('gateway'),
+  // Its own topic: the gateway's Kafka principal may write only this one, and verifiers accept
+  // from it only the providers' rules they name (never the user-service's).
+  ...revocationTopicVariables('gateway', GATEWAY_REVOCATION_TOPIC),
   ...kafkaSecurityVariables,
   ...outboxRelayVariables,
   LOG_LEVEL: logLevelVariable,

@@ -84,6 +84,8 @@ export interface OutgoingRecord {
   readonly value: string | Buffer | null;
   /** Record timestamp, ms since the epoch. Default: the producer's clock. */
   readonly timestamp?: number | undefined;
+  /** Record headers (a brake's `revocation-signature`, say). Default: none. */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
 }
 
 /** Where the broker stored a written record. */
@@ -144,6 +146,7 @@ export async function openTopicWriter(
           key: record.key ?? null,
           value: record.value,
           ...(record.timestamp === undefined ? {} : { timestamp: String(record.timestamp) }),
+          ...(record.headers === undefined ? {} : { headers: { ...record.headers } }),
         })),
       });
       return metadata.map((m) => ({ partition: m.partition, baseOffset: m.baseOffset ?? '-1' }));

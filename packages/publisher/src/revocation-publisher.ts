@@ -34,7 +34,9 @@ export interface RevocationPublisher {
   publish(messages: readonly RevocationMessage[]): Promise<void>;
   /**
    * Connects ahead of the first publish (and prepares the topic, if the implementation does
-   * that). Optional: `publish` connects on its own.
+   * that). Optional: `publish` connects on its own. Rejects with the protocol's
+   * `TopicRetentionTooShortError` when the topic would delete rules too early: the relay's
+   * `prepare` lets that one through, so a service start fails with it.
    */
   connect?(): Promise<void>;
   /**

@@ -125,7 +125,22 @@ describe('runService', () => {
     await new Promise<void>((resolve) => setImmediate(resolve));
     expect(proc.exitCode).toBe(1);
     expect(service.stop).toHaveBeenCalledTimes(1);
-    expect(logger.lines).toEqual([['fatal', 'user-service failed to start']]);
+    expect(logger.lines).toEqual([['fatal', 'user-service failed to start: EADDRINUSE']]);
     expect(proc.exits).toEqual([]);
+  });
+
+  it('puts a coded start failure’s code beside its message', async () => {
+    const fields: object[] = [];
+    const logger = { ...recordingLogger(), fatal: (obj: object) => fields.push(obj) };
+    const refusal = Object.assign(new Error('revocation topic t has retention.ms=60000 …'), {
+      code: 'TOPIC_RETENTION_TOO_SHORT',
+    });
+    await runService({
+      name: 'user-service',
+      process: new FakeProcess(),
+      bootLogger: recordingLogger,
+      create: () => ({ service: fakeService({ start: () => Promise.reject(refusal) }), logger }),
+    });
+    expect(fields).toEqual([{ err: refusal, code: 'TOPIC_RETENTION_TOO_SHORT' }]);
   });
 });

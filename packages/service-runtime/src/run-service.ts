@@ -45,8 +45,8 @@ export const EXIT_CONFIG_ERROR = 78;
 
 /**
  * Runs a service as the process's main program. A bad configuration is logged and sets exit
- * code {@link EXIT_CONFIG_ERROR}; a failed start is logged, stops what did start, and sets exit
- * code 1. The first SIGTERM or SIGINT stops the service gracefully and exits with 0, or with 1
+ * code {@link EXIT_CONFIG_ERROR}; a failed start is logged in one line (its message and, for a
+ * coded error, its `code`), stops what did start, and sets exit code 1. The first SIGTERM or SIGINT stops the service gracefully and exits with 0, or with 1
  * if stopping failed; later signals are ignored, so a second Ctrl-C cannot cut the graceful stop
  * short.
  *
@@ -94,7 +94,15 @@ export async function runService(options: RunServiceOptions): Promise<void> {
   try {
     await service.start();
   } catch (error) {
-    logger.fatal({ err: error }, `${options.name} failed to start`);
+    // The reason goes into the line itself, with the error's stable code when it has one
+    // (a too-short revocation topic: TOPIC_RETENTION_TOO_SHORT), so one log line says it all.
+    const code = (error as { code?: unknown } | null)?.code;
+    logger.fatal(
+      { err: error, ...(typeof code === 'string' ? { code } : {}) },
+      error instanceof Error
+        ? `${options.name} failed to start: ${error.message}`
+        : `${options.name} failed to start`,
+    );
     await service.stop().catch(() => undefined);
     proc.exitCode = 1;
   }

@@ -10,6 +10,7 @@ import { fixKafkajsIdleTimer } from '@revocation-fabric/kafkajs-idle-fix';
 import type { KafkaConfig, LogEntry, Producer } from 'kafkajs';
 import {
   DEFAULT_REVOCATION_TOPIC,
+  TopicRetentionTooShortError,
   ensureRevocationTopic,
   probeBrokers,
 } from '@revocation-fabric/protocol';
@@ -91,6 +92,9 @@ export function kafkaPublisher(options: KafkaPublisherOptions): RevocationPublis
   let producer: Producer | undefined;
   let connecting: Promise<Producer> | undefined;
   let topicReady = options.createTopic === undefined;
+  // The topic's retention as the last check found it: too short, or fine (undefined).
+  let retentionProblem: TopicRetentionTooShortError | undefined;
+  let retentionReported: TopicRetentionTooShortError | undefined;
 
   async function ensureTopic(): Promise<void> {
     const creation = options.createTopic;
@@ -98,9 +102,18 @@ export function kafkaPublisher(options: KafkaPublisherOptions): RevocationPublis
     const admin = client.admin();
     try {
       await admin.connect();
-      const { created } = await ensureRevocationTopic(admin, { topic, ...creation });
+      const { created, inForce } = await ensureRevocationTopic(admin, { topic, ...creation });
       if (created) logger.info({ topic }, 'revocation topic created');
+      logger.debug(
+        { topic, cleanupPolicy: inForce.cleanupPolicy, retentionMs: inForce.retentionMs },
+        'revocation topic retention checked',
+      );
+      retentionProblem = undefined;
     } catch (cause) {
+      if (cause instanceof TopicRetentionTooShortError) {
+        retentionProblem = cause;
+        return;
+      }
       throw new TopicSetupError({ topic, cause });
     } finally {
       await admin.disconnect().catch(() => undefined);
@@ -111,7 +124,9 @@ export function kafkaPublisher(options: KafkaPublisherOptions): RevocationPublis
     if (producer !== undefined) return producer;
     if (!topicReady) {
       await ensureTopic();
-      topicReady = true;
+      // A topic found too short is checked again on the next connection, so an operator's fix
+      // is noticed without a restart.
+      topicReady = retentionProblem === undefined;
     }
     const fresh = client.producer({
       idempotent: true,
@@ -145,14 +160,34 @@ export function kafkaPublisher(options: KafkaPublisherOptions): RevocationPublis
     if (current !== undefined) await current.disconnect().catch(() => undefined);
   }
 
+  // Publishing to a topic whose retention is too short still gets every rule to the verifiers
+  // that are up; holding the events back would keep them from all verifiers. So only connect()
+  // refuses (a service start fails), and publish() says so in the log, once per check.
+  function reportRetention(): void {
+    const problem = retentionProblem;
+    if (problem === undefined || problem === retentionReported) return;
+    retentionReported = problem;
+    logger.error(
+      { err: problem, code: problem.code, topic, fix: problem.verdict.fix },
+      'publishing to a revocation topic whose retention is too short: verifiers that restart may miss rules',
+    );
+  }
+
   return {
     async connect() {
       await connected();
+      const problem = retentionProblem;
+      if (problem !== undefined) {
+        // A refused connect leaves nothing open; a later publish connects (and checks) afresh.
+        await drop();
+        throw problem;
+      }
     },
     async publish(messages: readonly RevocationMessage[]) {
       if (messages.length === 0) return;
       try {
         const ready = await connected();
+        reportRetention();
         await ready.send({
           topic,
           acks: -1,

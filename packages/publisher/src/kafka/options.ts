@@ -27,7 +27,10 @@ export interface KafkaSasl {
 
 /** How to create the revocation topic when it is missing (see the protocol's topic spec). */
 export interface KafkaTopicCreation {
-  /** Longest access-token lifetime in ms: the topic keeps events at least twice as long. */
+  /**
+   * Longest access-token lifetime in ms: a created topic keeps events twice as long (+ the
+   * tolerance), and an existing one must keep them at least this long + 2 × the tolerance.
+   */
   readonly maxTokenLifetimeMs: number;
   /** Clock tolerance in ms, added to the retention. Default the protocol's (5000). */
   readonly clockToleranceMs?: number | undefined;
@@ -49,7 +52,14 @@ export interface KafkaPublisherOptions {
   readonly tls?: boolean | KafkaTls | undefined;
   /** SASL credentials. Default none. */
   readonly sasl?: KafkaSasl | undefined;
-  /** Create the topic on connect when it is missing. Default: never create it. */
+  /**
+   * Create the topic on connect when it is missing, and check the cleanup settings really in
+   * force on the topic, found or created: `connect()` rejects with the protocol's
+   * `TopicRetentionTooShortError` (code `TOPIC_RETENTION_TOO_SHORT`) when the topic may delete
+   * events before their rules may be forgotten (`retention.ms` below the maximum token lifetime
+   * + 2 × tolerance). `publish()` still publishes to such a topic, and logs the problem as an
+   * error. Needs the DescribeConfigs ACL on the topic. Default: neither create nor check it.
+   */
   readonly createTopic?: KafkaTopicCreation | undefined;
   /** TCP connect timeout in ms. Default 3000. */
   readonly connectionTimeoutMs?: number | undefined;

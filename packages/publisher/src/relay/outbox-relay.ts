@@ -3,6 +3,7 @@
  * {@link RevocationPublisher}, retrying with capped backoff while the broker is away, under a
  * leadership that lets exactly one instance relay per database (see leadership.ts).
  */
+import { TopicRetentionTooShortError } from '@revocation-fabric/protocol';
 import { Backoff } from './backoff.js';
 import { withLeadership } from './leadership.js';
 import { Pause } from './pause.js';
@@ -61,30 +62,43 @@ export class OutboxRelay<DB = unknown> {
 
   /**
    * Connects the publisher ahead of the first event, giving up quietly after `timeoutMs`: the
-   * relay keeps trying on its own, and a broker outage must not stop the service starting.
+   * relay keeps trying on its own, and a broker outage must not stop the service starting. A
+   * topic that is there but would delete rules too early is another matter: no retry mends it,
+   * so that refusal is thrown, and the service start fails with it.
    *
    * @returns true when the publisher connected in time.
+   * @throws the protocol's {@link TopicRetentionTooShortError} when the publisher's `connect`
+   *   found the topic's retention too short within `timeoutMs`.
    */
   async prepare(timeoutMs: number): Promise<boolean> {
-    const { publisher } = this.options;
+    const { publisher, logger } = this.options;
     if (publisher.connect === undefined) return true;
     let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
     const timeout = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
+      timer = setTimeout(() => {
+        timedOut = true;
+        resolve(false);
+      }, timeoutMs);
     });
     const connected = publisher.connect().then(
       () => true,
       (error: unknown) => {
-        this.options.logger.warn(
-          { err: error },
-          'broker not reachable at start; the relay keeps trying',
-        );
+        if (error instanceof TopicRetentionTooShortError) {
+          if (!timedOut) throw error;
+          // Too late to stop the start: the service runs, and says so loudly.
+          logger.error({ err: error, code: error.code }, error.message);
+          return false;
+        }
+        logger.warn({ err: error }, 'broker not reachable at start; the relay keeps trying');
         return false;
       },
     );
-    const result = await Promise.race([connected, timeout]);
-    clearTimeout(timer);
-    return result;
+    try {
+      return await Promise.race([connected, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Publishes soon: call it after a transaction that enqueued events committed. */

@@ -5,6 +5,8 @@
 # a no-op, so a restart of the job is harmless. The services start once it has exited 0.
 set -euo pipefail
 : "${BOOTSTRAP:?}" "${SCRAM_ADMIN_PASSWORD:?}" "${TOPIC:?}"
+# One topic per producer: the gateway's is TOPIC.gateway unless GATEWAY_TOPIC names another.
+GATEWAY_TOPIC="${GATEWAY_TOPIC:-$TOPIC.gateway}"
 umask 077
 config=/tmp/admin.properties
 cat >"$config" <<PROPS
@@ -17,17 +19,21 @@ acls() {
   /opt/kafka/bin/kafka-run-class.sh org.apache.kafka.tools.AclCommand \
     --bootstrap-server "$BOOTSTRAP" --command-config "$config" --add "$@" >/dev/null
 }
-# Issuers' publishers: WRITE (implies IdempotentWrite, KIP-679), DESCRIBE, CREATE the topic,
-# and DESCRIBE_CONFIGS: they check its retention at start (DESCRIBE does not imply it).
-acls --allow-principal User:user-service --allow-principal User:gateway \
+# Issuers' publishers, each on its own topic only: WRITE (implies IdempotentWrite, KIP-679),
+# DESCRIBE, CREATE, and DESCRIBE_CONFIGS: they check its retention at start (DESCRIBE does not
+# imply it). The verifiers tell who wrote an event by the topic they read it from.
+acls --allow-principal User:user-service \
   --operation Write --operation Describe --operation DescribeConfigs --operation Create \
   --topic "$TOPIC"
-# Verifiers: READ the topic and its configuration (the retention check), READ + DELETE their
-# own groups (<clientId>-<uuid>; closing deletes).
+acls --allow-principal User:gateway \
+  --operation Write --operation Describe --operation DescribeConfigs --operation Create \
+  --topic "$GATEWAY_TOPIC"
+# Verifiers: READ both topics and their configuration (the retention check), READ + DELETE
+# their own groups (<clientId>-<uuid>; closing deletes).
 acls --allow-principal User:verifier --operation Read --operation Describe \
-  --operation DescribeConfigs --topic "$TOPIC"
+  --operation DescribeConfigs --topic "$TOPIC" --topic "$GATEWAY_TOPIC"
 acls --allow-principal User:verifier --operation Read --operation Delete \
   --group game-service --group revocation-verifier --resource-pattern-type prefixed
-echo "ACLs for $TOPIC created"
+echo "ACLs for $TOPIC and $GATEWAY_TOPIC created"
 /opt/kafka/bin/kafka-run-class.sh org.apache.kafka.tools.AclCommand \
   --bootstrap-server "$BOOTSTRAP" --command-config "$config" --list

@@ -39,7 +39,8 @@ options:
   --port N      broker port of node 1; node i uses N+2(i-1), its controller one above (default ${DEFAULT_BASE_PORT})
   --name NAME   cluster name, a directory under .kafka/ (default local-<port>)
   --fresh       delete the cluster's data first
-  --secure      SASL/SCRAM-SHA-512 clients and ACLs (admin, user-service, gateway, verifier);
+  --secure      SASL/SCRAM-SHA-512 clients and ACLs: user-service may write auth.revocations,
+                gateway auth.revocations.gateway, verifier read both, admin anything;
                 prints the credentials, kept in .kafka/<name>/credentials.json`;
 
 /** Wrong command line: reported with the usage text and exit code 2. */
@@ -86,7 +87,9 @@ async function main(argv: readonly string[]): Promise<void> {
           : `Apache Kafka ${cluster.kafkaVersion} cluster '${cluster.name}' (${nodes} node${nodes === 1 ? '' : 's'}) is up after ${seconds} s`,
       );
       if (cluster.credentials !== undefined) {
-        log(`secured: SASL/SCRAM-SHA-512, ACLs on topic '${cluster.topic ?? ''}'`);
+        log(
+          `secured: SASL/SCRAM-SHA-512, ACLs: user-service writes '${cluster.topic ?? ''}', gateway writes '${cluster.gatewayTopic ?? ''}', verifier reads both`,
+        );
         const { admin, userService, gateway, verifier } = cluster.credentials;
         for (const principal of [admin, userService, gateway, verifier]) {
           log(

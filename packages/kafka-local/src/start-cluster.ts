@@ -11,7 +11,7 @@ import {
   writeClusterFiles,
   type ClusterSelector,
 } from './lib/cluster-files.js';
-import { createAcls, revocationAcls } from './lib/acls.js';
+import { createAcls, gatewayTopicOf, revocationAcls } from './lib/acls.js';
 import { nodeIds, type ClusterSpec, type NodeCount, type SecureSpec } from './lib/config.js';
 import { adminLogin, clusterCredentials, type ClusterCredentials } from './lib/credentials.js';
 import { formatStorage } from './lib/format-storage.js';
@@ -38,7 +38,8 @@ export interface StartClusterOptions extends ClusterSelector {
   /**
    * Secure the cluster: SASL/SCRAM-SHA-512 on the client listener, `StandardAuthorizer` with
    * `allow.everyone.if.no.acl.found=false`, the principals `admin` (super user), `user-service`
-   * and `gateway` (produce the topic) and `verifier` (consume it), their generated passwords in
+   * (produces the topic), `gateway` (produces `<topic>.gateway`) and `verifier` (consumes both),
+   * their generated passwords in
    * `<dir>/credentials.json` and {@link LocalCluster.credentials}. `true` uses the defaults of
    * {@link SecureClusterOptions}. Fixed when the cluster is created. Default: false (PLAINTEXT,
    * no authorizer).
@@ -50,7 +51,10 @@ export interface StartClusterOptions extends ClusterSelector {
 
 /** What a secured cluster authorizes. */
 export interface SecureClusterOptions {
-  /** The revocation topic `user-service`/`gateway` may write and `verifier` may read. Default: `auth.revocations`. */
+  /**
+   * The revocation topic `user-service` may write and `verifier` may read; `gateway` may write
+   * `<topic>.gateway` only (see {@link LocalCluster.gatewayTopic}). Default: `auth.revocations`.
+   */
   readonly topic?: string | undefined;
   /**
    * Consumer group id prefixes `verifier` may READ and DELETE (a verifier's group is
@@ -70,11 +74,11 @@ export interface LocalPrincipal {
 export interface LocalCredentials {
   /** Super user: topic creation, ACLs, anything. */
   readonly admin: LocalPrincipal;
-  /** May WRITE, DESCRIBE and CREATE the revocation topic. */
+  /** May WRITE, DESCRIBE, DESCRIBE_CONFIGS and CREATE the revocation topic, nothing else. */
   readonly userService: LocalPrincipal;
-  /** The same rights as `userService`, for the revocation gateway. */
+  /** The same rights on the gateway's topic (`<topic>.gateway`) only, for the revocation gateway. */
   readonly gateway: LocalPrincipal;
-  /** May READ and DESCRIBE the topic and READ/DELETE its consumer groups. */
+  /** May READ, DESCRIBE and DESCRIBE_CONFIGS both topics and READ/DELETE its consumer groups. */
   readonly verifier: LocalPrincipal;
 }
 
@@ -110,8 +114,10 @@ export interface LocalCluster {
   readonly alreadyRunning: boolean;
   /** The principals' credentials when the cluster is secured, else `undefined`. */
   readonly credentials: LocalCredentials | undefined;
-  /** The ACL'd revocation topic of a secured cluster, else `undefined`. */
+  /** The user-service's ACL'd revocation topic of a secured cluster, else `undefined`. */
   readonly topic: string | undefined;
+  /** The gateway's ACL'd revocation topic of a secured cluster (`<topic>.gateway`), else `undefined`. */
+  readonly gatewayTopic: string | undefined;
 }
 
 const DEFAULT_HEAP = { initialMb: 128, maxMb: 512 } as const;
@@ -261,7 +267,9 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<L
       const first = layouts[0];
       if (first !== undefined) {
         await createAcls(HOST, first.brokerPort, credentials, revocationAcls(spec.secure));
-        log(`ACLs set for topic '${spec.secure.topic}' (credentials in ${dir}/credentials.json)`);
+        log(
+          `ACLs set for topics '${spec.secure.topic}' and '${gatewayTopicOf(spec.secure.topic)}' (credentials in ${dir}/credentials.json)`,
+        );
       }
     }
   } catch (error) {
@@ -282,8 +290,11 @@ function secureSpec(value: StartClusterOptions['secure']): SecureSpec | undefine
     throw new TypeError(`secure must be a boolean or secure options, got ${String(value)}`);
   }
   const topic = value.topic ?? 'auth.revocations';
-  if (typeof topic !== 'string' || !/^[A-Za-z0-9._-]{1,249}$/.test(topic)) {
-    throw new TypeError(`secure.topic must be a Kafka topic name, got ${String(topic)}`);
+  // 241 = 249 (Kafka's limit) minus '.gateway': the gateway's topic must be a name too.
+  if (typeof topic !== 'string' || !/^[A-Za-z0-9._-]{1,241}$/.test(topic)) {
+    throw new TypeError(
+      `secure.topic must be a Kafka topic name of at most 241 characters, got ${String(topic)}`,
+    );
   }
   const prefixes: unknown = value.verifierGroupPrefixes ?? ['revocation-verifier', 'game-service'];
   if (!isStringList(prefixes)) {
@@ -328,6 +339,7 @@ async function describe(
     credentials:
       spec.secure === undefined ? undefined : toCredentials(await clusterCredentials(dir)),
     topic: spec.secure?.topic,
+    gatewayTopic: spec.secure === undefined ? undefined : gatewayTopicOf(spec.secure.topic),
   };
 }
 

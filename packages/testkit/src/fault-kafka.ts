@@ -38,14 +38,17 @@ export interface FaultKafka {
   close(): Promise<void>;
   /** The principals of a secured cluster (`secure` option), else `undefined`. */
   readonly credentials: LocalCredentials | undefined;
-  /** The topic a secured cluster's ACLs cover, else `undefined`. */
+  /** The topic a secured cluster's ACLs let `user-service` write, else `undefined`. */
   readonly topic: string | undefined;
+  /** The topic they let `gateway` write (`<topic>.gateway`), else `undefined`. */
+  readonly gatewayTopic: string | undefined;
 }
 
 /** A secured cluster of a test's own: see {@link startSecureKafka}. */
 export interface SecureKafka extends FaultKafka {
   readonly credentials: LocalCredentials;
   readonly topic: string;
+  readonly gatewayTopic: string;
 }
 
 /** Options of {@link startFaultKafka}. */
@@ -148,14 +151,16 @@ export async function startFaultKafka(options: StartFaultKafkaOptions): Promise<
     close: () => (closed ??= stopCluster({ name, timeoutMs: 20_000 }).then(() => undefined)),
     credentials: cluster.credentials,
     topic: cluster.topic,
+    gatewayTopic: cluster.gatewayTopic,
   };
 }
 
 /**
  * Starts a fresh secured kafka-local cluster of the test's own: SASL/SCRAM-SHA-512 clients,
- * `StandardAuthorizer`, and the principals `admin` (super user), `user-service`/`gateway`
- * (produce the topic) and `verifier` (consume it). Give clients `kafka.credentials.<principal>`
- * as their `sasl` option; create the topic as `admin`.
+ * `StandardAuthorizer`, and the principals `admin` (super user), `user-service` (produces
+ * `kafka.topic`), `gateway` (produces `kafka.gatewayTopic` only) and `verifier` (consumes both).
+ * Give clients `kafka.credentials.<principal>` as their `sasl` option; create the topics as
+ * `admin`.
  *
  * @example
  * ```ts
@@ -170,12 +175,12 @@ export async function startSecureKafka(
   },
 ): Promise<SecureKafka> {
   const kafka = await startFaultKafka({ ...options, secure: options.secure ?? true });
-  const { credentials, topic } = kafka;
-  if (credentials === undefined || topic === undefined) {
+  const { credentials, topic, gatewayTopic } = kafka;
+  if (credentials === undefined || topic === undefined || gatewayTopic === undefined) {
     await kafka.close();
     throw new Error(`cluster ${options.name} started without credentials`);
   }
-  return { ...kafka, credentials, topic };
+  return { ...kafka, credentials, topic, gatewayTopic };
 }
 
 function containersWanted(): boolean {
@@ -212,6 +217,7 @@ async function startContainerFaultKafka(options: StartFaultKafkaOptions): Promis
     close: () => container.stop(),
     credentials: undefined,
     topic: undefined,
+    gatewayTopic: undefined,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * The gateway as the principal `gateway` on a secured broker (SASL/SCRAM-SHA-512 with the
  * revocation ACLs): its credentials come from the KAFKA_SASL_* variables through service-runtime,
- * it creates the topic and publishes, and a verifier principal reads the event. A cluster of
+ * it creates its own topic (`<topic>.gateway`, the only one the ACLs let it write) and publishes,
+ * and a verifier principal reads the event. A cluster of
  * this file's own (the testkit's secured kafka-local), skipped with the reason where Java is
  * missing.
  */
@@ -71,7 +72,7 @@ describe.skipIf(!faults.supported)('the gateway on a secured broker', () => {
       {
         ...database.env,
         KAFKA_BROKERS: kafka.brokers.join(','),
-        REVOCATION_TOPIC: kafka.topic,
+        REVOCATION_TOPIC: kafka.gatewayTopic,
         REVOCATION_TOPIC_PARTITIONS: '3',
         KAFKA_SASL_MECHANISM: principal.mechanism,
         KAFKA_SASL_USERNAME: principal.username,
@@ -88,7 +89,7 @@ describe.skipIf(!faults.supported)('the gateway on a secured broker', () => {
     expect((await postLogout(gateway.url ?? '', 'idp', logoutForm(token))).status).toBe(200);
     const [committed] = await outboxEvents(gateway.store);
     // The ACLs let verifiers read with groups named revocation-verifier*.
-    reader = await startTopicReader(kafka.brokers, kafka.topic, {
+    reader = await startTopicReader(kafka.brokers, kafka.gatewayTopic, {
       clientId: 'gateway-secured-reader',
       groupId: uniqueTopic('revocation-verifier-gateway'),
       sasl: verifier,

@@ -25,25 +25,37 @@ export interface AclBinding {
 
 /** What the secured local cluster grants, beyond the super user `admin`. */
 export interface AclPlan {
-  /** The revocation topic. */
+  /** The user-service's revocation topic; the gateway's is {@link gatewayTopicOf} it. */
   readonly topic: string;
   /** Consumer group id prefixes of verifiers (their group is `<clientId>-<uuid>`). */
   readonly verifierGroupPrefixes: readonly string[];
 }
 
 /**
- * The ACL set: producers (`user-service`, `gateway`) WRITE, DESCRIBE, DESCRIBE_CONFIGS and
- * CREATE the topic (the publisher may create it, and checks its retention at start; WRITE
- * implies IdempotentWrite since Kafka 3.0, KIP-679); `verifier` READs, DESCRIBEs and
- * DESCRIBE_CONFIGS it (the retention check) and READs and DELETEs (closing deletes it) groups
- * under its prefix. DESCRIBE does not imply DESCRIBE_CONFIGS. Everyone else gets nothing:
- * `allow.everyone.if.no.acl.found=false`.
+ * The revocation gateway's topic next to the user-service's `topic`: `<topic>.gateway`. One
+ * topic per producer principal, so a verifier can tell who wrote an event by where it read it.
+ */
+export function gatewayTopicOf(topic: string): string {
+  return `${topic}.gateway`;
+}
+
+/**
+ * The ACL set, one topic per producer: `user-service` WRITEs, DESCRIBEs, DESCRIBE_CONFIGS and
+ * CREATEs `topic` only, `gateway` the same on `<topic>.gateway` only (a publisher may create
+ * its topic, and checks its retention at start; WRITE implies IdempotentWrite since Kafka 3.0,
+ * KIP-679); `verifier` READs, DESCRIBEs and DESCRIBE_CONFIGS both (the retention check) and
+ * READs and DELETEs (closing deletes it) groups under its prefixes. DESCRIBE does not imply
+ * DESCRIBE_CONFIGS. Everyone else gets nothing: `allow.everyone.if.no.acl.found=false`.
  */
 export function revocationAcls(plan: AclPlan): AclBinding[] {
-  const topic = (principal: string, operation: AclBinding['operation']): AclBinding => ({
+  const topic = (
+    principal: string,
+    name: string,
+    operation: AclBinding['operation'],
+  ): AclBinding => ({
     principal,
     resource: 'topic',
-    name: plan.topic,
+    name,
     pattern: 'literal',
     operation,
   });
@@ -54,15 +66,21 @@ export function revocationAcls(plan: AclPlan): AclBinding[] {
     pattern: 'prefixed',
     operation,
   });
+  const producers = [
+    ['user-service', plan.topic],
+    ['gateway', gatewayTopicOf(plan.topic)],
+  ] as const;
   return [
-    ...['user-service', 'gateway'].flatMap((principal) =>
+    ...producers.flatMap(([principal, name]) =>
       (['write', 'describe', 'describe-configs', 'create'] as const).map((operation) =>
-        topic(principal, operation),
+        topic(principal, name, operation),
       ),
     ),
-    topic('verifier', 'read'),
-    topic('verifier', 'describe'),
-    topic('verifier', 'describe-configs'),
+    ...producers.flatMap(([, name]) =>
+      (['read', 'describe', 'describe-configs'] as const).map((operation) =>
+        topic('verifier', name, operation),
+      ),
+    ),
     ...plan.verifierGroupPrefixes.flatMap((prefix) => [
       group(prefix, 'read'),
       group(prefix, 'delete'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeCreateAcls, revocationAcls } from './acls.js';
+import { encodeCreateAcls, gatewayTopicOf, revocationAcls } from './acls.js';
 import { nodeLayout, renderServerProperties, type ClusterSpec } from './config.js';
 
 const secured: ClusterSpec = {
@@ -60,25 +60,46 @@ describe('revocation ACLs', () => {
       .map((acl) => `${acl.operation} ${acl.resource}:${acl.pattern}:${acl.name}`)
       .sort();
 
-  it('lets the producers write the topic and read its configuration, nothing else', () => {
-    for (const producer of ['user-service', 'gateway']) {
-      expect(grants(producer)).toEqual([
-        'create topic:literal:t',
-        'describe topic:literal:t',
-        'describe-configs topic:literal:t',
-        'write topic:literal:t',
-      ]);
-    }
+  it('names the gateway topic after the user-service topic', () => {
+    expect(gatewayTopicOf('auth.revocations')).toBe('auth.revocations.gateway');
   });
 
-  it('lets the verifier read the topic and its configuration and use its groups, never write', () => {
+  it('lets the user-service write its topic and read its configuration, nothing else', () => {
+    expect(grants('user-service')).toEqual([
+      'create topic:literal:t',
+      'describe topic:literal:t',
+      'describe-configs topic:literal:t',
+      'write topic:literal:t',
+    ]);
+  });
+
+  it('lets the gateway write its own topic only, never the user-service topic', () => {
+    expect(grants('gateway')).toEqual([
+      'create topic:literal:t.gateway',
+      'describe topic:literal:t.gateway',
+      'describe-configs topic:literal:t.gateway',
+      'write topic:literal:t.gateway',
+    ]);
+  });
+
+  it('lets the verifier read both topics and their configuration and use its groups, never write', () => {
     expect(grants('verifier')).toEqual([
       'delete group:prefixed:game-service',
       'describe topic:literal:t',
+      'describe topic:literal:t.gateway',
       'describe-configs topic:literal:t',
+      'describe-configs topic:literal:t.gateway',
       'read group:prefixed:game-service',
       'read topic:literal:t',
+      'read topic:literal:t.gateway',
     ]);
+  });
+
+  it('grants nothing to anyone else, and no prefixed topic pattern', () => {
+    expect(new Set(acls.map((acl) => acl.principal))).toEqual(
+      new Set(['user-service', 'gateway', 'verifier']),
+    );
+    expect(acls.filter((acl) => acl.resource === 'topic' && acl.pattern !== 'literal')).toEqual([]);
   });
 
   it('encodes CreateAcls v1 with one entry per binding', () => {

@@ -359,7 +359,7 @@ describe('Blocklist', () => {
         reason: fc.constantFrom(...REVOCATION_REASONS),
       })
       .map(({ kind, target, issuedAt, cutoff, generation, id, reason }): RevocationEvent => {
-        const base = { ...common, v: SCHEMA_VERSION, id, issuedAt, reason };
+        const base = { ...common, v: SCHEMA_VERSION, id, issuedAt, reason } as const;
         const gen = generation === undefined ? {} : { generation };
         switch (kind) {
           case 'token':

@@ -16,11 +16,18 @@ import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGameService, loadConfig } from '@revocation-fabric/game-service';
 import type { GameService } from '@revocation-fabric/game-service';
-import { createEvent, encodeEvent, revocationTopicSpec } from '@revocation-fabric/protocol';
+import {
+  BRAKE_SIGNATURE_TYPE,
+  REVOCATION_SIGNATURE_HEADER,
+  createEvent,
+  encodeEvent,
+  isBrake,
+  revocationTopicSpec,
+} from '@revocation-fabric/protocol';
 import type { RevocationEventInput } from '@revocation-fabric/protocol';
 import { createTopic, openTopicWriter, uniqueTopic, waitFor } from '@revocation-fabric/testkit';
 import type { TopicWriter } from '@revocation-fabric/testkit';
-import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { FlattenedSign, SignJWT, exportJWK, generateKeyPair } from 'jose';
 import type { CryptoKey, JWK } from 'jose';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
@@ -124,7 +131,20 @@ type EventBody = RevocationEventInput extends infer E
 async function publish(input: EventBody): Promise<void> {
   const event = createEvent({ actor: 'e2e-test', iss: issuer, ...input });
   if (producer === undefined) throw new Error('the test producer is not open');
-  await producer.send(topic, [encodeEvent(event)], { acks: -1 });
+  const encoded = encodeEvent(event);
+  // Brakes count only signed by the issuer's key, as the user-service signs them.
+  const headers = isBrake(event.kind)
+    ? { [REVOCATION_SIGNATURE_HEADER]: await signBrake(encoded.value) }
+    : undefined;
+  await producer.send(topic, [{ ...encoded, headers }], { acks: -1 });
+}
+
+/** A detached JWS over the record value, by the issuer's (uncompromised) key. */
+async function signBrake(payload: string): Promise<string> {
+  const jws = await new FlattenedSign(new TextEncoder().encode(payload))
+    .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: BRAKE_SIGNATURE_TYPE })
+    .sign(key.privateKey);
+  return `${jws.protected ?? ''}..${jws.signature}`;
 }
 
 beforeAll(async () => {

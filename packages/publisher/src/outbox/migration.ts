@@ -53,12 +53,12 @@ export function outboxMigration(options: OutboxMigrationOptions): OutboxMigratio
         .addColumn('kind', 'text', (c) => c.notNull())
         .addColumn('message_key', 'text', (c) => c.notNull())
         .addColumn('payload', 'text', (c) => c.notNull())
-        .addColumn('headers', 'text')
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('sent_at', 'bigint')
         .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('last_error', 'text')
         .execute();
+      // Added as an upgrade adds it, so fresh and upgraded tables have the same column order.
       await addHeadersColumn(db);
       // The relay only ever looks at unsent rows; keep that index small.
       await plain.schema

@@ -111,11 +111,13 @@ describe.each(DATABASE_KINDS)('the outbox table across versions on %s', (kind) =
     await migrateToLatest(existing, logger);
 
     expect(await outboxShape(existing)).toEqual(await outboxShape(fresh));
-    expect((await outboxShape(fresh)).columns).toHaveLength(9);
+    // The nine columns of the hand-over, and `headers` (a brake's signature) since 0003.
+    expect((await outboxShape(fresh)).columns).toHaveLength(10);
     const names = (await migrator.getMigrations()).map((m) => [m.name, m.executedAt !== undefined]);
     expect(names).toEqual([
       ['0001-initial', true],
       ['0002-revocation-outbox', true],
+      ['0003-outbox-headers', true],
     ]);
     // The waiting event survived, and both databases take new events.
     const rows = await existing.db.selectFrom('outbox').select('eventId').execute();

@@ -174,7 +174,8 @@ async function rulesMemory(kind: MeasuredKind, count: number): Promise<RulesMemo
   const started = performance.now();
   for (let i = 0; i < count; i++) {
     // Through the codec, as the Kafka feed does: the stored strings come from a parsed record.
-    sink.event(decodeEvent(Buffer.from(JSON.stringify(withTarget(base)))));
+    const payload = Buffer.from(JSON.stringify(withTarget(base)));
+    sink.event(decodeEvent(payload), { source: 'auth.revocations', payload });
   }
   const elapsedMs = performance.now() - started;
   const after = settle();

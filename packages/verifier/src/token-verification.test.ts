@@ -184,8 +184,9 @@ describe('Verifier.verify', () => {
     const token = await mint(key, { now: now() - 1 });
     const jti = (await verifier.verify(token)).claims.jti ?? '';
     // Brakes count only signed by the issuer's key; their signature is checked asynchronously.
-    if (kind === 'key' || kind === 'global') await feed.deliverSigned(rule(jti), key);
-    else feed.deliver(rule(jti));
+    const event = rule(jti);
+    if (kind === 'key' || kind === 'global') await feed.deliverSigned(event, key);
+    else feed.deliver(event);
     await vi.waitFor(async () => {
       const error = await verifier.verify(token).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'TOKEN_REVOKED', kind });

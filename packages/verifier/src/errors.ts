@@ -1,5 +1,10 @@
 import { CodedError } from '@revocation-fabric/protocol';
-import type { CodedErrorOptions, RevocationReason, RuleKind } from '@revocation-fabric/protocol';
+import type {
+  CodedErrorOptions,
+  InsufficientTopicRetention,
+  RevocationReason,
+  RuleKind,
+} from '@revocation-fabric/protocol';
 
 /**
  * Stable codes of every way a verification can fail. Switch on `code`; `message` is for humans
@@ -262,16 +267,60 @@ export class InsufficientUserAuthenticationError extends VerifierError {
 }
 
 /**
- * The verifier has not finished replaying the revocation topic (or has been closed), so it
- * cannot know whether the token was revoked while it was down.
+ * Why a verifier is not ready: it is still replaying the revocation topic (`REPLAYING`); it is
+ * closed (`CLOSED`); or a topic it replays keeps events for less than the longest token
+ * lifetime it accepts + 2 × its clock tolerance (`TOPIC_RETENTION_TOO_SHORT`), so rules that
+ * reject still-valid tokens may already be gone from it. Stable; for logs and metrics — clients
+ * see the same NOT_READY (503) whatever the reason.
+ */
+export const NOT_READY_REASONS = ['REPLAYING', 'CLOSED', 'TOPIC_RETENTION_TOO_SHORT'] as const;
+
+/** One of {@link NOT_READY_REASONS}. */
+export type NotReadyReason = (typeof NOT_READY_REASONS)[number];
+
+/** The message of each reason; it goes into HTTP error bodies, so it names no topic. */
+const NOT_READY_MESSAGES: Readonly<Record<NotReadyReason, string>> = {
+  REPLAYING: 'verifier is not ready: the revocation topic has not been replayed yet',
+  CLOSED: 'verifier is closed',
+  TOPIC_RETENTION_TOO_SHORT:
+    'verifier is not ready: the revocation topic may have dropped rules for tokens still valid',
+};
+
+/**
+ * Options of {@link NotReadyError}.
+ *
+ * @example
+ * ```ts
+ * new NotReadyError({ reason: 'TOPIC_RETENTION_TOO_SHORT', topicRetention: tooShort });
+ * ```
+ */
+export interface NotReadyErrorOptions extends CodedErrorOptions {
+  /** Why the verifier is not ready. Default `'REPLAYING'`. */
+  readonly reason?: NotReadyReason | undefined;
+  /**
+   * With `TOPIC_RETENTION_TOO_SHORT`: the topics found too short, as the protocol's
+   * `checkTopicRetention` judged them (values in force, required, and the fix). For logs;
+   * never part of an HTTP answer.
+   */
+  readonly topicRetention?: readonly InsufficientTopicRetention[] | undefined;
+}
+
+/**
+ * The verifier cannot know whether the token was revoked: it has not finished replaying the
+ * revocation topic, it has been closed, or the topic's retention is too short for a replay to
+ * find every rule. See {@link NotReadyError.reason}.
  */
 export class NotReadyError extends VerifierError {
   override readonly code = 'NOT_READY';
-  constructor(options: CodedErrorOptions = {}) {
-    super(
-      options.message ?? 'verifier is not ready: the revocation topic has not been replayed yet',
-      options,
-    );
+  /** Why; see {@link NOT_READY_REASONS}. */
+  readonly reason: NotReadyReason;
+  /** With `TOPIC_RETENTION_TOO_SHORT`: the topics found too short; empty otherwise. */
+  readonly topicRetention: readonly InsufficientTopicRetention[];
+  constructor(options: NotReadyErrorOptions = {}) {
+    const reason = options.reason ?? 'REPLAYING';
+    super(options.message ?? NOT_READY_MESSAGES[reason], options);
+    this.reason = reason;
+    this.topicRetention = options.topicRetention ?? [];
   }
 }
 

@@ -54,6 +54,7 @@ export {
   InsufficientScopeError,
   InsufficientUserAuthenticationError,
   NotReadyError,
+  NOT_READY_REASONS,
   StaleError,
   JwksUnavailableError,
 } from './errors.js';
@@ -62,6 +63,8 @@ export type {
   ClaimInvalidErrorOptions,
   InsufficientScopeErrorOptions,
   InsufficientUserAuthenticationErrorOptions,
+  NotReadyErrorOptions,
+  NotReadyReason,
   StaleErrorOptions,
   TokenMalformedErrorOptions,
   TokenRevokedErrorOptions,

@@ -4,6 +4,7 @@
  * from the verifier's stats, so the hot path only ever increments counters.
  */
 import type * as PromClient from 'prom-client';
+import type { TopicRetentionVerdict } from '@revocation-fabric/protocol';
 import type { Counter, Histogram, Registry } from 'prom-client';
 import type { MetricsRegistry } from './options.js';
 import type { VerifierErrorCode } from './errors.js';
@@ -24,7 +25,14 @@ const NAMES = {
   ready: 'ready',
   delay: 'event_apply_delay_seconds',
   verifications: 'verifications_total',
+  retentionTooShort: 'topic_retention_too_short',
 } as const;
+
+/**
+ * The retention verdicts of the topics a feed reads (the protocol's `checkTopicRetention`, via
+ * the Kafka feed's `checkFeedTopicRetention`); `undefined` until they were checked.
+ */
+export type TopicRetentionSource = () => readonly TopicRetentionVerdict[] | undefined;
 
 /** Delay buckets in seconds, from 1 ms (a healthy local cluster) to a minute (an outage). */
 const DELAY_BUCKETS = [
@@ -60,6 +68,7 @@ export class VerifierMetrics {
     prefix: string,
     client: typeof PromClient,
     stats: () => VerifierStats,
+    topicRetention: TopicRetentionSource | undefined,
   ) {
     const { Counter, Gauge, Histogram } = client;
     const registers = [registry];
@@ -130,6 +139,18 @@ export class VerifierMetrics {
         this.set(scrape().ready ? 1 : 0);
       },
     });
+    new Gauge({
+      name: prefix + NAMES.retentionTooShort,
+      help: '1 for a revocation topic kept shorter than the longest token lifetime + 2 × clock tolerance (a restarted verifier may miss rules; the verifier is NOT_READY), 0 when long enough; by topic, once checked.',
+      labelNames: ['topic'],
+      registers,
+      collect() {
+        this.reset();
+        for (const verdict of topicRetention?.() ?? []) {
+          this.set({ topic: verdict.topic }, verdict.sufficient ? 0 : 1);
+        }
+      },
+    });
     this.#applied = new Counter({
       name: prefix + NAMES.applied,
       help: 'Valid revocation events read, replay and other issuers’ (ignored) events included.',
@@ -161,16 +182,20 @@ export class VerifierMetrics {
     });
   }
 
-  /** Loads prom-client and registers the metrics. */
+  /**
+   * Loads prom-client and registers the metrics. `topicRetention` gives the topics' retention
+   * verdicts at scrape time; without it, `topic_retention_too_short` has no samples.
+   */
   static async create(
     registry: MetricsRegistry,
     prefix: string,
     stats: () => VerifierStats,
+    topicRetention?: TopicRetentionSource,
   ): Promise<VerifierMetrics> {
     const client = await import('prom-client');
     // The caller's registry was checked structurally (options.ts); prom-client's metric
     // constructors want its own Registry type for `registers`.
-    return new VerifierMetrics(registry as Registry, prefix, client, stats);
+    return new VerifierMetrics(registry as Registry, prefix, client, stats, topicRetention);
   }
 
   /** An event was applied; `delayMs` is set for live events (not during the startup replay). */

@@ -19,7 +19,7 @@ export function codeOf(error: unknown): SocketAuthErrorCode {
 
 /** Refusal of a handshake or an event once the adapter is closed. */
 export function closedError(): NotReadyError {
-  return new NotReadyError({ message: 'socket authentication is closed' });
+  return new NotReadyError({ reason: 'CLOSED', message: 'socket authentication is closed' });
 }
 
 /** A token whose `exp` has passed by the adapter's clock. */

@@ -198,6 +198,6 @@ describe('ensureRevocationTopic', () => {
     present.client.describeConfigs = () => Promise.reject(new Error('not authorized'));
     await expect(
       ensureRevocationTopic(present.client, { maxTokenLifetimeMs: 60_000 }),
-    ).rejects.toThrow('not authorized');
+    ).rejects.toThrow(/auth\.revocations failed \(.*DescribeConfigs ACL.*\): not authorized$/);
   });
 });

@@ -215,7 +215,13 @@ async function describeTopic(
     try {
       return await admin.describeConfigs(request);
     } catch (error) {
-      if (!created || attempt >= DESCRIBE_ATTEMPTS_AFTER_CREATE) throw error;
+      if (!created || attempt >= DESCRIBE_ATTEMPTS_AFTER_CREATE) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new Error(
+          `describing the configuration of revocation topic ${topic} failed (reading its retention needs the DescribeConfigs ACL on the topic): ${reason}`,
+          { cause: error },
+        );
+      }
       await sleep(DESCRIBE_RETRY_MS);
     }
   }

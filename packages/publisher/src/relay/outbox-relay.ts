@@ -90,7 +90,10 @@ export class OutboxRelay<DB = unknown> {
           logger.error({ err: error, code: error.code }, error.message);
           return false;
         }
-        logger.warn({ err: error }, 'broker not reachable at start; the relay keeps trying');
+        logger.warn(
+          { err: error },
+          'publisher could not connect at start (broker away, or the topic could not be checked); the relay keeps trying',
+        );
         return false;
       },
     );

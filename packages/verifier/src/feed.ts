@@ -4,7 +4,11 @@
  * or a test's hand-driven feed is another. The verifier only ever sees decoded events, so
  * nothing broker-shaped crosses this seam.
  */
-import type { ProtocolErrorCode, RevocationEvent } from '@revocation-fabric/protocol';
+import type {
+  EventErrorCode,
+  RevocationEvent,
+  TopicRetentionVerdict,
+} from '@revocation-fabric/protocol';
 import type { VerifierLogger } from './logger.js';
 
 /**
@@ -32,7 +36,7 @@ export interface RevocationSink {
 }
 
 /** Why a record was skipped: the protocol's refusal code. */
-export type PoisonCode = ProtocolErrorCode;
+export type PoisonCode = EventErrorCode;
 
 /** A feed's view of its own progress. */
 export interface FeedStats {
@@ -46,6 +50,12 @@ export interface FeedStats {
   readonly applied: number;
   /** Skipped records per code. */
   readonly poisonByCode: Readonly<Partial<Record<PoisonCode, number>>>;
+  /**
+   * The retention of every source judged at start (a topic that deletes events before their
+   * rules may be forgotten keeps the feed from ever becoming ready); `undefined` before the
+   * check, or for a feed that has none.
+   */
+  readonly topicRetention?: readonly TopicRetentionVerdict[] | undefined;
 }
 
 /**
@@ -67,6 +77,8 @@ export interface RevocationFeed {
   isReady(): boolean;
   /** Cheap form of `stats().lastContactAt`, for the hot path. */
   lastContactAt(): number | undefined;
+  /** Cheap form of `stats().topicRetention`. Optional: a feed without a retention check. */
+  topicRetention?(): readonly TopicRetentionVerdict[] | undefined;
   /** Progress snapshot, for stats and metrics. */
   stats(): FeedStats;
   /** Stops delivering and releases every resource. Idempotent. */
@@ -89,6 +101,11 @@ export interface RevocationFeedContext {
    * must hear from its source well within it (the Kafka feed derives its fetch wait from it).
    */
   readonly maxStalenessMs?: number | undefined;
+  /**
+   * The longest token lifetime (ms) among the trusted issuers a source may speak for, or
+   * `undefined` when none may: what that source's retention must cover.
+   */
+  readonly maxTokenLifetimeMs: (source: string) => number | undefined;
 }
 
 /**

@@ -4,7 +4,12 @@
  * asserts a latency.
  */
 import { randomUUID } from 'node:crypto';
-import { createEvent, encodeEvent, revocationTopicSpec } from '@revocation-fabric/protocol';
+import {
+  REVOCATION_SIGNATURE_HEADER,
+  createEvent,
+  encodeEvent,
+  revocationTopicSpec,
+} from '@revocation-fabric/protocol';
 import type { RevocationRule } from '@revocation-fabric/protocol';
 import {
   consumerGroups,
@@ -17,7 +22,7 @@ import type { OutgoingRecord, TopicWriter } from '@revocation-fabric/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { VerifierError } from './errors.js';
 import type { VerifierErrorCode } from './errors.js';
-import { AUDIENCE, ISSUER, keySet, mint, signingKey } from './lib/tokens.fixture.js';
+import { AUDIENCE, ISSUER, keySet, mint, signBrake, signingKey } from './lib/tokens.fixture.js';
 import type { RevocationInput, SigningKey } from './lib/tokens.fixture.js';
 import type { SingleIssuerVerifierOptions } from './options.js';
 import { kafkaRevocations } from './kafka/index.js';
@@ -73,8 +78,20 @@ function revocationMessage(input: RevocationInput): OutgoingRecord {
   return encodeEvent(createEvent({ actor: 'int-test', iss: ISSUER, ...input }));
 }
 
-async function publish(topic: string, messages: OutgoingRecord[]): Promise<void> {
-  await producer.send(topic, messages, { acks: -1 });
+/** A brake, signed with the issuer's key as the user-service signs it. */
+async function brakeMessage(input: RevocationInput): Promise<OutgoingRecord> {
+  const encoded = revocationMessage(input);
+  return {
+    ...encoded,
+    headers: { [REVOCATION_SIGNATURE_HEADER]: await signBrake(key, String(encoded.value)) },
+  };
+}
+
+async function publish(
+  topic: string,
+  messages: Array<OutgoingRecord | Promise<OutgoingRecord>>,
+): Promise<void> {
+  await producer.send(topic, await Promise.all(messages), { acks: -1 });
 }
 
 async function outcome(verifier: Verifier, token: string): Promise<VerifierErrorCode | 'ok'> {
@@ -116,7 +133,7 @@ describe('verifier with a real broker', () => {
       revocationMessage({ kind: 'token', jti, expiresAt: Date.now() + 300_000, reason: 'logout' }),
       revocationMessage({ kind: 'session', sid: 's-session', reason: 'logout' }),
       revocationMessage({ kind: 'subject', sub: 'u-subject', cutoff: Date.now(), reason: 'ban' }),
-      revocationMessage({ kind: 'key', kid: otherKey.kid, reason: 'key-compromise' }),
+      brakeMessage({ kind: 'key', kid: otherKey.kid, reason: 'key-compromise' }),
     ]);
     for (const [kind, token] of Object.entries(tokens)) {
       const error = await waitFor(
@@ -135,7 +152,7 @@ describe('verifier with a real broker', () => {
     );
 
     await publish(topic, [
-      revocationMessage({ kind: 'global', cutoff: Date.now(), generation: 1, reason: 'emergency' }),
+      brakeMessage({ kind: 'global', cutoff: Date.now(), generation: 1, reason: 'emergency' }),
     ]);
     await waitFor(async () => (await outcome(verifier, bystander)) === 'TOKEN_REVOKED', {
       timeoutMs: 30_000,
@@ -177,6 +194,36 @@ describe('verifier with a real broker', () => {
     const outcomes = await Promise.all(tokens.map((token) => outcome(verifier, token)));
     expect(outcomes.filter((o) => o !== 'TOKEN_REVOKED')).toEqual([]);
     expect(verifier.stats()).toMatchObject({ applied: count, rulesByKind: { token: count } });
+  });
+
+  it('never becomes ready on a topic that deletes events before their rules may be forgotten', async () => {
+    // Tokens live 15 minutes; this topic keeps events one minute.
+    const short = uniqueTopic('verifier-int-short');
+    await createTopic(brokers, {
+      topic: short,
+      partitions: 3,
+      replicationFactor: 1,
+      configEntries: [
+        { name: 'cleanup.policy', value: 'compact,delete' },
+        { name: 'retention.ms', value: '60000' },
+      ],
+    });
+    const refused = start(short);
+    const error = await refused.ready().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'NOT_READY', reason: 'TOPIC_RETENTION_TOO_SHORT' });
+    expect(refused.stats().topicRetention).toMatchObject([
+      { topic: short, sufficient: false, retentionMs: 60_000 },
+    ]);
+    const token = await earlier(key, { sub: 'u-short', sid: 's-short' });
+    expect(await refused.verify(token).catch((e: unknown) => e)).toMatchObject({
+      code: 'NOT_READY',
+      reason: 'TOPIC_RETENTION_TOO_SHORT',
+    });
+    // The same verifier on a topic sized by the spec is ready and serves the token.
+    const fine = start(await revocationTopic());
+    await fine.ready();
+    expect(await outcome(fine, token)).toBe('ok');
+    expect(fine.stats().topicRetention).toMatchObject([{ sufficient: true }]);
   });
 
   it('applies revocations published while it was stopped before it is ready again', async () => {

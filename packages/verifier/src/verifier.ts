@@ -2,8 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createLocalJWKSet, createRemoteJWKSet } from 'jose';
 import type { JWTVerifyGetKey } from 'jose';
 import { RULE_KINDS, isBrake } from '@revocation-fabric/protocol';
-import type { RevocationEvent, RevocationRule, RuleKind } from '@revocation-fabric/protocol';
-import { RefusedEvents, sourceAllows } from './authority.js';
+import type {
+  RevocationEvent,
+  RevocationRule,
+  RuleKind,
+  TopicRetentionVerdict,
+} from '@revocation-fabric/protocol';
+import { RefusedEvents, longestTokenLifetimeMs, sourceAllows } from './authority.js';
 import type { RefusedEventReason, ResolvedSources } from './authority.js';
 import { verifyBrakeSignature } from './brake-signature.js';
 import { Blocklist } from './blocklist.js';
@@ -50,6 +55,12 @@ export interface VerifierStats {
     readonly byCode: Readonly<Partial<Record<PoisonCode, number>>>;
     readonly total: number;
   };
+  /**
+   * The retention of every topic read, judged at start against the longest token lifetime of
+   * the issuers it speaks for; `null` before the check. A topic too short keeps the verifier
+   * from becoming ready (NOT_READY, reason `TOPIC_RETENTION_TOO_SHORT`).
+   */
+  readonly topicRetention: readonly TopicRetentionVerdict[] | null;
   /** Records not yet applied, per partition, keyed `topic/partition`. */
   readonly lagByPartition: Readonly<Record<string, number>>;
   /** Sum of `lagByPartition`. */
@@ -196,6 +207,7 @@ export class RevocationVerifier implements Verifier {
       now,
       clockToleranceMs: options.clockToleranceMs,
       maxStalenessMs: options.maxStalenessMs,
+      maxTokenLifetimeMs: (source) => longestTokenLifetimeMs(options.issuers, source),
     });
     if (options.metrics !== undefined)
       assertMetricNamesFree(options.metrics.registry, options.metrics.prefix);
@@ -316,6 +328,7 @@ export class RevocationVerifier implements Verifier {
       applied: feed.applied,
       ignored: this.#ignored,
       refused: { byReason: refusedByReason, total: refusedTotal },
+      topicRetention: feed.topicRetention ?? null,
       poison: { byCode: feed.poisonByCode, total: poisonTotal },
       lagByPartition: feed.lagByPartition,
       totalLag,
@@ -334,8 +347,11 @@ export class RevocationVerifier implements Verifier {
     const { metrics, logger } = this.#options;
     if (metrics !== undefined) {
       try {
-        this.#metrics = await VerifierMetrics.create(metrics.registry, metrics.prefix, () =>
-          this.stats(),
+        this.#metrics = await VerifierMetrics.create(
+          metrics.registry,
+          metrics.prefix,
+          () => this.stats(),
+          () => this.#feed.topicRetention?.(),
         );
       } catch (error) {
         // Metrics are an aid; a verifier that cannot register them still protects the service.
@@ -471,8 +487,14 @@ export class RevocationVerifier implements Verifier {
 
   /** @param now - the clock reading of the call being judged. */
   #assertServing(now: number): void {
-    if (this.#closed) throw new NotReadyError({ message: 'verifier is closed' });
-    if (!this.#feed.isReady() || this.#replayBrakes.size > 0) throw new NotReadyError();
+    if (this.#closed) throw new NotReadyError({ reason: 'CLOSED' });
+    if (!this.#feed.isReady() || this.#replayBrakes.size > 0) {
+      const tooShort = (this.#feed.topicRetention?.() ?? []).filter((v) => !v.sufficient);
+      if (tooShort.length > 0) {
+        throw new NotReadyError({ reason: 'TOPIC_RETENTION_TOO_SHORT', topicRetention: tooShort });
+      }
+      throw new NotReadyError();
+    }
     const lastContactAt = this.#feed.lastContactAt();
     if (this.#options.onStale === 'closed' && lastContactAt !== undefined) {
       const since = now - lastContactAt;

@@ -21,6 +21,8 @@ import { RecordDelivery } from './record-delivery.js';
 import { ReplayProgress } from './replay-progress.js';
 import type { PartitionOffsets } from './replay-progress.js';
 import { REVOCATION_SIGNATURE_HEADER, probeBrokers } from '@revocation-fabric/protocol';
+import type { TopicRetentionVerdict } from '@revocation-fabric/protocol';
+import { checkFeedTopicRetention, topicRetentionRequest } from './topic-retention.js';
 
 /** Options of {@link KafkaRevocationFeed}: validated Kafka options and the verifier's context. */
 export interface KafkaFeedOptions extends ResolvedKafkaOptions, RevocationFeedContext {}
@@ -96,6 +98,8 @@ export class KafkaRevocationFeed implements RevocationFeed {
   #admin: Admin | undefined;
   #replayWatch: NodeJS.Timeout | undefined;
   #lastContactAt: number | undefined;
+  /** The topics' retention as judged at start; `undefined` before. */
+  #topicRetention: readonly TopicRetentionVerdict[] | undefined;
   #startedAt = 0;
   #closing: Promise<void> | undefined;
 
@@ -208,6 +212,10 @@ export class KafkaRevocationFeed implements RevocationFeed {
     return this.#lastContactAt;
   }
 
+  topicRetention(): readonly TopicRetentionVerdict[] | undefined {
+    return this.#topicRetention;
+  }
+
   stats(): FeedStats {
     return {
       ready: this.#isReady,
@@ -215,6 +223,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
       lagByPartition: this.#progress.lagByPartition(),
       applied: this.#delivery?.delivered ?? 0,
       poisonByCode: this.#poison.counts(),
+      topicRetention: this.#topicRetention,
     };
   }
 
@@ -265,7 +274,8 @@ export class KafkaRevocationFeed implements RevocationFeed {
   async #startOnce(generation: number): Promise<void> {
     const superseded = () => this.#closed || generation !== this.#generation;
     if (!this.#progress.hasTargets()) await this.#captureTargets();
-    if (superseded()) return;
+    // A topic too short for its issuers' tokens: never ready, so no consumer either.
+    if (superseded() || this.#retentionRefused()) return;
     const consumer = this.#kafka.consumer({
       groupId: this.#groupId,
       maxWaitTimeInMs: this.#fetchWaitMs,
@@ -312,6 +322,9 @@ export class KafkaRevocationFeed implements RevocationFeed {
     this.#admin = admin;
     await admin.connect();
     const offsets = await this.#fetchOffsets(admin);
+    // Judged before any target is recorded: a failed describe (the DescribeConfigs ACL missing,
+    // say) fails this start, and the restart loop asks again.
+    await this.#checkRetention(admin);
     this.#progress.captureTargets(offsets);
     this.#logger.debug(
       {
@@ -338,6 +351,38 @@ export class KafkaRevocationFeed implements RevocationFeed {
     } catch (error) {
       this.#logger.debug({ err: error }, 'could not re-read partition offsets during replay');
     }
+  }
+
+  /**
+   * Reads every topic's real retention and judges it against the longest token lifetime of the
+   * issuers it speaks for. A topic that deletes events before their rules may be forgotten
+   * would let this verifier accept tokens revoked a while ago, after a restart: the feed then
+   * never becomes ready, and `ready()` rejects with the reason.
+   */
+  async #checkRetention(admin: Admin): Promise<void> {
+    const topics = this.#options.topics;
+    const answer = await admin.describeConfigs(topicRetentionRequest(topics));
+    const verdicts = checkFeedTopicRetention(answer, {
+      topics,
+      maxTokenLifetimeMs: this.#options.maxTokenLifetimeMs,
+      clockToleranceMs: this.#options.clockToleranceMs,
+    });
+    this.#topicRetention = verdicts;
+    const tooShort = verdicts.filter((verdict) => !verdict.sufficient);
+    if (tooShort.length === 0) return;
+    for (const verdict of tooShort) {
+      this.#logger.error(
+        { code: 'TOPIC_RETENTION_TOO_SHORT', ...verdict },
+        `revocation topic ${verdict.topic} deletes events before their rules may be forgotten; this verifier will not become ready: ${verdict.fix}`,
+      );
+    }
+    this.#rejectReady(
+      new NotReadyError({ reason: 'TOPIC_RETENTION_TOO_SHORT', topicRetention: tooShort }),
+    );
+  }
+
+  #retentionRefused(): boolean {
+    return this.#topicRetention?.some((verdict) => !verdict.sufficient) ?? false;
   }
 
   /** Every partition's offsets, of every topic read. */
@@ -496,7 +541,9 @@ export class KafkaRevocationFeed implements RevocationFeed {
     this.#abort.abort();
     this.#watch.stop();
     if (!this.#isReady)
-      this.#rejectReady(new NotReadyError({ message: 'verifier closed before it was ready' }));
+      this.#rejectReady(
+        new NotReadyError({ reason: 'CLOSED', message: 'verifier closed before it was ready' }),
+      );
     clearInterval(this.#replayWatch);
     await this.#stopConsumer();
     // The group holds no offsets and would expire on its own; deleting it keeps the broker's

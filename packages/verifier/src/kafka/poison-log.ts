@@ -29,7 +29,8 @@ export class PoisonLog {
 
   /** Counts one skipped record and returns its code. */
   skip(error: unknown, position: RecordPosition): PoisonCode {
-    const code: PoisonCode = error instanceof ProtocolError ? error.code : 'EVENT_INVALID';
+    // Decoding throws event errors only; a topic-level code never reaches a record.
+    const code = (error instanceof ProtocolError ? error.code : 'EVENT_INVALID') as PoisonCode;
     const count = (this.#counts[code] ?? 0) + 1;
     this.#counts[code] = count;
     const now = this.#now();

@@ -14,38 +14,9 @@ import type {
   TopicRetentionVerdict,
 } from '@revocation-fabric/protocol';
 
-/**
- * What {@link longestTokenLifetimeMs} reads of a trusted issuer; the verifier's resolved issuers
- * fit. `authority.sources` is `'any'` or the sources (topics) that may state the issuer's rules.
- */
-export interface IssuerLifetime {
-  readonly maxTokenLifetimeMs: number;
-  readonly authority?: { readonly sources: 'any' | ReadonlyMap<string, unknown> } | undefined;
-}
-
-/**
- * The longest token lifetime (ms) among the issuers whose rules `source` may state: the
- * retention that source's topic needs is judged by it. An issuer without a source list
- * (`'any'`) counts for every source. `undefined` when no trusted issuer may speak through
- * `source`: nothing read there is ever applied, so its retention does not matter.
- *
- * @example
- * ```ts
- * longestTokenLifetimeMs(resolved.issuers, 'auth.revocations.gateway'); // 300000
- * ```
- */
-export function longestTokenLifetimeMs(
-  issuers: readonly IssuerLifetime[],
-  source: string,
-): number | undefined {
-  let longest: number | undefined;
-  for (const issuer of issuers) {
-    const sources = issuer.authority?.sources ?? 'any';
-    if (sources !== 'any' && !sources.has(source)) continue;
-    longest = Math.max(longest ?? 0, issuer.maxTokenLifetimeMs);
-  }
-  return longest;
-}
+// The lifetime a source must cover is an authority question (which issuers it speaks for).
+export { longestTokenLifetimeMs } from '../authority.js';
+export type { IssuerLifetime } from '../authority.js';
 
 /** Options of {@link checkFeedTopicRetention}. */
 export interface FeedTopicRetentionOptions {

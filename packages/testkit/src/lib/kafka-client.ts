@@ -86,6 +86,11 @@ export interface OutgoingRecord {
   readonly timestamp?: number | undefined;
   /** Record headers (a brake's `revocation-signature`, say). Default: none. */
   readonly headers?: Readonly<Record<string, string>> | undefined;
+  /**
+   * The partition to write to — the one an earlier record landed in, say, so that a consumer
+   * reading this one has read past that one. Default: by key (murmur2, as Java clients).
+   */
+  readonly partition?: number | undefined;
 }
 
 /** Where the broker stored a written record. */
@@ -147,6 +152,7 @@ export async function openTopicWriter(
           value: record.value,
           ...(record.timestamp === undefined ? {} : { timestamp: String(record.timestamp) }),
           ...(record.headers === undefined ? {} : { headers: { ...record.headers } }),
+          ...(record.partition === undefined ? {} : { partition: record.partition }),
         })),
       });
       return metadata.map((m) => ({ partition: m.partition, baseOffset: m.baseOffset ?? '-1' }));

@@ -25,6 +25,11 @@ acls() {
 acls --allow-principal User:user-service \
   --operation Write --operation Describe --operation DescribeConfigs --operation Create \
   --topic "$TOPIC"
+# The user-service also READs its own topic, for key rules naming its signing keys (it rotates
+# away from them), with its key-watch groups.
+acls --allow-principal User:user-service --operation Read --topic "$TOPIC"
+acls --allow-principal User:user-service --operation Read --operation Delete \
+  --group user-service-key-watch --resource-pattern-type prefixed
 acls --allow-principal User:gateway \
   --operation Write --operation Describe --operation DescribeConfigs --operation Create \
   --topic "$GATEWAY_TOPIC"

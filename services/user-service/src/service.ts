@@ -32,6 +32,7 @@ import { createServiceRelay } from './outbox/relay.js';
 import type { OutboxRelay } from './outbox/relay.js';
 import { PrivateKeySealer } from './tokens/key-protection.js';
 import { SigningKeys } from './tokens/signing-keys.js';
+import { KeyRuleWatch } from './tokens/key-rule-watch.js';
 
 /** Options of {@link createUserService} beyond the configuration. */
 export interface UserServiceOptions {
@@ -94,6 +95,7 @@ export function createUserService(
       config.tokens.maxTokenLifetimeSeconds * 1000 + config.tokens.clockToleranceMs,
   });
   const relay = createServiceRelay({ store, config, logger, metrics, now });
+  const keyRuleWatch = new KeyRuleWatch({ config, keys, logger, now });
   const ctx: ServiceContext = {
     config,
     store,
@@ -166,6 +168,9 @@ export function createUserService(
       // at most these 3 s of start-up, and readiness says so.
       kafkaAtStart = await relay.prepare(3000);
       relay.start();
+      // A key rule naming a key this service signs with makes it rotate at once, so new logins
+      // keep working whoever pulled that brake.
+      keyRuleWatch.start();
 
       const listening = app.listen(config.http.port, config.http.host);
       server = listening;
@@ -203,6 +208,7 @@ export function createUserService(
         await closed;
         clearTimeout(timer);
       }
+      await keyRuleWatch.close();
       await relay.stop();
       await store.close();
       logger.info('user-service stopped');

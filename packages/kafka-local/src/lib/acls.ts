@@ -32,6 +32,12 @@ export interface AclPlan {
 }
 
 /**
+ * The consumer group prefix of the user-service's key-rule watch (`<clientId>-key-watch-<uuid>`
+ * with the default client id): it reads its own topic to rotate away from a key a rule names.
+ */
+export const USER_SERVICE_KEY_WATCH_GROUP = 'user-service-key-watch';
+
+/**
  * The revocation gateway's topic next to the user-service's `topic`: `<topic>.gateway`. One
  * topic per producer principal, so a verifier can tell who wrote an event by where it read it.
  */
@@ -59,8 +65,12 @@ export function revocationAcls(plan: AclPlan): AclBinding[] {
     pattern: 'literal',
     operation,
   });
-  const group = (name: string, operation: AclBinding['operation']): AclBinding => ({
-    principal: 'verifier',
+  const group = (
+    name: string,
+    operation: AclBinding['operation'],
+    principal = 'verifier',
+  ): AclBinding => ({
+    principal,
     resource: 'group',
     name,
     pattern: 'prefixed',
@@ -85,6 +95,10 @@ export function revocationAcls(plan: AclPlan): AclBinding[] {
       group(prefix, 'read'),
       group(prefix, 'delete'),
     ]),
+    // The user-service reads its own topic (never the gateway's) for key rules naming its keys.
+    topic('user-service', plan.topic, 'read'),
+    group(USER_SERVICE_KEY_WATCH_GROUP, 'read', 'user-service'),
+    group(USER_SERVICE_KEY_WATCH_GROUP, 'delete', 'user-service'),
   ];
 }
 

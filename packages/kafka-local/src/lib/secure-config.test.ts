@@ -64,11 +64,14 @@ describe('revocation ACLs', () => {
     expect(gatewayTopicOf('auth.revocations')).toBe('auth.revocations.gateway');
   });
 
-  it('lets the user-service write its topic and read its configuration, nothing else', () => {
+  it('lets the user-service write and read its topic, read its configuration and use its key-watch groups, nothing else', () => {
     expect(grants('user-service')).toEqual([
       'create topic:literal:t',
+      'delete group:prefixed:user-service-key-watch',
       'describe topic:literal:t',
       'describe-configs topic:literal:t',
+      'read group:prefixed:user-service-key-watch',
+      'read topic:literal:t',
       'write topic:literal:t',
     ]);
   });

@@ -80,7 +80,10 @@ function validateSasl(value: unknown): KafkaSaslOptions | undefined {
       `kafka.sasl must be { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512', username, password }, got ${describe(value)}`,
     );
   }
-  return value as unknown as KafkaSaslOptions;
+  // A copy: kafkajs stores its authentication state on the object it is given, bound to the
+  // password it first saw, so a caller's object reused with another password would keep the old.
+  const { mechanism, username, password } = value;
+  return { mechanism, username, password } as KafkaSaslOptions;
 }
 
 function validateTls(value: unknown): ResolvedKafkaOptions['tls'] {

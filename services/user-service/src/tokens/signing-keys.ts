@@ -112,6 +112,42 @@ export class SigningKeys {
   }
 
   /**
+   * A key rule named one of the keys this service signs with: if it is the active key, the
+   * next one (published long ago) takes over; if it is the next key, a fresh next key replaces
+   * it. Nothing is revoked here — a revocation is the admin's act, with an event of its own —
+   * so a forged rule costs a rotation at most. Checked under the lock: instances that all see
+   * the rule rotate once.
+   *
+   * @returns what changed, or undefined when the kid signs nothing any more.
+   */
+  async replaceIfSigning(
+    kid: string,
+    now: number,
+  ): Promise<{ readonly replaced: 'active' | 'next'; readonly activeKid: string } | undefined> {
+    return this.store.db.transaction().execute(async (trx) => {
+      await lockGlobalState(trx, this.store.dialect);
+      const row = await trx
+        .selectFrom('signingKeys')
+        .select('status')
+        .where('kid', '=', kid)
+        .executeTakeFirst();
+      if (row?.status === 'active') {
+        return { replaced: 'active' as const, activeKid: await this.rotateWithin(trx, now) };
+      }
+      if (row?.status !== 'next') return undefined;
+      // Never used to sign: set aside unpublished, and a new next key takes its place.
+      await trx
+        .updateTable('signingKeys')
+        .set({ status: 'revoked', revokedAt: now })
+        .where('kid', '=', kid)
+        .execute();
+      await this.ensureNextWithin(trx, now);
+      const active = await this.keyWithStatus(trx, 'active');
+      return { replaced: 'next' as const, activeKid: active ?? '' };
+    });
+  }
+
+  /**
    * Scheduled rotation: rotates when the active key is older than `maxAgeMs`. Checked under the
    * lock, so instances running the same schedule rotate once, not once each.
    *

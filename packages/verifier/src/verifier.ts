@@ -129,6 +129,12 @@ export interface Verifier {
    * verification and everything around it.
    */
   now(): number;
+  /**
+   * The clock tolerance this verifier grants, in ms (its `clockToleranceMs` option): on token
+   * times, and on rule cutoffs (no rule rejects a token issued after its cutoff + this). The
+   * socket.io adapter judges which sockets a rule cuts with it, as the blocklist does.
+   */
+  readonly clockToleranceMs: number;
   /** Health snapshot. */
   stats(): VerifierStats;
   /** Stops the feed (the Kafka feed deletes its group, best effort), unregisters metrics. Idempotent. */
@@ -295,6 +301,10 @@ export class RevocationVerifier implements Verifier {
 
   now(): number {
     return this.#now();
+  }
+
+  get clockToleranceMs(): number {
+    return this.#options.clockToleranceMs;
   }
 
   stats(): VerifierStats {

@@ -37,12 +37,17 @@ const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 export class LiveConnections {
   /** Lifetime counters. */
   readonly counts = { admitted: 0, revoked: 0, expired: 0, refreshed: 0 };
-  readonly #index = new SocketIndex<Entry>();
+  readonly #index: SocketIndex<Entry>;
   readonly #now: () => number;
 
-  /** @param now - the clock expiry is judged by, ms since the epoch. */
-  constructor(now: () => number) {
+  /**
+   * @param now - the clock expiry is judged by, ms since the epoch.
+   * @param clockToleranceMs - the verifier's tolerance, which bounds what a cutoff rule cuts;
+   *   the protocol's default when the verifier does not say.
+   */
+  constructor(now: () => number, clockToleranceMs?: number) {
     this.#now = now;
+    this.#index = new SocketIndex<Entry>(clockToleranceMs);
   }
 
   /** Sockets currently admitted. */

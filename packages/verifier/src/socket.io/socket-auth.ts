@@ -117,7 +117,7 @@ export function socketAuth(verifier: SocketVerifier, options: SocketAuthOptions 
   const maxAuthAgeByEvent = resolveRecentAuthByEvent(options.recentAuthByEvent);
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? (() => verifier.now());
-  const connections = new LiveConnections(now);
+  const connections = new LiveConnections(now, verifier.clockToleranceMs);
   let isClosed = false;
   const closed = (): boolean => isClosed;
 

@@ -28,6 +28,20 @@ function names(entries: readonly Entry[]): string[] {
 }
 
 describe('SocketIndex', () => {
+  it('cuts by generation only until the cutoff + the tolerance it was given, as the blocklist does', () => {
+    const rule = ruleFromEvent(
+      revocation({ kind: 'subject', sub: 'u1', cutoff: 10_000, generation: 9, reason: 'ban' }),
+    );
+    // Issued 2 s after the cutoff with an older generation: inside 5 s, outside 1 s.
+    const late = entry('late', { sub: 'u1', issuedAt: 12_000, sgen: 3 });
+    const strict = new SocketIndex<Entry>(1_000);
+    strict.add(late);
+    expect(names(strict.matching(rule))).toEqual([]);
+    const lenient = new SocketIndex<Entry>(5_000);
+    lenient.add(late);
+    expect(names(lenient.matching(rule))).toEqual(['late']);
+  });
+
   it('finds the entries of a session, a token, a subject and a key by lookup', () => {
     const index = new SocketIndex<Entry>();
     const a = entry('a', { sub: 'u1', sid: 's1' });

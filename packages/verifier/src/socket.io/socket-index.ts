@@ -5,7 +5,7 @@
  * Only the global rule has to look at everything, as it concerns everything.
  */
 import { rejects } from '@revocation-fabric/protocol';
-import type { RevocationRule, TokenFacts } from '@revocation-fabric/protocol';
+import type { RejectOptions, RevocationRule, TokenFacts } from '@revocation-fabric/protocol';
 
 /** What the index needs of an entry: the facts of the token it currently holds. */
 export interface Indexed {
@@ -43,6 +43,13 @@ export class SocketIndex<E extends Indexed> {
   readonly #bySid: Bucketed = new Map();
   readonly #bySub: Bucketed = new Map();
   readonly #byKid: Bucketed = new Map();
+  /** The tolerance `rejects` bounds cutoff rules with: the verifier's, as its blocklist's. */
+  readonly #rejectOptions: RejectOptions;
+
+  /** @param clockToleranceMs - the verifier's clock tolerance; the protocol's default if omitted. */
+  constructor(clockToleranceMs?: number) {
+    this.#rejectOptions = clockToleranceMs === undefined ? {} : { clockToleranceMs };
+  }
 
   /** Number of indexed entries. */
   get size(): number {
@@ -84,7 +91,8 @@ export class SocketIndex<E extends Indexed> {
     const candidates = this.#candidates(rule);
     const matched: E[] = [];
     if (candidates === undefined) return matched;
-    for (const entry of candidates) if (rejects(rule, entry.facts)) matched.push(entry as E);
+    for (const entry of candidates)
+      if (rejects(rule, entry.facts, this.#rejectOptions)) matched.push(entry as E);
     return matched;
   }
 

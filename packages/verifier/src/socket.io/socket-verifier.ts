@@ -6,7 +6,8 @@ import type { RevocationRule } from '@revocation-fabric/protocol';
 import type { Verifier } from '../verifier.js';
 
 /** The part of a {@link Verifier} the socket.io adapter uses. */
-export type SocketVerifier = Pick<Verifier, 'verify' | 'check' | 'onRevoked' | 'now'>;
+export type SocketVerifier = Pick<Verifier, 'verify' | 'check' | 'onRevoked' | 'now'> &
+  Partial<Pick<Verifier, 'clockToleranceMs'>>;
 
 /** @throws TypeError when `verifier` is not a {@link SocketVerifier} (a wiring mistake). */
 export function assertSocketVerifier(verifier: unknown): asserts verifier is SocketVerifier {

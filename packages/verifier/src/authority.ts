@@ -9,6 +9,7 @@
 import { RULE_KINDS } from '@revocation-fabric/protocol';
 import type { RuleKind } from '@revocation-fabric/protocol';
 import type { VerifierLogger } from './logger.js';
+import { OncePerWindow } from './lib/once-per-window.js';
 import { describe, validateString } from './lib/validate.js';
 
 /**
@@ -96,13 +97,12 @@ const REFUSAL_LOG_WINDOW_MS = 60_000;
 /** Counts refused events by reason, and logs them (rate-limited): a flood must not flood the log. */
 export class RefusedEvents {
   readonly #counts: Partial<Record<RefusedEventReason, number>> = {};
-  readonly #loggedAt = new Map<string, number>();
+  readonly #logWindow: OncePerWindow;
   readonly #logger: VerifierLogger;
-  readonly #now: () => number;
 
   constructor(logger: VerifierLogger, now: () => number) {
     this.#logger = logger;
-    this.#now = now;
+    this.#logWindow = new OncePerWindow(REFUSAL_LOG_WINDOW_MS, now);
   }
 
   /** Counts one refused event. */
@@ -113,11 +113,7 @@ export class RefusedEvents {
   ): void {
     const count = (this.#counts[reason] ?? 0) + 1;
     this.#counts[reason] = count;
-    const key = `${reason} ${event.iss}`;
-    const now = this.#now();
-    const loggedAt = this.#loggedAt.get(key);
-    if (loggedAt !== undefined && now - loggedAt < REFUSAL_LOG_WINDOW_MS) return;
-    this.#loggedAt.set(key, now);
+    if (!this.#logWindow.due(`${reason} ${event.iss}`)) return;
     this.#logger.warn(
       { reason, count, issuer: event.iss, kind: event.kind, eventId: event.id, source },
       reason === 'SOURCE_NOT_AUTHORIZED'

@@ -1,6 +1,7 @@
 import { ProtocolError } from '@revocation-fabric/protocol';
 import type { PoisonCode } from '../feed.js';
 import type { VerifierLogger } from '../logger.js';
+import { OncePerWindow } from '../lib/once-per-window.js';
 
 /** A poison code is logged at most once per this window, ms; the count is always exact. */
 const POISON_LOG_WINDOW_MS = 60_000;
@@ -18,13 +19,12 @@ export interface RecordPosition {
  */
 export class PoisonLog {
   readonly #counts: Partial<Record<PoisonCode, number>> = {};
-  readonly #loggedAt = new Map<PoisonCode, number>();
+  readonly #logWindow: OncePerWindow;
   readonly #logger: VerifierLogger;
-  readonly #now: () => number;
 
   constructor(logger: VerifierLogger, now: () => number) {
     this.#logger = logger;
-    this.#now = now;
+    this.#logWindow = new OncePerWindow(POISON_LOG_WINDOW_MS, now);
   }
 
   /** Counts one skipped record and returns its code. */
@@ -33,10 +33,7 @@ export class PoisonLog {
     const code = (error instanceof ProtocolError ? error.code : 'EVENT_INVALID') as PoisonCode;
     const count = (this.#counts[code] ?? 0) + 1;
     this.#counts[code] = count;
-    const now = this.#now();
-    const loggedAt = this.#loggedAt.get(code);
-    if (loggedAt === undefined || now - loggedAt >= POISON_LOG_WINDOW_MS) {
-      this.#loggedAt.set(code, now);
+    if (this.#logWindow.due(code)) {
       this.#logger.warn(
         { code, count, ...position, reason: (error as Error).message },
         'skipped a poison record on the revocation topic',

@@ -7,6 +7,7 @@ import type { SingleIssuerVerifierOptions, Verifier } from '@revocation-fabric/v
 import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
 import { feedSecurity } from './kafka.js';
 import { BENCH_AUDIENCE, BENCH_ISSUER } from './tokens.js';
+import { BENCH_BRAKE_KEYS } from './brake-key.js';
 
 /** Where the worker's verifier reads revocations, and what else it sets. */
 export interface BenchVerifierOptions extends Partial<
@@ -26,6 +27,8 @@ export function benchVerifier(options: BenchVerifierOptions): Verifier {
     issuer: BENCH_ISSUER,
     audience: BENCH_AUDIENCE,
     algorithms: ['ES256'],
+    // The rule topics' global cutoff is signed with the benchmark's brake key.
+    authority: { brakeKeys: BENCH_BRAKE_KEYS },
     ...rest,
     revocations: kafkaRevocations({ brokers: [...brokers], topic, clientId, ...feedSecurity() }),
   });

@@ -112,7 +112,7 @@ export async function fillRuleTopic(
   const started = performance.now();
   const now = Date.now();
   const template = templates(now);
-  const special = cutoffRecords(now);
+  const special = await cutoffRecords(now);
   const producer = client(brokers, 'bench-loader').producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const byKind: Partial<Record<RuleKind, number>> = { subject: 1, global: 1 };

@@ -4,7 +4,12 @@
  * them needs no Kafka client, so it lives apart from the bench's one Kafka file.
  */
 import { randomUUID } from 'node:crypto';
-import { createEvent, encodeEvent, eventKey } from '@revocation-fabric/protocol';
+import {
+  REVOCATION_SIGNATURE_HEADER,
+  createEvent,
+  encodeEvent,
+  eventKey,
+} from '@revocation-fabric/protocol';
 import type {
   RevocationEvent,
   RuleKind,
@@ -12,12 +17,15 @@ import type {
   SubjectRevocation,
   TokenRevocation,
 } from '@revocation-fabric/protocol';
+import { signBenchBrake } from './brake-key.js';
 import { BENCH_ISSUER, BENCH_SUBJECT, TOKEN_LIFETIME_S } from './tokens.js';
 
 /** One record to produce: the event's key and its JSON. */
 export interface RuleRecord {
   readonly key: string;
   readonly value: string;
+  /** Record headers: the global cutoff's brake signature. */
+  readonly headers?: Record<string, string>;
 }
 
 /** Share of each kind among the rules of a rule topic (the rest are one-offs, see below). */
@@ -82,8 +90,10 @@ export function ruleRecord(template: Templates, kind: 'token' | 'session' | 'sub
 /**
  * A subject rule for {@link BENCH_SUBJECT} and a global rule, both with a cutoff in the past, so
  * a benchmark token's lookup walks every map and evaluates both cutoffs without being rejected.
+ * The global rule is a brake: signed with the benchmark's brake key (brake-key.ts), which every
+ * benchmark verifier trusts, so it is applied as the user-service's would be.
  */
-export function cutoffRecords(now: number): RuleRecord[] {
+export async function cutoffRecords(now: number): Promise<RuleRecord[]> {
   const envelope = { actor: 'bench', iss: BENCH_ISSUER, issuedAt: now - 1_000 } as const;
   return [
     encodeEvent(
@@ -95,8 +105,17 @@ export function cutoffRecords(now: number): RuleRecord[] {
         cutoff: now - 1_000,
       }),
     ),
-    encodeEvent(
-      createEvent({ ...envelope, reason: 'emergency', kind: 'global', cutoff: now - 1_000 }),
+    await signed(
+      encodeEvent(
+        createEvent({ ...envelope, reason: 'emergency', kind: 'global', cutoff: now - 1_000 }),
+      ),
     ),
   ];
+}
+
+async function signed(record: RuleRecord): Promise<RuleRecord> {
+  return {
+    ...record,
+    headers: { [REVOCATION_SIGNATURE_HEADER]: await signBenchBrake(record.value) },
+  };
 }

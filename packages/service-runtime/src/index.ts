@@ -18,6 +18,9 @@ export type {
 } from './run-service.js';
 
 export { requestIdOf, requestLogLevel, requestLogOptions } from './request-log.js';
+
+export { clientMistakeOf } from './client-mistake.js';
+export type { ClientMistake } from './client-mistake.js';
 export type { AnsweredResponse, RequestLogLevel } from './request-log.js';
 
 export {

@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { errorBody } from '@revocation-fabric/protocol';
 import { GameError } from '../game/errors.js';
-import { requestIdOf } from '@revocation-fabric/service-runtime';
+import { clientMistakeOf, requestIdOf } from '@revocation-fabric/service-runtime';
 
 /** An incoming `X-Request-Id` worth echoing; anything else is replaced by a fresh id. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -31,20 +31,15 @@ export function requestId(req: IncomingMessage, res: ServerResponse): string {
 }
 
 /**
- * Express and its router throw errors with a 4xx `status` for client mistakes, e.g. a 400
- * `URIError` for a path parameter that is not valid percent-encoding (`/rooms/%ZZ`): the
- * client's fault, answered 400 `INVALID_REQUEST`, never the 500 path.
+ * A client mistake express or its router detected (a malformed percent-escape in `/rooms/%ZZ`,
+ * a body that is not JSON…): answered 400 `INVALID_REQUEST` (404 for not found), never the 500
+ * path. The classification is the shell's, shared by every service (service-runtime).
  */
 function clientError(error: unknown): GameError | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
-  const code =
-    typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : 0;
-  if (code === 404) return new GameError({ code: 'NOT_FOUND' });
-  if (code >= 400 && code < 500) {
-    return new GameError({ code: 'INVALID_REQUEST', message: 'malformed request' });
-  }
-  return undefined;
+  const mistake = clientMistakeOf(error);
+  if (mistake === undefined) return undefined;
+  if (mistake === 'not-found') return new GameError({ code: 'NOT_FOUND' });
+  return new GameError({ code: 'INVALID_REQUEST', message: 'malformed request' });
 }
 
 /**

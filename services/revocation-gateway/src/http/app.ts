@@ -9,7 +9,11 @@ import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import { errorBody } from '@revocation-fabric/protocol';
-import { requestIdOf, requestLogOptions } from '@revocation-fabric/service-runtime';
+import {
+  clientMistakeOf,
+  requestIdOf,
+  requestLogOptions,
+} from '@revocation-fabric/service-runtime';
 import type { GatewayContext } from '../context.js';
 import { GatewayError } from '../errors.js';
 import type { ProviderRuntime } from '../providers.js';
@@ -29,6 +33,19 @@ export const SERVED_PATHS: ReadonlyArray<readonly [string, 'get' | 'post']> = [
 ];
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * A client mistake express detected below the routes (a malformed percent-escape such as
+ * `/backchannel-logout/%ZZ`, a malformed body): 400 (404 for not found), never the 500 path. The
+ * classification is the shell's, shared by every service (service-runtime's `clientMistakeOf`).
+ */
+function clientError(err: unknown): GatewayError | undefined {
+  const mistake = clientMistakeOf(err);
+  if (mistake === undefined) return undefined;
+  if (mistake === 'not-found')
+    return new GatewayError({ code: 'NOT_FOUND', message: 'no such resource' });
+  return new GatewayError({ code: 'INVALID_REQUEST', message: 'malformed request' });
+}
 
 /**
  * Builds the app.
@@ -94,7 +111,7 @@ export function createApp(
     next(new GatewayError({ code: 'NOT_FOUND', message: 'no such resource' }));
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const known = err instanceof GatewayError ? err : undefined;
+    const known = err instanceof GatewayError ? err : clientError(err);
     if (known === undefined) res.err = err instanceof Error ? err : new Error(String(err));
     const error = known ?? new GatewayError({ code: 'INTERNAL_ERROR', message: 'internal error' });
     if (res.headersSent) {

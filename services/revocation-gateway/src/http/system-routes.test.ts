@@ -88,4 +88,20 @@ describe('the system routes', () => {
     expect(text).toMatch(/^revocation_gateway_kafka_up 0$/m);
     expect(text).toMatch(/^revocation_gateway_ssf_stream_up\{provider="kc"\} 0$/m);
   });
+
+  it('answers a malformed percent-escape in a path with 400, never 500, and stays up', async () => {
+    for (const path of [
+      '/backchannel-logout/%ZZ',
+      '/backchannel-logout/%E0%A4%A',
+      '/ssf/%ZZ/events',
+    ]) {
+      const answer = await fetch(`${url}${path}`, { method: 'POST', body: 'logout_token=x' });
+      expect(answer.status, path).toBe(400);
+      expect(await answer.json()).toMatchObject({
+        error: { code: 'INVALID_REQUEST', message: 'malformed request' },
+      });
+    }
+    // Still serving: the refusals were answers, not failures.
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  });
 });

@@ -8,43 +8,34 @@
 import type { NextFunction, Request, Response } from 'express';
 import { errorBody } from '@revocation-fabric/protocol';
 import { UserServiceError } from '../errors.js';
-import { requestIdOf } from '@revocation-fabric/service-runtime';
-
-/** body-parser and express internals throw errors like this one for client mistakes. */
-interface HttpClientError {
-  readonly status?: unknown;
-  readonly statusCode?: unknown;
-  readonly type?: unknown;
-}
+import { clientMistakeOf, requestIdOf } from '@revocation-fabric/service-runtime';
 
 /** The answer to a client mistake detected below the routes, if `err` is one. */
 function clientError(err: unknown): UserServiceError | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  const { status, statusCode, type } = err as HttpClientError;
-  const code =
-    typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : 0;
-  if (type === 'entity.too.large' || code === 413) {
-    return new UserServiceError({
-      code: 'PAYLOAD_TOO_LARGE',
-      message: 'the body is larger than the limit',
-    });
+  switch (clientMistakeOf(err)) {
+    case undefined:
+      return undefined;
+    case 'payload-too-large':
+      return new UserServiceError({
+        code: 'PAYLOAD_TOO_LARGE',
+        message: 'the body is larger than the limit',
+      });
+    case 'body-not-json':
+      return new UserServiceError({
+        code: 'INVALID_REQUEST',
+        message: 'the body is not valid JSON',
+        fields: [{ path: 'body', message: 'not valid JSON' }],
+      });
+    case 'unsupported-media-type':
+      return new UserServiceError({
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'unsupported body encoding or charset',
+      });
+    case 'not-found':
+      return new UserServiceError({ code: 'NOT_FOUND', message: 'no such resource' });
+    case 'malformed-request':
+      return new UserServiceError({ code: 'INVALID_REQUEST', message: 'malformed request' });
   }
-  if (type === 'entity.parse.failed') {
-    return new UserServiceError({
-      code: 'INVALID_REQUEST',
-      message: 'the body is not valid JSON',
-      fields: [{ path: 'body', message: 'not valid JSON' }],
-    });
-  }
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported' || code === 415) {
-    return new UserServiceError({
-      code: 'UNSUPPORTED_MEDIA_TYPE',
-      message: 'unsupported body encoding or charset',
-    });
-  }
-  if (code >= 400 && code < 500)
-    return new UserServiceError({ code: 'INVALID_REQUEST', message: 'malformed request' });
-  return undefined;
 }
 
 /**

@@ -170,4 +170,48 @@ describe('requests', () => {
     const error = await failure(createStream({ endpoint: `${base}/streams`, token: 't' }, {}));
     expect(error.message).toMatch(/endpoint_url/);
   });
+
+  it('reads an optional member sent as null as absent, as transmitters other than Keycloak write them', async () => {
+    routes.set(
+      '/streams',
+      json((b) => ({
+        stream_id: 's-null',
+        iss: null,
+        aud: null,
+        delivery: {
+          method: 'urn:ietf:rfc:8936',
+          endpoint_url: `${b}/poll`,
+          authorization_header: null,
+        },
+        events_requested: null,
+      })),
+    );
+    const stream = await createStream({ endpoint: `${base}/streams`, token: 't' }, {});
+    expect(stream).toMatchObject({
+      stream_id: 's-null',
+      delivery: { method: 'urn:ietf:rfc:8936' },
+    });
+    expect(stream.delivery?.authorization_header).toBeUndefined();
+    expect(stream.iss).toBeUndefined();
+    routes.set(
+      '/poll',
+      json(() => ({ sets: {}, moreAvailable: null })),
+    );
+    const answer = await pollEvents(`${base}/poll`, 't', {
+      maxEvents: 10,
+      returnImmediately: true,
+      ack: [],
+      setErrs: {},
+    });
+    expect(answer.moreAvailable).toBeUndefined();
+  });
+
+  it('names the whole answer when it is not an object at all', async () => {
+    routes.set(
+      '/streams',
+      json(() => 'not a stream'),
+    );
+    const error = await failure(createStream({ endpoint: `${base}/streams`, token: 't' }, {}));
+    expect(error.message).toMatch(/unexpected answer: \(the answer\): /);
+  });
 });

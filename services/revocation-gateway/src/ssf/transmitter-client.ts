@@ -23,10 +23,22 @@ export class TransmitterRequestError extends CodedError<'TRANSMITTER_REQUEST_FAI
   }
 }
 
+/**
+ * An optional member of what a provider sends, read liberally: `null` means absent. Transmitters
+ * write `"authorization_header": null` for a member they leave unset (SSF examples omit it);
+ * refusing that refused a stream the transmitter had already created, which was then orphaned.
+ */
+function absentOrNull<S extends z.ZodType>(schema: S) {
+  return schema
+    .nullable()
+    .transform((value): z.output<S> | undefined => (value === null ? undefined : value))
+    .optional();
+}
+
 const openIdConfiguration = z.looseObject({
   issuer: z.string(),
   jwks_uri: z.url(),
-  token_endpoint: z.url().optional(),
+  token_endpoint: absentOrNull(z.url()),
 });
 /** The members of an OpenID Provider configuration the gateway reads. */
 export type OpenIdConfiguration = z.output<typeof openIdConfiguration>;
@@ -34,31 +46,31 @@ export type OpenIdConfiguration = z.output<typeof openIdConfiguration>;
 const ssfConfiguration = z.looseObject({
   issuer: z.string(),
   jwks_uri: z.url(),
-  delivery_methods_supported: z.array(z.string()).optional(),
-  configuration_endpoint: z.url().optional(),
-  verification_endpoint: z.url().optional(),
-  status_endpoint: z.url().optional(),
+  delivery_methods_supported: absentOrNull(z.array(z.string())),
+  configuration_endpoint: absentOrNull(z.url()),
+  verification_endpoint: absentOrNull(z.url()),
+  status_endpoint: absentOrNull(z.url()),
 });
 /** The members of an SSF transmitter configuration (SSF 1.0 §7.1) the gateway reads. */
 export type SsfConfiguration = z.output<typeof ssfConfiguration>;
 
 const tokenAnswer = z.looseObject({
   access_token: z.string().min(1),
-  expires_in: z.number().positive().optional(),
+  expires_in: absentOrNull(z.number().positive()),
 });
 
 const streamDelivery = z.looseObject({
   method: z.string(),
-  endpoint_url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-  authorization_header: z.string().optional(),
+  endpoint_url: absentOrNull(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
+  authorization_header: absentOrNull(z.string()),
 });
 const streamConfiguration = z.looseObject({
   stream_id: z.string().min(1),
-  iss: z.string().optional(),
-  aud: z.union([z.string(), z.array(z.string())]).optional(),
-  delivery: streamDelivery.optional(),
-  events_requested: z.array(z.string()).optional(),
-  events_delivered: z.array(z.string()).optional(),
+  iss: absentOrNull(z.string()),
+  aud: absentOrNull(z.union([z.string(), z.array(z.string())])),
+  delivery: absentOrNull(streamDelivery),
+  events_requested: absentOrNull(z.array(z.string())),
+  events_delivered: absentOrNull(z.array(z.string())),
 });
 /** A stream configuration (SSF 1.0 §8.1.1). */
 export type StreamConfiguration = z.output<typeof streamConfiguration>;
@@ -67,7 +79,7 @@ export type StreamDelivery = z.output<typeof streamDelivery>;
 
 const pollAnswer = z.looseObject({
   sets: z.record(z.string(), z.string()).default({}),
-  moreAvailable: z.boolean().optional(),
+  moreAvailable: absentOrNull(z.boolean()),
 });
 /** An RFC 8936 poll answer. */
 export type PollAnswer = z.output<typeof pollAnswer>;
@@ -181,7 +193,7 @@ function parse<S extends z.ZodType>(step: string, schema: S, value: unknown): z.
   if (parsed.success) return parsed.data;
   throw new TransmitterRequestError(
     step,
-    `unexpected answer: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    `unexpected answer: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(the answer)'}: ${i.message}`).join('; ')}`,
   );
 }
 

@@ -25,6 +25,7 @@ export class GatewayMetrics {
   readonly relayLeader: Gauge;
   /** Failed requests to a transmitter (discovery, token, stream, poll), by provider and step. */
   readonly transmitterErrors: Counter<'provider' | 'step'>;
+  readonly nonConforming: Counter<'provider' | 'what'>;
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
 
   constructor(sources: MetricSources) {
@@ -90,6 +91,12 @@ export class GatewayMetrics {
     this.relayLeader = new Gauge({
       name: 'revocation_gateway_outbox_relay_leader',
       help: '1 while this instance relays the outbox.',
+      registers,
+    });
+    this.nonConforming = new Counter({
+      name: 'revocation_gateway_nonconforming_signals_total',
+      help: 'Signals accepted although they do not follow their standard, by provider and what (event_timestamp_ms: a timestamp in milliseconds).',
+      labelNames: ['provider', 'what'],
       registers,
     });
     this.transmitterErrors = new Counter({

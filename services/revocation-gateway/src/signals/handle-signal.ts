@@ -40,8 +40,17 @@ export async function handleSignal(
 ): Promise<SignalOutcome> {
   const count = (outcome: 'accepted' | 'refused' | 'duplicate', reason: string): void =>
     ctx.metrics.signals.inc({ provider: provider.name, source, outcome, reason });
+  let jti: string | undefined;
   try {
     const signal = await verify();
+    jti = signal.jti;
+    if (signal.type === 'security-event' && signal.eventTimestampInMs) {
+      ctx.metrics.nonConforming.inc({ provider: provider.name, what: 'event_timestamp_ms' });
+      ctx.logger.warn(
+        { provider: provider.name, source, jti, eventTimestamp: signal.eventTimestamp },
+        'event_timestamp is in milliseconds, not NumericDate seconds; read as milliseconds',
+      );
+    }
     const mapped = mapSignal(signal, {
       issuer: provider.issuer,
       maxTokenLifetimeMs: provider.maxTokenLifetimeMs,
@@ -81,7 +90,8 @@ export async function handleSignal(
     if (!(error instanceof SignalRefusedError)) throw error;
     count('refused', error.code);
     ctx.logger.info(
-      { provider: provider.name, source, code: error.code, description: error.message },
+      // The jti (when the signal got as far as having one checked) matches the transmitter's record.
+      { provider: provider.name, source, jti, code: error.code, description: error.message },
       'signal refused',
     );
     return { outcome: 'refused', error };

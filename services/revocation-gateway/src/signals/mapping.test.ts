@@ -23,6 +23,7 @@ const set = (
   event: {},
   subject,
   eventTimestamp,
+  eventTimestampInMs: false,
   replayGuardUntil: NOW,
 });
 const logout = (sid: string | undefined, sub: string | undefined) => ({

@@ -32,6 +32,8 @@ export interface SecurityEventSignal {
   readonly subject: unknown;
   /** The event's `event_timestamp` in ms, if it carries one. */
   readonly eventTimestamp: number | undefined;
+  /** The transmitter wrote `event_timestamp` in ms, not the NumericDate seconds SSF asks for. */
+  readonly eventTimestampInMs: boolean;
   readonly replayGuardUntil: number;
 }
 

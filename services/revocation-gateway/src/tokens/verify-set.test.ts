@@ -71,6 +71,24 @@ describe('verifySet', () => {
     });
   });
 
+  it('reads an event_timestamp only plausible in milliseconds as milliseconds, and says so', async () => {
+    const token = await sign(
+      key,
+      setClaims(ISSUER, AUDIENCE, NOW, {
+        type: EVENT_TYPES.credentialChange,
+        subject: user,
+        body: { event_timestamp: NOW - 1_500 },
+      }),
+      { typ: 'secevent+jwt' },
+    );
+    expect(await verifySet(token, expect_())).toMatchObject({
+      eventTimestamp: NOW - 1_500,
+      eventTimestampInMs: true,
+    });
+    // Seconds, as the standard says: not flagged.
+    expect(await verifySet(await valid(), expect_())).toMatchObject({ eventTimestampInMs: false });
+  });
+
   it('takes the event’s subject when there is no sub_id (CAEP before SSF 1.0)', async () => {
     const token = await sign(
       key,

@@ -10,6 +10,13 @@ import type { SecurityEventSignal } from '../signals/signal.js';
 import { checkIssuedAt, checkJti, isJsonObject } from './claim-checks.js';
 import { verifyJws } from './verify-jws.js';
 
+/**
+ * An `event_timestamp` at or above this is read as milliseconds: 1e11 seconds is the year 5138,
+ * 1e11 ms is 1973-03-03. Below it, seconds (the standard); a genuine future cutoff in seconds
+ * stays a future cutoff and is refused as such.
+ */
+export const MILLISECOND_TIMESTAMP_FLOOR = 1e11;
+
 /** What a SET is checked against. */
 export interface SetExpectations {
   readonly keys: JWTVerifyGetKey;
@@ -63,6 +70,10 @@ export async function verifySet(
   if (timestamp !== undefined && (typeof timestamp !== 'number' || !Number.isFinite(timestamp))) {
     throw refuse('EVENT_INVALID', 'event_timestamp must be a NumericDate');
   }
+  // A NumericDate is seconds, yet some transmitters fill event_timestamp in milliseconds. Read
+  // as seconds, a value this large lies past the year 5000; read as ms, it is a time since
+  // 1973: unambiguous, so it is taken as ms (and counted as non-conforming by the caller).
+  const inMs = timestamp !== undefined && timestamp >= MILLISECOND_TIMESTAMP_FLOOR;
   const subject = (payload as { sub_id?: unknown }).sub_id ?? event['subject'];
   return {
     type: 'security-event',
@@ -71,7 +82,9 @@ export async function verifySet(
     eventType,
     event,
     subject,
-    eventTimestamp: timestamp === undefined ? undefined : Math.round(timestamp * 1000),
+    eventTimestamp:
+      timestamp === undefined ? undefined : Math.round(inMs ? timestamp : timestamp * 1000),
+    eventTimestampInMs: inMs,
     replayGuardUntil: issuedAt + expect.maxAgeMs + 2 * expect.clockToleranceMs,
   };
 }

@@ -53,6 +53,9 @@ export type {
 
 export { revocationEventSchema } from './schema.js';
 
+export { ASYMMETRIC_ALGORITHMS, isAsymmetricAlgorithm } from './algorithms.js';
+export type { AsymmetricAlgorithm } from './algorithms.js';
+
 export {
   BRAKE_KINDS,
   REVOCATION_SIGNATURE_HEADER,

@@ -4,40 +4,18 @@
  * Checked once, when the verifier is created.
  */
 import type { JSONWebKeySet, RemoteJWKSetOptions } from 'jose';
+import { ASYMMETRIC_ALGORITHMS, isAsymmetricAlgorithm } from '@revocation-fabric/protocol';
+import type { AsymmetricAlgorithm as ProtocolAsymmetricAlgorithm } from '@revocation-fabric/protocol';
 import { resolveSources } from './authority.js';
 import type { ResolvedSources, RevocationSourceGrant } from './authority.js';
 import { describe, validateDuration, validateString } from './lib/validate.js';
 
 /**
- * JWS algorithms a verifier may accept: asymmetric only. `none` and the HMAC family are not
- * expressible: with a shared secret every verifying service could also mint tokens.
+ * JWS algorithms a verifier may accept: asymmetric only (protocol's one list). `none` and the
+ * HMAC family are not expressible: with a shared secret every verifying service could also mint
+ * tokens.
  */
-export type AsymmetricAlgorithm =
-  | 'RS256'
-  | 'RS384'
-  | 'RS512'
-  | 'PS256'
-  | 'PS384'
-  | 'PS512'
-  | 'ES256'
-  | 'ES384'
-  | 'ES512'
-  | 'EdDSA'
-  | 'Ed25519';
-
-const ASYMMETRIC_ALGORITHMS: ReadonlySet<string> = new Set<AsymmetricAlgorithm>([
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-]);
+export type AsymmetricAlgorithm = ProtocolAsymmetricAlgorithm;
 
 /**
  * A remote key set (the issuer's JWKS URL), fetched and cached by jose's `createRemoteJWKSet`;
@@ -203,9 +181,9 @@ function validateAlgorithms(value: unknown, name: string): readonly AsymmetricAl
     throw new TypeError(`${name} must be a non-empty array, got ${describe(value)}`);
   }
   for (const alg of value) {
-    if (typeof alg !== 'string' || !ASYMMETRIC_ALGORITHMS.has(alg)) {
+    if (!isAsymmetricAlgorithm(alg)) {
       throw new TypeError(
-        `${name}: ${describe(alg)} is not allowed; use asymmetric algorithms only (${[...ASYMMETRIC_ALGORITHMS].join(', ')})`,
+        `${name}: ${describe(alg)} is not allowed; use asymmetric algorithms only (${ASYMMETRIC_ALGORITHMS.join(', ')})`,
       );
     }
   }

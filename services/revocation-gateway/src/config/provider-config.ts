@@ -5,27 +5,12 @@
  * reported under its path.
  */
 import { z } from 'zod';
+import { ASYMMETRIC_ALGORITHMS } from '@revocation-fabric/protocol';
 
-/**
- * The asymmetric JWS algorithms a provider may be pinned to. Symmetric ones (`HS*`) are not in
- * the list on purpose: a shared secret would let every receiver forge the provider's signals.
- */
-export const ASYMMETRIC_ALGORITHMS = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-] as const;
-
-/** One of {@link ASYMMETRIC_ALGORITHMS}. */
-export type AsymmetricAlgorithm = (typeof ASYMMETRIC_ALGORITHMS)[number];
+// The asymmetric JWS algorithms a provider may be pinned to: protocol's one list (HS* is not
+// in it on purpose: a shared secret would let every receiver forge the provider's signals).
+export { ASYMMETRIC_ALGORITHMS } from '@revocation-fabric/protocol';
+export type { AsymmetricAlgorithm } from '@revocation-fabric/protocol';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const positiveMs = (max: number) => z.number().int().positive().max(max);

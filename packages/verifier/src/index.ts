@@ -1,5 +1,6 @@
 export { createVerifier } from './verifier.js';
-export type { RevokedListener, Verifier, VerifierStats } from './verifier.js';
+export type { RevokedListener, Verifier } from './verifier.js';
+export type { VerifierStats } from './stats.js';
 
 export {
   DEFAULT_CACHE_SIZE,

@@ -2,7 +2,7 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import type { TopicRetentionVerdict } from '@revocation-fabric/protocol';
 import { VerifierMetrics } from './metrics.js';
-import type { VerifierStats } from './verifier.js';
+import type { VerifierStats } from './stats.js';
 
 const noStats = (): VerifierStats => {
   throw new Error('this test scrapes only the retention gauge');

@@ -10,7 +10,7 @@ import type { MetricsRegistry } from './options.js';
 import type { VerifierErrorCode } from './errors.js';
 import type { PoisonCode } from './feed.js';
 import type { RefusedEventReason } from './authority.js';
-import type { VerifierStats } from './verifier.js';
+import type { VerifierStats } from './stats.js';
 
 /** Metric names, without the prefix. */
 const NAMES = {

@@ -2,19 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createLocalJWKSet, createRemoteJWKSet } from 'jose';
 import type { JWTVerifyGetKey } from 'jose';
 import { RULE_KINDS, isBrake } from '@revocation-fabric/protocol';
-import type {
-  RevocationEvent,
-  RevocationRule,
-  RuleKind,
-  TopicRetentionVerdict,
-} from '@revocation-fabric/protocol';
+import type { RevocationEvent, RevocationRule, RuleKind } from '@revocation-fabric/protocol';
 import { RefusedEvents, longestTokenLifetimeMs, sourceAllows } from './authority.js';
 import type { RefusedEventReason, ResolvedSources } from './authority.js';
 import { verifyBrakeSignature } from './brake-signature.js';
 import { Blocklist } from './blocklist.js';
 import type { VerifiedToken } from './claims.js';
 import { NotReadyError, StaleError, VerifierError } from './errors.js';
-import type { EventOrigin, PoisonCode, RevocationFeed } from './feed.js';
+import type { EventOrigin, RevocationFeed } from './feed.js';
 import { fromKeySetError } from './lib/jose-error.js';
 import { VerifierMetrics, assertMetricNamesFree } from './metrics.js';
 import type { ResolvedJwks } from './issuers.js';

@@ -40,3 +40,29 @@ export {
   GATEWAY_REVOCATION_TOPIC,
   revocationTopicVariables,
 } from './variables.js';
+
+export { lifecycle } from './lifecycle.js';
+export type { Lifecycle, LifecycleState, LifecycleSteps } from './lifecycle.js';
+export { createServiceLogger } from './service-logger.js';
+export type { ServiceLoggerOptions } from './service-logger.js';
+
+export { HttpError, SHELL_ERROR_STATUS, shellError } from './http/http-error.js';
+export type { HttpErrorOptions, ShellErrorCode } from './http/http-error.js';
+export { definePublicRoute, routeDefiner } from './http/route.js';
+export type {
+  HttpMethod,
+  RequestFacts,
+  ResponseSpec,
+  Route,
+  RouteDefinition,
+  RouteInput,
+  RouteResult,
+} from './http/route.js';
+export { REQUEST_ID_PATTERN, createHttpApp } from './http/http-app.js';
+export type { HttpAppOptions, HttpDurationMetric } from './http/http-app.js';
+export { buildOpenApiDocument, errorBodySchema, jsonSchema } from './http/openapi.js';
+export type { OpenApiOptions } from './http/openapi.js';
+export { systemRoutes } from './http/system-routes.js';
+export type { MetricsRegistry, SystemRoutesOptions } from './http/system-routes.js';
+export { SHUTDOWN_GRACE_MS, closeGracefully, listen } from './http/listen.js';
+export type { ListenAddress } from './http/listen.js';

@@ -1,7 +1,5 @@
-import { describe, expect, it, afterEach, beforeAll, vi } from 'vitest';
+import { describe, expect, it, beforeAll, vi } from 'vitest';
 import {
-  AUDIENCE,
-  ISSUER,
   ManualFeed,
   keySet,
   mint,
@@ -10,8 +8,8 @@ import {
   signingKey,
 } from './lib/tokens.fixture.js';
 import type { SigningKey } from './lib/tokens.fixture.js';
+import { closeAfterEach, codeOf, trustedIssuer } from './lib/verifier.fixture.js';
 import type { TrustedIssuer } from './issuers.js';
-import type { Verifier } from './verifier.js';
 import { createVerifier } from './verifier.js';
 
 const IDP = 'https://idp.test/realms/main';
@@ -20,54 +18,32 @@ const GATEWAY_TOPIC = 'auth.revocations.gateway';
 
 let ours: SigningKey;
 let gatewayKey: SigningKey;
-const open: Verifier[] = [];
+const open = closeAfterEach();
 
 beforeAll(async () => {
   ours = await signingKey('ours-1');
   gatewayKey = await signingKey('gateway-1');
 });
 
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((v) => v.close()));
-});
-
 function setup(overrides: { ours?: Partial<TrustedIssuer>; idp?: Partial<TrustedIssuer> } = {}) {
   const feed = new ManualFeed();
-  const verifier = createVerifier({
-    issuers: [
-      {
-        issuer: ISSUER,
-        audience: AUDIENCE,
-        algorithms: ['ES256'],
-        jwks: keySet(ours),
-        authority: { sources: [USERS_TOPIC] },
-        ...overrides.ours,
-      },
-      {
-        issuer: IDP,
-        audience: AUDIENCE,
-        algorithms: ['ES256'],
-        jwks: keySet(ours),
-        authority: {
-          sources: [{ source: GATEWAY_TOPIC, kinds: ['token', 'session', 'subject'] }],
-          brakeKeys: false,
-        },
-        ...overrides.idp,
-      },
-    ],
-    revocations: () => feed,
-  });
-  open.push(verifier);
+  const verifier = open(
+    createVerifier({
+      issuers: [
+        trustedIssuer([ours], { authority: { sources: [USERS_TOPIC] }, ...overrides.ours }),
+        trustedIssuer([ours], {
+          issuer: IDP,
+          authority: {
+            sources: [{ source: GATEWAY_TOPIC, kinds: ['token', 'session', 'subject'] }],
+            brakeKeys: false,
+          },
+          ...overrides.idp,
+        }),
+      ],
+      revocations: () => feed,
+    }),
+  );
   return { feed, verifier };
-}
-
-async function codeOf(verifier: Verifier, token: string): Promise<string> {
-  try {
-    await verifier.verify(token);
-    return 'ok';
-  } catch (error) {
-    return (error as { code: string }).code;
-  }
 }
 
 const earlier = () => ({ now: Math.floor(Date.now() / 1000) - 2 });
@@ -81,7 +57,7 @@ describe('issuer authority: who may state an issuer’s rules', () => {
     feed.deliver(revocation({ kind: 'session', sid: 's1', reason: 'logout' }), {
       source: GATEWAY_TOPIC,
     });
-    expect(await codeOf(verifier, token)).toBe('ok');
+    expect(await codeOf(verifier.verify(token))).toBe('ok');
     expect(verifier.stats().refused).toEqual({
       byReason: { SOURCE_NOT_AUTHORIZED: 1 },
       total: 1,
@@ -90,7 +66,7 @@ describe('issuer authority: who may state an issuer’s rules', () => {
     feed.deliver(revocation({ kind: 'session', sid: 's1', reason: 'logout' }), {
       source: USERS_TOPIC,
     });
-    expect(await codeOf(verifier, token)).toBe('TOKEN_REVOKED');
+    expect(await codeOf(verifier.verify(token))).toBe('TOKEN_REVOKED');
   });
 
   it('refuses the kinds a source is not granted, applies the others', async () => {
@@ -103,21 +79,18 @@ describe('issuer authority: who may state an issuer’s rules', () => {
       revocation({ kind: 'subject', sub: 'u1', cutoff: Date.now(), reason: 'ban', iss: IDP }),
       { source: GATEWAY_TOPIC },
     );
-    expect(await codeOf(verifier, token)).toBe('ok');
+    expect(await codeOf(verifier.verify(token))).toBe('ok');
     expect(verifier.stats().refused.byReason).toEqual({ SOURCE_NOT_AUTHORIZED: 1 });
     feed.deliver(revocation({ kind: 'session', sid: 's1', reason: 'logout', iss: IDP }), {
       source: GATEWAY_TOPIC,
     });
-    expect(await codeOf(verifier, token)).toBe('TOKEN_REVOKED');
+    expect(await codeOf(verifier.verify(token))).toBe('TOKEN_REVOKED');
   });
 
   it('needs each issuer’s sources named when it trusts several', () => {
     expect(() =>
       createVerifier({
-        issuers: [
-          { issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], jwks: keySet(ours) },
-          { issuer: IDP, audience: AUDIENCE, algorithms: ['ES256'], jwks: keySet(ours) },
-        ],
+        issuers: [trustedIssuer([ours]), trustedIssuer([ours], { issuer: IDP })],
         revocations: () => new ManualFeed(),
       }),
     ).toThrow(/issuers\[0\]\.authority\.sources is required/);
@@ -142,10 +115,12 @@ describe('signed brakes', () => {
     feed.markReady();
     const token = await mint(ours, earlier());
     feed.deliver(brake());
-    expect(await codeOf(verifier, token)).toBe('ok');
+    expect(await codeOf(verifier.verify(token))).toBe('ok');
     expect(verifier.stats().refused.byReason).toEqual({ BRAKE_UNSIGNED: 1 });
     await feed.deliverSigned(brake(), ours);
-    await vi.waitFor(async () => expect(await codeOf(verifier, token)).toBe('TOKEN_REVOKED'));
+    await vi.waitFor(async () =>
+      expect(await codeOf(verifier.verify(token))).toBe('TOKEN_REVOKED'),
+    );
   });
 
   it('refuses a brake signed by a key the issuer does not hold, over other bytes, or as another type', async () => {
@@ -163,7 +138,7 @@ describe('signed brakes', () => {
     await vi.waitFor(() =>
       expect(verifier.stats().refused.byReason).toEqual({ BRAKE_SIGNATURE_INVALID: 4 }),
     );
-    expect(await codeOf(verifier, token)).toBe('ok');
+    expect(await codeOf(verifier.verify(token))).toBe('ok');
     expect(verifier.stats().rulesByKind.global).toBe(0);
   });
 
@@ -195,7 +170,7 @@ describe('signed brakes', () => {
     });
     expect(verifier.stats().refused.byReason).toMatchObject({ BRAKE_NOT_TRUSTED: 1 });
     // The session rule from the gateway landed; the brake did not.
-    expect(await codeOf(verifier, token)).toBe('TOKEN_REVOKED');
+    expect(await codeOf(verifier.verify(token))).toBe('TOKEN_REVOKED');
     expect(verifier.stats().rulesByIssuer[IDP]).toMatchObject({ key: 0, session: 1 });
   });
 
@@ -216,13 +191,15 @@ describe('signed brakes', () => {
     await vi.waitFor(() =>
       expect(verifier.stats().refused.byReason).toEqual({ BRAKE_SIGNATURE_INVALID: 1 }),
     );
-    expect(await codeOf(verifier, token)).toBe('ok');
+    expect(await codeOf(verifier.verify(token))).toBe('ok');
     feed.deliver(event, {
       source: GATEWAY_TOPIC,
       payload,
       signature: await signBrake(gatewayKey, payload),
     });
-    await vi.waitFor(async () => expect(await codeOf(verifier, token)).toBe('TOKEN_REVOKED'));
+    await vi.waitFor(async () =>
+      expect(await codeOf(verifier.verify(token))).toBe('TOKEN_REVOKED'),
+    );
   });
 
   it('is not ready before the brakes read during the replay are checked and applied', async () => {
@@ -232,6 +209,6 @@ describe('signed brakes', () => {
     feed.markReady();
     await verifier.ready();
     expect(verifier.stats()).toMatchObject({ ready: true, rulesByKind: { global: 1 } });
-    expect(await codeOf(verifier, token)).toBe('TOKEN_REVOKED');
+    expect(await codeOf(verifier.verify(token))).toBe('TOKEN_REVOKED');
   });
 });

@@ -1,6 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { VerifierError } from './errors.js';
-import type { VerifierErrorCode } from './errors.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TrustedIssuer } from './issuers.js';
 import {
   AUDIENCE,
@@ -12,8 +10,8 @@ import {
   signingKey,
 } from './lib/tokens.fixture.js';
 import type { SigningKey } from './lib/tokens.fixture.js';
+import { closeAfterEach, codeOf, trustedIssuer } from './lib/verifier.fixture.js';
 import type { MultiIssuerVerifierOptions } from './options.js';
-import type { Verifier } from './verifier.js';
 import { createVerifier } from './verifier.js';
 
 /** Where the gateway's events come from: the provider's rules are authorized from there only. */
@@ -24,26 +22,16 @@ const IDP = 'https://idp.test/realms/main';
 
 let ours: SigningKey;
 let theirs: SigningKey;
-const open: Verifier[] = [];
+const open = closeAfterEach();
 
 beforeAll(async () => {
   ours = await signingKey('ours-1');
   theirs = await signingKey('idp-1', 'RS256');
 });
 
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((v) => v.close()));
-});
-
 function issuers(overrides: Partial<TrustedIssuer> = {}): MultiIssuerVerifierOptions['issuers'] {
   return [
-    {
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      algorithms: ['ES256'],
-      jwks: keySet(ours),
-      authority: { sources: ['auth.revocations'] },
-    },
+    trustedIssuer([ours], { authority: { sources: ['auth.revocations'] } }),
     {
       issuer: IDP,
       authority: { sources: ['auth.revocations.gateway'] },
@@ -64,8 +52,7 @@ function issuers(overrides: Partial<TrustedIssuer> = {}): MultiIssuerVerifierOpt
 
 function setup(list = issuers()) {
   const feed = new ManualFeed();
-  const verifier = createVerifier({ issuers: list, revocations: () => feed });
-  open.push(verifier);
+  const verifier = open(createVerifier({ issuers: list, revocations: () => feed }));
   feed.markReady();
   return { feed, verifier };
 }
@@ -83,16 +70,6 @@ function idpToken(claims: Record<string, unknown> = {}, key = theirs): Promise<s
     },
     header: { typ: 'JWT' },
   });
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<VerifierErrorCode | 'ok'> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (error) {
-    if (error instanceof VerifierError) return error.code;
-    throw error;
-  }
 }
 
 describe('a verifier trusting several issuers', () => {

@@ -5,21 +5,11 @@
  */
 import { CompactSign } from 'jose';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { VerifierError } from './errors.js';
 import type { VerifierErrorCode } from './errors.js';
-import {
-  AUDIENCE,
-  ISSUER,
-  ManualFeed,
-  keySet,
-  mint,
-  revocation,
-  signingKey,
-} from './lib/tokens.fixture.js';
+import { ManualFeed, mint, revocation, signingKey } from './lib/tokens.fixture.js';
 import type { SigningKey } from './lib/tokens.fixture.js';
+import { closeAfterEach, codeOf, trustingVerifier } from './lib/verifier.fixture.js';
 import { MAX_TOKEN_LENGTH } from './token-verification.js';
-import { createVerifier } from './verifier.js';
-import type { Verifier } from './verifier.js';
 
 let key: SigningKey;
 let otherKey: SigningKey;
@@ -31,39 +21,24 @@ beforeAll(async () => {
   es384Key = await signingKey('k384', 'ES384');
 });
 
-const open: Verifier[] = [];
+const open = closeAfterEach();
 
-afterEach(async () => {
+afterEach(() => {
   vi.useRealTimers();
-  await Promise.all(open.splice(0).map((v) => v.close()));
 });
 
 function setup(options: { cacheSize?: number; ready?: boolean } = {}) {
   const feed = new ManualFeed();
-  const verifier = createVerifier({
-    issuer: ISSUER,
-    audience: AUDIENCE,
-    algorithms: ['ES256'],
-    jwks: keySet(key, es384Key),
-    clockToleranceMs: 5_000,
-    maxTokenLifetimeMs: 15 * 60_000,
-    maxStalenessMs: 30_000,
-    cacheSize: options.cacheSize ?? 100,
-    revocations: () => feed,
-  });
-  open.push(verifier);
+  const verifier = open(
+    trustingVerifier([key, es384Key], feed, {
+      clockToleranceMs: 5_000,
+      maxTokenLifetimeMs: 15 * 60_000,
+      maxStalenessMs: 30_000,
+      cacheSize: options.cacheSize ?? 100,
+    }),
+  );
   if (options.ready ?? true) feed.markReady();
   return { feed, verifier };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<VerifierErrorCode | 'ok'> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (error) {
-    if (error instanceof VerifierError) return error.code;
-    throw error;
-  }
 }
 
 const now = () => Math.floor(Date.now() / 1000);

@@ -2,63 +2,40 @@ import { createServer } from 'node:net';
 import type { RevocationRule } from '@revocation-fabric/protocol';
 import { Registry } from 'prom-client';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { VerifierError } from './errors.js';
-import type { VerifierErrorCode } from './errors.js';
-import {
-  AUDIENCE,
-  ISSUER,
-  ManualFeed,
-  keySet,
-  mint,
-  revocation,
-  signingKey,
-} from './lib/tokens.fixture.js';
+import { ISSUER, ManualFeed, mint, revocation, signingKey } from './lib/tokens.fixture.js';
 import type { SigningKey } from './lib/tokens.fixture.js';
+import {
+  closeAfterEach,
+  codeOf,
+  trustingOptions,
+  trustingVerifier,
+} from './lib/verifier.fixture.js';
 import { resolveKafkaOptions } from './kafka/options.js';
 import { kafkaRevocations } from './kafka/kafka-revocations.js';
 import { resolveVerifierOptions } from './options.js';
 import type { RevocationFeedContext } from './feed.js';
 import type { SingleIssuerVerifierOptions, VerifierOptions } from './options.js';
 import { createVerifier } from './verifier.js';
-import type { Verifier } from './verifier.js';
 
 let key: SigningKey;
-const open: Verifier[] = [];
+const open = closeAfterEach();
 
 beforeAll(async () => {
   key = await signingKey('k1');
 });
 
-afterEach(async () => {
+afterEach(() => {
   vi.useRealTimers();
-  await Promise.all(open.splice(0).map((v) => v.close()));
 });
 
 function baseOptions(): SingleIssuerVerifierOptions {
-  return {
-    issuer: ISSUER,
-    audience: AUDIENCE,
-    algorithms: ['ES256'],
-    jwks: keySet(key),
-    revocations: () => new ManualFeed(),
-  };
+  return trustingOptions([key]);
 }
 
 function setup(overrides: Partial<SingleIssuerVerifierOptions> = {}) {
   const feed = new ManualFeed();
-  const verifier = createVerifier({ ...baseOptions(), revocations: () => feed, ...overrides });
-  open.push(verifier);
+  const verifier = open(trustingVerifier([key], feed, overrides));
   return { feed, verifier };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<VerifierErrorCode | 'ok'> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (error) {
-    if (error instanceof VerifierError) return error.code;
-    throw error;
-  }
 }
 
 describe('createVerifier options', () => {
@@ -189,17 +166,18 @@ describe('Verifier lifecycle', () => {
     const feed = new ManualFeed();
     const contexts: RevocationFeedContext[] = [];
     const logger = { debug() {}, info() {}, warn() {}, error() {} };
-    const verifier = createVerifier({
-      ...baseOptions(),
-      clockToleranceMs: 2_000,
-      logger,
-      now: () => 42,
-      revocations: (context) => {
-        contexts.push(context);
-        return feed;
-      },
-    });
-    open.push(verifier);
+    const verifier = open(
+      createVerifier({
+        ...baseOptions(),
+        clockToleranceMs: 2_000,
+        logger,
+        now: () => 42,
+        revocations: (context) => {
+          contexts.push(context);
+          return feed;
+        },
+      }),
+    );
     expect(contexts).toHaveLength(1);
     expect(contexts[0]).toMatchObject({ logger, clockToleranceMs: 2_000 });
     expect(contexts[0]?.now()).toBe(42);

@@ -3,17 +3,9 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AUDIENCE,
-  ISSUER,
-  ManualFeed,
-  keySet,
-  mint,
-  revocation,
-  signingKey,
-} from '../lib/tokens.fixture.js';
+import { ManualFeed, START, mint, mintAt, revocation, signingKey } from '../lib/tokens.fixture.js';
 import type { SigningKey } from '../lib/tokens.fixture.js';
-import { createVerifier } from '../verifier.js';
+import { trustingVerifier } from '../lib/verifier.fixture.js';
 import type { Verifier } from '../verifier.js';
 import {
   requireAllRoles,
@@ -22,9 +14,6 @@ import {
   requireAuth,
   requireRecentAuth,
 } from './index.js';
-
-/** Far from the real clock: a guard reading `Date.now()` instead of the verifier's would misjudge. */
-const START = Date.UTC(2031, 0, 1);
 
 let key: SigningKey;
 let server: Server;
@@ -36,23 +25,17 @@ let clocked: Verifier;
 let clock = START;
 
 function newVerifier(feed: ManualFeed, now?: () => number): Verifier {
-  return createVerifier({
-    issuer: ISSUER,
-    audience: AUDIENCE,
-    algorithms: ['ES256'],
-    jwks: keySet(key),
-    revocations: () => feed,
-    ...(now === undefined
-      ? {}
-      : // The hand-driven feed reports contact once; the tests move the clock by minutes.
-        { now, maxStalenessMs: 3_600_000 }),
-  });
+  return trustingVerifier(
+    [key],
+    feed,
+    // The hand-driven feed reports contact once; the tests move the clock by minutes.
+    now === undefined ? {} : { now, maxStalenessMs: 3_600_000 },
+  );
 }
 
 /** A token minted at the clocked verifier's time, `authAgeSeconds` after its user logged in. */
 function tokenAt(authAgeSeconds: number, claims: Record<string, unknown> = {}): Promise<string> {
-  const now = Math.floor(clock / 1000);
-  return mint(key, { now, lifetime: 900, claims: { auth_time: now - authAgeSeconds, ...claims } });
+  return mintAt(key, clock, authAgeSeconds, claims);
 }
 
 beforeAll(async () => {

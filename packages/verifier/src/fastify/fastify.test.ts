@@ -5,17 +5,9 @@
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AUDIENCE,
-  ISSUER,
-  ManualFeed,
-  keySet,
-  mint,
-  revocation,
-  signingKey,
-} from '../lib/tokens.fixture.js';
+import { ManualFeed, START, mint, mintAt, revocation, signingKey } from '../lib/tokens.fixture.js';
 import type { SigningKey } from '../lib/tokens.fixture.js';
-import { createVerifier } from '../verifier.js';
+import { trustingVerifier } from '../lib/verifier.fixture.js';
 import type { Verifier } from '../verifier.js';
 import {
   requireAllRoles,
@@ -24,9 +16,6 @@ import {
   requireRecentAuth,
   verifierAuth,
 } from './index.js';
-
-/** Far from the real clock: a guard reading `Date.now()` instead of the verifier's would misjudge. */
-const START = Date.UTC(2031, 0, 1);
 
 let key: SigningKey;
 let readyFeed: ManualFeed;
@@ -37,12 +26,7 @@ let unreadyApp: FastifyInstance;
 let clock = START;
 
 function newVerifier(feed: ManualFeed, now?: () => number): Verifier {
-  return createVerifier({
-    issuer: ISSUER,
-    audience: AUDIENCE,
-    algorithms: ['ES256'],
-    jwks: keySet(key),
-    revocations: () => feed,
+  return trustingVerifier([key], feed, {
     ...(now === undefined ? {} : { now }),
     // The hand-driven feed reports contact once; the tests move the clock by minutes.
     maxStalenessMs: 3_600_000,
@@ -51,8 +35,7 @@ function newVerifier(feed: ManualFeed, now?: () => number): Verifier {
 
 /** A token minted at the verifier's clock, `authAgeSeconds` after its user logged in. */
 function tokenAt(authAgeSeconds: number, claims: Record<string, unknown> = {}): Promise<string> {
-  const now = Math.floor(clock / 1000);
-  return mint(key, { now, lifetime: 900, claims: { auth_time: now - authAgeSeconds, ...claims } });
+  return mintAt(key, clock, authAgeSeconds, claims);
 }
 
 beforeAll(async () => {

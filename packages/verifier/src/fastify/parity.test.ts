@@ -12,17 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERIFIER_ERROR_RESPONSES } from '../errors.js';
 import type { VerifierErrorCode } from '../errors.js';
 import * as forExpress from '../express/index.js';
-import {
-  AUDIENCE,
-  ISSUER,
-  ManualFeed,
-  keySet,
-  mint,
-  revocation,
-  signingKey,
-} from '../lib/tokens.fixture.js';
+import { ManualFeed, mint, revocation, signingKey } from '../lib/tokens.fixture.js';
 import type { SigningKey } from '../lib/tokens.fixture.js';
-import { createVerifier } from '../verifier.js';
+import { trustingVerifier } from '../lib/verifier.fixture.js';
 import type { Verifier } from '../verifier.js';
 import * as forFastify from './index.js';
 
@@ -45,23 +37,13 @@ interface Answer {
   readonly body: string;
 }
 
-function newVerifier(revocations: ManualFeed): Verifier {
-  return createVerifier({
-    issuer: ISSUER,
-    audience: AUDIENCE,
-    algorithms: ['ES256'],
-    jwks: keySet(key),
-    revocations: () => revocations,
-  });
-}
-
 beforeAll(async () => {
   key = await signingKey('k1');
   strangerKey = await signingKey('k1');
   feed = new ManualFeed();
-  verifier = newVerifier(feed);
+  verifier = trustingVerifier([key], feed);
   feed.markReady();
-  unready = newVerifier(new ManualFeed());
+  unready = trustingVerifier([key], new ManualFeed());
 
   const viaExpress = express();
   // What pino-http does: the request's id on `req.id`.

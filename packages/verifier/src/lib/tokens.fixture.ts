@@ -18,6 +18,12 @@ import type {
 export const ISSUER = 'https://auth.test';
 export const AUDIENCE = 'game-service';
 
+/**
+ * A start for a verifier's own clock, far from the real one: code reading `Date.now()` instead
+ * of the verifier's `now` would misjudge.
+ */
+export const START = Date.UTC(2031, 0, 1);
+
 export interface SigningKey {
   readonly kid: string;
   readonly alg: string;
@@ -66,6 +72,20 @@ export async function mint(key: SigningKey, options: MintOptions = {}): Promise<
   return new SignJWT(claims)
     .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt', ...options.header })
     .sign(key.privateKey);
+}
+
+/**
+ * A token minted at `clockMs` (a verifier's clock, not necessarily the real one), valid 15
+ * minutes, `authAgeSeconds` after its user logged in.
+ */
+export function mintAt(
+  key: SigningKey,
+  clockMs: number,
+  authAgeSeconds: number,
+  claims: Record<string, unknown> = {},
+): Promise<string> {
+  const now = Math.floor(clockMs / 1000);
+  return mint(key, { now, lifetime: 900, claims: { auth_time: now - authAgeSeconds, ...claims } });
 }
 
 /** Signs a record value as a brake, as an issuer does: a detached JWS `<protected>..<signature>`. */

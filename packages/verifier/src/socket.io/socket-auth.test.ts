@@ -13,16 +13,9 @@ import { Server } from 'socket.io';
 import { io as connectClient } from 'socket.io-client';
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  AUDIENCE,
-  ISSUER,
-  ManualFeed,
-  keySet,
-  mint,
-  revocation,
-  signingKey,
-} from '../lib/tokens.fixture.js';
+import { ManualFeed, mint, revocation, signingKey } from '../lib/tokens.fixture.js';
 import type { SigningKey } from '../lib/tokens.fixture.js';
+import { trustedIssuer } from '../lib/verifier.fixture.js';
 import { resolveVerifierOptions } from '../options.js';
 import { RevocationVerifier } from '../verifier.js';
 import { REFRESH_EVENT, REVOKED_EVENT, socketAuth, socketToken } from './index.js';
@@ -53,20 +46,8 @@ function newVerifier(feed: ManualFeed, now?: () => number): RevocationVerifier {
       // A second issuer (an OIDC provider, say) beside ours: the same subject name there is
       // someone else.
       issuers: [
-        {
-          issuer: ISSUER,
-          audience: AUDIENCE,
-          algorithms: ['ES256'],
-          jwks: keySet(key, otherKey),
-          authority: { sources: ['auth.revocations'] },
-        },
-        {
-          issuer: IDP,
-          audience: AUDIENCE,
-          algorithms: ['ES256'],
-          jwks: keySet(key),
-          authority: { sources: ['auth.revocations'] },
-        },
+        trustedIssuer([key, otherKey], { authority: { sources: ['auth.revocations'] } }),
+        trustedIssuer([key], { issuer: IDP, authority: { sources: ['auth.revocations'] } }),
       ],
       revocations: () => feed,
       clockToleranceMs: CLOCK_TOLERANCE_MS,

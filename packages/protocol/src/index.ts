@@ -22,10 +22,12 @@ export {
   isLaterOrSame,
   rejects,
   forgetAt,
+  cutoffTightened,
 } from './rules.js';
 export type {
   TokenFacts,
   TokenRule,
+  TokenExpiry,
   SessionRule,
   KeyRule,
   CutoffRule,

@@ -4,7 +4,8 @@ import type { RevocationEvent } from './event.js';
 import { DEFAULT_CLOCK_TOLERANCE_MS } from './clock.js';
 import { REVOCATION_REASONS } from './event.js';
 import type { RejectOptions, RevocationRule, TokenFacts } from './rules.js';
-import { forgetAt, mergeRules, rejects, ruleFromEvent, ruleKey } from './rules.js';
+import type { CutoffRule } from './rules.js';
+import { cutoffTightened, forgetAt, mergeRules, rejects, ruleFromEvent, ruleKey } from './rules.js';
 
 const T0 = 1_800_000_000_000;
 const envelope = { v: 1 as const, reason: 'logout' as const, actor: 'u', iss: 'https://issuer' };
@@ -520,6 +521,57 @@ describe('forgetAt', () => {
     );
   });
 
+  it('keeps a token rule as long as its longest-lived event asks, not one event’s exp past another’s revocation', () => {
+    // The case of issue 20: a 900 s lifetime, revoked at 0 s with exp 1000 s and at 500 s with
+    // exp 600 s. The first event's token was issued before 0 s, so it is invalid from 900 s
+    // whatever its exp; the second's from 600 s. Pairing the first exp with the second
+    // revocation time would keep the rule until 1000 s, longer than either event asks.
+    const s = 1_000;
+    const at = { ...envelope, kind: 'token' as const, jti: 'j' };
+    const first = ruleFromEvent({ ...at, id: '1', issuedAt: T0, expiresAt: T0 + 1_000 * s });
+    const second = ruleFromEvent({
+      ...at,
+      id: '2',
+      issuedAt: T0 + 500 * s,
+      expiresAt: T0 + 600 * s,
+    });
+    const noTolerance = { maxTokenLifetimeMs: 900 * s, clockToleranceMs: 0 };
+    expect(forgetAt(first, noTolerance)).toBe(T0 + 900 * s);
+    expect(forgetAt(second, noTolerance)).toBe(T0 + 600 * s);
+    expect(forgetAt(mergeRules(first, second), noTolerance)).toBe(T0 + 900 * s);
+    expect(forgetAt(mergeRules(second, first), noTolerance)).toBe(T0 + 900 * s);
+    // With a lifetime longer than both exps, the later exp decides.
+    expect(
+      forgetAt(mergeRules(first, second), { ...noTolerance, maxTokenLifetimeMs: 2_000 * s }),
+    ).toBe(T0 + 1_000 * s);
+  });
+
+  it('forgets a merged rule exactly when the last of its events alone would be forgotten, for every kind, order and policy', () => {
+    // Lifetimes from 0 to twice the spread of generated times, so a token rule's cap on its
+    // stated exp sometimes decides and sometimes does not.
+    const forgetPolicy = fc.record({
+      maxTokenLifetimeMs: fc.integer({ min: 0, max: 20_000 }),
+      clockToleranceMs: tolerance,
+    });
+    fc.assert(
+      fc.property(
+        fc.array(eventArb, { minLength: 1, maxLength: 20 }),
+        fc.func(fc.integer()),
+        forgetPolicy,
+        (events, f, policy) => {
+          const shuffled = [...events].sort((x, y) => f(x.id) - f(y.id));
+          for (const [key, merged] of fold(shuffled)) {
+            const alone = events
+              .map(ruleFromEvent)
+              .filter((rule) => ruleKey(rule) === key)
+              .map((rule) => forgetAt(rule, policy));
+            expect(forgetAt(merged, policy)).toBe(Math.max(...alone));
+          }
+        },
+      ),
+    );
+  });
+
   it('never forgets a rule while a token it rejects can still be valid', () => {
     // Issuers stamp generations honestly and mint no token for a session or key after revoking
     // it, so the tokens to consider are those issued no later than the rule's event.
@@ -539,5 +591,47 @@ describe('forgetAt', () => {
         );
       }),
     );
+  });
+});
+
+describe('cutoffTightened', () => {
+  const cutoffEvent = (kind: 'subject' | 'global') => eventOf(kind, fc.constant('a'));
+
+  it('answers true whenever merging an event makes a cutoff rule reject a token it did not', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .constantFrom('subject' as const, 'global' as const)
+          .chain((kind) =>
+            fc.tuple(
+              fc.array(cutoffEvent(kind), { minLength: 1, maxLength: 6 }),
+              cutoffEvent(kind),
+            ),
+          ),
+        fc.array(tokenArb, { minLength: 1, maxLength: 20 }),
+        tolerance,
+        ([events, event], tokens, clockToleranceMs) => {
+          const [previous] = [...fold(events).values()] as [CutoffRule];
+          const next = mergeRules(previous, ruleFromEvent(event)) as CutoffRule;
+          const probes = tokens.map((t) => ({ ...t, sub: 'a', iss: undefined }));
+          const newlyRejected = probes.some(
+            (t) =>
+              rejects(next, t, { clockToleranceMs }) && !rejects(previous, t, { clockToleranceMs }),
+          );
+          // fc.pre, so every run asserts: a merge that rejects nothing new proves nothing here.
+          fc.pre(newlyRejected);
+          expect(cutoffTightened(previous, next)).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it('answers false for a merge that raises no threshold, and true for a later cutoff', () => {
+    const at = { ...envelope, id: 'e', issuedAt: T0, kind: 'subject' as const, sub: 'u1' };
+    const rule = ruleFromEvent({ ...at, cutoff: T0, generation: 3 }) as CutoffRule;
+    const same = mergeRules(rule, ruleFromEvent({ ...at, id: 'f', cutoff: T0 - 1, generation: 2 }));
+    expect(cutoffTightened(rule, same as CutoffRule)).toBe(false);
+    const later = mergeRules(rule, ruleFromEvent({ ...at, id: 'g', cutoff: T0 + 1 }));
+    expect(cutoffTightened(rule, later as CutoffRule)).toBe(true);
   });
 });

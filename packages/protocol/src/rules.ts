@@ -48,12 +48,33 @@ interface RuleCommon extends RuleOrder {
   readonly updatedAt: number;
 }
 
+/**
+ * What one token event states about the end of its token's life: the token expires at
+ * `expiresAt`, and it was issued before it was revoked at `revokedAt` (the event's `issuedAt`),
+ * so it is valid at most one maximum token lifetime past that.
+ */
+export interface TokenExpiry {
+  /** `expiresAt` (ms) stated by the event: the token's `exp`. */
+  readonly expiresAt: number;
+  /** `issuedAt` (ms) of the event. */
+  readonly revokedAt: number;
+}
+
 /** Rejects one token by `jti`. */
 export interface TokenRule extends RuleCommon {
   readonly kind: 'token';
   readonly target: string;
-  /** Latest `exp` (ms) stated for the token. */
+  /** Latest `exp` (ms) stated for the token: the first of {@link TokenRule.expiries}. */
   readonly expiresAt: number;
+  /**
+   * The events' {@link TokenExpiry} statements that can decide the rule's forget time, sorted by
+   * `revokedAt`: a statement with an earlier (or equal) `expiresAt` *and* `revokedAt` than
+   * another ends no later for any token lifetime, so it is dropped. Usually one: the events for
+   * a jti state the same `exp`. Kept apart, not as the latest `exp` and the latest event, because
+   * pairing one event's `exp` with another's revocation time would keep the rule longer than
+   * any of its events asks (see {@link forgetAt}).
+   */
+  readonly expiries: readonly [TokenExpiry, ...TokenExpiry[]];
 }
 
 /** Rejects one session by `sid`. */
@@ -147,7 +168,13 @@ export function ruleFromEvent(event: RevocationEvent): RevocationRule {
   };
   switch (event.kind) {
     case 'token':
-      return { kind: 'token', target: event.jti, expiresAt: event.expiresAt, ...common };
+      return {
+        kind: 'token',
+        target: event.jti,
+        expiresAt: event.expiresAt,
+        expiries: [{ expiresAt: event.expiresAt, revokedAt: event.issuedAt }],
+        ...common,
+      };
     case 'session':
       return { kind: 'session', target: event.sid, ...common };
     case 'key':
@@ -203,6 +230,31 @@ function later<R extends RuleCommon>(a: R, b: R): R {
 }
 
 /**
+ * The statements of both lists that can decide a forget time (see {@link TokenRule.expiries}),
+ * in one canonical order, so merging stays idempotent, commutative and associative.
+ */
+function mergeExpiries(
+  a: readonly TokenExpiry[],
+  b: readonly TokenExpiry[],
+): readonly [TokenExpiry, ...TokenExpiry[]] {
+  const all = [...a, ...b].sort((x, y) => x.revokedAt - y.revokedAt || x.expiresAt - y.expiresAt);
+  // From the latest revocation back, keep a statement only if it expires later than every one
+  // kept so far: each of those was revoked at least as late, so this one would decide nothing.
+  const kept: TokenExpiry[] = [];
+  let latestKept = -Infinity;
+  for (const expiry of all.reverse()) {
+    if (expiry.expiresAt > latestKept) {
+      kept.push(expiry);
+      latestKept = expiry.expiresAt;
+    }
+  }
+  kept.reverse();
+  const [first, ...rest] = kept;
+  if (first === undefined) throw new TypeError('a token rule states at least one expiry');
+  return [first, ...rest];
+}
+
+/**
  * Merges two rules for the same target into one that rejects what either rejects. Idempotent,
  * commutative and associative. Exactly the union, except for subject and global rules whose
  * generations and cutoffs are not ordered alike (a higher generation with an earlier cutoff):
@@ -211,7 +263,8 @@ function later<R extends RuleCommon>(a: R, b: R): R {
  * and still nothing issued at or after the latest cutoff + tolerance. Issuers bump generations
  * as their cutoffs advance, so for their events the merge is exact; where skewed clocks invert
  * the two, the extra tokens rejected carry a generation older than the latest bump, minted
- * before it in the issuer's commit order.
+ * before it in the issuer's commit order. In time the merge is exact for every kind: the merged
+ * rule is forgotten when the last of its events alone would be (see {@link forgetAt}).
  *
  * @throws TypeError when the rules are for different targets or issuers.
  */
@@ -228,11 +281,12 @@ export function mergeRules(a: RevocationRule, b: RevocationRule): RevocationRule
   };
   switch (a.kind) {
     case 'token': {
-      const other = b as TokenRule;
+      const expiries = mergeExpiries(a.expiries, (b as TokenRule).expiries);
       return {
         kind: 'token',
         target: a.target,
-        expiresAt: Math.max(a.expiresAt, other.expiresAt),
+        expiresAt: expiries[0].expiresAt,
+        expiries,
         ...common,
       };
     }
@@ -335,17 +389,34 @@ export interface ForgetPolicy {
 
 /**
  * The instant (ms) after which no token this rule rejects can still be valid, so the rule may
- * be dropped. Token rules end with their token's `exp` (capped at one maximum lifetime past the
- * event); every other rule lives for one maximum
- * token lifetime past its latest cutoff or event.
+ * be dropped. A token rule ends when its token can no longer be valid by what one of its events
+ * states: the event's `expiresAt`, or one maximum lifetime past the event (the token was issued
+ * before it), whichever comes first — so a far-future `expiresAt` cannot pin memory. Every other
+ * rule lives for one maximum token lifetime past its latest cutoff or event. All plus the clock
+ * tolerance.
+ *
+ * A merged rule is kept exactly as long as the longest-lived of its events alone:
+ * `forgetAt(mergeRules(a, b)) === Math.max(forgetAt(a), forgetAt(b))`, for every kind and policy.
+ * So dropping an event already past its forget time, or a rule past its own, loses nothing a
+ * later event could bring back, and a blocklist may keep the forget time alone.
+ *
+ * @example
+ * ```ts
+ * const policy = { maxTokenLifetimeMs: 900_000, clockToleranceMs: 0 };
+ * // Revoked at 0 with exp 1_000_000, and at 500_000 with exp 600_000: kept until 900_000.
+ * forgetAt(mergeRules(ruleFromEvent(first), ruleFromEvent(second)), policy) // 900_000
+ * ```
  */
 export function forgetAt(rule: RevocationRule, policy: ForgetPolicy): number {
   const tolerance = policy.clockToleranceMs;
   switch (rule.kind) {
-    case 'token':
-      // A revoked token was issued before its event, and no valid token lives longer than the
-      // maximum lifetime: cap the stated expiry, so a far-future `expiresAt` cannot pin memory.
-      return Math.min(rule.expiresAt, rule.updatedAt + policy.maxTokenLifetimeMs) + tolerance;
+    case 'token': {
+      let latest = -Infinity;
+      for (const { expiresAt, revokedAt } of rule.expiries) {
+        latest = Math.max(latest, Math.min(expiresAt, revokedAt + policy.maxTokenLifetimeMs));
+      }
+      return latest + tolerance;
+    }
     case 'session':
     case 'key':
       return rule.updatedAt + policy.maxTokenLifetimeMs + tolerance;
@@ -359,4 +430,28 @@ export function forgetAt(rule: RevocationRule, policy: ForgetPolicy): number {
       return latest + policy.maxTokenLifetimeMs + tolerance;
     }
   }
+}
+
+/**
+ * Does `next` — `previous` merged with more events for the same target — reject some token that
+ * `previous` did not? True whenever it does, so a caller that acts on new restrictions (closing
+ * the connections of newly revoked tokens) misses none: a raised cutoff, generation or
+ * generation cutoff. It may also answer true when the raised threshold hides behind another
+ * (a generation raised inside a window the time cutoff already covers); re-checking then finds
+ * nothing new.
+ *
+ * @example
+ * ```ts
+ * cutoffTightened(subjectRule, mergeRules(subjectRule, ruleFromEvent(laterLogoutAll))) // true
+ * cutoffTightened(subjectRule, mergeRules(subjectRule, subjectRule)) // false
+ * ```
+ */
+export function cutoffTightened(previous: CutoffRule, next: CutoffRule): boolean {
+  const grew = (before: number | undefined, after: number | undefined) =>
+    after !== undefined && (before === undefined || after > before);
+  return (
+    grew(previous.cutoff, next.cutoff) ||
+    grew(previous.generation, next.generation) ||
+    grew(previous.generationCutoff, next.generationCutoff)
+  );
 }

@@ -143,14 +143,14 @@ step() {
 }
 
 # What the run needs, built the way `pnpm build` builds everything (tsc -b, project references):
-# the four packages that are packed, the user-service and kafka-local. Scoped, so a package or a
+# the five packages that are packed, the user-service and kafka-local. Scoped, so a package or a
 # bench unrelated to adopters cannot fail this leg (the test leg builds everything).
-build_projects=(packages/protocol packages/kafkajs-idle-fix packages/verifier packages/publisher
-  packages/kafka-local services/user-service)
+packed=(protocol kafka-connection kafkajs-idle-fix verifier publisher)
+build_projects=("${packed[@]/#/packages/}" packages/kafka-local services/user-service)
 log "building ${build_projects[*]} (tsc -b)"
 step "tsc -b" "$logs/build.log" pnpm exec tsc -b "${build_projects[@]}"
-log "packing protocol, kafkajs-idle-fix, verifier, publisher into ${packs#"$root"/}"
-for package in protocol kafkajs-idle-fix verifier publisher; do
+log "packing ${packed[*]} into ${packs#"$root"/}"
+for package in "${packed[@]}"; do
   step "pack $package" "$logs/pack-$package.log" pnpm --filter "./packages/$package" pack --pack-destination "$packs"
 done
 

@@ -13,6 +13,7 @@ const READMES = [
   'packages/verifier/README.md',
   'packages/publisher/README.md',
   'packages/protocol/README.md',
+  'packages/kafka-connection/README.md',
 ];
 
 /**

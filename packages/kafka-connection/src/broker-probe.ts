@@ -5,9 +5,9 @@
  * starts processing requests once it is unfenced — an accepted TCP connection alone proves
  * nothing, the listening socket is bound long before. The publisher's relay probes while it waits to
  * retry a failed publish, and the verifier's Kafka feed while it is out of contact, to notice the
- * broker's return at once instead of sleeping out a backoff. It lives here, beside the topic
- * spec, because both need it and packages do not import each other; it speaks only the one
- * request and is no Kafka client.
+ * broker's return at once instead of sleeping out a backoff. It lives beside the connection
+ * settings it probes with, because both packages need it and packages do not import each other;
+ * it speaks only the one request and is no Kafka client.
  */
 import { createConnection } from 'node:net';
 import type { Socket } from 'node:net';
@@ -22,7 +22,10 @@ const CLIENT_ID = 'revocation-probe';
 export interface BrokerProbeOptions {
   /** Bootstrap brokers, `host:port`. */
   readonly brokers: readonly string[];
-  /** TLS: `true` (system CAs) or Node TLS options; plaintext when absent. */
+  /**
+   * TLS: `true` (system CAs) or Node TLS options (a resolved connection's `tls`); plaintext when
+   * absent or `false`.
+   */
   readonly tls: boolean | ConnectionOptions | undefined;
   /** Per-broker deadline for connect + answer, ms. */
   readonly timeoutMs: number;

@@ -13,7 +13,7 @@ import type { Route } from './route.js';
 interface Caller {
   readonly name: string;
 }
-const defineRoute = routeDefiner<Caller>();
+const defineRoute = routeDefiner<Caller, 'user'>();
 const observed: string[] = [];
 
 const routes: Route<Caller>[] = [

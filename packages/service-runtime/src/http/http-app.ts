@@ -197,14 +197,19 @@ export function createHttpApp<Caller>(options: HttpAppOptions<Caller>): express.
     });
     next();
   });
-  app.use(
-    express.json({ limit: options.bodyLimitBytes ?? 16_384, type: JSON_TYPES, strict: true }),
-  );
+  // JSON is parsed for the routes that declare a JSON body, and only for them: a route reading
+  // another media type (a form, a bare JWT) sees its body untouched and refuses it in its words.
+  const json = express.json({
+    limit: options.bodyLimitBytes ?? 16_384,
+    type: JSON_TYPES,
+    strict: true,
+  });
 
   const methodsByPath = new Map<string, Set<string>>();
   for (const route of options.routes) {
     app[route.method](
       route.path,
+      ...(route.body === undefined ? [] : [json]),
       ...(route.before ?? []),
       routeHandler(options, route),
       routeErrors(route),

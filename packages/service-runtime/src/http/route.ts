@@ -105,11 +105,12 @@ export interface RouteDefinition<
 }
 
 /**
- * Returns `defineRoute` for a service whose authenticated callers are `Caller`s.
+ * Returns `defineRoute` for a service whose authenticated callers are `Caller`s and whose
+ * routes require `'none'` or one of `Auth`.
  *
  * @example
  * ```ts
- * export const defineRoute = routeDefiner<Caller>();
+ * export const defineRoute = routeDefiner<Caller, 'user' | 'admin'>();
  * defineRoute({
  *   method: 'delete', path: '/sessions/:sid', auth: 'user', params: sessionParams,
  *   operationId: 'revokeSession', summary: 'Log out one device', tags: ['sessions'],
@@ -118,9 +119,9 @@ export interface RouteDefinition<
  * });
  * ```
  */
-export function routeDefiner<Caller = never>() {
+export function routeDefiner<Caller = never, Auth extends string = never>() {
   return <
-    A extends string,
+    A extends Auth | 'none',
     P extends z.ZodType | undefined = undefined,
     B extends z.ZodType | undefined = undefined,
   >(

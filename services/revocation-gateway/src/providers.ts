@@ -6,7 +6,7 @@ import type { JWTVerifyGetKey } from 'jose';
 import type { ProviderConfig } from './config/provider-config.js';
 import type { GatewayContext } from './context.js';
 import { SsfReceiver } from './ssf/ssf-receiver.js';
-import { fetchOpenIdConfiguration } from './ssf/transmitter-client.js';
+import { fetchOpenIdConfiguration } from './ssf/discovery.js';
 import { remoteKeys } from './tokens/remote-keys.js';
 
 /** One provider at run time. */

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { refuse } from '../signals/refusal.js';
 import type { SignalOutcome } from '../signals/handle-signal.js';
 import { startPollLoop } from './poll-loop.js';
-import type { PollAnswer, PollRequest } from './transmitter-client.js';
+import type { PollAnswer, PollRequest } from './poll-events.js';
 
 const outcomes: Record<string, SignalOutcome> = {
   good: { outcome: 'accepted', jti: 'a', event: undefined },

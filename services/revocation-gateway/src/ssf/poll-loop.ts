@@ -7,7 +7,7 @@
  * (it would come straight back); `stop` ends the loop after a last
  * acknowledge-only request (`maxEvents: 0`), so nothing committed is delivered twice needlessly.
  */
-import type { PollAnswer, PollRequest } from './transmitter-client.js';
+import type { PollAnswer, PollRequest } from './poll-events.js';
 import type { SignalOutcome } from '../signals/handle-signal.js';
 
 /** What the loop needs. */

@@ -5,7 +5,8 @@
  * 401.
  */
 import type { ProviderConfig, SsfConfig } from '../config/provider-config.js';
-import { clientCredentialsToken, fetchOpenIdConfiguration } from './transmitter-client.js';
+import { clientCredentialsToken } from './client-credentials.js';
+import { fetchOpenIdConfiguration } from './discovery.js';
 
 /** Renew this long before expiry, so a token never expires between our check and the transmitter's. */
 const RENEW_EARLY_MS = 30_000;

@@ -17,12 +17,9 @@ import type { PollLoop } from './poll-loop.js';
 import { saveStreamId, savedStream } from './push-authorization.js';
 import { setUpStream } from './stream-setup.js';
 import { originsOf } from './allowed-origins.js';
-import {
-  TransmitterRequestError,
-  checkOrigin,
-  pollEvents,
-  requestVerification,
-} from './transmitter-client.js';
+import { pollEvents } from './poll-events.js';
+import { requestVerification } from './request-verification.js';
+import { TransmitterRequestError, checkOrigin } from './transmitter-request.js';
 import { TransmitterSession } from './transmitter-session.js';
 
 /** Where a receiver's stream stands. */

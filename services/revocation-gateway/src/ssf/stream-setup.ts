@@ -7,8 +7,9 @@
  */
 import type { SsfConfig } from '../config/provider-config.js';
 import { EVENT_TYPES } from '../signals/mapping.js';
-import { createStream, listStreams, updateStream } from './transmitter-client.js';
-import type { ManagementCall, StreamConfiguration, StreamDelivery } from './transmitter-client.js';
+import { createStream, listStreams, updateStream } from './stream-management.js';
+import type { StreamConfiguration, StreamDelivery } from './stream-management.js';
+import type { ManagementCall } from './transmitter-request.js';
 
 /** RFC 8935 push and RFC 8936 poll delivery method URNs. */
 export const PUSH_METHOD = 'urn:ietf:rfc:8935';

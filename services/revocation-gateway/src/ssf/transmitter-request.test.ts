@@ -7,14 +7,11 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  TransmitterRequestError,
-  clientCredentialsToken,
-  createStream,
-  fetchOpenIdConfiguration,
-  fetchSsfConfiguration,
-  pollEvents,
-} from './transmitter-client.js';
+import { clientCredentialsToken } from './client-credentials.js';
+import { fetchOpenIdConfiguration, fetchSsfConfiguration } from './discovery.js';
+import { pollEvents } from './poll-events.js';
+import { createStream } from './stream-management.js';
+import { TransmitterRequestError } from './transmitter-request.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, base: string) => void;
 

@@ -10,8 +10,8 @@ import { refuse } from '../signals/refusal.js';
 import { remoteKeys } from '../tokens/remote-keys.js';
 import { pushAuthorization, savedStream } from './push-authorization.js';
 import { ReceiverToken } from './receiver-token.js';
-import { fetchSsfConfiguration } from './transmitter-client.js';
-import type { SsfConfiguration } from './transmitter-client.js';
+import { fetchSsfConfiguration } from './discovery.js';
+import type { SsfConfiguration } from './discovery.js';
 
 /** One provider's transmitter, as its receiver sees it. */
 export class TransmitterSession {

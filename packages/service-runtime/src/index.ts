@@ -65,4 +65,4 @@ export type { OpenApiOptions } from './http/openapi.js';
 export { systemRoutes } from './http/system-routes.js';
 export type { MetricsRegistry, SystemRoutesOptions } from './http/system-routes.js';
 export { SHUTDOWN_GRACE_MS, closeGracefully, listen } from './http/listen.js';
-export type { ListenAddress } from './http/listen.js';
+export type { CloseOptions, ListenAddress } from './http/listen.js';

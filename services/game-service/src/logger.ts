@@ -1,9 +1,9 @@
-import { pino } from 'pino';
 import type { Logger } from 'pino';
+import { createServiceLogger } from '@revocation-fabric/service-runtime';
 
 /**
- * The service's pino logger. Credentials never reach the logs: authorization headers and any
- * token field are redacted wherever they appear.
+ * The service's pino logger (service-runtime's: credentials and tokens redacted wherever they
+ * appear), each line naming the instance.
  *
  * @example
  * ```ts
@@ -11,12 +11,5 @@ import type { Logger } from 'pino';
  * ```
  */
 export function createLogger(level: string, instance: string): Logger {
-  return pino({
-    level,
-    base: { service: 'game-service', instance },
-    redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', '*.token', '*.accessToken'],
-      censor: '[redacted]',
-    },
-  });
+  return createServiceLogger({ service: 'game-service', level, base: { instance } });
 }

@@ -3,12 +3,11 @@
  * partition), the HTTP API and the socket.io game on one HTTP server. Tests run several in one
  * process; `main.ts` runs one as a process.
  */
-import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
+import { closeGracefully, lifecycle, listen } from '@revocation-fabric/service-runtime';
 import { createVerifier } from '@revocation-fabric/verifier';
 import type { TrustedIssuer } from '@revocation-fabric/verifier';
 import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
@@ -32,6 +31,11 @@ export const GAME_NAMESPACE = '/game';
 export interface GameServiceOptions {
   /** Logger; default a pino logger at the configured level. */
   readonly logger?: Logger;
+  /**
+   * The clock, ms since the epoch, of token checks over HTTP and sockets alike (expiry, login
+   * age, a live socket's expiry). Default `() => Date.now()`.
+   */
+  readonly now?: () => number;
 }
 
 /** A running (or startable) game-service instance. */
@@ -52,11 +56,9 @@ export interface GameService {
   start(): Promise<string>;
   /** Resolves once the verifier has replayed the revocation topic. */
   ready(): Promise<void>;
-  /** Closes sockets, stops listening, closes the verifier. Idempotent. */
+  /** Closes sockets, stops listening, closes the verifier. Idempotent; a stopped instance does not start again. */
   stop(): Promise<void>;
 }
-
-const SHUTDOWN_GRACE_MS = 5000;
 
 interface Running {
   readonly verifier: Verifier;
@@ -89,34 +91,12 @@ export function createGameService(
   const metrics = new GameMetrics(config.instanceId);
   const leaderboard = new Leaderboard();
   const rooms = new GameRooms(config.game, leaderboard);
+  const now = options.now ?? (() => Date.now());
   let running: Running | undefined;
   let url: string | undefined;
-  let stopping: Promise<void> | undefined;
 
-  async function shutdown(current: Running): Promise<void> {
-    current.auth.close();
-    const closed = current.io.close();
-    current.http.closeIdleConnections();
-    const timer = setTimeout(() => current.http.closeAllConnections(), SHUTDOWN_GRACE_MS);
-    timer.unref();
-    await closed;
-    clearTimeout(timer);
-    await current.verifier.close();
-    logger.info('game-service stopped');
-  }
-
-  return {
-    config,
-    metrics,
-    get url() {
-      return url;
-    },
-    get verifier() {
-      return running?.verifier;
-    },
+  const life = lifecycle('game-service', {
     async start() {
-      if (url !== undefined) return url;
-      if (running !== undefined) throw new Error('game-service is already starting');
       const verifier = createVerifier({
         issuers: trustedIssuers(config),
         revocations: kafkaRevocations({
@@ -137,8 +117,12 @@ export function createGameService(
         maxStalenessMs: config.auth.maxStalenessMs,
         logger: logger.child({ component: 'verifier' }),
         metrics: { registry: metrics.registry },
+        now,
       });
-      const auth = socketAuth(verifier, { logger: logger.child({ component: 'socket-auth' }) });
+      const auth = socketAuth(verifier, {
+        logger: logger.child({ component: 'socket-auth' }),
+        now,
+      });
       metrics.observeSockets(() => auth.stats());
       const app = createApp({ config, verifier, rooms, leaderboard, metrics, logger });
       const http = createServer(app);
@@ -164,31 +148,37 @@ export function createGameService(
         () => logger.info({ url }, 'verifier ready: serving'),
         (error: unknown) => logger.warn({ err: error }, 'verifier did not become ready'),
       );
-
-      http.listen(config.http.port, config.http.host);
-      await once(http, 'listening');
-      const { port } = http.address() as AddressInfo;
-      const host = ['0.0.0.0', '::', ''].includes(config.http.host)
-        ? '127.0.0.1'
-        : config.http.host;
-      url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      url = await listen(http, config.http);
       logger.info({ url, instance: config.instanceId }, 'game-service listening');
       return url;
     },
+    async stop() {
+      const current = running;
+      if (current === undefined) return;
+      current.auth.close();
+      // socket.io's close disconnects every socket, then closes the HTTP server.
+      await closeGracefully(current.http, { close: () => current.io.close() });
+      await current.verifier.close();
+      url = undefined;
+      logger.info('game-service stopped');
+    },
+  });
+
+  return {
+    config,
+    metrics,
+    get url() {
+      return url;
+    },
+    get verifier() {
+      return running?.verifier;
+    },
+    start: () => life.start(),
     async ready() {
       if (running === undefined) throw new Error('game-service is not started');
       await running.verifier.ready();
     },
-    stop() {
-      const current = running;
-      if (current === undefined) return Promise.resolve();
-      stopping ??= shutdown(current).finally(() => {
-        running = undefined;
-        url = undefined;
-        stopping = undefined;
-      });
-      return stopping;
-    },
+    stop: () => life.stop(),
   };
 }
 

@@ -32,19 +32,34 @@ export async function listen(server: Server, address: ListenAddress): Promise<st
 /** How long requests in flight may take to finish once a service stops. */
 export const SHUTDOWN_GRACE_MS = 5000;
 
+/** Options of {@link closeGracefully}. */
+export interface CloseOptions {
+  /** How long requests in flight may take. Default {@link SHUTDOWN_GRACE_MS}. */
+  readonly graceMs?: number | undefined;
+  /**
+   * Closes the server and resolves once it is closed; default `server.close()`. A socket.io
+   * server gives `() => io.close()`, which disconnects its sockets first.
+   */
+  readonly close?: (() => Promise<void>) | undefined;
+}
+
 /**
- * Stops accepting connections, closes idle ones, lets requests in flight finish for
- * `graceMs`, then closes what is left.
+ * Stops accepting connections, closes idle ones, lets requests in flight finish for the grace
+ * period, then closes what is left.
  *
  * @example
  * ```ts
  * await closeGracefully(server);
+ * await closeGracefully(http, { close: () => io.close() });
  * ```
  */
-export async function closeGracefully(server: Server, graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+export async function closeGracefully(server: Server, options: CloseOptions = {}): Promise<void> {
+  const closed = options.close?.() ?? new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
-  const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+  const timer = setTimeout(
+    () => server.closeAllConnections(),
+    options.graceMs ?? SHUTDOWN_GRACE_MS,
+  );
   timer.unref();
   await closed;
   clearTimeout(timer);

@@ -4,19 +4,13 @@
  * protocol's one error body (`{ error: { code, message, requestId } }`); the verifier's express
  * adapter answers the token codes (`TOKEN_REVOKED`, `NOT_READY`, …) in the same body.
  */
-import { CodedError } from '@revocation-fabric/protocol';
 import type { CodedErrorOptions } from '@revocation-fabric/protocol';
+import { HttpError } from '@revocation-fabric/service-runtime';
+import type { ShellErrorCode } from '@revocation-fabric/service-runtime';
 
 /** Every code the game-service itself answers with. */
 export type GameErrorCode =
-  | 'INVALID_REQUEST'
-  | 'NOT_IN_ROOM'
-  | 'OUT_OF_BOUNDS'
-  | 'CELL_TAKEN'
-  | 'TOO_FAST'
-  | 'ROOM_LIMIT'
-  | 'NOT_FOUND'
-  | 'INTERNAL_ERROR';
+  ShellErrorCode | 'NOT_IN_ROOM' | 'OUT_OF_BOUNDS' | 'CELL_TAKEN' | 'TOO_FAST' | 'ROOM_LIMIT';
 
 /**
  * HTTP status of each code, in one table the compiler checks.
@@ -34,8 +28,17 @@ export const GAME_HTTP_STATUS: Readonly<Record<GameErrorCode, number>> = Object.
   TOO_FAST: 429,
   ROOM_LIMIT: 503,
   NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   INTERNAL_ERROR: 500,
 });
+
+/** Every code, in table order: the OpenAPI document's enum. */
+export const GAME_ERROR_CODES = Object.freeze(Object.keys(GAME_HTTP_STATUS)) as readonly [
+  GameErrorCode,
+  ...GameErrorCode[],
+];
 
 /** The message of an error thrown without one. */
 const DEFAULT_MESSAGE: Readonly<Record<GameErrorCode, string>> = {
@@ -46,6 +49,9 @@ const DEFAULT_MESSAGE: Readonly<Record<GameErrorCode, string>> = {
   TOO_FAST: 'too many moves; slow down',
   ROOM_LIMIT: 'no more rooms may be open',
   NOT_FOUND: 'no such resource',
+  METHOD_NOT_ALLOWED: 'method not allowed on this resource',
+  PAYLOAD_TOO_LARGE: 'the body is larger than the limit',
+  UNSUPPORTED_MEDIA_TYPE: 'unsupported media type',
   INTERNAL_ERROR: 'internal error',
 };
 
@@ -65,16 +71,12 @@ export interface GameErrorOptions extends CodedErrorOptions {
  * throw new GameError({ code: 'CELL_TAKEN', message: '(2, 3) is taken' });
  * ```
  */
-export class GameError extends CodedError<GameErrorCode> {
-  override readonly code: GameErrorCode;
-
+export class GameError extends HttpError<GameErrorCode> {
   constructor(options: GameErrorOptions) {
-    super(options.message ?? DEFAULT_MESSAGE[options.code], options);
-    this.code = options.code;
-  }
-
-  /** The HTTP status of this error's code. */
-  get status(): number {
-    return GAME_HTTP_STATUS[this.code];
+    super({
+      ...options,
+      status: GAME_HTTP_STATUS[options.code],
+      message: options.message ?? DEFAULT_MESSAGE[options.code],
+    });
   }
 }

@@ -1,24 +1,22 @@
 /**
  * The HTTP API: the signed-in player and the leaderboard behind `requireAuth`, plus health,
- * readiness and metrics. Answers are JSON; every error answer is protocol's one error body,
- * `{ error: { code, message, requestId } }`, and bad input (a malformed percent-escape, …) is a
- * 400, never a 500.
+ * readiness and metrics, in the shared HTTP shell — every error answer is protocol's one error
+ * body, `{ error: { code, message, requestId } }`, and bad input (a malformed percent-escape, …)
+ * is a 400, never a 500.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import express from 'express';
-import type { NextFunction, Request, Response } from 'express';
-import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
-import { requestLogOptions } from '@revocation-fabric/service-runtime';
+import type express from 'express';
+import { z } from 'zod';
+import { createHttpApp, definePublicRoute, systemRoutes } from '@revocation-fabric/service-runtime';
+import type { Route } from '@revocation-fabric/service-runtime';
 import type { Verifier } from '@revocation-fabric/verifier';
 import { requireAuth } from '@revocation-fabric/verifier/express';
+import type { Logger } from 'pino';
 import type { GameServiceConfig } from '../config.js';
-import { GameError } from '../game/errors.js';
+import { GAME_ERROR_CODES, GameError } from '../game/errors.js';
 import type { GameRooms } from '../game/game-rooms.js';
 import type { Leaderboard } from '../game/leaderboard.js';
 import type { GameMetrics } from '../metrics.js';
 import { roomName } from '../realtime/messages.js';
-import { answerError, answerNotFound, requestId } from './error-answers.js';
 
 /** What the app is built from. */
 export interface AppDeps {
@@ -33,6 +31,19 @@ export interface AppDeps {
 /** Players listed by `GET /leaderboard`. */
 const LEADERBOARD_SIZE = 20;
 
+const readinessResponse = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  instance: z.string(),
+  verifier: z.object({
+    ready: z.boolean(),
+    stale: z.boolean(),
+    rules: z.record(z.string(), z.number()),
+    lag: z.number().nullable(),
+    msSinceLastContact: z.number().nullable(),
+    msSinceLastAppliedEvent: z.number().nullable(),
+  }),
+});
+
 /**
  * Whether the instance should receive traffic: the verifier has replayed the revocation topic
  * and, if it fails closed, is not stale. Until then every token would be refused with 503.
@@ -41,7 +52,7 @@ function readiness(config: GameServiceConfig, verifier: Verifier) {
   const stats = verifier.stats();
   const ready = stats.serving;
   return {
-    ready,
+    status: ready ? (200 as const) : (503 as const),
     body: {
       status: ready ? 'ok' : 'unavailable',
       instance: config.instanceId,
@@ -57,6 +68,112 @@ function readiness(config: GameServiceConfig, verifier: Verifier) {
   };
 }
 
+const bearer = { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } };
+
+/**
+ * Every route the game serves over HTTP.
+ *
+ * @example
+ * ```ts
+ * const routes = gameRoutes({ config, verifier, rooms, leaderboard, metrics, logger });
+ * ```
+ */
+export function gameRoutes(deps: AppDeps): Route<never>[] {
+  const { config, verifier, rooms, leaderboard } = deps;
+  const auth = requireAuth(verifier, { realm: 'game' });
+  const signedIn = {
+    auth: 'none',
+    before: [auth],
+    security: [{ bearerAuth: [] }],
+    tags: ['game'],
+  } as const;
+  const api = [
+    definePublicRoute({
+      ...signedIn,
+      method: 'get',
+      path: '/me',
+      operationId: 'me',
+      summary: 'The signed-in player and their record',
+      responses: { 200: { description: 'The player.' }, 401: { description: 'No valid token.' } },
+      handle: ({ req }) => {
+        const claims = req.auth?.claims;
+        if (claims === undefined) throw new Error('requireAuth did not set req.auth');
+        return Promise.resolve({
+          status: 200,
+          headers: { 'Cache-Control': 'no-store' },
+          body: {
+            instance: config.instanceId,
+            sub: claims.sub,
+            sid: claims.sid,
+            roles: claims.roles,
+            exp: claims.exp,
+            record: leaderboard.entry(claims.sub),
+          },
+        });
+      },
+    }),
+    definePublicRoute({
+      ...signedIn,
+      method: 'get',
+      path: '/leaderboard',
+      operationId: 'leaderboard',
+      summary: 'The best players',
+      responses: {
+        200: { description: 'The top players.' },
+        401: { description: 'No valid token.' },
+      },
+      handle: () =>
+        Promise.resolve({
+          status: 200,
+          body: { instance: config.instanceId, players: leaderboard.top(LEADERBOARD_SIZE) },
+        }),
+    }),
+    definePublicRoute({
+      ...signedIn,
+      method: 'get',
+      path: '/rooms/:room',
+      operationId: 'room',
+      summary: 'One open room',
+      responses: {
+        200: { description: 'The room.' },
+        401: { description: 'No valid token.' },
+        404: { description: 'No such open room.' },
+      },
+      handle: ({ req }) => {
+        const parsed = roomName.safeParse(req.params['room']);
+        const room = parsed.success ? rooms.get(parsed.data) : undefined;
+        if (room === undefined)
+          throw new GameError({ code: 'NOT_FOUND', message: 'no such open room' });
+        return Promise.resolve({
+          status: 200,
+          body: { instance: config.instanceId, ...room.snapshot() },
+        });
+      },
+    }),
+  ];
+  return [
+    ...api,
+    ...systemRoutes(api, {
+      metrics: deps.metrics.registry,
+      readiness: () => Promise.resolve(readiness(config, verifier)),
+      readinessSchema: readinessResponse,
+      readinessDescription:
+        'The verifier decides: 200 once it has replayed the revocation topic and, when it fails ' +
+        'closed, while it is not stale; until then every token would be refused.',
+      health: () => ({ status: 'ok', instance: config.instanceId }),
+      openApi: {
+        info: {
+          title: 'revocation-fabric game-service',
+          version: '0.1.0',
+          description: 'The demo game: the signed-in player, the leaderboard and open rooms.',
+        },
+        errorCodes: GAME_ERROR_CODES,
+        securitySchemes: bearer,
+      },
+    }),
+  ];
+}
+
 /**
  * Builds the express app.
  *
@@ -66,73 +183,9 @@ function readiness(config: GameServiceConfig, verifier: Verifier) {
  * ```
  */
 export function createApp(deps: AppDeps): express.Express {
-  const { config, verifier, rooms, leaderboard, metrics, logger } = deps;
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(
-    pinoHttp<IncomingMessage, ServerResponse>({
-      logger,
-      genReqId: requestId,
-      // A 503 from /readyz or a 4xx is a refusal, logged at info without a stack; only a real
-      // failure is logged at error.
-      ...requestLogOptions,
-    }),
-  );
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const route = (req.route as { path?: unknown } | undefined)?.path;
-      metrics.httpDuration.observe(
-        {
-          method: req.method,
-          route: typeof route === 'string' ? route : 'unmatched',
-          status: String(res.statusCode),
-        },
-        Number(process.hrtime.bigint() - started) / 1e9,
-      );
-    });
-    next();
+  return createHttpApp<never>({
+    logger: deps.logger,
+    httpDuration: deps.metrics.httpDuration,
+    routes: gameRoutes(deps),
   });
-
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', instance: config.instanceId });
-  });
-  app.get('/readyz', (_req, res) => {
-    const { ready, body } = readiness(config, verifier);
-    res
-      .status(ready ? 200 : 503)
-      .set('Cache-Control', 'no-store')
-      .json(body);
-  });
-  app.get('/metrics', async (_req, res) => {
-    res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
-
-  const auth = requireAuth(verifier, { realm: 'game' });
-  app.get('/me', auth, (req, res) => {
-    const claims = req.auth?.claims;
-    if (claims === undefined) throw new Error('requireAuth did not set req.auth');
-    res.set('Cache-Control', 'no-store').json({
-      instance: config.instanceId,
-      sub: claims.sub,
-      sid: claims.sid,
-      roles: claims.roles,
-      exp: claims.exp,
-      record: leaderboard.entry(claims.sub),
-    });
-  });
-  app.get('/leaderboard', auth, (_req, res) => {
-    res.json({ instance: config.instanceId, players: leaderboard.top(LEADERBOARD_SIZE) });
-  });
-  app.get('/rooms/:room', auth, (req, res) => {
-    const parsed = roomName.safeParse(req.params['room']);
-    const room = parsed.success ? rooms.get(parsed.data) : undefined;
-    if (room === undefined)
-      throw new GameError({ code: 'NOT_FOUND', message: 'no such open room' });
-    res.json({ instance: config.instanceId, ...room.snapshot() });
-  });
-
-  app.use(answerNotFound);
-  app.use(answerError);
-  return app;
 }

@@ -54,7 +54,7 @@ describe('game-service HTTP bad input', () => {
     const body = expectErrorBody(answer, 404);
     expect(body.error).toEqual({
       code: 'NOT_FOUND',
-      message: 'no such route',
+      message: 'no such resource',
       requestId: 'trace-404',
     });
   });

@@ -20,7 +20,7 @@ const boundaryPatterns = [
 
 // The Kafka client is imported in exactly one file per package, so it can be replaced there.
 const KAFKA_CLIENT_FILES = [
-  'packages/verifier/src/kafka/kafkajs-feed.ts',
+  'packages/verifier/src/kafka/kafkajs-client.ts',
   'packages/publisher/src/kafka/kafka-publisher.ts',
   'packages/testkit/src/lib/kafka-client.ts',
   'bench/src/lib/kafka.ts',

@@ -3,7 +3,7 @@
  * benchmark runs once with kafkajs (`kafka.ts`) and once with @platformatic/kafka
  * (`platformatic-kafka.ts`), each file the only one importing its client.
  *
- * Both are configured as the verifier's feed (`packages/verifier/src/kafka/kafkajs-feed.ts`) is:
+ * Both are configured as the verifier's feed (`packages/verifier/src/kafka/kafkajs-client.ts`) is:
  * a consumer group of its own per instance (every instance reads every partition), nothing
  * committed, the topic read from its beginning, fetches long-polling `fetchWaitMs` at the broker
  * with `minBytes: 1`, and every partition's high-water mark captured before the first fetch so

@@ -284,7 +284,7 @@ const HEARTBEAT_EVERY = 1_000;
 
 /**
  * The client-choice benchmark's kafkajs arm: a bare broadcast reader set up as the verifier's
- * feed (`kafkajs-feed.ts`) sets kafkajs up — the idle-timer fix, no request-timeout interval on
+ * feed (`kafkajs-client.ts`) sets kafkajs up — the idle-timer fix, no request-timeout interval on
  * the consumer's client (an admin client with it captures the high-water marks and is
  * disconnected once the topic is replayed), the feed's retry and connection timeout, a group of
  * its own, nothing committed, one partition at a time, a heartbeat every 1,000 records of a

@@ -1,102 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../logger.js';
-import type {
-  ConsumerEvents,
-  ConsumerFactory,
-  FeedConsumer,
-  FeedConsumerOptions,
-  RecordBatch,
-} from './client.js';
 import { ConsumerSupervisor } from './consumer-supervisor.js';
+import { FakeClient, batchOf } from './feed-client.fixture.js';
 
 beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
 afterEach(() => vi.useRealTimers());
-
-/** How a fake consumer's connect behaves. */
-type ConnectBehaviour = 'succeeds' | 'fails' | 'hangs';
-
-/** A double of our consumer interface: it records what the supervisor did to it. */
-class FakeConsumer implements FeedConsumer {
-  readonly options: FeedConsumerOptions;
-  readonly createdAt = Date.now();
-  readonly #connect: ConnectBehaviour;
-  disconnects = 0;
-  running = false;
-
-  constructor(options: FeedConsumerOptions, connect: ConnectBehaviour) {
-    this.options = options;
-    this.#connect = connect;
-  }
-
-  connect(): Promise<void> {
-    if (this.#connect === 'fails') return Promise.reject(new Error('ECONNREFUSED'));
-    if (this.#connect === 'hangs') return new Promise(() => {});
-    return Promise.resolve();
-  }
-
-  subscribe(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  run(): Promise<void> {
-    this.running = true;
-    return Promise.resolve();
-  }
-
-  disconnect(): Promise<void> {
-    this.disconnects += 1;
-    this.running = false;
-    return Promise.resolve();
-  }
-
-  /** What the client would report. */
-  get report(): ConsumerEvents {
-    return this.options.events;
-  }
-}
-
-/** A double of our consumer factory: each consumer connects as the next planned behaviour says. */
-class FakeClient implements ConsumerFactory {
-  readonly consumers: FakeConsumer[] = [];
-  /** Behaviours of the next consumers, in order; then `otherwise`. */
-  readonly plan: ConnectBehaviour[] = [];
-  otherwise: ConnectBehaviour = 'succeeds';
-
-  consumer(options: FeedConsumerOptions): FakeConsumer {
-    const consumer = new FakeConsumer(options, this.plan.shift() ?? this.otherwise);
-    this.consumers.push(consumer);
-    return consumer;
-  }
-
-  last(): FakeConsumer {
-    const consumer = this.consumers.at(-1);
-    if (consumer === undefined) throw new Error('no consumer was created');
-    return consumer;
-  }
-
-  /** ms between the creations of consecutive consumers. */
-  gaps(): number[] {
-    return this.consumers.slice(1).map((c, i) => c.createdAt - (this.consumers[i]?.createdAt ?? 0));
-  }
-}
-
-function batchOf(topic: string, offsets: number[]): RecordBatch {
-  return {
-    topic,
-    partition: 0,
-    highWatermark: (offsets.at(-1) ?? -1) + 1,
-    records: offsets.map((offset) => ({
-      value: null,
-      timestamp: 0,
-      topic,
-      partition: 0,
-      offset,
-    })),
-    active: () => true,
-    resolveOffset: () => {},
-    heartbeat: () => Promise.resolve(),
-  };
-}
 
 function setup(options: { prepare?: () => Promise<'start' | 'refuse'> } = {}) {
   const client = new FakeClient();
@@ -242,7 +150,7 @@ describe('ConsumerSupervisor', () => {
     expect(old.options.mayRestart()).toBe(false);
     old.report.contact();
     old.report.joined(() => {});
-    await old.report.batch(batchOf('auth.revocations', [0, 1]));
+    await old.report.batch(batchOf('auth.revocations', 0, [null, null]));
     old.report.crashed(new Error('late'), false);
     await vi.advanceTimersByTimeAsync(0);
     expect(delivered).toEqual([]);
@@ -251,7 +159,7 @@ describe('ConsumerSupervisor', () => {
     expect(client.consumers).toHaveLength(2);
 
     current.report.contact();
-    await current.report.batch(batchOf('auth.revocations', [0, 1]));
+    await current.report.batch(batchOf('auth.revocations', 0, [null, null]));
     expect(delivered).toEqual(['auth.revocations@0', 'auth.revocations@1']);
     expect(contacts()).toBe(1);
     expect(current.options.mayRestart()).toBe(true);

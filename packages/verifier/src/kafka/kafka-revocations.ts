@@ -1,5 +1,5 @@
 import type { RevocationFeedFactory } from '../feed.js';
-import { KafkaRevocationFeed } from './kafkajs-feed.js';
+import { KafkaRevocationFeed } from './kafka-feed.js';
 import { resolveKafkaOptions } from './options.js';
 import type { KafkaRevocationsOptions } from './options.js';
 

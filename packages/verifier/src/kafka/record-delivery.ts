@@ -1,9 +1,13 @@
 import { decodeEvent } from '@revocation-fabric/protocol';
 import type { RevocationSink } from '../feed.js';
 import type { VerifierLogger } from '../logger.js';
+import type { RecordBatch } from './client.js';
 import type { PoisonLog } from './poison-log.js';
+import type { PartitionProgress } from './replay-tracker.js';
 
 const EMPTY = new Uint8Array(0);
+/** Heartbeat at least every this many records during a long replay. */
+const HEARTBEAT_EVERY = 1_000;
 
 /** One record as the feed read it, in client-neutral terms. */
 export interface RevocationRecord {
@@ -27,23 +31,57 @@ export class RecordDelivery {
   readonly #poison: PoisonLog;
   readonly #logger: VerifierLogger;
   readonly #clockToleranceMs: number;
+  readonly #now: () => number;
   #delivered = 0;
+  #lastDeliveryAt: number | undefined;
 
   constructor(options: {
     readonly sink: RevocationSink;
     readonly poison: PoisonLog;
     readonly logger: VerifierLogger;
     readonly clockToleranceMs: number;
+    readonly now: () => number;
   }) {
     this.#sink = options.sink;
     this.#poison = options.poison;
     this.#logger = options.logger;
     this.#clockToleranceMs = options.clockToleranceMs;
+    this.#now = options.now;
   }
 
   /** Valid events delivered so far. */
   get delivered(): number {
     return this.#delivered;
+  }
+
+  /** When the last new record was handed on, ms since the epoch: a long batch is contact too. */
+  get lastDeliveryAt(): number | undefined {
+    return this.#lastDeliveryAt;
+  }
+
+  /**
+   * Delivers a batch's new records, in order: those below the partition's position were
+   * applied before (a restarted consumer reads from the beginning again, nothing being
+   * committed) and are only resolved. Stops as soon as the batch is no longer active.
+   *
+   * @returns whether the whole batch was read (false: it stopped being active).
+   */
+  async deliverBatch(batch: RecordBatch, progress: PartitionProgress): Promise<boolean> {
+    let sinceHeartbeat = 0;
+    for (const record of batch.records) {
+      if (!batch.active()) return false;
+      if (progress.admit(record.offset)) {
+        this.#lastDeliveryAt = this.#now();
+        this.deliver(record);
+      }
+      batch.resolveOffset(record.offset);
+      if (++sinceHeartbeat >= HEARTBEAT_EVERY) {
+        sinceHeartbeat = 0;
+        await batch.heartbeat();
+      }
+    }
+    progress.sawHigh(batch.highWatermark);
+    return true;
   }
 
   /** Decodes one record and delivers its event, or counts it as poison. */

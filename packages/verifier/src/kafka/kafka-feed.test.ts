@@ -1,0 +1,137 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createEvent, encodeEvent } from '@revocation-fabric/protocol';
+import type { RevocationEvent } from '@revocation-fabric/protocol';
+import { NotReadyError } from '../errors.js';
+import type { PoisonCode, RevocationSink } from '../feed.js';
+import { silentLogger } from '../logger.js';
+import { FakeClient, batchOf } from './feed-client.fixture.js';
+import { KafkaRevocationFeed } from './kafka-feed.js';
+
+beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
+afterEach(() => vi.useRealTimers());
+
+const TOPIC = 'auth.revocations';
+
+/** A valid event's record value, for session `sid`. */
+function sessionEvent(sid: string): Uint8Array {
+  const event = createEvent({ kind: 'session', sid, reason: 'logout', actor: 'test', iss: 'x' });
+  return Buffer.from(encodeEvent(event).value);
+}
+
+function setup(offsets: Array<{ low: number; high: number }>) {
+  const client = new FakeClient();
+  client.offsets = offsets.map(({ low, high }, partition) => ({
+    topic: TOPIC,
+    partition,
+    low,
+    high,
+  }));
+  const feed = new KafkaRevocationFeed(
+    {
+      brokers: ['127.0.0.1:1'],
+      topics: [TOPIC],
+      clientId: 'feed-test',
+      tls: undefined,
+      sasl: undefined,
+      connectionTimeoutMs: 1_000,
+      logger: silentLogger,
+      now: () => Date.now(),
+      clockToleranceMs: 5_000,
+      // No issuer speaks through the topic: its retention is not judged.
+      maxTokenLifetimeMs: () => undefined,
+    },
+    client,
+  );
+  const events: RevocationEvent[] = [];
+  const poison: PoisonCode[] = [];
+  const sink: RevocationSink = {
+    event: (event) => events.push(event),
+    poison: (code) => poison.push(code),
+  };
+  let ready = false;
+  feed.ready().then(
+    () => (ready = true),
+    () => {},
+  );
+  return { client, feed, sink, events, poison, ready: () => ready };
+}
+
+describe('KafkaRevocationFeed over a client double', () => {
+  it('becomes ready only once the replay reaches the high-water mark captured at start', async () => {
+    const { client, feed, sink, events, ready } = setup([{ low: 0, high: 3 }]);
+    feed.start(sink);
+    await vi.advanceTimersByTimeAsync(0);
+    const consumer = client.last();
+    expect(consumer.running).toBe(true);
+    expect(feed.isReady()).toBe(false);
+
+    // The partition grew to 50 since start: only the 3 records there at start are waited for.
+    await consumer.report.batch(batchOf(TOPIC, 0, [sessionEvent('a'), sessionEvent('b')], 50));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(feed.isReady()).toBe(false);
+    expect(ready()).toBe(false);
+    expect(feed.stats().lagByPartition).toEqual({ [`${TOPIC}/0`]: 48 });
+
+    await consumer.report.batch(batchOf(TOPIC, 2, [sessionEvent('c')], 50));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(feed.isReady()).toBe(true);
+    expect(ready()).toBe(true);
+    expect(events.map((event) => (event.kind === 'session' ? event.sid : ''))).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
+    // Ready: the replay watch's admin is let go.
+    expect(client.admins[0]?.connected).toBe(false);
+    await feed.close();
+  });
+
+  it('is ready on an empty topic as soon as a consumer runs, after failed starts', async () => {
+    const { client, feed, sink, ready } = setup([{ low: 4, high: 4 }]);
+    client.plan.push('fails');
+    feed.start(sink);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(feed.isReady()).toBe(false);
+    await vi.advanceTimersByTimeAsync(300); // the first backoff: 250 ms ± 20 %
+    expect(client.consumers).toHaveLength(2);
+    expect(ready()).toBe(true);
+    await feed.close();
+  });
+
+  it('after a crash, resumes where it stopped and delivers no event twice', async () => {
+    const { client, feed, sink, events } = setup([{ low: 0, high: 4 }]);
+    feed.start(sink);
+    await vi.advanceTimersByTimeAsync(0);
+    const first = client.last();
+    await first.report.batch(batchOf(TOPIC, 0, [sessionEvent('a'), sessionEvent('b')]));
+
+    first.report.crashed(new Error('not authorized'), false);
+    await vi.advanceTimersByTimeAsync(0);
+    const second = client.last();
+    expect(second).not.toBe(first);
+    expect(first.disconnects).toBe(1);
+    expect(second.join()).toEqual([{ topic: TOPIC, partition: 0, offset: 2 }]);
+    // The seek did not take: the new consumer reads from the beginning again.
+    const all = [sessionEvent('a'), sessionEvent('b'), sessionEvent('c'), null];
+    await second.report.batch(batchOf(TOPIC, 0, all));
+    expect(events).toHaveLength(3);
+    expect(feed.stats()).toMatchObject({
+      ready: true,
+      applied: 3,
+      poisonByCode: { EVENT_NOT_JSON: 1 },
+    });
+    await feed.close();
+  });
+
+  it('rejects ready() when closed first, and deletes the consumer group it used', async () => {
+    const { client, feed, sink } = setup([{ low: 0, high: 1 }]);
+    feed.start(sink);
+    await vi.advanceTimersByTimeAsync(0);
+    const consumer = client.last();
+    await feed.close();
+    await expect(feed.ready()).rejects.toBeInstanceOf(NotReadyError);
+    expect(consumer.disconnects).toBe(1);
+    const deleted = client.admins.flatMap((admin) => admin.deletedGroups);
+    expect(deleted).toEqual([consumer.options.groupId]);
+  });
+});

@@ -8,15 +8,8 @@ import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage, LogEntry } fro
 import { fixKafkajsIdleTimer } from '@revocation-fabric/kafkajs-idle-fix';
 import { REVOCATION_SIGNATURE_HEADER } from '@revocation-fabric/protocol';
 import type { VerifierLogger } from '../logger.js';
-import type {
-  ConsumerEvents,
-  FeedAdmin,
-  FeedClient,
-  FeedConsumer,
-  FeedConsumerOptions,
-  PartitionOffsets,
-  RecordBatch,
-} from './client.js';
+import type { ConsumerEvents, FeedClient, FeedConsumer, FeedConsumerOptions } from './client.js';
+import type { PartitionOffsets, RecordBatch } from './client.js';
 import type { ResolvedKafkaOptions } from './options.js';
 import type { RevocationRecord } from './record-delivery.js';
 import { topicRetentionRequest } from './topic-retention.js';
@@ -90,7 +83,7 @@ export function kafkajsClient(options: KafkajsClientOptions): FeedClient {
           await admin.deleteGroups([...groupIds]);
         },
         disconnect: () => admin.disconnect(),
-      } satisfies FeedAdmin;
+      };
     },
   };
 }

@@ -1,2 +1,9 @@
 export { kafkaPublisher } from './kafka-publisher.js';
-export type { KafkaPublisherOptions, KafkaSasl, KafkaTls, KafkaTopicCreation } from './options.js';
+export type { KafkaPublisherOptions, KafkaTls, KafkaTopicCreation } from './options.js';
+export { KafkaOptionError } from '@revocation-fabric/kafka-connection';
+export type {
+  KafkaConnectionOptions,
+  KafkaOptionName,
+  KafkaSasl,
+  KafkaTlsOptions,
+} from '@revocation-fabric/kafka-connection';

@@ -7,41 +7,17 @@
  */
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { fixKafkajsIdleTimer } from '@revocation-fabric/kafkajs-idle-fix';
-import type { KafkaConfig, LogEntry, Producer } from 'kafkajs';
+import type { LogEntry, Producer } from 'kafkajs';
+import { probeBrokers, resolveKafkaConnection } from '@revocation-fabric/kafka-connection';
 import {
   DEFAULT_REVOCATION_TOPIC,
   TopicRetentionTooShortError,
   ensureRevocationTopic,
-  probeBrokers,
 } from '@revocation-fabric/protocol';
 import { PublishFailedError, TopicSetupError } from '../errors.js';
 import { silentLogger } from '../logger.js';
 import type { RevocationMessage, RevocationPublisher } from '../revocation-publisher.js';
-import type { KafkaPublisherOptions, KafkaSasl, KafkaTls } from './options.js';
-
-function ssl(tls: boolean | KafkaTls | undefined): KafkaConfig['ssl'] {
-  if (tls === undefined || typeof tls === 'boolean') return tls;
-  const { ca, ...rest } = tls;
-  return {
-    ...rest,
-    ...(ca === undefined
-      ? {}
-      : { ca: typeof ca === 'string' || Buffer.isBuffer(ca) ? ca : [...ca] }),
-  };
-}
-
-function sasl(options: KafkaSasl | undefined): KafkaConfig['sasl'] {
-  if (options === undefined) return undefined;
-  const { username, password } = options;
-  switch (options.mechanism) {
-    case 'plain':
-      return { mechanism: 'plain', username, password };
-    case 'scram-sha-256':
-      return { mechanism: 'scram-sha-256', username, password };
-    case 'scram-sha-512':
-      return { mechanism: 'scram-sha-512', username, password };
-  }
-}
+import type { KafkaPublisherOptions } from './options.js';
 
 /** Deadline of one reachability probe (connect + ApiVersions answer), ms. */
 const PROBE_TIMEOUT_MS = 1_000;
@@ -60,25 +36,20 @@ const PROBE_TIMEOUT_MS = 1_000;
  * ```
  */
 export function kafkaPublisher(options: KafkaPublisherOptions): RevocationPublisher {
-  if (options.brokers.length === 0)
-    throw new TypeError('kafkaPublisher: brokers must not be empty');
+  const connection = resolveKafkaConnection(options, { defaultClientId: 'revocation-publisher' });
   const topic = options.topic ?? DEFAULT_REVOCATION_TOPIC;
   const logger = options.logger ?? silentLogger;
   const requestTimeout = options.requestTimeoutMs ?? 10_000;
   const retry = { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 };
-  const security: Pick<KafkaConfig, 'ssl' | 'sasl'> = {};
-  const tls = ssl(options.tls);
-  if (tls !== undefined) security.ssl = tls;
-  const auth = sasl(options.sasl);
-  if (auth !== undefined) security.sasl = auth;
   // kafkajs 2.2.4 re-arms a 1 ms timer on every idle connection (kafkajs #1556); mended here, in
   // the package's one kafkajs file, so that every installation of the package gets the fix.
   fixKafkajsIdleTimer(import.meta.url);
   const client = new Kafka({
-    clientId: options.clientId ?? 'revocation-publisher',
-    brokers: [...options.brokers],
-    ...security,
-    connectionTimeout: options.connectionTimeoutMs ?? 3000,
+    clientId: connection.clientId,
+    brokers: connection.brokers,
+    ...(connection.tls === undefined ? {} : { ssl: connection.tls }),
+    ...(connection.sasl === undefined ? {} : { sasl: connection.sasl }),
+    connectionTimeout: connection.connectionTimeoutMs,
     requestTimeout,
     // The relay has its own backoff loop; the client's retries only cover short blips.
     retry,
@@ -208,8 +179,8 @@ export function kafkaPublisher(options: KafkaPublisherOptions): RevocationPublis
     // reset, and nothing but a refused connect while the broker is down (see broker-probe.ts).
     probe: () =>
       probeBrokers({
-        brokers: options.brokers,
-        tls: ssl(options.tls),
+        brokers: connection.brokers,
+        tls: connection.tls,
         timeoutMs: PROBE_TIMEOUT_MS,
       }),
     close: drop,

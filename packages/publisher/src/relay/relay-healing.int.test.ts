@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { probeBrokers } from '@revocation-fabric/protocol';
+import { probeBrokers } from '@revocation-fabric/kafka-connection';
 import {
   faultKafkaSupport,
   startFaultKafka,

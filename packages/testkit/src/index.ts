@@ -4,6 +4,8 @@ export { createTopic } from './create-topic.js';
 export type { TopicSpec } from './create-topic.js';
 export { uniqueTopic } from './unique-topic.js';
 export { waitFor } from './wait-for.js';
+export { outcomeOf } from './outcome-of.js';
+export type { ErrorClass } from './outcome-of.js';
 export type { WaitForOptions } from './wait-for.js';
 export { describeBroker, logBroker } from './log-broker.js';
 export { getKeycloak } from './get-keycloak.js';
@@ -40,3 +42,13 @@ export type {
 export { consumerGroups, partitionLeader } from './topic-admin.js';
 export { startTopicTap } from './topic-tap.js';
 export type { TopicTap, TopicTapOptions } from './topic-tap.js';
+export {
+  POSTGRES_ADMIN_URL,
+  TEST_DATABASE_KINDS,
+  createTestDatabase,
+  kafkaBrokers,
+  metricValue,
+} from './test-database.js';
+export type { TestDatabase, TestDatabaseConfig, TestDatabaseKind } from './test-database.js';
+export { startEventTap } from './event-tap.js';
+export type { EventTap } from './event-tap.js';

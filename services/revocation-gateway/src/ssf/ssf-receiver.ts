@@ -140,17 +140,28 @@ export class SsfReceiver {
     if (endpoint === undefined) throw new Error('the transmitter has no configuration_endpoint');
     const token = await this.session.token.get();
     const db = this.ctx.store.db;
-    const { stream, action } = await setUpStream({
+    const { stream, action, unreadable } = await setUpStream({
       call: { endpoint, token, signal },
       ssf: this.ssf,
       pushAuthorization: await this.session.pushAuthorization(),
       rememberedStreamId: (await savedStream(db, this.provider.name)).streamId,
     });
+    if (unreadable.length > 0) {
+      this.ctx.logger.warn(
+        { provider: this.provider.name, streamId: stream.stream_id, unreadable },
+        'SSF stream answers: members that failed their schema were read as absent',
+      );
+    }
     // The bearer token goes to the poll URL with every poll: refused before the stream is
     // adopted, so the set-up is retried rather than the stream counted as registered.
     const pollUrl = stream.delivery?.endpoint_url;
     if (this.ssf.delivery === 'poll') {
-      if (pollUrl === undefined) throw new Error('the poll stream has no endpoint_url');
+      if (pollUrl === undefined) {
+        throw new TransmitterRequestError(
+          'stream-setup',
+          `the poll stream has no readable delivery.endpoint_url (${unreadable.join('; ') || 'absent'})`,
+        );
+      }
       checkOrigin(
         'stream-setup',
         'delivery.endpoint_url',

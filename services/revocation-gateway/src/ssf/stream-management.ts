@@ -1,56 +1,68 @@
 /**
  * The transmitter's stream configuration endpoint (SSF 1.0 §8.1.1): read the receiver's
- * streams, create one, update one. Which stream is the receiver's is {@link setUpStream}'s.
+ * streams, create one, update one, every answer read liberally ({@link readStream}). Which
+ * stream is the receiver's is {@link setUpStream}'s.
  */
-import { z } from 'zod';
-import {
-  TransmitterRequestError,
-  absentOrNull,
-  parseAnswer,
-  request,
-} from './transmitter-request.js';
+import { readStream } from './stream-answer.js';
+import type { StreamConfiguration, StreamReading } from './stream-answer.js';
+import { TransmitterRequestError, request } from './transmitter-request.js';
 import type { ManagementCall } from './transmitter-request.js';
 
-const streamDelivery = z.looseObject({
-  method: z.string(),
-  endpoint_url: absentOrNull(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
-  authorization_header: absentOrNull(z.string()),
-});
-const streamConfiguration = z.looseObject({
-  stream_id: z.string().min(1),
-  iss: absentOrNull(z.string()),
-  aud: absentOrNull(z.union([z.string(), z.array(z.string())])),
-  delivery: absentOrNull(streamDelivery),
-  events_requested: absentOrNull(z.array(z.string())),
-  events_delivered: absentOrNull(z.array(z.string())),
-});
-/** A stream configuration (SSF 1.0 §8.1.1). */
-export type StreamConfiguration = z.output<typeof streamConfiguration>;
-/** Its `delivery` member. */
-export type StreamDelivery = z.output<typeof streamDelivery>;
+/** The receiver's streams as listed, and what of them could not be read (see {@link readStream}). */
+export interface StreamListing {
+  readonly streams: readonly StreamConfiguration[];
+  readonly unreadable: readonly string[];
+}
+
+/** A stream as created or updated, and what of it could not be read (see {@link readStream}). */
+export interface StreamAnswer {
+  readonly stream: StreamConfiguration;
+  readonly unreadable: readonly string[];
+}
+
+function readListed(value: unknown, index: number): StreamReading {
+  const reading = readStream(value, [index]);
+  if (reading.stream !== undefined) return reading;
+  return { ...reading, unreadable: [...reading.unreadable, `[${index}]: skipped`] };
+}
+
+/** Reads a creation or update answer, refusing it only when it holds no stream at all. */
+function readAnswer(step: string, body: unknown): StreamAnswer {
+  const { stream, unreadable } = readStream(body);
+  if (stream === undefined) {
+    throw new TransmitterRequestError(step, `unexpected answer: ${unreadable.join('; ')}`);
+  }
+  return { stream, unreadable };
+}
 
 /**
- * Reads the receiver's streams (SSF 1.0 §8.1.1.2: an array, or one object when there is one).
- * A 404 means none.
+ * Reads the receiver's streams (SSF 1.0 §8.1.1.2: an array, or one object when there is one),
+ * each liberally; one without a readable `stream_id` is skipped. A 404 means none.
  *
  * @example
  * ```ts
- * const streams = await listStreams({ endpoint: ssf.configuration_endpoint, token });
+ * const { streams } = await listStreams({ endpoint: ssf.configuration_endpoint, token });
  * ```
  */
-export async function listStreams(call: ManagementCall): Promise<StreamConfiguration[]> {
+export async function listStreams(call: ManagementCall): Promise<StreamListing> {
+  let body: unknown;
   try {
-    const { body } = await request('stream-read', call.endpoint, {
+    ({ body } = await request('stream-read', call.endpoint, {
       token: call.token,
       signal: call.signal,
-    });
-    if (body === undefined) return [];
-    if (!Array.isArray(body)) return [parseAnswer('stream-read', streamConfiguration, body)];
-    return parseAnswer('stream-read', z.array(streamConfiguration), body);
+    }));
   } catch (error) {
-    if (error instanceof TransmitterRequestError && error.status === 404) return [];
+    if (error instanceof TransmitterRequestError && error.status === 404) {
+      return { streams: [], unreadable: [] };
+    }
     throw error;
   }
+  if (body === undefined) return { streams: [], unreadable: [] };
+  const listed = (Array.isArray(body) ? body : [body]).map(readListed);
+  return {
+    streams: listed.flatMap(({ stream }) => (stream === undefined ? [] : [stream])),
+    unreadable: listed.flatMap(({ unreadable }) => unreadable),
+  };
 }
 
 /**
@@ -64,14 +76,14 @@ export async function listStreams(call: ManagementCall): Promise<StreamConfigura
 export async function createStream(
   call: ManagementCall,
   configuration: Record<string, unknown>,
-): Promise<StreamConfiguration> {
+): Promise<StreamAnswer> {
   const { body } = await request('stream-create', call.endpoint, {
     method: 'POST',
     token: call.token,
     json: configuration,
     signal: call.signal,
   });
-  return parseAnswer('stream-create', streamConfiguration, body);
+  return readAnswer('stream-create', body);
 }
 
 /**
@@ -85,7 +97,7 @@ export async function createStream(
 export async function updateStream(
   call: ManagementCall,
   configuration: Record<string, unknown>,
-): Promise<StreamConfiguration> {
+): Promise<StreamAnswer> {
   // Keycloak reads the stream id from the query (observed), SSF 1.0 from the body: send both.
   const url = new URL(call.endpoint);
   const id = configuration['stream_id'];
@@ -96,5 +108,5 @@ export async function updateStream(
     json: configuration,
     signal: call.signal,
   });
-  return parseAnswer('stream-update', streamConfiguration, body);
+  return readAnswer('stream-update', body);
 }

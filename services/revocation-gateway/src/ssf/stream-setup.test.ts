@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { POLL_METHOD, PUSH_METHOD, deliveryDiffers } from './stream-setup.js';
+import {
+  POLL_METHOD,
+  PUSH_METHOD,
+  STREAM_DESCRIPTION,
+  deliveryDiffers,
+  isOurStream,
+} from './stream-setup.js';
 
 const push = {
   method: PUSH_METHOD,
@@ -29,5 +35,39 @@ describe('deliveryDiffers', () => {
       true,
     );
     expect(deliveryDiffers(undefined, { method: POLL_METHOD })).toBe(true);
+  });
+});
+
+describe('isOurStream', () => {
+  it('knows our stream by our description, or by our delivery method and push URL', () => {
+    expect(isOurStream({ stream_id: 's', description: STREAM_DESCRIPTION }, push, undefined)).toBe(
+      true,
+    );
+    expect(isOurStream({ stream_id: 's', delivery: { ...push } }, push, undefined)).toBe(true);
+    expect(
+      isOurStream(
+        { stream_id: 's', delivery: { method: POLL_METHOD, endpoint_url: 'https://idp.test/p' } },
+        { method: POLL_METHOD },
+        undefined,
+      ),
+    ).toBe(true);
+  });
+
+  it('does not take a stream pushing elsewhere, of another method, or for another audience', () => {
+    const elsewhere = { method: PUSH_METHOD, endpoint_url: 'https://other.test/events' };
+    expect(isOurStream({ stream_id: 's', delivery: elsewhere }, push, undefined)).toBe(false);
+    expect(
+      isOurStream({ stream_id: 's', delivery: { method: POLL_METHOD } }, push, undefined),
+    ).toBe(false);
+    expect(
+      isOurStream(
+        { stream_id: 's', aud: ['other'], description: STREAM_DESCRIPTION },
+        push,
+        'gateway',
+      ),
+    ).toBe(false);
+    expect(isOurStream({ stream_id: 's', aud: 'gateway', delivery: push }, push, 'gateway')).toBe(
+      true,
+    );
   });
 });

@@ -1,14 +1,17 @@
 /**
  * Registering or adopting the receiver's stream (SSF 1.0 §8.1.1): read the receiver's streams
- * with its bearer token; adopt one (the remembered id, else the first) and update its delivery
- * when it differs, or create one (Keycloak allows one stream per receiver client and answers a
- * second create with 409, so adopting is what makes a restart work). A push stream whose
- * `authorization_header` is not echoed gets ours again: we must be sure it holds the one we check.
+ * with its bearer token; adopt one (the remembered id, else one that is ours by its delivery
+ * and audience, else the first) and update its delivery when it differs, or create one
+ * (Keycloak allows one stream per receiver client and answers a second create with 409, so
+ * adopting is what makes a restart work). Adopting what is ours also recovers a stream whose
+ * creation answer never reached us or was refused: the transmitter holds it, the retry finds
+ * it. A push stream whose `authorization_header` is not echoed gets ours again: we must be sure
+ * it holds the one we check.
  */
 import type { SsfConfig } from '../config/provider-config.js';
 import { EVENT_TYPES } from '../signals/mapping.js';
 import { createStream, listStreams, updateStream } from './stream-management.js';
-import type { StreamConfiguration, StreamDelivery } from './stream-management.js';
+import type { StreamConfiguration, StreamDelivery } from './stream-answer.js';
 import type { ManagementCall } from './transmitter-request.js';
 
 /** RFC 8935 push and RFC 8936 poll delivery method URNs. */
@@ -38,6 +41,36 @@ export interface StreamSetupInput {
 export interface StreamSetup {
   readonly stream: StreamConfiguration;
   readonly action: 'created' | 'adopted' | 'updated';
+  /** The problems of the transmitter's answers; the members at fault were read as absent. */
+  readonly unreadable: readonly string[];
+}
+
+/** The `description` of the streams the gateway creates; it names them as ours when echoed. */
+export const STREAM_DESCRIPTION = 'revocation-fabric gateway';
+
+/**
+ * Whether a listed stream is the one this receiver would have created: it names the configured
+ * audience (when one is), and carries our description or our delivery (method, push URL).
+ *
+ * @example
+ * ```ts
+ * isOurStream({ stream_id: 's', delivery: { method: POLL_METHOD } }, { method: POLL_METHOD }, undefined); // true
+ * ```
+ */
+export function isOurStream(
+  stream: StreamConfiguration,
+  desired: StreamDelivery,
+  audience: string | undefined,
+): boolean {
+  if (audience !== undefined && !([] as string[]).concat(stream.aud ?? []).includes(audience)) {
+    return false;
+  }
+  if (stream.description === STREAM_DESCRIPTION) return true;
+  const { delivery } = stream;
+  return (
+    delivery?.method === desired.method &&
+    (desired.endpoint_url === undefined || delivery.endpoint_url === desired.endpoint_url)
+  );
 }
 
 /**
@@ -83,21 +116,21 @@ function desiredDelivery(input: StreamSetupInput): StreamDelivery {
  */
 export async function setUpStream(input: StreamSetupInput): Promise<StreamSetup> {
   const delivery = desiredDelivery(input);
-  const streams = await listStreams(input.call);
-  const existing = streams.find((s) => s.stream_id === input.rememberedStreamId) ?? streams[0];
+  const { streams, unreadable } = await listStreams(input.call);
+  const existing =
+    streams.find((s) => s.stream_id === input.rememberedStreamId) ??
+    streams.find((s) => isOurStream(s, delivery, input.ssf.audience)) ??
+    streams[0];
   if (existing === undefined) {
-    const stream = await createStream(input.call, {
+    const created = await createStream(input.call, {
       delivery,
       events_requested: input.ssf.eventsRequested ?? DEFAULT_EVENTS_REQUESTED,
-      description: 'revocation-fabric gateway',
+      description: STREAM_DESCRIPTION,
     });
-    return { stream, action: 'created' };
+    return { ...created, action: 'created', unreadable: [...unreadable, ...created.unreadable] };
   }
   const differs = deliveryDiffers(existing.delivery, delivery);
-  if (!differs) return { stream: existing, action: 'adopted' };
-  const stream = await updateStream(input.call, {
-    stream_id: existing.stream_id,
-    delivery,
-  });
-  return { stream, action: 'updated' };
+  if (!differs) return { stream: existing, action: 'adopted', unreadable };
+  const updated = await updateStream(input.call, { stream_id: existing.stream_id, delivery });
+  return { ...updated, action: 'updated', unreadable: [...unreadable, ...updated.unreadable] };
 }

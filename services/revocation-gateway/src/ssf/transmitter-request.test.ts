@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientCredentialsToken } from './client-credentials.js';
 import { fetchOpenIdConfiguration, fetchSsfConfiguration } from './discovery.js';
 import { pollEvents } from './poll-events.js';
-import { createStream } from './stream-management.js';
+import { createStream, listStreams } from './stream-management.js';
 import { TransmitterRequestError } from './transmitter-request.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, base: string) => void;
@@ -156,7 +156,7 @@ describe('requests', () => {
     expect(error.message).toMatch(/more than 4194304 bytes/);
   });
 
-  it('refuses a stream whose delivery endpoint_url is not an http(s) URL', async () => {
+  it('never reads a delivery endpoint_url that is not an http(s) URL, and names it', async () => {
     routes.set(
       '/streams',
       json(() => ({
@@ -164,8 +164,39 @@ describe('requests', () => {
         delivery: { method: 'urn:ietf:rfc:8936', endpoint_url: 'file:///etc/passwd' },
       })),
     );
-    const error = await failure(createStream({ endpoint: `${base}/streams`, token: 't' }, {}));
-    expect(error.message).toMatch(/endpoint_url/);
+    const { stream, unreadable } = await createStream(
+      { endpoint: `${base}/streams`, token: 't' },
+      {},
+    );
+    expect(stream.delivery).toEqual({ method: 'urn:ietf:rfc:8936' });
+    expect(unreadable).toEqual(['delivery.endpoint_url: must be an http(s) URL']);
+  });
+
+  it('lists every stream it can identify, naming each member at fault by its path', async () => {
+    routes.set(
+      '/streams',
+      json(() => [
+        {
+          stream_id: 's1',
+          aud: 42,
+          delivery: { method: 'urn:ietf:rfc:8935', authorization_header: 42 },
+        },
+        { id: 'not-a-stream' },
+        { stream_id: 's2', delivery: { endpoint_url: 'https://idp.test/poll' } },
+      ]),
+    );
+    const { streams, unreadable } = await listStreams({ endpoint: `${base}/streams`, token: 't' });
+    expect(streams).toEqual([
+      { stream_id: 's1', delivery: { method: 'urn:ietf:rfc:8935' } },
+      { stream_id: 's2' },
+    ]);
+    expect(unreadable).toEqual([
+      '[0].aud: Invalid input: expected string, received number',
+      '[0].delivery.authorization_header: Invalid input: expected string, received number',
+      '[1].stream_id: Invalid input: expected string, received undefined',
+      '[1]: skipped',
+      '[2].delivery.method: Invalid input: expected string, received undefined',
+    ]);
   });
 
   it('reads an optional member sent as null as absent, as transmitters other than Keycloak write them', async () => {
@@ -183,7 +214,7 @@ describe('requests', () => {
         events_requested: null,
       })),
     );
-    const stream = await createStream({ endpoint: `${base}/streams`, token: 't' }, {});
+    const { stream } = await createStream({ endpoint: `${base}/streams`, token: 't' }, {});
     expect(stream).toMatchObject({
       stream_id: 's-null',
       delivery: { method: 'urn:ietf:rfc:8936' },

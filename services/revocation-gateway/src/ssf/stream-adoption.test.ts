@@ -1,0 +1,86 @@
+/**
+ * A stream the transmitter created while the gateway refused (or never got) the creation
+ * answer is the gateway's all the same: the retry finds it in the listing and adopts it, rather
+ * than failing forever. The transmitter runs in this process (the test's own inputs).
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Gateway } from '../gateway.js';
+import { EVENT_TYPES } from '../signals/mapping.js';
+import { createTestDatabase, startTestGateway } from '../test-support/harness.js';
+import type { TestDatabase } from '../test-support/harness.js';
+import { setClaims, sign, testKey } from '../test-support/signals.js';
+import type { TestKey } from '../test-support/signals.js';
+import { startTransmitter } from '../test-support/transmitter.js';
+import type { TestTransmitter } from '../test-support/transmitter.js';
+
+const ISSUER = 'https://idp.test/realms/r';
+let key: TestKey;
+let transmitter: TestTransmitter;
+let database: TestDatabase;
+let gateway: Gateway;
+
+beforeAll(async () => {
+  key = await testKey('RS256');
+  transmitter = await startTransmitter(key, ISSUER, {
+    // What the transmitter writes: `events_delivered` as one string, which the gateway reads as
+    // absent; and its creation answer holds no stream the gateway can read.
+    write: (stream) => ({ ...stream, events_delivered: 'session-revoked credential-change' }),
+    createAnswer: () => ({ status: 201, body: { created: true } }),
+  });
+  database = await createTestDatabase('sqlite');
+  gateway = await startTestGateway(
+    [
+      {
+        name: 'kc',
+        issuer: ISSUER,
+        algorithms: ['RS256'],
+        maxTokenLifetimeMs: 900_000,
+        ssf: {
+          configurationUrl: `${transmitter.url}/ssf-configuration`,
+          delivery: 'poll',
+          tokenUrl: `${transmitter.url}/token`,
+          clientId: 'gateway',
+          clientSecret: 'secret',
+          pollIntervalMs: 50,
+        },
+      },
+    ],
+    database.env,
+  );
+});
+afterAll(async () => {
+  await gateway.stop();
+  await transmitter.close();
+  await database.drop();
+});
+
+describe('a stream whose creation answer was refused', () => {
+  it('is adopted on the retry, polled, and a signal sent on it is committed', async () => {
+    const receiver = gateway.providers.get('kc')?.ssf;
+    await expect
+      .poll(() => receiver?.status(), { timeout: 8000 })
+      .toMatchObject({ state: 'registered', lastError: undefined });
+    const created = transmitter.requests.filter(
+      (r) => r.method === 'POST' && r.path === '/streams',
+    );
+    expect(created).toHaveLength(1);
+    const stream = transmitter.streams[0];
+    expect(receiver?.status().streamId).toBe(stream?.stream_id);
+
+    const jti = randomUUID();
+    const claims = setClaims(
+      ISSUER,
+      String(stream?.['aud']),
+      Date.now(),
+      {
+        type: EVENT_TYPES.credentialChange,
+        subject: { format: 'iss_sub', iss: ISSUER, sub: 'user-1' },
+      },
+      { jti },
+    );
+    transmitter.queue(jti, await sign(key, claims, { typ: 'secevent+jwt' }));
+    // The transmitter is acknowledged a SET only once its event is committed.
+    await expect.poll(() => transmitter.acknowledged(), { timeout: 8000 }).toContain(jti);
+  }, 20_000);
+});

@@ -4,9 +4,8 @@
  * node to cut the verifiers off, and starts it again.
  */
 import { randomUUID } from 'node:crypto';
-import { createEvent, encodeEvent, revocationTopicSpec } from '@revocation-fabric/protocol';
+import { createEvent, encodeEvent } from '@revocation-fabric/protocol';
 import {
-  createTopic,
   faultKafkaSupport,
   openTopicWriter,
   startFaultKafka,
@@ -15,10 +14,10 @@ import {
 } from '@revocation-fabric/testkit';
 import type { FaultKafka } from '@revocation-fabric/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VerifierError } from './errors.js';
-import type { VerifierErrorCode } from './errors.js';
-import { AUDIENCE, ISSUER, keySet, mint, signingKey } from './lib/tokens.fixture.js';
+import { createRevocationTopic } from './lib/revocation-topic.fixture.js';
+import { ISSUER, mint, signingKey } from './lib/tokens.fixture.js';
 import type { SigningKey } from './lib/tokens.fixture.js';
+import { codeOf, trustedIssuer } from './lib/verifier.fixture.js';
 import { kafkaRevocations } from './kafka/index.js';
 import { createVerifier } from './verifier.js';
 import type { Verifier } from './verifier.js';
@@ -38,13 +37,7 @@ beforeAll(async () => {
   cluster = await startFaultKafka({ name: 'verifier-staleness' });
   brokers = cluster.brokers;
   topic = uniqueTopic('verifier-stale');
-  const spec = revocationTopicSpec({ topic, partitions: 3, maxTokenLifetimeMs: 15 * 60_000 });
-  await createTopic(brokers, {
-    topic,
-    partitions: spec.numPartitions,
-    replicationFactor: 1,
-    configEntries: spec.configEntries,
-  });
+  await createRevocationTopic(brokers, topic);
   key = await signingKey('stale-k1');
 }, 240_000);
 
@@ -55,10 +48,7 @@ afterAll(async () => {
 
 function start(onStale: 'open' | 'closed'): Verifier {
   const verifier = createVerifier({
-    issuer: ISSUER,
-    audience: AUDIENCE,
-    algorithms: ['ES256'],
-    jwks: keySet(key),
+    ...trustedIssuer([key]),
     revocations: kafkaRevocations({ brokers, topic, clientId: `verifier-stale-${onStale}` }),
     onStale,
     maxStalenessMs: MAX_STALENESS_MS,
@@ -67,15 +57,7 @@ function start(onStale: 'open' | 'closed'): Verifier {
   return verifier;
 }
 
-async function outcome(verifier: Verifier, token: string): Promise<VerifierErrorCode | 'ok'> {
-  try {
-    await verifier.verify(token);
-    return 'ok';
-  } catch (error) {
-    if (error instanceof VerifierError) return error.code;
-    throw error;
-  }
-}
+const outcome = (verifier: Verifier, token: string) => codeOf(verifier.verify(token));
 
 describe.skipIf(!faults.supported)('verifier staleness with the broker down', () => {
   it('rejects with STALE (closed) or keeps accepting (open) while cut off, and recovers', async () => {

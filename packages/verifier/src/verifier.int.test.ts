@@ -4,12 +4,7 @@
  * asserts a latency.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  REVOCATION_SIGNATURE_HEADER,
-  createEvent,
-  encodeEvent,
-  revocationTopicSpec,
-} from '@revocation-fabric/protocol';
+import { REVOCATION_SIGNATURE_HEADER, createEvent, encodeEvent } from '@revocation-fabric/protocol';
 import type { RevocationRule } from '@revocation-fabric/protocol';
 import {
   consumerGroups,
@@ -20,10 +15,10 @@ import {
 } from '@revocation-fabric/testkit';
 import type { OutgoingRecord, TopicWriter } from '@revocation-fabric/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { VerifierError } from './errors.js';
-import type { VerifierErrorCode } from './errors.js';
-import { AUDIENCE, ISSUER, keySet, mint, signBrake, signingKey } from './lib/tokens.fixture.js';
+import { createRevocationTopic } from './lib/revocation-topic.fixture.js';
+import { ISSUER, mint, signBrake, signingKey } from './lib/tokens.fixture.js';
 import type { RevocationInput, SigningKey } from './lib/tokens.fixture.js';
+import { codeOf, trustedIssuer } from './lib/verifier.fixture.js';
 import type { SingleIssuerVerifierOptions } from './options.js';
 import { kafkaRevocations } from './kafka/index.js';
 import { createVerifier } from './verifier.js';
@@ -51,22 +46,13 @@ afterAll(async () => {
 
 async function revocationTopic(): Promise<string> {
   const topic = uniqueTopic('verifier-int');
-  const spec = revocationTopicSpec({ topic, partitions: 3, maxTokenLifetimeMs: 15 * 60_000 });
-  await createTopic(brokers, {
-    topic,
-    partitions: spec.numPartitions,
-    replicationFactor: 1,
-    configEntries: spec.configEntries,
-  });
+  await createRevocationTopic(brokers, topic);
   return topic;
 }
 
 function start(topic: string, overrides: Partial<SingleIssuerVerifierOptions> = {}): Verifier {
   const verifier = createVerifier({
-    issuer: ISSUER,
-    audience: AUDIENCE,
-    algorithms: ['ES256'],
-    jwks: keySet(key, otherKey),
+    ...trustedIssuer([key, otherKey]),
     revocations: kafkaRevocations({ brokers, topic, clientId: 'verifier-int' }),
     ...overrides,
   });
@@ -91,15 +77,7 @@ async function publish(topic: string, messages: OutgoingRecord[]): Promise<void>
   await producer.send(topic, messages, { acks: -1 });
 }
 
-async function outcome(verifier: Verifier, token: string): Promise<VerifierErrorCode | 'ok'> {
-  try {
-    await verifier.verify(token);
-    return 'ok';
-  } catch (error) {
-    if (error instanceof VerifierError) return error.code;
-    throw error;
-  }
-}
+const outcome = (verifier: Verifier, token: string) => codeOf(verifier.verify(token));
 
 /** A token issued a few seconds ago, so cutoffs set "now" are after its issue time. */
 function earlier(signing: SigningKey, claims: Record<string, unknown> = {}): Promise<string> {

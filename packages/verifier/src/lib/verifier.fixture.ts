@@ -3,6 +3,7 @@
  * revocations from a hand-driven feed), closed after each test, and what a test reads of a
  * refusal. Excluded from the build.
  */
+import { outcomeOf } from '@revocation-fabric/testkit';
 import { afterEach } from 'vitest';
 import { VerifierError } from '../errors.js';
 import type { VerifierErrorCode } from '../errors.js';
@@ -67,12 +68,6 @@ export function closeAfterEach(): (verifier: Verifier) => Verifier {
 }
 
 /** The code a verification ends with: `'ok'`, or the VerifierError's code (any other error throws). */
-export async function codeOf(promise: Promise<unknown>): Promise<VerifierErrorCode | 'ok'> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (error) {
-    if (error instanceof VerifierError) return error.code;
-    throw error;
-  }
+export function codeOf(promise: Promise<unknown>): Promise<VerifierErrorCode | 'ok'> {
+  return outcomeOf(promise, VerifierError);
 }

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { getKafka } from '@revocation-fabric/testkit';
 import type { KafkaBroker } from '@revocation-fabric/testkit';
 import { Kafka, logLevel } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import { fixKafkajsIdleTimer } from '@revocation-fabric/kafkajs-idle-fix';
 import { freePort } from './free-port.js';
 import type { KeycloakPeer } from './keycloak-peer.js';
@@ -162,7 +163,11 @@ function baseEnv(): Record<string, string> {
   return env;
 }
 
-async function waitForTopic(brokers: readonly string[], topic: string, timeoutMs: number) {
+/** Runs `work` with an admin client of the demo's broker, disconnected afterwards. */
+async function withAdmin<T>(
+  brokers: readonly string[],
+  work: (admin: Admin) => Promise<T>,
+): Promise<T> {
   const admin = new Kafka({
     clientId: 'revocation-fabric-demo',
     brokers: [...brokers],
@@ -171,30 +176,25 @@ async function waitForTopic(brokers: readonly string[], topic: string, timeoutMs
   }).admin();
   await admin.connect();
   try {
+    return await work(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+function waitForTopic(brokers: readonly string[], topic: string, timeoutMs: number) {
+  return withAdmin(brokers, async (admin) => {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if ((await admin.listTopics()).includes(topic)) return;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     throw new Error(`the user-service did not create the topic ${topic} within ${timeoutMs} ms`);
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
-async function deleteTopic(brokers: readonly string[], topic: string): Promise<void> {
-  const admin = new Kafka({
-    clientId: 'revocation-fabric-demo',
-    brokers: [...brokers],
-    logLevel: logLevel.NOTHING,
-    ...clientSecurity(),
-  }).admin();
-  await admin.connect();
-  try {
-    await admin.deleteTopics({ topics: [topic], timeout: 10_000 });
-  } finally {
-    await admin.disconnect();
-  }
+function deleteTopic(brokers: readonly string[], topic: string): Promise<void> {
+  return withAdmin(brokers, (admin) => admin.deleteTopics({ topics: [topic], timeout: 10_000 }));
 }
 
 /**

@@ -75,24 +75,24 @@ function expectStatus(
   }
 }
 
+/** The claims of a JWT, read without verification (the client's own token). */
+function claimsOf(accessToken: string): Record<string, unknown> {
+  const payload = accessToken.split('.')[1] ?? '';
+  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
 /** The `sub` claim of a JWT, read without verification (the client's own token). */
 export function subjectOf(accessToken: string): string {
-  const payload = accessToken.split('.')[1] ?? '';
-  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
-    sub?: unknown;
-  };
-  if (typeof claims.sub !== 'string') throw new Error('access token without a sub claim');
-  return claims.sub;
+  const { sub } = claimsOf(accessToken);
+  if (typeof sub !== 'string') throw new Error('access token without a sub claim');
+  return sub;
 }
 
 /** The `exp` claim (seconds) of a JWT, read without verification. */
 export function expiryOf(accessToken: string): number {
-  const payload = accessToken.split('.')[1] ?? '';
-  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
-    exp?: unknown;
-  };
-  if (typeof claims.exp !== 'number') throw new Error('access token without an exp claim');
-  return claims.exp;
+  const { exp } = claimsOf(accessToken);
+  if (typeof exp !== 'number') throw new Error('access token without an exp claim');
+  return exp;
 }
 
 /** The user-service's HTTP API, as the demo uses it. */

@@ -2,24 +2,29 @@ import { randomUUID } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import {
+  GLOBAL_TARGET,
   REVOCATION_REASONS,
   SCHEMA_VERSION,
+  forgetAt,
   mergeRules,
   rejects,
   ruleFromEvent,
   ruleKey,
 } from '@revocation-fabric/protocol';
 import type {
+  ForgetPolicy,
   RevocationEvent,
   RevocationEventInput,
   RevocationReason,
   RevocationRule,
+  RuleKind,
   TokenFacts,
   TokenRevocation,
 } from '@revocation-fabric/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Blocklist, assertReasonEncoding } from './blocklist.js';
+import { Blocklist } from './blocklist.js';
+import { assertReasonEncoding, packedForgetAt } from './lib/packed-token-rule.js';
 
 const MINUTE = 60_000;
 const LIFETIME = 15 * MINUTE;
@@ -416,5 +421,262 @@ describe('Blocklist', () => {
     expect(() => assertReasonEncoding([...reasons, 'admin'], reasons.length)).toThrow(
       /do not fit the token rule encoding/,
     );
+  });
+});
+
+/**
+ * The protocol's reading of what a blocklist holds at `now`: the events applied so far, merged
+ * per target by `mergeRules`, each merged rule forgotten by `forgetAt` — as late as the packed
+ * token encoding keeps it, for token rules (rounded up, never earlier).
+ */
+class ProtocolModel {
+  /** Every event applied, merged per target. */
+  readonly everything = new Map<string, RevocationRule>();
+  /** The events not yet forgotten when applied, merged per target: what reasons come from. */
+  readonly live = new Map<string, RevocationRule>();
+
+  constructor(readonly policy: ForgetPolicy) {}
+
+  /** When the blocklist stops rejecting by this rule. */
+  keptUntil(rule: RevocationRule): number {
+    const at = forgetAt(rule, this.policy);
+    return rule.kind === 'token' ? packedForgetAt(at) : at;
+  }
+
+  apply(event: RevocationEvent, now: number): void {
+    const rule = ruleFromEvent(event);
+    const key = ruleKey(rule);
+    const all = this.everything.get(key);
+    this.everything.set(key, all === undefined ? rule : mergeRules(all, rule));
+    if (this.keptUntil(rule) < now) return;
+    const previous = this.live.get(key);
+    this.live.set(
+      key,
+      previous !== undefined && this.keptUntil(previous) >= now ? mergeRules(previous, rule) : rule,
+    );
+  }
+
+  /** The blocklist's answer: the narrowest kind whose live rule rejects the token. */
+  check(facts: TokenFacts, now: number): { kind: RuleKind; reason: RevocationReason } | undefined {
+    const targets: [RuleKind, string | undefined][] = [
+      ['token', facts.jti],
+      ['session', facts.sid],
+      ['subject', facts.sub],
+      ['key', facts.kid],
+      ['global', GLOBAL_TARGET],
+    ];
+    for (const [kind, target] of targets) {
+      if (target === undefined) continue;
+      const rule = this.live.get(ruleKey({ kind, issuer: common.iss, target }));
+      if (
+        rule !== undefined &&
+        this.keptUntil(rule) >= now &&
+        rejects(rule, facts, { clockToleranceMs: this.policy.clockToleranceMs })
+      ) {
+        return { kind, reason: rule.reason };
+      }
+    }
+    return undefined;
+  }
+}
+
+describe('Blocklist against the protocol’s rule functions', () => {
+  const L = LIFETIME;
+  const targets = fc.constantFrom('a', 'b');
+  const generation = fc.option(fc.constantFrom(0, 1, 2, 3, 999_999), { nil: undefined });
+  /** Events over six token lifetimes, so some arrive forgotten and rules lapse between them. */
+  const arbitraryEvent = fc
+    .record({
+      kind: fc.constantFrom('token', 'session', 'subject', 'key', 'global'),
+      target: targets,
+      issuedAt: fc.integer({ min: 0, max: 6 * L }).map((d) => T0 + d),
+      // A token's exp from before its revocation to two lifetimes after (the cap decides);
+      // a cutoff from a lifetime before the event to a tolerance after it.
+      offset: fc.integer({ min: -L, max: 2 * L }),
+      generation,
+      id: fc.constantFrom('e1', 'e2', 'e3'),
+      reason: fc.constantFrom(...REVOCATION_REASONS),
+    })
+    .map(({ kind, target, issuedAt, offset, generation, id, reason }): RevocationEvent => {
+      const base = { ...common, v: SCHEMA_VERSION, id, issuedAt, reason } as const;
+      const cutoff = issuedAt + Math.min(offset, TOLERANCE);
+      const gen = generation === undefined ? {} : { generation };
+      switch (kind) {
+        case 'token':
+          return { ...base, kind, jti: target, expiresAt: issuedAt + offset };
+        case 'session':
+          return { ...base, kind, sid: target };
+        case 'key':
+          return { ...base, kind, kid: target };
+        case 'subject':
+          return { ...base, kind, sub: target, cutoff, ...gen };
+        case 'global':
+          return { ...base, kind, cutoff, ...gen };
+      }
+    });
+  const arbitraryFacts: fc.Arbitrary<TokenFacts> = fc.record({
+    jti: fc.option(targets, { nil: undefined }),
+    sid: fc.option(targets, { nil: undefined }),
+    sub: fc.constantFrom('a', 'b', 'nobody'),
+    kid: fc.option(targets, { nil: undefined }),
+    issuedAt: fc.integer({ min: -2 * L, max: 7 * L }).map((d) => T0 + d),
+    sgen: generation,
+    ggen: generation,
+    iss: fc.constantFrom(undefined, common.iss),
+  });
+  /**
+   * Events with when each arrives: the clock only moves forward, by up to half a lifetime, to
+   * within 20 s of the event's own forget time (where the packed step's rounding matters), or to
+   * within a millisecond of when the rule already held for its target is forgotten.
+   */
+  const arrivals = fc.array(
+    fc.tuple(
+      arbitraryEvent,
+      fc.oneof(
+        fc.record({ gap: fc.integer({ min: 0, max: L / 2 }) }),
+        fc.record({ nearOwnForgetAt: fc.integer({ min: -20_000, max: 20_000 }) }),
+        fc.record({ nearHeldUntil: fc.integer({ min: -1, max: 1 }) }),
+      ),
+    ),
+    { minLength: 1, maxLength: 14 },
+  );
+
+  /**
+   * A token only the rule of `key` can reject, given that rule's kind: token, session and key
+   * rules by target, issued after every cutoff; subject and global rules by issue time, before
+   * every cutoff (a subject's token may also be rejected by the global rule, checked later).
+   */
+  function probeFor(rule: RevocationRule): TokenFacts {
+    const after = T0 + 20 * L;
+    const before = T0 - 20 * L;
+    switch (rule.kind) {
+      case 'token':
+        return { sub: 'nobody', jti: rule.target, issuedAt: after };
+      case 'session':
+        return { sub: 'nobody', sid: rule.target, issuedAt: after };
+      case 'key':
+        return { sub: 'nobody', kid: rule.target, issuedAt: after };
+      case 'subject':
+        return { sub: rule.target, issuedAt: before };
+      case 'global':
+        return { sub: 'nobody', issuedAt: before };
+    }
+  }
+
+  it('rejects, names the reason of and forgets every rule as mergeRules, rejects and forgetAt say, for events arriving in any order at any time', () => {
+    fc.assert(
+      fc.property(
+        arrivals,
+        fc.array(arbitraryFacts, { maxLength: 8 }),
+        fc.constantFrom(0, 1_000, TOLERANCE),
+        (events, randomFacts, clockToleranceMs) => {
+          const policy = { maxTokenLifetimeMs: L, clockToleranceMs };
+          const { clock, blocklist } = setup(T0, clockToleranceMs);
+          const model = new ProtocolModel(policy);
+          const everyProbe = () => [
+            ...randomFacts,
+            ...[...model.everything.values()].map(probeFor),
+          ];
+          /**
+           * At `now` and a millisecond before, at and after each rule's forget time as the
+           * protocol computes it for all its events merged (and, for token rules, the unrounded
+           * one): every rule is held exactly until then, and every probe gets the model's answer.
+           */
+          const compare = (now: number, rules: readonly RevocationRule[]) => {
+            const instants = new Set([now]);
+            for (const rule of rules) {
+              const kept = model.keptUntil(rule);
+              for (const at of [forgetAt(rule, policy), kept - 1, kept, kept + 1]) {
+                if (at >= now) instants.add(at);
+              }
+            }
+            const probes = everyProbe();
+            // Collected and compared once: an expect per probe made the property ten times slower.
+            const actual: unknown[] = [];
+            const expected: unknown[] = [];
+            for (const at of instants) {
+              for (const rule of model.everything.values()) {
+                const key = ruleKey(rule);
+                actual.push({
+                  at,
+                  key,
+                  held: blocklist.check(probeFor(rule), at)?.kind === rule.kind,
+                });
+                expected.push({ at, key, held: model.keptUntil(rule) >= at });
+              }
+              for (const facts of probes) {
+                actual.push({ at, facts, match: blocklist.check(facts, at) });
+                expected.push({ at, facts, match: model.check(facts, at) });
+              }
+            }
+            expect(actual).toEqual(expected);
+          };
+          for (const [e, arrival] of events) {
+            const held = model.everything.get(ruleKey(ruleFromEvent(e)));
+            clock.now =
+              'gap' in arrival
+                ? clock.now + arrival.gap
+                : 'nearOwnForgetAt' in arrival
+                  ? Math.max(
+                      clock.now,
+                      forgetAt(ruleFromEvent(e), policy) + arrival.nearOwnForgetAt,
+                    )
+                  : Math.max(
+                      clock.now,
+                      (held === undefined ? clock.now : model.keptUntil(held)) +
+                        arrival.nearHeldUntil,
+                    );
+            const now = clock.now;
+            const probes = [...everyProbe(), probeFor(ruleFromEvent(e))];
+            const before = probes.map((facts) => blocklist.check(facts, now));
+            const reported = blocklist.apply(e);
+            model.apply(e, now);
+            // Whenever the event makes the blocklist reject a token it accepted, it says so.
+            const newlyRejects = probes.some(
+              (facts, i) => before[i] === undefined && blocklist.check(facts, now) !== undefined,
+            );
+            if (newlyRejects) expect(reported).toBeDefined();
+
+            // Now, and around the forget time of the rule this event went to.
+            const touched = model.everything.get(ruleKey(ruleFromEvent(e)));
+            compare(now, touched === undefined ? [] : [touched]);
+          }
+          // And around every rule's forget time once all events are in.
+          compare(clock.now, [...model.everything.values()]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keeps a token rule no shorter than forgetAt, and less than one 16 s step longer', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: T0 - 10 * L, max: T0 + 10 * L }), (at) => {
+        expect(packedForgetAt(at)).toBeGreaterThanOrEqual(at);
+        expect(packedForgetAt(at)).toBeLessThan(at + 16_000);
+      }),
+    );
+  });
+
+  it('forgets two events for one jti when the longer-lived of them alone would be forgotten', () => {
+    // Issue 20's case: revoked at 0 with exp at 1000 s, and at 500 s with exp at 600 s, tokens
+    // of at most 900 s: the first token is invalid from 900 s whatever its exp, so the rule goes
+    // then (in the 16 s step that holds 900 s + tolerance), not at 1000 s.
+    const s = 1_000;
+    const clock = { now: T0 };
+    const blocklist = new Blocklist({
+      maxTokenLifetimeMs: 900 * s,
+      clockToleranceMs: 0,
+      now: () => clock.now,
+      issuer: common.iss,
+    });
+    const revoke = (issuedAt: number, expiresAt: number) =>
+      blocklist.apply({ ...event({ ...common, kind: 'token', jti: 'j', expiresAt }), issuedAt });
+    revoke(T0, T0 + 1_000 * s);
+    clock.now = T0 + 500 * s;
+    revoke(T0 + 500 * s, T0 + 600 * s);
+    const probe = token({ jti: 'j' });
+    expect(blocklist.check(probe, packedForgetAt(T0 + 900 * s))).toBeDefined();
+    expect(blocklist.check(probe, packedForgetAt(T0 + 900 * s) + 1)).toBeUndefined();
   });
 });

@@ -2,15 +2,19 @@
  * The in-memory set of revocation rules, one map per kind so every lookup is O(1).
  *
  * Token rules are by far the most numerous (one per logout), so they are stored compactly: one
- * small entry per jti holding the forget time and the reason packed into one small integer (a
- * V8 Smi), and the order (`issuedAt`, event id) of the event the reason came from, so a second
- * event for the same jti merges its reason exactly as the protocol's `mergeRules` does. The
- * rarer kinds keep the protocol's merged rule objects, and subject and global rules are judged
- * by the protocol's `rejects` with this blocklist's clock tolerance: a generation decides only
- * for tokens issued before its cutoff + that tolerance (bounded damage).
+ * small entry per jti holding the forget time and the reason packed into one small integer
+ * (lib/packed-token-rule.ts), and the order (`issuedAt`, event id) of the event the reason came
+ * from, so a second event for the same jti merges its reason exactly as the protocol's
+ * `mergeRules` does. Its forget time is the latest of its events' own `forgetAt`, which is the
+ * protocol's `forgetAt` of their merged rule (`forgetAt(mergeRules(a, b))` is the max of the
+ * two, a protocol property). The rarer kinds keep the protocol's merged rule objects, and
+ * subject and global rules are judged by the protocol's `rejects` with this blocklist's clock
+ * tolerance: a generation decides only for tokens issued before its cutoff + that tolerance
+ * (bounded damage). A property test holds the blocklist's verdicts, reasons and forget times to
+ * the protocol's functions.
  */
 import {
-  REVOCATION_REASONS,
+  cutoffTightened,
   forgetAt,
   isLaterOrSame,
   mergeRules,
@@ -29,6 +33,8 @@ import type {
   SessionRule,
   TokenFacts,
 } from '@revocation-fabric/protocol';
+import { packToken, packedForgetAt, tokenForgetAt, tokenReason } from './lib/packed-token-rule.js';
+import type { TokenEntry } from './lib/packed-token-rule.js';
 import { validateDuration, validateInteger, validateRequiredDuration } from './lib/validate.js';
 
 /** Options of {@link Blocklist}. */
@@ -72,55 +78,6 @@ interface Stored<R extends RevocationRule> {
 }
 
 /**
- * Packed forget time and reason of a token rule: `slot * REASON_SLOTS + reasonIndex`, where
- * `slot` counts 16-second steps since 2024-01-01. Forget times are rounded *up* to the next
- * step, so a rule is kept at most 16 s longer than needed, never shorter. 2^30 (the Smi limit
- * with pointer compression) is reached in 2058 with 16 slots; past that values become heap
- * numbers, which is slower and larger but still correct.
- */
-const PACK_EPOCH_MS = Date.UTC(2024, 0, 1);
-const PACK_STEP_MS = 16_000;
-const REASON_SLOTS = 16;
-
-/**
- * Throws unless every reason has a slot of its own in the token rule encoding: a reason index
- * that does not fit would silently decode as another reason.
- */
-export function assertReasonEncoding(reasons: readonly string[], slots: number): void {
-  if (reasons.length > slots) {
-    throw new Error(
-      `blocklist: ${reasons.length} revocation reasons do not fit the token rule encoding (${slots} slots); raise REASON_SLOTS`,
-    );
-  }
-}
-assertReasonEncoding(REVOCATION_REASONS, REASON_SLOTS);
-const REASON_INDEX = new Map<RevocationReason, number>(REVOCATION_REASONS.map((r, i) => [r, i]));
-
-/** One token rule: packed forget time and reason, and the order of the event that set the reason. */
-interface TokenEntry {
-  readonly packed: number;
-  readonly updatedAt: number;
-  readonly eventId: string;
-}
-
-function packToken(forgetAtMs: number, reason: RevocationReason): number {
-  const slot = Math.ceil((forgetAtMs - PACK_EPOCH_MS) / PACK_STEP_MS);
-  const index = REASON_INDEX.get(reason);
-  if (index === undefined) throw new TypeError(`unknown revocation reason ${reason}`);
-  return slot * REASON_SLOTS + index;
-}
-
-function tokenForgetAt(packed: number): number {
-  return PACK_EPOCH_MS + Math.floor(packed / REASON_SLOTS) * PACK_STEP_MS;
-}
-
-function tokenReason(packed: number): RevocationReason {
-  const reason = REVOCATION_REASONS[packed % REASON_SLOTS];
-  if (reason === undefined) throw new Error(`corrupt token rule encoding ${packed}`);
-  return reason;
-}
-
-/**
  * A private, flat copy of a string. A string cut from a larger one (a V8 sliced string) keeps
  * its whole parent alive, and a concatenation (cons string) keeps its parts: stored for up to a
  * token lifetime, either would multiply memory per rule. The JSON round trip allocates a fresh
@@ -129,17 +86,6 @@ function tokenReason(packed: number): RevocationReason {
  */
 function ownString(value: string): string {
   return JSON.parse(JSON.stringify(value)) as string;
-}
-
-/** Does `next` reject some token that `previous` did not? Both are for the same target. */
-function cutoffTightened(previous: CutoffRule, next: CutoffRule): boolean {
-  const grew = (a: number | undefined, b: number | undefined) =>
-    b !== undefined && (a === undefined || b > a);
-  return (
-    grew(previous.cutoff, next.cutoff) ||
-    grew(previous.generation, next.generation) ||
-    grew(previous.generationCutoff, next.generationCutoff)
-  );
 }
 
 type SweepKind = 'token' | 'session' | 'subject' | 'key';
@@ -198,8 +144,9 @@ export class Blocklist {
    * Applies one event.
    *
    * @returns the rule now in force for the event's target when the event newly restricts (it
-   *   rejects some token that was accepted before), otherwise `undefined`: a duplicate, a
-   *   weaker event, or one already past its forget time.
+   *   rejects some token that was accepted before; for subject and global rules the protocol's
+   *   `cutoffTightened`, which never misses one), otherwise `undefined`: a duplicate, a weaker
+   *   event, or one already past its forget time.
    */
   apply(event: RevocationEvent): RevocationRule | undefined {
     if (event.iss !== this.#issuer) {
@@ -207,16 +154,20 @@ export class Blocklist {
     }
     const now = this.#now();
     const incoming = ruleFromEvent(event);
-    // Protocol forgetAt caps token rules one maximum lifetime past their event, so a far-future
-    // `expiresAt` cannot pin memory.
+    // An event past its own forget time adds nothing: a merged rule is forgotten when the last
+    // of its events alone would be (protocol's forgetAt), so it cannot keep a live rule longer.
+    // A token rule is held to its forget time rounded up to the packed step, and its event is
+    // judged by that too, so a jti is held exactly as long whenever its events arrive.
     const incomingForgetAt = forgetAt(incoming, this.#policy);
-    if (incomingForgetAt < now) return undefined;
+    const heldUntil =
+      incoming.kind === 'token' ? packedForgetAt(incomingForgetAt) : incomingForgetAt;
+    if (heldUntil < now) return undefined;
     switch (incoming.kind) {
       case 'token': {
         const previous = this.#tokens.get(incoming.target);
         if (previous !== undefined && tokenForgetAt(previous.packed) >= now) {
-          // Same jti seen before: keep the later forget time, and the reason of the later event
-          // by (issuedAt, id), as mergeRules does, so arrival order does not matter.
+          // Same jti seen before: the later forget time, which is forgetAt of the merged rule,
+          // and the reason of the later event by (issuedAt, id), as mergeRules keeps it.
           const newest = isLaterOrSame(previous, incoming) ? previous : incoming;
           const reason = newest === previous ? tokenReason(previous.packed) : incoming.reason;
           const forget = Math.max(tokenForgetAt(previous.packed), incomingForgetAt);

@@ -44,6 +44,8 @@ export const readinessResponse = z.object({
       streamId: z.string().nullable(),
       /** The last failure's step and HTTP status; its detail is in the logs only. */
       lastError: z.object({ step: z.string(), status: z.number().int().nullable() }).nullable(),
+      /** The subjects the stream covers; `none`: the transmitter sends nothing (README, SSF). */
+      subjects: z.enum(['default', 'added', 'none']).nullable(),
     }),
   ),
 });
@@ -83,6 +85,7 @@ export function readinessReport(facts: ReadinessFacts): { status: 200 | 503; bod
         s.lastError === undefined
           ? null
           : { step: s.lastError.step, status: s.lastError.status ?? null },
+      subjects: s.subjects ?? null,
     };
   }
   return {

@@ -16,8 +16,7 @@ import type { Distribution } from '../lib/stats.js';
 import { busyShare, cpuTimes } from '../lib/cpu-busy.js';
 import type { IdleKind, IdleWorkerReply, IdleWorkerRequest } from './idle-worker.js';
 import { installPackedPackages } from './installed-packages.js';
-import { readWorker } from './proc-cpu.js';
-import type { WorkerReading } from './proc-cpu.js';
+import { procCpuMs } from './proc-cpu.js';
 import { burstCost, propagation } from './events.js';
 
 /** One idle process over the window. */
@@ -69,11 +68,17 @@ const METHOD =
 
 export type IdleWorker = WorkerProcess<IdleWorkerRequest, IdleWorkerReply>;
 
-type Reading = WorkerReading<IdleWorkerReply>;
+interface Reading {
+  readonly at: number;
+  readonly proc: number;
+  readonly sample: Extract<IdleWorkerReply, { type: 'sample' }>;
+}
 
 /** Reads a worker's CPU (/proc and its own) and request count. */
-export function read(worker: IdleWorker): Promise<Reading> {
-  return readWorker(worker);
+export async function read(worker: IdleWorker): Promise<Reading> {
+  worker.send({ type: 'sample' });
+  const sample = await worker.next('sample', 10_000);
+  return { at: performance.now(), proc: procCpuMs(worker.pid ?? 0), sample };
 }
 
 function row(kind: IdleKind, name: string, a: Reading, b: Reading): B7Row {
@@ -85,7 +90,7 @@ function row(kind: IdleKind, name: string, a: Reading, b: Reading): B7Row {
   return {
     kind,
     name,
-    cpuMsPerS: (b.procMs - a.procMs) / s,
+    cpuMsPerS: (b.proc - a.proc) / s,
     cpuUsageMsPerS: (b.sample.cpuMs - a.sample.cpuMs) / s,
     requestsPerS: (b.sample.socketRequests - a.sample.socketRequests) / s,
     kafkajsRequestsPerS: kafkajs,

@@ -7,21 +7,19 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
+import { createIssuer } from '@revocation-fabric/issuer-kit';
 import { outboxBacklog } from '@revocation-fabric/publisher';
+import type { Issuer } from '@revocation-fabric/issuer-kit';
 import type { OutboxRelay } from '@revocation-fabric/publisher';
 import type { GatewayConfig } from './config/load-config.js';
 import type { GatewayContext } from './context.js';
-import { openDataStore } from './db/connect.js';
-import type { DataStore } from './db/connect.js';
-import { migrateToLatest } from './db/migrations.js';
-import type { GatewayDatabase } from './db/schema.js';
+import { gatewayMigrations } from './db/migrations.js';
+import type { DataStore, GatewayDatabase } from './db/schema.js';
 import { createApp } from './http/app.js';
-import { kafkaState } from './http/readiness.js';
 import { createLogger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import { providerRuntimes } from './providers.js';
 import type { ProviderRuntime } from './providers.js';
-import { createGatewayRelay } from './relay.js';
 import { purgeSeenSignals } from './signals/commit-signal.js';
 import type { ReceiverStatus } from './ssf/ssf-receiver.js';
 
@@ -37,6 +35,8 @@ export interface GatewayOptions {
 export interface Gateway {
   readonly config: GatewayConfig;
   readonly app: Express;
+  /** The write path: store, relay, revocation transactions (the issuer kit's). */
+  readonly issuer: Issuer<GatewayDatabase>;
   readonly relay: OutboxRelay<GatewayDatabase>;
   readonly store: DataStore;
   readonly providers: ReadonlyMap<string, ProviderRuntime>;
@@ -65,23 +65,16 @@ const PURGE_EVERY_MS = 10 * 60_000;
 export function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Gateway {
   const logger = options.logger ?? createLogger(config.logLevel);
   const now = options.now ?? (() => Date.now());
-  const store = openDataStore(config.database, logger);
   let providers: ReadonlyMap<string, ProviderRuntime> = new Map();
-  let kafkaAtStart = false;
   const streams = (): ReadonlyMap<string, ReceiverStatus> => {
     const statuses = new Map<string, ReceiverStatus>();
     for (const [name, runtime] of providers)
       if (runtime.ssf) statuses.set(name, runtime.ssf.status());
     return statuses;
   };
-  // The metrics read the relay lazily (at scrape time); the relay reports into the metrics.
-  const relayRef: { current?: OutboxRelay<GatewayDatabase> } = {};
+  // The metrics read the issuer lazily (at scrape time); the issuer reports into the registry.
   const metrics = new GatewayMetrics({
-    backlog: () => outboxBacklog(store.db),
-    kafkaUp: () =>
-      relayRef.current !== undefined && kafkaState(relayRef.current.status(), kafkaAtStart) === 'ok'
-        ? 1
-        : 0,
+    kafkaUp: () => (issuer.kafkaState() === 'ok' ? 1 : 0),
     streamsUp: () =>
       new Map(
         [...streams()].map(([name, s]) => [
@@ -89,25 +82,31 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
           s.state === 'verified' || s.state === 'registered' ? 1 : 0,
         ]),
       ),
+  });
+  const issuer: Issuer<GatewayDatabase> = createIssuer<GatewayDatabase>({
+    database: config.database,
+    migrations: gatewayMigrations,
+    kafka: config.kafka,
+    outbox: config.outbox,
+    // The topic must keep events as long as the longest-lived token of any provider.
+    retention: {
+      maxTokenLifetimeMs: Math.max(...config.providers.map((p) => p.maxTokenLifetimeMs)),
+      clockToleranceMs: config.clockToleranceMs,
+    },
+    metrics: { registry: metrics.registry, prefix: 'revocation_gateway_' },
+    // No default issuer: each event names its provider's.
+    events: { clockToleranceMs: config.clockToleranceMs },
+    logger,
     now,
   });
-  const theRelay = createGatewayRelay({ store, config, logger, metrics, now });
-  relayRef.current = theRelay;
-  const ctx: GatewayContext = {
-    config,
-    store,
-    logger,
-    metrics,
-    now,
-    outboxCommitted: () => theRelay.wake(),
-  };
+  const { store, relay: theRelay } = issuer;
+  const ctx: GatewayContext = { config, issuer, store, logger, metrics, now };
   providers = providerRuntimes(ctx);
 
-  let migrated = false;
   const app = createApp(ctx, providers, {
-    migrated: () => migrated,
+    migrated: () => issuer.migrated(),
     relayStatus: () => theRelay.status(),
-    kafkaState: () => kafkaState(theRelay.status(), kafkaAtStart),
+    kafkaState: () => issuer.kafkaState(),
     outboxBacklog: () => outboxBacklog(store.db),
     streams,
   });
@@ -132,14 +131,14 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       clearTimeout(timer);
     }
     for (const runtime of providers.values()) await runtime.ssf?.stop();
-    await theRelay.stop();
-    await store.close();
+    await issuer.stop();
     logger.info('revocation gateway stopped');
   }
 
   return {
     config,
     app,
+    issuer,
     relay: theRelay,
     store,
     providers,
@@ -149,10 +148,8 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
     async start() {
       if (stopped) throw new Error('a stopped gateway cannot start again; create a new one');
       if (url !== undefined) return url;
-      await migrateToLatest(store, logger);
-      migrated = true;
-      kafkaAtStart = await theRelay.prepare(3000);
-      theRelay.start();
+      // Migrates, creates or checks the topic and connects (Kafka may be away), starts the relay.
+      await issuer.start();
       const listening = app.listen(config.http.port, config.http.host);
       server = listening;
       await once(listening, 'listening');

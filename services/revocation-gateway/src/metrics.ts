@@ -1,18 +1,15 @@
 /**
- * Prometheus metrics of one gateway instance, on a registry of its own. The outbox gauges are
- * read from the database at scrape time (every instance's backlog).
+ * Prometheus metrics of one gateway instance, on a registry of its own. The write path's
+ * (`revocation_gateway_outbox_*`) are the issuer kit's, registered on this registry.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { OutboxBacklog } from '@revocation-fabric/publisher';
 
 /** What the gauges read at scrape time. */
 export interface MetricSources {
-  readonly backlog: () => Promise<OutboxBacklog>;
   /** 1 while the relay's last contact with Kafka succeeded. */
   readonly kafkaUp: () => number;
   /** Per SSF provider: 1 while its stream is set up (`ready`). */
   readonly streamsUp: () => ReadonlyMap<string, number>;
-  readonly now: () => number;
 }
 
 /** The gateway's metrics. */
@@ -20,9 +17,6 @@ export class GatewayMetrics {
   readonly registry = new Registry();
   /** Every signal, once, by provider, source, outcome and reason. */
   readonly signals: Counter<'provider' | 'source' | 'outcome' | 'reason'>;
-  readonly published: Counter;
-  readonly publishFailures: Counter;
-  readonly relayLeader: Gauge;
   /** Failed requests to a transmitter (discovery, token, stream, poll), by provider and step. */
   readonly transmitterErrors: Counter<'provider' | 'step'>;
   readonly nonConforming: Counter<'provider' | 'what'>;
@@ -31,35 +25,11 @@ export class GatewayMetrics {
   constructor(sources: MetricSources) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    let scraped: Promise<OutboxBacklog> | undefined;
-    const backlog = () => {
-      scraped ??= sources.backlog().finally(() => {
-        setTimeout(() => (scraped = undefined), 0);
-      });
-      return scraped;
-    };
     this.signals = new Counter({
       name: 'revocation_gateway_signals_total',
       help: 'Signals received, by provider, source (backchannel, ssf-push, ssf-poll), outcome (accepted, refused, duplicate) and reason (the rule’s reason, or why it was refused).',
       labelNames: ['provider', 'source', 'outcome', 'reason'],
       registers,
-    });
-    new Gauge({
-      name: 'revocation_gateway_outbox_depth',
-      help: 'Events committed but not yet acknowledged by Kafka.',
-      registers,
-      async collect() {
-        this.set((await backlog()).depth);
-      },
-    });
-    new Gauge({
-      name: 'revocation_gateway_outbox_oldest_unsent_age_seconds',
-      help: 'Age of the oldest unsent event; 0 when the outbox is empty.',
-      registers,
-      async collect() {
-        const oldest = (await backlog()).oldestCreatedAt;
-        this.set(oldest === undefined ? 0 : Math.max(0, (sources.now() - oldest) / 1000));
-      },
     });
     new Gauge({
       name: 'revocation_gateway_kafka_up',
@@ -77,21 +47,6 @@ export class GatewayMetrics {
       collect() {
         for (const [provider, up] of sources.streamsUp()) this.set({ provider }, up);
       },
-    });
-    this.published = new Counter({
-      name: 'revocation_gateway_outbox_published_total',
-      help: 'Events acknowledged by Kafka and marked sent.',
-      registers,
-    });
-    this.publishFailures = new Counter({
-      name: 'revocation_gateway_outbox_publish_failures_total',
-      help: 'Failed attempts to publish a batch to Kafka.',
-      registers,
-    });
-    this.relayLeader = new Gauge({
-      name: 'revocation_gateway_outbox_relay_leader',
-      help: '1 while this instance relays the outbox.',
-      registers,
     });
     this.nonConforming = new Counter({
       name: 'revocation_gateway_nonconforming_signals_total',

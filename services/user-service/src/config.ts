@@ -13,30 +13,18 @@ import {
   outboxRelayVariables,
   revocationTopicVariables,
 } from '@revocation-fabric/service-runtime';
+import type { ConfigProblem, Environment } from '@revocation-fabric/service-runtime';
 import type {
-  ConfigProblem,
-  Environment,
-  KafkaSaslConfig,
-  KafkaTlsConfig,
-} from '@revocation-fabric/service-runtime';
+  DatabaseConfig,
+  IssuerKafkaConfig,
+  IssuerOutboxConfig,
+} from '@revocation-fabric/issuer-kit';
 import { z } from 'zod';
 
 export type { Environment } from '@revocation-fabric/service-runtime';
 
 /** Where the data lives: an embedded SQLite file or a PostgreSQL server. */
-export type DatabaseConfig =
-  | {
-      readonly kind: 'sqlite';
-      /** Path of the database file (created if missing), or `:memory:`. */
-      readonly path: string;
-    }
-  | {
-      readonly kind: 'postgres';
-      /** A `postgres://` connection string. */
-      readonly url: string;
-      /** Largest number of pooled connections. Default 10. */
-      readonly poolMax: number;
-    };
+export type { DatabaseConfig } from '@revocation-fabric/issuer-kit';
 
 /** The validated configuration of one user-service instance. */
 export interface UserServiceConfig {
@@ -84,31 +72,10 @@ export interface UserServiceConfig {
     /** Rotate the signing key when the active one is older than this, in seconds; 0 = never. Default 0. */
     readonly rotationIntervalSeconds: number;
   };
-  readonly kafka: {
-    readonly brokers: readonly string[];
-    /** Default `user-service`. */
-    readonly clientId: string;
-    /** Default `auth.revocations`. */
-    readonly topic: string;
-    /** Partitions when the service creates the topic. Default 6. */
-    readonly partitions: number;
-    /** Replication factor when the service creates the topic. Default 1; use 3 in production. */
-    readonly replicationFactor: number;
-    /** SASL credentials (`KAFKA_SASL_*`). Default none. */
-    readonly sasl: KafkaSaslConfig | undefined;
-    /** TLS (`KAFKA_TLS`, `KAFKA_TLS_CA_FILE`). Default plaintext. */
-    readonly tls: KafkaTlsConfig | undefined;
-  };
-  readonly outbox: {
-    /** Events per Kafka send. Default 100. */
-    readonly batchSize: number;
-    /** How often the relay looks for events committed by other instances, in ms. Default 500. */
-    readonly pollIntervalMs: number;
-    /** Longest wait between publish retries, in ms. Default 30 000. */
-    readonly maxRetryDelayMs: number;
-    /** How long published events stay in the outbox table, in ms. Default 7 days. */
-    readonly retentionMs: number;
-  };
+  /** The revocation topic and the broker (`KAFKA_*`, `REVOCATION_TOPIC*`); client id default `user-service`. */
+  readonly kafka: IssuerKafkaConfig;
+  /** The outbox relay (`OUTBOX_*`); 100 events per Kafka send by default. */
+  readonly outbox: IssuerOutboxConfig & { readonly batchSize: number };
   readonly login: {
     /** Failed logins per account within the window before logins are refused. Default 5. */
     readonly maxFailuresPerAccount: number;

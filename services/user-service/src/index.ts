@@ -10,8 +10,8 @@ export type { ErrorCode, FieldIssue } from './errors.js';
 export { OWASP_ARGON2ID } from './accounts/password.js';
 export type { Argon2Parameters } from './accounts/password.js';
 
-export { OutboxRelay } from './outbox/relay.js';
-export type { RelayStatus } from './outbox/relay.js';
+export { OutboxRelay } from '@revocation-fabric/publisher';
+export type { RelayStatus } from '@revocation-fabric/publisher';
 
 export type { TokenPair } from './tokens/issue-tokens.js';
 export type { AccessTokenClaims } from './tokens/access-token.js';

@@ -8,19 +8,19 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
+import { createIssuer } from '@revocation-fabric/issuer-kit';
 import { outboxBacklog } from '@revocation-fabric/publisher';
+import type { Issuer } from '@revocation-fabric/issuer-kit';
+import type { OutboxRelay } from '@revocation-fabric/publisher';
 import { PasswordHasher } from './accounts/password.js';
 import type { Argon2Parameters } from './accounts/password.js';
 import { bootstrapAdmin } from './accounts/register.js';
 import type { UserServiceConfig } from './config.js';
 import type { ServiceContext } from './context.js';
-import { openDataStore } from './db/connect.js';
-import type { DataStore } from './db/connect.js';
-import type { Database } from './db/schema.js';
-import { migrateToLatest } from './db/migrations.js';
+import { userServiceMigrations } from './db/migrations.js';
+import type { Database, DataStore } from './db/schema.js';
 import { createApp } from './http/app.js';
 import { buildOpenApiDocument } from './http/openapi.js';
-import { kafkaState } from './http/readiness.js';
 import type { Route } from './http/route.js';
 import { accountRoutes } from './http/routes/account-routes.js';
 import { adminRoutes } from './http/routes/admin-routes.js';
@@ -28,8 +28,6 @@ import { sessionRoutes } from './http/routes/session-routes.js';
 import { systemRoutes } from './http/routes/system-routes.js';
 import { createLogger } from './logger.js';
 import { ServiceMetrics } from './metrics.js';
-import { createServiceRelay } from './outbox/relay.js';
-import type { OutboxRelay } from './outbox/relay.js';
 import { PrivateKeySealer } from './tokens/key-protection.js';
 import { SigningKeys } from './tokens/signing-keys.js';
 import { KeyRuleWatch } from './tokens/key-rule-watch.js';
@@ -53,6 +51,8 @@ export interface UserService {
   readonly config: UserServiceConfig;
   /** The express app, for mounting or in-process requests. */
   readonly app: Express;
+  /** The write path: store, relay, revocation transactions (the issuer kit's). */
+  readonly issuer: Issuer<Database>;
   /** The outbox relay (the publisher's); readiness shows its status. */
   readonly relay: OutboxRelay<Database>;
   /** The data store. */
@@ -87,28 +87,53 @@ export function createUserService(
   options: UserServiceOptions = {},
 ): UserService {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const store = openDataStore(config.database, logger);
   const now = options.now ?? (() => Date.now());
-  const metrics = new ServiceMetrics(() => outboxBacklog(store.db), now);
+  const metrics = new ServiceMetrics();
+  const issuer: Issuer<Database> = createIssuer<Database>({
+    database: config.database,
+    migrations: userServiceMigrations,
+    kafka: config.kafka,
+    outbox: config.outbox,
+    retention: {
+      maxTokenLifetimeMs: config.tokens.maxTokenLifetimeSeconds * 1000,
+      clockToleranceMs: config.tokens.clockToleranceMs,
+    },
+    metrics: { registry: metrics.registry, prefix: 'user_service_' },
+    events: {
+      issuer: config.tokens.issuer,
+      // A brake is signed by the active signing key, read in the revocation's transaction:
+      // verifiers check it against the JWKS, so a Kafka password alone cannot pull one.
+      signBrake: (trx, payload): Promise<string> => keys.signBrake(trx, payload),
+      committed: (events) => {
+        for (const event of events) {
+          metrics.revocations.inc({ kind: event.kind, reason: event.reason });
+        }
+        logger.info(
+          { events: events.map((e) => ({ id: e.id, kind: e.kind, reason: e.reason })) },
+          'revocation committed',
+        );
+      },
+    },
+    logger,
+    now,
+  });
+  const { store, relay } = issuer;
   const keys = new SigningKeys(store, new PrivateKeySealer(config.keys.encryptionKey), {
     retiredKeyPublishMs:
       config.tokens.maxTokenLifetimeSeconds * 1000 + config.tokens.clockToleranceMs,
   });
-  const relay = createServiceRelay({ store, config, logger, metrics, now });
   const keyRuleWatch = new KeyRuleWatch({ config, keys, logger, now });
   const ctx: ServiceContext = {
     config,
+    issuer,
     store,
     logger,
     hasher: new PasswordHasher(options.argon2),
     keys,
     metrics,
     now,
-    outboxCommitted: () => relay.wake(),
   };
 
-  let migrated = false;
-  let kafkaAtStart = false;
   let openApiDocument: unknown;
   const routes: Route[] = [];
   routes.push(
@@ -116,9 +141,9 @@ export function createUserService(
     ...sessionRoutes(ctx),
     ...adminRoutes(ctx),
     ...systemRoutes(ctx, {
-      migrated: () => migrated,
+      migrated: () => issuer.migrated(),
       relayStatus: () => relay.status(),
-      kafkaState: () => kafkaState(relay.status(), kafkaAtStart),
+      kafkaState: () => issuer.kafkaState(),
       outboxBacklog: () => outboxBacklog(store.db),
       openApiDocument: () =>
         (openApiDocument ??= buildOpenApiDocument(routes, {
@@ -147,6 +172,7 @@ export function createUserService(
   return {
     config,
     app,
+    issuer,
     relay,
     store,
     get url() {
@@ -155,8 +181,8 @@ export function createUserService(
     async start() {
       if (stopped) throw new Error('a stopped user-service cannot start again; create a new one');
       if (url !== undefined) return url;
-      await migrateToLatest(store, logger);
-      migrated = true;
+      // Migrates, creates or checks the topic and connects (Kafka may be away), starts the relay.
+      await issuer.start();
       if (config.keys.encryptionKey === undefined) {
         logger.warn('KEY_ENCRYPTION_KEY is not set: private signing keys are stored unencrypted');
       }
@@ -164,10 +190,6 @@ export function createUserService(
       const kid = await keys.ensureActiveKey(now());
       logger.info({ kid }, 'signing key ready');
       if (config.bootstrapAdmin !== undefined) await bootstrapAdmin(ctx, config.bootstrapAdmin);
-      // Creates the topic and connects ahead of the first event; a broker that is away costs
-      // at most these 3 s of start-up, and readiness says so.
-      kafkaAtStart = await relay.prepare(3000);
-      relay.start();
       // A key rule naming a key this service signs with makes it rotate at once, so new logins
       // keep working whoever pulled that brake.
       keyRuleWatch.start();
@@ -209,8 +231,7 @@ export function createUserService(
         clearTimeout(timer);
       }
       await keyRuleWatch.close();
-      await relay.stop();
-      await store.close();
+      await issuer.stop();
       logger.info('user-service stopped');
     },
   };

@@ -5,8 +5,8 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../test-support/harness.js';
-import type { TestDatabase } from '../test-support/harness.js';
+import { createTestDatabase } from '@revocation-fabric/testkit';
+import type { TestDatabase } from '@revocation-fabric/testkit';
 import { CommitGroup } from './commit-group.js';
 
 interface TestSchema {
@@ -17,8 +17,9 @@ let database: TestDatabase;
 let db: Kysely<TestSchema>;
 
 beforeAll(async () => {
-  database = await createTestDatabase('postgres');
-  const pool = new pg.Pool({ connectionString: database.env['DATABASE_URL'], max: 4 });
+  database = await createTestDatabase('postgres', { prefix: 'issuer_kit' });
+  if (database.config.kind !== 'postgres') throw new Error('a PostgreSQL database was asked for');
+  const pool = new pg.Pool({ connectionString: database.config.url, max: 4 });
   pool.on('error', () => undefined);
   db = new Kysely<TestSchema>({ dialect: new PostgresDialect({ pool }) });
   await db.schema
@@ -44,11 +45,11 @@ describe('CommitGroup on PostgreSQL', () => {
       });
       // With one batch at a time this never settles: the test's own timeout fails it.
       await Promise.all([
-        group.run(async (trx) => {
+        group.run(async ({ trx }) => {
           await trx.insertInto('sessions').values({ id: 'first' }).execute();
           await second;
         }),
-        group.run(async (trx) => {
+        group.run(async ({ trx }) => {
           await trx.insertInto('sessions').values({ id: 'second' }).execute();
           secondRan();
         }),

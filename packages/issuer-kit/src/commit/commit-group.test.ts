@@ -32,8 +32,10 @@ afterEach(async () => {
   await db.destroy();
 });
 
-const revoke = (id: string) => (trx: Kysely<TestSchema>) =>
-  trx.insertInto('sessions').values({ id, revoked: 1 }).execute();
+const revoke =
+  (id: string) =>
+  ({ trx }: { readonly trx: Kysely<TestSchema> }) =>
+    trx.insertInto('sessions').values({ id, revoked: 1 }).execute();
 
 async function ids(): Promise<string[]> {
   const rows = await db.selectFrom('sessions').select('id').orderBy('id').execute();
@@ -45,8 +47,8 @@ describe('CommitGroup', () => {
     const group = new CommitGroup(db);
     const results = await Promise.all(
       ['a', 'b', 'c', 'd'].map((id) =>
-        group.run(async (trx) => {
-          await revoke(id)(trx);
+        group.run(async ({ trx }) => {
+          await revoke(id)({ trx });
           return `done ${id}`;
         }),
       ),
@@ -61,7 +63,7 @@ describe('CommitGroup', () => {
     const group = new CommitGroup(db);
     const [, seen] = await Promise.all([
       group.run(revoke('first')),
-      group.run(async (trx) => {
+      group.run(async ({ trx }) => {
         const row = await trx
           .selectFrom('sessions')
           .select('id')
@@ -77,8 +79,8 @@ describe('CommitGroup', () => {
     const group = new CommitGroup(db);
     const outcomes = await Promise.allSettled([
       group.run(revoke('a')),
-      group.run(async (trx) => {
-        await revoke('b')(trx);
+      group.run(async ({ trx }) => {
+        await revoke('b')({ trx });
         throw new Error('b refuses');
       }),
       // A constraint violation inside the database fails its own caller only, too.
@@ -107,13 +109,13 @@ describe('CommitGroup', () => {
     const runs: string[] = [];
     const group = new CommitGroup(db);
     const outcomes = await Promise.allSettled([
-      group.run(async (trx) => {
+      group.run(async ({ trx }) => {
         runs.push('orphan');
         await sql`insert into children (id, parent) values ('c', 'missing')`.execute(trx);
       }),
-      group.run(async (trx) => {
+      group.run(async ({ trx }) => {
         runs.push('session');
-        await revoke('s')(trx);
+        await revoke('s')({ trx });
       }),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
@@ -156,19 +158,57 @@ describe('CommitGroup', () => {
     const group = new CommitGroup(db, { maxBatch: 2, concurrency: 2 });
     let running = 0;
     let most = 0;
-    const yielding = (id: string) => async (trx: Kysely<TestSchema>) => {
-      running += 1;
-      most = Math.max(most, running);
-      await Promise.resolve();
-      await revoke(id)(trx);
-      running -= 1;
-    };
+    const yielding =
+      (id: string) =>
+      async ({ trx }: { readonly trx: Kysely<TestSchema> }) => {
+        running += 1;
+        most = Math.max(most, running);
+        await Promise.resolve();
+        await revoke(id)({ trx });
+        running -= 1;
+      };
     // SQLite has one connection: the second batch waits for it, so at most one work runs; the
     // group itself must still have handed out two batches (two commits for four works).
     await Promise.all(['a', 'b', 'c', 'd'].map((id) => group.run(yielding(id))));
     expect(await ids()).toEqual(['a', 'b', 'c', 'd']);
     expect(commits).toBe(2);
     expect(most).toBe(1);
+  });
+
+  it('runs a work’s afterCommit effects once, after the commit of its successful attempt', async () => {
+    const group = new CommitGroup(db);
+    const effects: string[] = [];
+    const outcomes = await Promise.allSettled([
+      group.run(async ({ trx, afterCommit }) => {
+        await revoke('a')({ trx });
+        afterCommit(() => effects.push(`a after ${commits} commit(s)`));
+      }),
+      group.run(async ({ trx, afterCommit }) => {
+        afterCommit(() => effects.push('b'));
+        await revoke('b')({ trx });
+        throw new Error('b refuses');
+      }),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected']);
+    // `a` ran twice (in the batch rolled back for `b`, then alone): its effect ran once, after
+    // its own commit; `b`'s never ran.
+    expect(effects).toEqual(['a after 1 commit(s)']);
+    expect(group.stats()).toMatchObject({ commits: 1, works: 1, splitBatches: 1 });
+  });
+
+  it('reports an effect that throws and still settles its caller with the committed result', async () => {
+    const failures: unknown[] = [];
+    const group = new CommitGroup(db, { effectFailed: (error) => failures.push(error) });
+    const result = await group.run(async ({ trx, afterCommit }) => {
+      await revoke('a')({ trx });
+      afterCommit(() => {
+        throw new Error('effect broke');
+      });
+      return 'committed';
+    });
+    expect(result).toBe('committed');
+    expect(failures).toEqual([new Error('effect broke')]);
+    expect(await ids()).toEqual(['a']);
   });
 
   it('refuses a maxBatch or concurrency that is not a positive integer', () => {

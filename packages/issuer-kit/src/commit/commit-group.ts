@@ -14,21 +14,45 @@
  * a work sees the writes of the works before it in its batch; its promise settles only after
  * the batch's commit. If any work of a batch throws (or the commit fails), the batch is rolled
  * back and each of its works is run again alone, so one failure fails only its own caller.
- * Works must therefore be safe to run twice: database work only, results returned, no side
- * effects before the commit (the caller acts on the result after it settles). If the shared
- * transaction itself fails (BEGIN, set-up, COMMIT), every caller of the batch gets that error
- * and nothing is re-run: a commit whose answer was lost may have succeeded. Works must not rely
- * on deferred constraints, which would fail the commit for all.
+ * A work may therefore run twice; what it gets says so ({@link CommitAttempt}): the transaction
+ * of this attempt, and `afterCommit` for any effect beyond the database, which runs once, after
+ * the commit of the attempt that succeeded (a rolled-back attempt's effects are dropped). A work
+ * that finds nothing to do should return a value saying so rather than throw: a throw rolls
+ * back and re-runs its whole batch. If the shared transaction itself fails (BEGIN, set-up,
+ * COMMIT), every caller of the batch gets that error and nothing is re-run: a commit whose
+ * answer was lost may have succeeded. Works must not rely on deferred constraints, which would
+ * fail the commit for all.
  */
 import type { Kysely, Transaction } from 'kysely';
 
-/** Database work of one caller, run inside the batch's transaction. */
-export type CommitWork<DB, T> = (trx: Transaction<DB>) => Promise<T>;
+/** What one attempt of a work gets. The work may be attempted twice; only one attempt commits. */
+export interface CommitAttempt<DB> {
+  /** This attempt's transaction (possibly shared with the works queued beside it). */
+  readonly trx: Transaction<DB>;
+  /**
+   * Registers an effect beyond the database (a wake-up, a cache update): it runs once, after
+   * the commit of this attempt, before the caller's promise settles; dropped if this attempt is
+   * rolled back (the next attempt registers its own).
+   */
+  readonly afterCommit: (effect: () => void) => void;
+}
+
+/**
+ * Database work of one caller, run inside the batch's transaction. It may run more than once,
+ * so it acts beyond the database only through `afterCommit` and returns its result.
+ */
+export type CommitWork<DB, T> = (attempt: CommitAttempt<DB>) => Promise<T>;
 
 interface Pending<DB> {
   readonly work: CommitWork<DB, unknown>;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
+}
+
+/** One attempt's result and the effects it registered. */
+interface Attempted {
+  readonly value: unknown;
+  readonly effects: readonly (() => void)[];
 }
 
 /** Options of {@link CommitGroup}. */
@@ -49,6 +73,8 @@ export interface CommitGroupOptions<DB> {
    * fails fast and splits instead of stalling every caller in it or deadlocking.
    */
   readonly prepareBatch?: (trx: Transaction<DB>) => Promise<void>;
+  /** Called with the error of an `afterCommit` effect that threw (the work stays committed). */
+  readonly effectFailed?: (error: unknown) => void;
 }
 
 /** Statistics of a {@link CommitGroup}, for metrics and tests. */
@@ -67,7 +93,7 @@ export interface CommitGroupStats {
  * @example
  * ```ts
  * const group = new CommitGroup(db);
- * const row = await group.run((trx) =>
+ * const row = await group.run(({ trx }) =>
  *   trx.updateTable('sessions').set({ revokedAt: now }).where('id', '=', sid).execute(),
  * );
  * ```
@@ -77,6 +103,7 @@ export class CommitGroup<DB> {
   readonly #maxBatch: number;
   readonly #concurrency: number;
   readonly #prepareBatch: ((trx: Transaction<DB>) => Promise<void>) | undefined;
+  readonly #effectFailed: (error: unknown) => void;
   #queue: Pending<DB>[] = [];
   #scheduled = false;
   #inFlight = 0;
@@ -97,6 +124,7 @@ export class CommitGroup<DB> {
     this.#maxBatch = maxBatch;
     this.#concurrency = concurrency;
     this.#prepareBatch = options.prepareBatch;
+    this.#effectFailed = options.effectFailed ?? (() => undefined);
   }
 
   /** Runs `work` in a transaction shared with the works queued beside it; settles after commit. */
@@ -142,10 +170,10 @@ export class CommitGroup<DB> {
       try {
         const results = await this.#db.transaction().execute(async (trx) => {
           await this.#prepareBatch?.(trx);
-          const out: unknown[] = [];
+          const out: Attempted[] = [];
           for (const pending of batch) {
             try {
-              out.push(await pending.work(trx));
+              out.push(await attempt(pending.work, trx));
             } catch (error) {
               workFailed = true;
               throw error;
@@ -155,7 +183,7 @@ export class CommitGroup<DB> {
         });
         this.#commits += 1;
         this.#works += batch.length;
-        batch.forEach((pending, i) => pending.resolve(results[i]));
+        batch.forEach((pending, i) => this.#settle(pending, results[i] as Attempted));
         return;
       } catch (error) {
         if (!workFailed) {
@@ -172,13 +200,35 @@ export class CommitGroup<DB> {
     }
     for (const pending of batch) {
       try {
-        const result = await this.#db.transaction().execute((trx) => pending.work(trx));
+        const result = await this.#db.transaction().execute((trx) => attempt(pending.work, trx));
         this.#commits += 1;
         this.#works += 1;
-        pending.resolve(result);
+        this.#settle(pending, result);
       } catch (error) {
         pending.reject(error);
       }
     }
   }
+
+  /** Runs the committed attempt's effects, then settles its caller. */
+  #settle(pending: Pending<DB>, attempted: Attempted): void {
+    for (const effect of attempted.effects) {
+      try {
+        effect();
+      } catch (error) {
+        this.#effectFailed(error);
+      }
+    }
+    pending.resolve(attempted.value);
+  }
+}
+
+/** One attempt of `work` in `trx`, with the effects it registered. */
+async function attempt<DB>(
+  work: CommitWork<DB, unknown>,
+  trx: Transaction<DB>,
+): Promise<Attempted> {
+  const effects: (() => void)[] = [];
+  const value = await work({ trx, afterCommit: (effect) => void effects.push(effect) });
+  return { value, effects };
 }

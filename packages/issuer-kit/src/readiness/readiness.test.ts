@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { RelayStatus } from '../outbox/relay.js';
-import { kafkaState, readinessReport, readinessResponse } from './readiness.js';
+import type { RelayStatus } from '@revocation-fabric/publisher';
+import { kafkaState } from './kafka-state.js';
+import { issuerReadinessReport, issuerReadinessResponse } from './readiness-report.js';
 
 const relay = (overrides: Partial<RelayStatus> = {}): RelayStatus => ({
   running: true,
@@ -28,11 +29,11 @@ describe('kafkaState', () => {
   });
 });
 
-describe('readinessReport', () => {
+describe('issuerReadinessReport', () => {
   const now = 1_800_000_000_000;
 
   it('answers 200 while Kafka is unreachable, with the backlog and what waits for Kafka', () => {
-    const report = readinessReport({
+    const report = issuerReadinessReport({
       database: 'ok',
       migrated: true,
       kafka: 'unreachable',
@@ -50,11 +51,11 @@ describe('readinessReport', () => {
       relay: { running: true, leader: true },
       summary: expect.stringContaining('3 revocations wait to reach verifiers') as string,
     });
-    expect(readinessResponse.parse(report.body)).toEqual(report.body);
+    expect(issuerReadinessResponse.parse(report.body)).toEqual(report.body);
   });
 
   it('answers 503 when the database is unreachable or not migrated', () => {
-    const down = readinessReport({
+    const down = issuerReadinessReport({
       database: 'unreachable',
       migrated: true,
       kafka: 'ok',
@@ -70,7 +71,7 @@ describe('readinessReport', () => {
       outbox: { pending: null, oldestPendingAgeMs: null },
     });
     expect(down.body.summary).toMatch(/database is unreachable/);
-    const pending = readinessReport({
+    const pending = issuerReadinessReport({
       database: 'ok',
       migrated: false,
       kafka: 'stopped',
@@ -83,7 +84,7 @@ describe('readinessReport', () => {
   });
 
   it('reports an empty outbox with no age when everything reached Kafka', () => {
-    const report = readinessReport({
+    const report = issuerReadinessReport({
       database: 'ok',
       migrated: true,
       kafka: 'ok',

@@ -15,20 +15,18 @@ import {
   GATEWAY_REVOCATION_TOPIC,
   revocationTopicVariables,
 } from '@revocation-fabric/service-runtime';
+import type { ConfigProblem, Environment } from '@revocation-fabric/service-runtime';
 import type {
-  ConfigProblem,
-  Environment,
-  KafkaSaslConfig,
-  KafkaTlsConfig,
-} from '@revocation-fabric/service-runtime';
+  DatabaseConfig,
+  IssuerKafkaConfig,
+  IssuerOutboxConfig,
+} from '@revocation-fabric/issuer-kit';
 import { z } from 'zod';
 import { providerListProblems, providersSchema } from './provider-config.js';
 import type { ProviderConfig } from './provider-config.js';
 
 /** Where the gateway's outbox and replay cache live. */
-export type DatabaseConfig =
-  | { readonly kind: 'sqlite'; readonly path: string }
-  | { readonly kind: 'postgres'; readonly url: string; readonly poolMax: number };
+export type { DatabaseConfig } from '@revocation-fabric/issuer-kit';
 
 /** The validated configuration of one gateway instance. */
 export interface GatewayConfig {
@@ -44,27 +42,13 @@ export interface GatewayConfig {
   readonly providers: readonly ProviderConfig[];
   /** Future skew allowed on `iat`, and the protocol's cutoff tolerance, ms. Default 5000. */
   readonly clockToleranceMs: number;
-  readonly kafka: {
-    readonly brokers: readonly string[];
-    /** Default `gateway` (the principal the broker's ACLs name). */
-    readonly clientId: string;
-    /** Default `auth.revocations`. */
-    readonly topic: string;
-    /** Partitions when the gateway creates the topic. Default 6. */
-    readonly partitions: number;
-    /** Default 1. */
-    readonly replicationFactor: number;
-    readonly sasl: KafkaSaslConfig | undefined;
-    readonly tls: KafkaTlsConfig | undefined;
-  };
-  readonly outbox: {
-    /** Default 500 ms. */
-    readonly pollIntervalMs: number;
-    /** Default 30 000 ms. */
-    readonly maxRetryDelayMs: number;
-    /** Default 7 days. */
-    readonly retentionMs: number;
-  };
+  /**
+   * The revocation topic and the broker (`KAFKA_*`, `REVOCATION_TOPIC*`); client id default
+   * `gateway` (the principal the broker's ACLs name), topic default `auth.revocations.gateway`.
+   */
+  readonly kafka: IssuerKafkaConfig;
+  /** The outbox relay (`OUTBOX_*`). */
+  readonly outbox: IssuerOutboxConfig;
   /** pino level. Default `info`. */
   readonly logLevel: string;
 }

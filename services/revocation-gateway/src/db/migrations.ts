@@ -1,16 +1,14 @@
 /**
- * The gateway's schema, migrated at start by Kysely's Migrator (which locks while it migrates,
- * so instances starting together do not race). Append-only.
+ * The gateway's schema, migrated at start by the issuer kit's `migrateToLatest`. Append-only;
+ * names are recorded in every database, so never rename one.
  */
-import { Migrator } from 'kysely/migration';
 import type { Kysely } from 'kysely';
-import type { Migration, MigrationProvider } from 'kysely/migration';
-import type { Logger } from 'pino';
+import type { Migration } from 'kysely/migration';
 import { outboxHeadersMigration, outboxMigration } from '@revocation-fabric/publisher';
-import type { DataStore } from './connect.js';
+import type { SqlDialect } from '@revocation-fabric/publisher';
 
 /** The migrations for one dialect, in order. */
-export function gatewayMigrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
+export function gatewayMigrations(dialect: SqlDialect): Record<string, Migration> {
   return {
     '0001-revocation-outbox': outboxMigration({ dialect }),
     '0002-seen-signals': {
@@ -41,35 +39,4 @@ export function gatewayMigrations(dialect: 'sqlite' | 'postgres'): Record<string
     },
     '0003-outbox-headers': outboxHeadersMigration(),
   };
-}
-
-class StaticMigrationProvider implements MigrationProvider {
-  constructor(private readonly dialect: 'sqlite' | 'postgres') {}
-  getMigrations(): Promise<Record<string, Migration>> {
-    return Promise.resolve(gatewayMigrations(this.dialect));
-  }
-}
-
-/**
- * Brings the schema to the latest version.
- *
- * @example
- * ```ts
- * await migrateToLatest(store, logger);
- * ```
- * @throws the failing migration's error.
- */
-export async function migrateToLatest(store: DataStore, logger: Logger): Promise<void> {
-  const migrator = new Migrator({
-    db: store.db,
-    provider: new StaticMigrationProvider(store.dialect),
-  });
-  const { error, results } = await migrator.migrateToLatest();
-  for (const result of results ?? []) {
-    if (result.status === 'Success') logger.info({ migration: result.migrationName }, 'migrated');
-    if (result.status === 'Error')
-      logger.error({ migration: result.migrationName }, 'migration failed');
-  }
-  if (error !== undefined)
-    throw error instanceof Error ? error : new Error('migration failed', { cause: error });
 }

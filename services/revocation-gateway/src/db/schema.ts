@@ -1,9 +1,10 @@
 /**
- * The gateway's tables as Kysely sees them (snake_case, no plugins). Instants are BIGINT
+ * The gateway's tables as Kysely sees them: camelCase here, snake_case in SQL (the issuer kit's
+ * store maps them with Kysely's CamelCasePlugin, as in the user-service). Instants are BIGINT
  * milliseconds since the epoch, the protocol's unit.
  */
+import type { IssuerOutboxTable, IssuerStore } from '@revocation-fabric/issuer-kit';
 import type { Kysely, Transaction } from 'kysely';
-import type { OutboxTable } from '@revocation-fabric/publisher';
 
 /**
  * One accepted signal's `jti`, kept until a replay of it would be refused by the `iat` window
@@ -16,9 +17,9 @@ export interface SeenSignalsTable {
   jti: string;
   /** `backchannel`, `ssf-push` or `ssf-poll`. */
   source: string;
-  received_at: number | string;
+  receivedAt: number;
   /** After this instant the row may be purged. */
-  expires_at: number | string;
+  expiresAt: number;
 }
 
 /**
@@ -27,20 +28,23 @@ export interface SeenSignalsTable {
  */
 export interface SsfReceiversTable {
   provider: string;
-  push_authorization: string;
-  stream_id: string | null;
+  pushAuthorization: string;
+  streamId: string | null;
   /** The stream's `aud` (JSON array): what its SETs' `aud` must name. */
   audience: string | null;
-  updated_at: number | string;
+  updatedAt: number;
 }
 
-/** Every table. */
+/** Every table (SQL names: `seen_signals`, `ssf_receivers`, `outbox`). */
 export interface GatewayDatabase {
-  seen_signals: SeenSignalsTable;
-  ssf_receivers: SsfReceiversTable;
-  outbox: OutboxTable;
+  seenSignals: SeenSignalsTable;
+  ssfReceivers: SsfReceiversTable;
+  /** The publisher's outbox, as the kit's CamelCasePlugin shows it; tests read it. */
+  outbox: IssuerOutboxTable;
 }
 
+/** The open database (the issuer kit's store). */
+export type DataStore = IssuerStore<GatewayDatabase>;
 /** The query builder over {@link GatewayDatabase}. */
 export type GatewayDb = Kysely<GatewayDatabase>;
 /** A transaction over {@link GatewayDatabase}. */

@@ -1,11 +1,12 @@
 /** The one transaction of a signal, on a real SQLite file. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
+import { createIssuer } from '@revocation-fabric/issuer-kit';
+import type { Issuer } from '@revocation-fabric/issuer-kit';
 import { loadConfig } from '../config/load-config.js';
 import type { GatewayContext } from '../context.js';
-import { openDataStore } from '../db/connect.js';
-import type { DataStore } from '../db/connect.js';
-import { migrateToLatest } from '../db/migrations.js';
+import { gatewayMigrations } from '../db/migrations.js';
+import type { DataStore, GatewayDatabase } from '../db/schema.js';
 import { GatewayMetrics } from '../metrics.js';
 import { createTestDatabase, outboxEvents } from '../test-support/harness.js';
 import type { TestDatabase } from '../test-support/harness.js';
@@ -15,9 +16,9 @@ import { SignalRefusedError } from './refusal.js';
 const NOW = 1_800_000_000_000;
 const ISSUER = 'https://idp.test/realms/r';
 let database: TestDatabase;
+let issuer: Issuer<GatewayDatabase>;
 let store: DataStore;
 let ctx: GatewayContext;
-let woken = 0;
 
 beforeAll(async () => {
   database = await createTestDatabase('sqlite');
@@ -35,18 +36,25 @@ beforeAll(async () => {
     ]),
   });
   const logger = pino({ level: 'silent' });
-  store = openDataStore(config.database, logger);
-  await migrateToLatest(store, logger);
-  const metrics = new GatewayMetrics({
-    backlog: () => Promise.resolve({ depth: 0, oldestCreatedAt: undefined }),
-    kafkaUp: () => 0,
-    streamsUp: () => new Map(),
+  const metrics = new GatewayMetrics({ kafkaUp: () => 0, streamsUp: () => new Map() });
+  // The gateway's write path, never started: no relay runs, nothing reaches for Kafka.
+  issuer = createIssuer<GatewayDatabase>({
+    database: config.database,
+    migrations: gatewayMigrations,
+    kafka: config.kafka,
+    outbox: config.outbox,
+    retention: { maxTokenLifetimeMs: 1, clockToleranceMs: config.clockToleranceMs },
+    metrics: { registry: metrics.registry, prefix: 'revocation_gateway_' },
+    events: { clockToleranceMs: config.clockToleranceMs },
+    logger,
     now: () => NOW,
   });
-  ctx = { config, store, logger, metrics, now: () => NOW, outboxCommitted: () => (woken += 1) };
+  await issuer.migrate();
+  store = issuer.store;
+  ctx = { config, issuer, store, logger, metrics, now: () => NOW };
 });
 afterAll(async () => {
-  await store.close();
+  await issuer.stop();
   await database.drop();
 });
 
@@ -62,12 +70,13 @@ const commit = (jti: string, cutoff: number) =>
 
 describe('commitSignal', () => {
   it('writes the jti and the event together and wakes the relay once committed', async () => {
-    const before = woken;
+    const wake = vi.spyOn(issuer.relay, 'wake');
     expect(await commit('j-ok', NOW - 1000)).toMatchObject({
       outcome: 'committed',
-      event: { kind: 'subject', iss: ISSUER },
+      event: { kind: 'subject', iss: ISSUER, issuedAt: NOW },
     });
-    expect(woken).toBe(before + 1);
+    expect(wake).toHaveBeenCalledTimes(1);
+    wake.mockRestore();
     expect(await commit('j-ok', NOW - 1000)).toEqual({ outcome: 'duplicate' });
     expect((await outboxEvents(store)).filter((e) => e.kind === 'subject')).toHaveLength(1);
   });
@@ -77,7 +86,7 @@ describe('commitSignal', () => {
       code: 'CUTOFF_IN_FUTURE',
     });
     const seen = await store.db
-      .selectFrom('seen_signals')
+      .selectFrom('seenSignals')
       .select('jti')
       .where('jti', '=', 'j-future')
       .execute();
@@ -97,11 +106,24 @@ describe('commitSignal', () => {
     expect(error).toBeInstanceOf(SignalRefusedError);
     expect(error).toMatchObject({ code: 'EVENT_INVALID', answer: { status: 400, retry: false } });
     const seen = await store.db
-      .selectFrom('seen_signals')
+      .selectFrom('seenSignals')
       .select('jti')
       .where('jti', '=', 'j-long-sid')
       .execute();
     expect(seen).toEqual([]);
+  });
+
+  it('answers a duplicate delivered beside other signals without costing them a re-run', async () => {
+    const split = store.commits.stats().splitBatches;
+    const before = (await outboxEvents(store)).length;
+    const results = await Promise.all([
+      commit('j-batch', NOW - 1000),
+      commit('j-batch', NOW - 1000),
+      commit('j-batch-other', NOW - 1000),
+    ]);
+    expect(results.map((r) => r.outcome)).toEqual(['committed', 'duplicate', 'committed']);
+    expect(store.commits.stats().splitBatches).toBe(split);
+    expect((await outboxEvents(store)).length).toBe(before + 2);
   });
 
   it('keeps the same jti of two issuers apart', async () => {
@@ -126,7 +148,7 @@ describe('commitSignal', () => {
       draft: undefined,
     });
     expect(await purgeSeenSignals(store.db, NOW)).toBe(1);
-    const left = await store.db.selectFrom('seen_signals').select('jti').execute();
+    const left = await store.db.selectFrom('seenSignals').select('jti').execute();
     expect(left.map((r) => r.jti)).not.toContain('j-old');
     expect(left.map((r) => r.jti)).toContain('j-ok');
   });

@@ -6,7 +6,6 @@
  */
 import { CutoffInFutureError, ProtocolError } from '@revocation-fabric/protocol';
 import type { RevocationEvent } from '@revocation-fabric/protocol';
-import { enqueue } from '@revocation-fabric/publisher';
 import type { GatewayContext } from '../context.js';
 import type { RuleDraft } from './mapping.js';
 import { refuse } from './refusal.js';
@@ -29,10 +28,10 @@ export type CommitResult =
   | { readonly outcome: 'committed'; readonly event: RevocationEvent | undefined }
   | { readonly outcome: 'duplicate' };
 
-class Duplicate extends Error {}
-
 /**
- * Commits one signal.
+ * Commits one signal, through the issuer kit's group commit: it may share its transaction with
+ * the signals and revocations queued beside it. A duplicate is a result, not an error: its
+ * insert wrote nothing, so the batch it shares commits for the others without a re-run.
  *
  * @example
  * ```ts
@@ -47,33 +46,36 @@ export async function commitSignal(
   commit: SignalCommit,
 ): Promise<CommitResult> {
   try {
-    const event = await ctx.store.db.transaction().execute(async (trx) => {
-      const now = ctx.now();
-      const inserted = await trx
-        .insertInto('seen_signals')
-        .values({
-          issuer: commit.issuer,
-          jti: commit.jti,
-          source: commit.source,
-          received_at: now,
-          expires_at: commit.replayGuardUntil,
-        })
-        // Two deliveries of one jti racing: the second waits for the first's row, then
-        // inserts nothing and is a duplicate.
-        .onConflict((oc) => oc.columns(['issuer', 'jti']).doNothing())
-        .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) throw new Duplicate();
-      if (commit.draft === undefined) return undefined;
-      return enqueue(
-        trx,
-        { ...commit.draft, iss: commit.issuer, actor: commit.actor },
-        { now: () => now, clockToleranceMs: ctx.config.clockToleranceMs },
-      );
-    });
-    if (event !== undefined) ctx.outboxCommitted();
-    return { outcome: 'committed', event };
+    const { result } = await ctx.issuer.revocationTransaction(
+      async ({ trx, emit }): Promise<CommitResult> => {
+        const now = ctx.now();
+        const inserted = await trx
+          .insertInto('seenSignals')
+          .values({
+            issuer: commit.issuer,
+            jti: commit.jti,
+            source: commit.source,
+            receivedAt: now,
+            expiresAt: commit.replayGuardUntil,
+          })
+          // Two deliveries of one jti racing: the second waits for the first's row, then
+          // inserts nothing and is a duplicate (in one batch, it sees the first's row at once).
+          .onConflict((oc) => oc.columns(['issuer', 'jti']).doNothing())
+          .executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return { outcome: 'duplicate' };
+        if (commit.draft === undefined) return { outcome: 'committed', event: undefined };
+        // Issued at the instant the jti was recorded; the cutoff tolerance is the gateway's.
+        const event = await emit({
+          ...commit.draft,
+          iss: commit.issuer,
+          actor: commit.actor,
+          issuedAt: now,
+        });
+        return { outcome: 'committed', event };
+      },
+    );
+    return result;
   } catch (error) {
-    if (error instanceof Duplicate) return { outcome: 'duplicate' };
     if (error instanceof CutoffInFutureError) {
       throw refuse('CUTOFF_IN_FUTURE', 'the signal’s cutoff lies in the future', error);
     }
@@ -98,9 +100,6 @@ export async function purgeSeenSignals(
   db: GatewayContext['store']['db'],
   now: number,
 ): Promise<number> {
-  const result = await db
-    .deleteFrom('seen_signals')
-    .where('expires_at', '<', now)
-    .executeTakeFirst();
+  const result = await db.deleteFrom('seenSignals').where('expiresAt', '<', now).executeTakeFirst();
   return Number(result.numDeletedRows);
 }

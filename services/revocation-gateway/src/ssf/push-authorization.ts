@@ -21,22 +21,22 @@ export async function pushAuthorization(
   now: number,
 ): Promise<string> {
   await db
-    .insertInto('ssf_receivers')
+    .insertInto('ssfReceivers')
     .values({
       provider,
-      push_authorization: `Bearer ${randomBytes(32).toString('base64url')}`,
-      stream_id: null,
+      pushAuthorization: `Bearer ${randomBytes(32).toString('base64url')}`,
+      streamId: null,
       audience: null,
-      updated_at: now,
+      updatedAt: now,
     })
     .onConflict((oc) => oc.column('provider').doNothing())
     .execute();
   const row = await db
-    .selectFrom('ssf_receivers')
-    .select('push_authorization')
+    .selectFrom('ssfReceivers')
+    .select('pushAuthorization')
     .where('provider', '=', provider)
     .executeTakeFirstOrThrow();
-  return row.push_authorization;
+  return row.pushAuthorization;
 }
 
 /**
@@ -54,8 +54,8 @@ export async function saveStreamId(
   now: number,
 ): Promise<void> {
   await db
-    .updateTable('ssf_receivers')
-    .set({ stream_id: stream.streamId, audience: JSON.stringify(stream.audience), updated_at: now })
+    .updateTable('ssfReceivers')
+    .set({ streamId: stream.streamId, audience: JSON.stringify(stream.audience), updatedAt: now })
     .where('provider', '=', provider)
     .execute();
 }
@@ -73,13 +73,13 @@ export async function savedStream(
   provider: string,
 ): Promise<{ streamId: string | undefined; audience: string[] | undefined }> {
   const row = await db
-    .selectFrom('ssf_receivers')
-    .select(['stream_id', 'audience'])
+    .selectFrom('ssfReceivers')
+    .select(['streamId', 'audience'])
     .where('provider', '=', provider)
     .executeTakeFirst();
   const audience: unknown = row?.audience == null ? undefined : JSON.parse(row.audience);
   return {
-    streamId: row?.stream_id ?? undefined,
+    streamId: row?.streamId ?? undefined,
     audience: Array.isArray(audience)
       ? audience.filter((a): a is string => typeof a === 'string')
       : undefined,

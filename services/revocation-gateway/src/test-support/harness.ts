@@ -11,7 +11,7 @@ import { pino } from 'pino';
 import { decodeEvent } from '@revocation-fabric/protocol';
 import type { RevocationEvent } from '@revocation-fabric/protocol';
 import { loadConfig } from '../config/load-config.js';
-import type { DataStore } from '../db/connect.js';
+import type { DataStore } from '../db/schema.js';
 import { createGateway } from '../gateway.js';
 import type { Gateway } from '../gateway.js';
 

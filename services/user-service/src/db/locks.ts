@@ -2,7 +2,7 @@
  * Row locks. On PostgreSQL `SELECT … FOR UPDATE` serializes writers on one row; SQLite has one
  * writer at a time anyway (and no FOR UPDATE syntax), so there the plain read is enough.
  */
-import type { DialectName } from './connect.js';
+import type { SqlDialect } from '@revocation-fabric/publisher';
 import type { Executor } from './schema.js';
 
 /**
@@ -11,7 +11,7 @@ import type { Executor } from './schema.js';
  */
 export async function lockGlobalState(
   trx: Executor,
-  dialect: DialectName,
+  dialect: SqlDialect,
 ): Promise<{ readonly generation: number }> {
   const row = await trx
     .selectFrom('globalState')

@@ -8,12 +8,12 @@ import { Migrator } from 'kysely/migration';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { enqueue, outboxBacklog } from '@revocation-fabric/publisher';
+import { migrateToLatest, openIssuerStore } from '@revocation-fabric/issuer-kit';
 import type { DatabaseConfig } from '../config.js';
 import { DATABASE_KINDS, createTestDatabase } from '../test-support/harness.js';
 import type { TestDatabase } from '../test-support/harness.js';
-import { openDataStore } from './connect.js';
-import type { DataStore } from './connect.js';
-import { migrateToLatest, userServiceMigrations } from './migrations.js';
+import { userServiceMigrations } from './migrations.js';
+import type { Database, DataStore } from './schema.js';
 
 const logger = pino({ level: 'silent' });
 
@@ -87,14 +87,14 @@ describe.each(DATABASE_KINDS)('the outbox table across versions on %s', (kind) =
   async function open(): Promise<DataStore> {
     const database = await createTestDatabase(kind);
     cleanup.push(() => database.drop());
-    const store = openDataStore(configOf(database), logger);
+    const store = openIssuerStore<Database>(configOf(database), logger);
     cleanup.push(() => store.close());
     return store;
   }
 
   it('a fresh database and one migrated before the hand-over end with the same outbox, rows kept', async () => {
     const fresh = await open();
-    await migrateToLatest(fresh, logger);
+    await migrateToLatest(fresh, userServiceMigrations(fresh.dialect), logger);
 
     // A database an earlier version left: 0001-initial recorded, the outbox created by it, and
     // an unsent event waiting.
@@ -108,7 +108,7 @@ describe.each(DATABASE_KINDS)('the outbox table across versions on %s', (kind) =
     await createLegacyOutbox(existing);
     const waiting = await enqueue(existing.db, event('before-upgrade'));
 
-    await migrateToLatest(existing, logger);
+    await migrateToLatest(existing, userServiceMigrations(existing.dialect), logger);
 
     expect(await outboxShape(existing)).toEqual(await outboxShape(fresh));
     // The nine columns of the hand-over, and `headers` (a brake's signature) since 0003.

@@ -1,22 +1,20 @@
 /**
- * Versioned schema migrations, run at start by Kysely's Migrator. Kysely takes a lock while it
- * migrates (an advisory lock on PostgreSQL), so instances starting together do not race.
- * Migrations are append-only: a released migration is never edited, a change is a new one —
- * with one documented exception, the outbox hand-over below, which leaves every database as it was.
+ * The user-service's versioned schema migrations, run at start by the issuer kit's
+ * `migrateToLatest`. Migrations are append-only: a released migration is never edited, a change
+ * is a new one — with one documented exception, the outbox hand-over below, which leaves every
+ * database as it was. Names are recorded in every database: never rename one.
  */
 import { sql } from 'kysely';
-import { Migrator } from 'kysely/migration';
 import type { Kysely } from 'kysely';
-import type { Migration, MigrationProvider } from 'kysely/migration';
-import type { Logger } from 'pino';
+import type { Migration } from 'kysely/migration';
 import { outboxHeadersMigration, outboxMigration } from '@revocation-fabric/publisher';
-import type { DataStore, DialectName } from './connect.js';
+import type { SqlDialect } from '@revocation-fabric/publisher';
 
 /**
  * The service's migrations for one dialect, in order; they differ only in the outbox's
- * auto-increment column. Exported for the migration tests.
+ * auto-increment column.
  */
-export function userServiceMigrations(dialect: DialectName): Record<string, Migration> {
+export function userServiceMigrations(dialect: SqlDialect): Record<string, Migration> {
   return {
     '0001-initial': {
       async up(db: Kysely<unknown>) {
@@ -122,32 +120,4 @@ export function userServiceMigrations(dialect: DialectName): Record<string, Migr
     // Brakes carry their signature in a record header, committed with the row.
     '0003-outbox-headers': outboxHeadersMigration(),
   };
-}
-
-class StaticMigrationProvider implements MigrationProvider {
-  constructor(private readonly dialect: DialectName) {}
-  getMigrations(): Promise<Record<string, Migration>> {
-    return Promise.resolve(userServiceMigrations(this.dialect));
-  }
-}
-
-/**
- * Brings the schema to the latest version.
- *
- * @throws the failing migration's error, after logging which one failed.
- */
-export async function migrateToLatest(store: DataStore, logger: Logger): Promise<void> {
-  const migrator = new Migrator({
-    db: store.db,
-    provider: new StaticMigrationProvider(store.dialect),
-  });
-  const { error, results } = await migrator.migrateToLatest();
-  for (const result of results ?? []) {
-    if (result.status === 'Success') logger.info({ migration: result.migrationName }, 'migrated');
-    if (result.status === 'Error') {
-      logger.error({ migration: result.migrationName }, 'migration failed');
-    }
-  }
-  if (error !== undefined)
-    throw error instanceof Error ? error : new Error('migration failed', { cause: error });
 }

@@ -1,9 +1,10 @@
 /**
- * The database as Kysely sees it. Column names are camelCase here and snake_case in SQL
- * (Kysely's CamelCasePlugin maps them). Every instant is an integer of milliseconds since the
- * epoch, the protocol's unit, stored as BIGINT.
+ * The database as Kysely sees it. Column names are camelCase here and snake_case in SQL (the
+ * issuer kit's store maps them with Kysely's CamelCasePlugin). Every instant is an integer of
+ * milliseconds since the epoch, the protocol's unit, stored as BIGINT.
  */
-import type { ColumnType, Generated, Kysely, Selectable, Transaction } from 'kysely';
+import type { IssuerOutboxTable, IssuerStore } from '@revocation-fabric/issuer-kit';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 
 /** Account status. Suspension may end by itself (`suspendedUntil`); a ban lasts until unbanned. */
 export type AccountStatus = 'active' | 'suspended' | 'banned';
@@ -92,25 +93,6 @@ export interface LoginThrottleTable {
   windowStartedAt: number;
 }
 
-/**
- * The outbox table of `@revocation-fabric/publisher` (created by its migration, written by its
- * `enqueue`, read by its relay), as this service's CamelCasePlugin shows it; tests read it.
- */
-export interface OutboxTable {
-  /** Allocation order; the relay publishes in this order. */
-  id: Generated<number>;
-  eventId: string;
-  kind: string;
-  /** Kafka message key (`kind:target`). */
-  messageKey: string;
-  /** The encoded event, exactly as it goes on the wire. */
-  payload: string;
-  createdAt: number;
-  sentAt: ColumnType<number | null, number | null | undefined, number | null>;
-  attempts: ColumnType<number, number | undefined, number>;
-  lastError: ColumnType<string | null, string | null | undefined, string | null>;
-}
-
 /** Every table. */
 export interface Database {
   users: UsersTable;
@@ -120,8 +102,12 @@ export interface Database {
   globalState: GlobalStateTable;
   revokedTokens: RevokedTokensTable;
   loginThrottle: LoginThrottleTable;
-  outbox: OutboxTable;
+  /** The publisher's outbox, as the kit's CamelCasePlugin shows it; tests read it. */
+  outbox: IssuerOutboxTable;
 }
+
+/** The open database (the issuer kit's store). */
+export type DataStore = IssuerStore<Database>;
 
 /** The query builder over {@link Database}. */
 export type Db = Kysely<Database>;

@@ -17,7 +17,7 @@ import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
 import type { Verifier } from '@revocation-fabric/verifier';
 import { waitFor } from '@revocation-fabric/testkit';
 import { loadConfig } from '../config.js';
-import type { DataStore } from '../db/connect.js';
+import type { DataStore } from '../db/schema.js';
 import { createUserService } from '../service.js';
 import type { UserService, UserServiceOptions } from '../service.js';
 

@@ -12,7 +12,7 @@
 import { FlattenedSign, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK } from 'jose';
 import { BRAKE_SIGNATURE_TYPE } from '@revocation-fabric/protocol';
 import type { CryptoKey, JWK } from 'jose';
-import type { DataStore } from '../db/connect.js';
+import type { DataStore } from '../db/schema.js';
 import { lockGlobalState } from '../db/locks.js';
 import type { Executor } from '../db/schema.js';
 import type { PrivateKeySealer } from './key-protection.js';

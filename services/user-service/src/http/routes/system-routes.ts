@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { ServiceContext } from '../../context.js';
 import type { OutboxBacklog } from '@revocation-fabric/publisher';
-import type { RelayStatus } from '../../outbox/relay.js';
+import type { RelayStatus } from '@revocation-fabric/publisher';
 import { readinessReport, readinessResponse } from '../readiness.js';
 import type { KafkaState } from '../readiness.js';
 import type { Route } from '../route.js';

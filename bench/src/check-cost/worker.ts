@@ -4,7 +4,6 @@
  * A process per rule count keeps the heaps (and GC work) of the cases apart.
  */
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import type { JWTVerifyOptions } from 'jose';
 import type { VerifiedToken } from '@revocation-fabric/verifier';
 import type { Message } from '../lib/child.js';
 import { MAX_TOKEN_LIFETIME_MS } from '../lib/kafka.js';
@@ -18,7 +17,7 @@ import {
   timeEachAsync,
   timerOverheadNs,
 } from '../lib/timing.js';
-import { BENCH_AUDIENCE, BENCH_ISSUER, createBenchKey, keySet, mintTokens } from '../lib/tokens.js';
+import { VERIFIER_JOSE_OPTIONS, createBenchKey, keySet, mintTokens } from '../lib/tokens.js';
 import { fail, listen, reply } from '../lib/worker-side.js';
 import { benchVerifier } from '../lib/bench-verifier.js';
 
@@ -113,14 +112,6 @@ async function run(request: CheckCostRequest): Promise<CheckCostCase> {
     );
 
     const jwks = createLocalJWKSet(keySet(key));
-    // What the verifier asks of jose, so the baselines do the same work.
-    const options: JWTVerifyOptions = {
-      algorithms: ['ES256'],
-      issuer: BENCH_ISSUER,
-      audience: BENCH_AUDIENCE,
-      requiredClaims: ['exp', 'iat', 'sub'],
-      clockTolerance: 5,
-    };
     const warm = await mintTokens(key, request.warmTokens);
     const cold = await mintTokens(key, request.coldOps + COLD_WARMUP);
     const overhead = timerOverheadNs();
@@ -158,10 +149,10 @@ async function run(request: CheckCostRequest): Promise<CheckCostCase> {
     const variants = {
       coldVerify: (token: string) => verifier.verify(token),
       coldVerifyNoCache: (token: string) => uncached.verify(token),
-      joseJwks: (token: string) => jwtVerify(token, jwks, options),
-      joseKey: (token: string) => jwtVerify(token, key.publicKey, options),
+      joseJwks: (token: string) => jwtVerify(token, jwks, VERIFIER_JOSE_OPTIONS),
+      joseKey: (token: string) => jwtVerify(token, key.publicKey, VERIFIER_JOSE_OPTIONS),
       joseRedis: async (token: string) => {
-        const { payload } = await jwtVerify(token, jwks, options);
+        const { payload } = await jwtVerify(token, jwks, VERIFIER_JOSE_OPTIONS);
         if ((await redis.exists(`${request.redisPrefix}${payload.jti ?? ''}`)) !== 0) {
           throw new Error('unexpectedly revoked');
         }

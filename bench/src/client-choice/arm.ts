@@ -5,7 +5,8 @@
 import { WorkerProcess } from '../lib/child.js';
 import { READER_KINDS } from '../lib/broadcast-consumer.js';
 import type { ReaderKind } from '../lib/broadcast-consumer.js';
-import { procCpuMs } from '../idle/proc-cpu.js';
+import { readWorker } from '../idle/proc-cpu.js';
+import type { WorkerReading } from '../idle/proc-cpu.js';
 import type { ClientChoiceReply, ClientChoiceRequest, RequestCounts } from './worker.js';
 
 export type ClientChoiceWorker = WorkerProcess<ClientChoiceRequest, ClientChoiceReply>;
@@ -25,17 +26,10 @@ export function startWorker(name: string): ClientChoiceWorker {
 }
 
 /** A worker's counters at one moment. */
-export interface Reading {
-  readonly at: number;
-  /** /proc utime+stime, ms (10 ms ticks). */
-  readonly procMs: number;
-  readonly sample: Extract<ClientChoiceReply, { type: 'sample' }>;
-}
+export type Reading = WorkerReading<ClientChoiceReply>;
 
-export async function read(worker: ClientChoiceWorker): Promise<Reading> {
-  worker.send({ type: 'sample' });
-  const sample = await worker.next('sample', 10_000);
-  return { at: performance.now(), procMs: procCpuMs(worker.pid ?? 0), sample };
+export function read(worker: ClientChoiceWorker): Promise<Reading> {
+  return readWorker(worker);
 }
 
 /** Per second of wall time between two readings. */

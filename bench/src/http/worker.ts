@@ -8,14 +8,14 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import type { JSONWebKeySet, JWTVerifyOptions } from 'jose';
+import type { JSONWebKeySet } from 'jose';
 import type { Verifier } from '@revocation-fabric/verifier';
 import { requireAuth } from '@revocation-fabric/verifier/express';
 import type { Message } from '../lib/child.js';
 import { MAX_TOKEN_LIFETIME_MS } from '../lib/kafka.js';
 import { connectRedis, loadRevokedKeys, unlinkRevokedKeys } from '../lib/redis.js';
 import type { RedisClient } from '../lib/redis.js';
-import { BENCH_AUDIENCE, BENCH_ISSUER } from '../lib/tokens.js';
+import { VERIFIER_JOSE_OPTIONS } from '../lib/tokens.js';
 import { fail, listen, reply } from '../lib/worker-side.js';
 import { benchVerifier } from '../lib/bench-verifier.js';
 
@@ -46,13 +46,6 @@ let redisCleanup: (() => Promise<void>) | undefined;
 
 function joseRedisAuth(request: HttpServerRequest, client: RedisClient) {
   const jwks = createLocalJWKSet(request.jwks);
-  const options: JWTVerifyOptions = {
-    algorithms: ['ES256'],
-    issuer: BENCH_ISSUER,
-    audience: BENCH_AUDIENCE,
-    requiredClaims: ['exp', 'iat', 'sub'],
-    clockTolerance: 5,
-  };
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const header = req.headers.authorization;
     if (header === undefined || !header.startsWith('Bearer ')) {
@@ -60,7 +53,7 @@ function joseRedisAuth(request: HttpServerRequest, client: RedisClient) {
       return;
     }
     try {
-      const { payload } = await jwtVerify(header.slice(7), jwks, options);
+      const { payload } = await jwtVerify(header.slice(7), jwks, VERIFIER_JOSE_OPTIONS);
       if ((await client.exists(`${request.redisPrefix}${payload.jti ?? ''}`)) !== 0) {
         res.status(401).json({ error: 'TOKEN_REVOKED' });
         return;

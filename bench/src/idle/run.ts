@@ -16,7 +16,8 @@ import type { Distribution } from '../lib/stats.js';
 import { busyShare, cpuTimes } from '../lib/cpu-busy.js';
 import type { IdleKind, IdleWorkerReply, IdleWorkerRequest } from './idle-worker.js';
 import { installPackedPackages } from './installed-packages.js';
-import { procCpuMs } from './proc-cpu.js';
+import { readWorker } from './proc-cpu.js';
+import type { WorkerReading } from './proc-cpu.js';
 import { burstCost, propagation } from './events.js';
 
 /** One idle process over the window. */
@@ -68,17 +69,11 @@ const METHOD =
 
 export type IdleWorker = WorkerProcess<IdleWorkerRequest, IdleWorkerReply>;
 
-interface Reading {
-  readonly at: number;
-  readonly proc: number;
-  readonly sample: Extract<IdleWorkerReply, { type: 'sample' }>;
-}
+type Reading = WorkerReading<IdleWorkerReply>;
 
 /** Reads a worker's CPU (/proc and its own) and request count. */
-export async function read(worker: IdleWorker): Promise<Reading> {
-  worker.send({ type: 'sample' });
-  const sample = await worker.next('sample', 10_000);
-  return { at: performance.now(), proc: procCpuMs(worker.pid ?? 0), sample };
+export function read(worker: IdleWorker): Promise<Reading> {
+  return readWorker(worker);
 }
 
 function row(kind: IdleKind, name: string, a: Reading, b: Reading): B7Row {
@@ -90,7 +85,7 @@ function row(kind: IdleKind, name: string, a: Reading, b: Reading): B7Row {
   return {
     kind,
     name,
-    cpuMsPerS: (b.proc - a.proc) / s,
+    cpuMsPerS: (b.procMs - a.procMs) / s,
     cpuUsageMsPerS: (b.sample.cpuMs - a.sample.cpuMs) / s,
     requestsPerS: (b.sample.socketRequests - a.sample.socketRequests) / s,
     kafkajsRequestsPerS: kafkajs,

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
-import type { CryptoKey, JSONWebKeySet, JWK } from 'jose';
+import type { CryptoKey, JSONWebKeySet, JWK, JWTVerifyOptions } from 'jose';
 
 /** Issuer of the benchmark's own tokens and rules. */
 export const BENCH_ISSUER = 'https://auth.bench.example';
@@ -14,6 +14,14 @@ export const BENCH_AUDIENCE = 'bench-service';
 export const BENCH_SUBJECT = 'bench-user';
 /** Access-token lifetime, s: the user-service's default. */
 export const TOKEN_LIFETIME_S = 600;
+/** What the verifier asks of jose, so the baselines that call jose directly do the same work. */
+export const VERIFIER_JOSE_OPTIONS: JWTVerifyOptions = {
+  algorithms: ['ES256'],
+  issuer: BENCH_ISSUER,
+  audience: BENCH_AUDIENCE,
+  requiredClaims: ['exp', 'iat', 'sub'],
+  clockTolerance: 5,
+};
 
 /** An ES256 key pair and its public JWK (with `kid`). */
 export interface BenchKey {

@@ -1,26 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nodeLayout, nodePorts, renderServerProperties, type ClusterSpec } from './config.js';
-
-function spec(nodes: 1 | 3): ClusterSpec {
-  return {
-    name: 'unit',
-    nodes,
-    basePort: 29092,
-    host: '127.0.0.1',
-    clusterId: 'AAAAAAAAAAAAAAAAAAAAAA',
-    kafkaVersion: '4.4.0',
-    heap: { initialMb: 128, maxMb: 512 },
-  };
-}
-
-function properties(text: string): Map<string, string> {
-  return new Map(
-    text
-      .split('\n')
-      .filter((line) => line !== '' && !line.startsWith('#'))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
-}
+import { nodeLayout, nodePorts, renderServerProperties } from './config.js';
+import { clusterSpec, properties } from './server-properties.fixture.js';
 
 describe('cluster config', () => {
   it('gives node i the broker port base+2(i-1) and its controller the port above', () => {
@@ -32,7 +12,9 @@ describe('cluster config', () => {
   });
 
   it('makes three nodes voters with replication 3 and min ISR 2', () => {
-    const props = properties(renderServerProperties(spec(3), nodeLayout('/tmp/c', 29092, 2)));
+    const props = properties(
+      renderServerProperties(clusterSpec(3), nodeLayout('/tmp/c', 29092, 2)),
+    );
     expect(props.get('node.id')).toBe('2');
     expect(props.get('controller.quorum.voters')).toBe(
       '1@127.0.0.1:29093,2@127.0.0.1:29095,3@127.0.0.1:29097',
@@ -46,7 +28,9 @@ describe('cluster config', () => {
   });
 
   it('keeps every replication setting at 1 for a single node', () => {
-    const props = properties(renderServerProperties(spec(1), nodeLayout('/tmp/c', 29092, 1)));
+    const props = properties(
+      renderServerProperties(clusterSpec(1), nodeLayout('/tmp/c', 29092, 1)),
+    );
     expect(props.get('controller.quorum.voters')).toBe('1@127.0.0.1:29093');
     for (const key of [
       'default.replication.factor',

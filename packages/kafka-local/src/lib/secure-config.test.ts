@@ -1,26 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { encodeCreateAcls, gatewayTopicOf, revocationAcls } from './acls.js';
-import { nodeLayout, renderServerProperties, type ClusterSpec } from './config.js';
+import { nodeLayout, renderServerProperties } from './config.js';
+import { clusterSpec, properties } from './server-properties.fixture.js';
 
-const secured: ClusterSpec = {
-  name: 'unit',
-  nodes: 3,
-  basePort: 29092,
-  host: '127.0.0.1',
-  clusterId: 'AAAAAAAAAAAAAAAAAAAAAA',
-  kafkaVersion: '4.4.0',
-  heap: { initialMb: 128, maxMb: 512 },
+const secured = clusterSpec(3, {
   secure: { topic: 'auth.revocations', verifierGroupPrefixes: ['game-service'] },
-};
-
-function properties(text: string): Map<string, string> {
-  return new Map(
-    text
-      .split('\n')
-      .filter((line) => line !== '' && !line.startsWith('#'))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
-}
+});
 
 describe('secured cluster config', () => {
   const rendered = properties(

@@ -9,14 +9,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueTopic } from '@revocation-fabric/testkit';
+import { kafkaBrokers, startEventTap, uniqueTopic } from '@revocation-fabric/testkit';
 import { ruleKey } from '@revocation-fabric/protocol';
 import { createAuthApp } from '../examples/express-auth/app.js';
 import { openAuthDatabase } from '../examples/express-auth/schema.js';
 import type { AuthSchema } from '../examples/express-auth/schema.js';
 import { kafkaPublisher } from './kafka/kafka-publisher.js';
 import { OutboxRelay } from './relay/outbox-relay.js';
-import { EventTap, kafkaBrokers } from './test-support/event-tap.js';
 import type { Kysely } from 'kysely';
 
 describe('the express auth example', () => {
@@ -78,7 +77,7 @@ describe('the express auth example', () => {
         ruleKey({ kind: 'session', issuer: 'http://example-auth.test', target: sessionId }),
       )
       .executeTakeFirstOrThrow();
-    const tap = await EventTap.start(kafkaBrokers(), topic);
+    const tap = await startEventTap(kafkaBrokers(), topic);
     try {
       const [event] = await tap.waitForIds([row.event_id], 30_000);
       expect(event).toMatchObject({

@@ -5,12 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TopicRetentionTooShortError, createEvent, encodeEvent } from '@revocation-fabric/protocol';
-import { createTopic, uniqueTopic } from '@revocation-fabric/testkit';
+import { createTopic, kafkaBrokers, startEventTap, uniqueTopic } from '@revocation-fabric/testkit';
 import type { PublisherLogger } from '../logger.js';
 import { OutboxRelay } from '../relay/outbox-relay.js';
 import { createTestDatabase } from '../test-support/databases.js';
 import type { TestDatabase } from '../test-support/databases.js';
-import { EventTap, kafkaBrokers } from '../test-support/event-tap.js';
 import { kafkaPublisher } from './kafka-publisher.js';
 
 const FIFTEEN_MINUTES = 15 * 60_000;
@@ -52,7 +51,7 @@ async function roundTrip(publisher: ReturnType<typeof kafkaPublisher>, topic: st
     iss: 'https://issuer.test',
   });
   const { key, value } = encodeEvent(event);
-  const tap = await EventTap.start(kafkaBrokers(), topic);
+  const tap = await startEventTap(kafkaBrokers(), topic);
   try {
     await publisher.publish([{ key, value, eventId: event.id }]);
     await tap.waitForIds([event.id], 30_000);

@@ -3,11 +3,10 @@
  * relay.int.test.ts): exactly one relays at a time, and a takeover loses nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueTopic, waitFor } from '@revocation-fabric/testkit';
+import { kafkaBrokers, startEventTap, uniqueTopic, waitFor } from '@revocation-fabric/testkit';
 import { logoutAll, openSessions, outboxMark, outboxSince } from '../test-support/app.js';
 import { createTestDatabase } from '../test-support/databases.js';
 import type { TestDatabase } from '../test-support/databases.js';
-import { EventTap, kafkaBrokers } from '../test-support/event-tap.js';
 import { startRelay } from '../test-support/relay.js';
 
 describe('several instances on one PostgreSQL database', () => {
@@ -25,7 +24,7 @@ describe('several instances on one PostgreSQL database', () => {
     const dbB = database.open();
     const a = { db: dbA, ...(await startRelay(dbA, 'postgres', kafka)) };
     const b = { db: dbB, ...(await startRelay(dbB, 'postgres', kafka)) };
-    const tap = await EventTap.start(kafka.brokers, kafka.topic);
+    const tap = await startEventTap(kafka.brokers, kafka.topic);
     try {
       const leaders = () => [a, b].filter((s) => s.relay.status().leader);
       await waitFor(() => leaders().length === 1, { timeoutMs: 10_000 });

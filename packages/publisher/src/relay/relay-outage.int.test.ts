@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   faultKafkaSupport,
+  startEventTap,
   startFaultKafka,
   uniqueTopic,
   waitFor,
@@ -21,7 +22,7 @@ import {
   outboxSince,
 } from '../test-support/app.js';
 import { DATABASE_KINDS, createTestDatabase } from '../test-support/databases.js';
-import { EventTap } from '../test-support/event-tap.js';
+import type { EventTap } from '@revocation-fabric/testkit';
 import { startRelay } from '../test-support/relay.js';
 import type { TestRelay } from '../test-support/relay.js';
 
@@ -83,7 +84,7 @@ describe.skipIf(!faults.supported)('outbox relay through a Kafka outage', () => 
         expect(await outboxDepth(db)).toBe(100);
 
         await cluster().startNode(1);
-        tap = await EventTap.start(brokers, topic);
+        tap = await startEventTap(brokers, topic);
         const delivered = await tap.waitForIds(
           events.map((e) => e.id),
           90_000,

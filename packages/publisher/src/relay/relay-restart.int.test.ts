@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeRules, rejects, ruleFromEvent, ruleKey } from '@revocation-fabric/protocol';
 import type { RevocationEvent, RevocationRule } from '@revocation-fabric/protocol';
-import { uniqueTopic, waitFor } from '@revocation-fabric/testkit';
+import { kafkaBrokers, startEventTap, uniqueTopic, waitFor } from '@revocation-fabric/testkit';
 import {
   logoutAll,
   openSessions,
@@ -16,7 +16,6 @@ import {
 } from '../test-support/app.js';
 import { DATABASE_KINDS, createTestDatabase } from '../test-support/databases.js';
 import type { TestDatabase } from '../test-support/databases.js';
-import { EventTap, kafkaBrokers } from '../test-support/event-tap.js';
 import { startRelay } from '../test-support/relay.js';
 
 /** The rules a verifier replaying `events` ends with: merged per key, as the protocol says. */
@@ -72,7 +71,7 @@ describe.each(DATABASE_KINDS)('outbox relay restarts on %s', (kind) => {
       expect(await outboxDepth(secondDb)).toBeGreaterThan(0);
       const events = await outboxSince(secondDb, mark);
       expect(events).toHaveLength(60);
-      const tap = await EventTap.start(kafkaBrokers(), topic);
+      const tap = await startEventTap(kafkaBrokers(), topic);
       try {
         await tap.waitForIds(
           events.map((e) => e.id),

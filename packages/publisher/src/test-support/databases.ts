@@ -3,22 +3,18 @@
  * database, each with a small application table (`sessions`) beside the publisher's outbox, the
  * way an adopting service has them. Nothing is mocked. Not part of the package build.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import {
+  TEST_DATABASE_KINDS,
+  createTestDatabase as createDatabase,
+} from '@revocation-fabric/testkit';
 import { outboxMigration } from '../outbox/migration.js';
 import type { OutboxTable, SqlDialect } from '../outbox/outbox-table.js';
 
 /** The two real databases every relay test runs against. */
-export const DATABASE_KINDS = ['sqlite', 'postgres'] as const satisfies readonly SqlDialect[];
-
-/** The PostgreSQL server tests create their databases on. */
-export const POSTGRES_ADMIN_URL =
-  process.env['POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const DATABASE_KINDS = TEST_DATABASE_KINDS satisfies readonly SqlDialect[];
 
 /** The application's own table in these tests. */
 export interface SessionsTable {
@@ -44,35 +40,23 @@ export interface TestDatabase {
 /** Creates the database, with the outbox (the publisher's migration) and a sessions table. */
 export async function createTestDatabase(dialect: SqlDialect): Promise<TestDatabase> {
   const opened: Kysely<AppSchema>[] = [];
-  let open: () => Kysely<AppSchema>;
-  let remove: () => Promise<void>;
-  if (dialect === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'publisher-'));
-    const path = join(dir, 'app.sqlite');
-    open = () => {
-      const sqlite = new SqliteDatabase(path);
-      sqlite.pragma('journal_mode = WAL');
-      sqlite.pragma('busy_timeout = 5000');
-      return new Kysely<AppSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
-    };
-    remove = () => {
-      rmSync(dir, { recursive: true, force: true });
-      return Promise.resolve();
-    };
-  } else {
-    const name = `pub_test_${randomBytes(6).toString('hex')}`;
-    await adminQuery(`create database ${name}`);
-    const url = new URL(POSTGRES_ADMIN_URL);
-    url.pathname = `/${name}`;
-    open = () => {
-      const pool = new pg.Pool({ connectionString: url.toString() });
-      // pg ends idle clients after pool.end() resolves; the forced drop may then terminate them,
-      // and an error event without a listener would crash the test process.
-      pool.on('error', () => undefined);
-      return new Kysely<AppSchema>({ dialect: new PostgresDialect({ pool }) });
-    };
-    remove = () => adminQuery(`drop database if exists ${name} with (force)`);
-  }
+  const database = await createDatabase(dialect, { prefix: 'pub_test' });
+  const { config } = database;
+  const open =
+    config.kind === 'sqlite'
+      ? () => {
+          const sqlite = new SqliteDatabase(config.path);
+          sqlite.pragma('journal_mode = WAL');
+          sqlite.pragma('busy_timeout = 5000');
+          return new Kysely<AppSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+        }
+      : () => {
+          const pool = new pg.Pool({ connectionString: config.url });
+          // pg ends idle clients after pool.end() resolves; the forced drop may then terminate
+          // them, and an error event without a listener would crash the test process.
+          pool.on('error', () => undefined);
+          return new Kysely<AppSchema>({ dialect: new PostgresDialect({ pool }) });
+        };
   const tracked = () => {
     const db = open();
     opened.push(db);
@@ -90,17 +74,7 @@ export async function createTestDatabase(dialect: SqlDialect): Promise<TestDatab
     open: tracked,
     drop: async () => {
       await Promise.allSettled(opened.map((db) => db.destroy()));
-      await remove();
+      await database.drop();
     },
   };
-}
-
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
 }

@@ -43,6 +43,15 @@ const ssfSchema = z
         description: 'Oldest `iat` accepted; polled SETs may have waited at the transmitter.',
       }),
     eventsRequested: z.array(z.string().min(1)).optional(),
+    subjects: z
+      .array(z.looseObject({ format: z.string().min(1) }))
+      .min(1)
+      .max(1000)
+      .optional()
+      .meta({
+        description:
+          'Subjects (RFC 9493 identifiers, e.g. `{ "format": "iss_sub", "iss": …, "sub": … }`) added to the stream after set-up with the transmitter’s `add_subject_endpoint`. Needed when its `default_subjects` is `NONE`: it sends nothing for a subject not added. Default: none added (the transmitter’s default).',
+      }),
   })
   .superRefine((ssf, ctx) => {
     if (ssf.delivery === 'push' && ssf.pushUrl === undefined) {

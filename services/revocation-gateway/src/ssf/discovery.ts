@@ -29,6 +29,10 @@ const ssfConfiguration = z.looseObject({
   configuration_endpoint: absentOrNull(z.url()),
   verification_endpoint: absentOrNull(z.url()),
   status_endpoint: absentOrNull(z.url()),
+  add_subject_endpoint: absentOrNull(z.url()),
+  remove_subject_endpoint: absentOrNull(z.url()),
+  /** `ALL` or `NONE` (SSF 1.0 §7.1): whether a new stream covers every subject or none. */
+  default_subjects: absentOrNull(z.string()),
 });
 /** The members of an SSF transmitter configuration (SSF 1.0 §7.1) the gateway reads. */
 export type SsfConfiguration = z.output<typeof ssfConfiguration>;
@@ -39,6 +43,8 @@ const SSF_ENDPOINTS = [
   'configuration_endpoint',
   'verification_endpoint',
   'status_endpoint',
+  'add_subject_endpoint',
+  'remove_subject_endpoint',
 ] as const;
 
 function checkIssuer(step: string, announced: string, configured: string): void {

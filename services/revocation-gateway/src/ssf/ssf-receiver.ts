@@ -16,6 +16,8 @@ import { abortableWait, startPollLoop } from './poll-loop.js';
 import type { PollLoop } from './poll-loop.js';
 import { saveStreamId, savedStream } from './push-authorization.js';
 import { setUpStream } from './stream-setup.js';
+import { addConfiguredSubjects } from './stream-subjects.js';
+import type { SubjectCoverage } from './stream-subjects.js';
 import { originsOf } from './allowed-origins.js';
 import { pollEvents } from './poll-events.js';
 import { requestVerification } from './request-verification.js';
@@ -42,6 +44,8 @@ export interface ReceiverStatus {
   readonly state: StreamState;
   readonly streamId: string | undefined;
   readonly lastError: ReceiverFailure | undefined;
+  /** Which subjects the stream covers (`none`: no event will come); unknown until set up. */
+  readonly subjects?: SubjectCoverage | undefined;
 }
 
 /** One provider's SSF receiver. */
@@ -50,6 +54,8 @@ export class SsfReceiver {
   private state: StreamState = 'starting';
   private streamId: string | undefined;
   private lastError: ReceiverFailure | undefined;
+  private subjects: SubjectCoverage | undefined;
+  private subjectsWarned = false;
   private verificationState: string | undefined;
   private readonly controller = new AbortController();
   private setup: Promise<void> | undefined;
@@ -123,6 +129,7 @@ export class SsfReceiver {
       state: this.state,
       streamId: this.streamId,
       lastError: this.lastError,
+      subjects: this.subjects,
     };
   }
 
@@ -177,6 +184,21 @@ export class SsfReceiver {
       this.ctx.now(),
     );
     this.session.streamAudience(audience);
+    const { coverage, problem } = await addConfiguredSubjects({
+      transmitter,
+      streamId: stream.stream_id,
+      token,
+      subjects: this.ssf.subjects,
+      signal,
+    });
+    this.subjects = coverage;
+    if (problem !== undefined && !this.subjectsWarned) {
+      this.subjectsWarned = true;
+      this.ctx.logger.warn(
+        { provider: this.provider.name, streamId: stream.stream_id, code: 'SSF_NO_SUBJECTS' },
+        `SSF stream: ${problem}`,
+      );
+    }
     this.streamId = stream.stream_id;
     this.state = 'registered';
     this.lastError = undefined;

@@ -2,20 +2,19 @@
  * One gateway instance: database, relay, SSF receivers and HTTP server, started and stopped
  * together. Tests run it in-process; `main.ts` runs it as a process.
  */
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { createIssuer } from '@revocation-fabric/issuer-kit';
-import { outboxBacklog } from '@revocation-fabric/publisher';
 import type { Issuer } from '@revocation-fabric/issuer-kit';
+import { closeGracefully, lifecycle, listen } from '@revocation-fabric/service-runtime';
 import type { OutboxRelay } from '@revocation-fabric/publisher';
 import type { GatewayConfig } from './config/load-config.js';
 import type { GatewayContext } from './context.js';
 import { gatewayMigrations } from './db/migrations.js';
 import type { DataStore, GatewayDatabase } from './db/schema.js';
 import { createApp } from './http/app.js';
+import { readinessReport } from './http/readiness.js';
 import { createLogger } from './logger.js';
 import { GatewayMetrics } from './metrics.js';
 import { providerRuntimes } from './providers.js';
@@ -50,7 +49,6 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-const SHUTDOWN_GRACE_MS = 5000;
 const PURGE_EVERY_MS = 10 * 60_000;
 
 /**
@@ -104,60 +102,19 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   providers = providerRuntimes(ctx);
 
   const app = createApp(ctx, providers, {
-    migrated: () => issuer.migrated(),
-    relayStatus: () => theRelay.status(),
-    kafkaState: () => issuer.kafkaState(),
-    outboxBacklog: () => outboxBacklog(store.db),
-    streams,
+    readiness: async () =>
+      readinessReport({ ...(await issuer.readinessFacts()), streams: streams() }),
   });
+  const server = createServer(app);
 
-  let server: Server | undefined;
   let url: string | undefined;
   let purgeTimer: NodeJS.Timeout | undefined;
-  let stopped = false;
 
-  async function stop(): Promise<void> {
-    if (stopped) return;
-    stopped = true;
-    if (purgeTimer !== undefined) clearInterval(purgeTimer);
-    const closing = server;
-    server = undefined;
-    url = undefined;
-    if (closing !== undefined) {
-      const closed = new Promise<void>((resolve) => closing.close(() => resolve()));
-      closing.closeIdleConnections();
-      const timer = setTimeout(() => closing.closeAllConnections(), SHUTDOWN_GRACE_MS);
-      await closed;
-      clearTimeout(timer);
-    }
-    for (const runtime of providers.values()) await runtime.ssf?.stop();
-    await issuer.stop();
-    logger.info('revocation gateway stopped');
-  }
-
-  return {
-    config,
-    app,
-    issuer,
-    relay: theRelay,
-    store,
-    providers,
-    get url() {
-      return url;
-    },
+  const life = lifecycle('gateway', {
     async start() {
-      if (stopped) throw new Error('a stopped gateway cannot start again; create a new one');
-      if (url !== undefined) return url;
       // Migrates, creates or checks the topic and connects (Kafka may be away), starts the relay.
       await issuer.start();
-      const listening = app.listen(config.http.port, config.http.host);
-      server = listening;
-      await once(listening, 'listening');
-      const { port } = listening.address() as AddressInfo;
-      const host = ['0.0.0.0', '::', ''].includes(config.http.host)
-        ? '127.0.0.1'
-        : config.http.host;
-      url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      url = await listen(server, config.http);
       // Receivers start after the server listens: a push transmitter verifies the stream at once.
       for (const runtime of providers.values()) runtime.ssf?.start();
       purgeTimer = setInterval(() => {
@@ -172,7 +129,28 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
       );
       return url;
     },
-    stop,
-    close: stop,
+    async stop() {
+      if (purgeTimer !== undefined) clearInterval(purgeTimer);
+      url = undefined;
+      if (server.listening) await closeGracefully(server);
+      for (const runtime of providers.values()) await runtime.ssf?.stop();
+      await issuer.stop();
+      logger.info('revocation gateway stopped');
+    },
+  });
+
+  return {
+    config,
+    app,
+    issuer,
+    relay: theRelay,
+    store,
+    providers,
+    get url() {
+      return url;
+    },
+    start: () => life.start(),
+    stop: () => life.stop(),
+    close: () => life.stop(),
   };
 }

@@ -33,5 +33,4 @@ export type {
   SignalRefusedErrorOptions,
 } from './signals/refusal.js';
 
-export { ConfigError, ERROR_CODES, GatewayError, HTTP_STATUS } from './errors.js';
-export type { GatewayErrorCode, GatewayErrorOptions } from './errors.js';
+export { ConfigError, ERROR_CODES } from './errors.js';

@@ -4,14 +4,13 @@
  * table the compiler checks, so a new code cannot forget its status. The answer's body is
  * protocol's one error body, `{ error: { code, message, requestId, fields? } }`.
  */
-import { CodedError } from '@revocation-fabric/protocol';
 import type { CodedErrorOptions, ErrorFieldIssue } from '@revocation-fabric/protocol';
+import { HttpError } from '@revocation-fabric/service-runtime';
+import type { ShellErrorCode } from '@revocation-fabric/service-runtime';
 
-/** Every error code a client can receive in `{ error: { code } }`. */
+/** Every error code a client can receive in `{ error: { code } }` (the shell's own included). */
 export type ErrorCode =
-  | 'INVALID_REQUEST'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'PAYLOAD_TOO_LARGE'
+  | ShellErrorCode
   | 'UNAUTHORIZED'
   | 'INVALID_CREDENTIALS'
   | 'INVALID_REFRESH_TOKEN'
@@ -19,13 +18,10 @@ export type ErrorCode =
   | 'SESSION_EXPIRED'
   | 'FORBIDDEN'
   | 'ACCOUNT_DISABLED'
-  | 'NOT_FOUND'
-  | 'METHOD_NOT_ALLOWED'
   | 'USERNAME_TAKEN'
   | 'CONFLICT'
   | 'LOGIN_THROTTLED'
-  | 'NOT_READY'
-  | 'INTERNAL_ERROR';
+  | 'NOT_READY';
 
 /** HTTP status of each error code. */
 export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
@@ -49,7 +45,10 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
 });
 
 /** Every code, in table order: the OpenAPI document's enum. */
-export const ERROR_CODES = Object.freeze(Object.keys(HTTP_STATUS) as ErrorCode[]);
+export const ERROR_CODES = Object.freeze(Object.keys(HTTP_STATUS)) as readonly [
+  ErrorCode,
+  ...ErrorCode[],
+];
 
 /** The message of an error thrown without one. */
 const DEFAULT_MESSAGE: Readonly<Record<ErrorCode, string>> = {
@@ -103,22 +102,13 @@ export interface UserServiceErrorOptions extends CodedErrorOptions {
  * });
  * ```
  */
-export class UserServiceError extends CodedError<ErrorCode> {
-  override readonly code: ErrorCode;
-  readonly fields: readonly FieldIssue[] | undefined;
-  /** Extra response headers, e.g. `Retry-After` for throttling or `Allow` for 405. */
-  readonly headers: Readonly<Record<string, string>>;
-
+export class UserServiceError extends HttpError<ErrorCode> {
   constructor(options: UserServiceErrorOptions) {
-    super(options.message ?? DEFAULT_MESSAGE[options.code], options);
-    this.code = options.code;
-    this.fields = options.fields;
-    this.headers = options.headers ?? {};
-  }
-
-  /** The HTTP status of this error's code. */
-  get status(): number {
-    return HTTP_STATUS[this.code];
+    super({
+      ...options,
+      status: HTTP_STATUS[options.code],
+      message: options.message ?? DEFAULT_MESSAGE[options.code],
+    });
   }
 }
 

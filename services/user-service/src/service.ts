@@ -3,15 +3,13 @@
  * together. Tests run it in-process; `main.ts` runs it as a process. Nothing but the relay
  * talks to Kafka, so every endpoint — the admin ones included — works while Kafka is away.
  */
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { createIssuer } from '@revocation-fabric/issuer-kit';
-import { outboxBacklog } from '@revocation-fabric/publisher';
 import type { Issuer } from '@revocation-fabric/issuer-kit';
 import type { OutboxRelay } from '@revocation-fabric/publisher';
+import { closeGracefully, lifecycle, listen } from '@revocation-fabric/service-runtime';
 import { PasswordHasher } from './accounts/password.js';
 import type { Argon2Parameters } from './accounts/password.js';
 import { bootstrapAdmin } from './accounts/register.js';
@@ -20,7 +18,6 @@ import type { ServiceContext } from './context.js';
 import { userServiceMigrations } from './db/migrations.js';
 import type { Database, DataStore } from './db/schema.js';
 import { createApp } from './http/app.js';
-import { buildOpenApiDocument } from './http/openapi.js';
 import type { Route } from './http/route.js';
 import { accountRoutes } from './http/routes/account-routes.js';
 import { adminRoutes } from './http/routes/admin-routes.js';
@@ -69,8 +66,6 @@ export interface UserService {
   /** Stops listening and the relay, and closes the database. */
   stop(): Promise<void>;
 }
-
-const SHUTDOWN_GRACE_MS = 5000;
 
 /**
  * Creates a user-service instance. Nothing listens or connects to Kafka until `start()`.
@@ -134,34 +129,18 @@ export function createUserService(
     now,
   };
 
-  let openApiDocument: unknown;
-  const routes: Route[] = [];
-  routes.push(
-    ...accountRoutes(ctx),
-    ...sessionRoutes(ctx),
-    ...adminRoutes(ctx),
-    ...systemRoutes(ctx, {
-      migrated: () => issuer.migrated(),
-      relayStatus: () => relay.status(),
-      kafkaState: () => issuer.kafkaState(),
-      outboxBacklog: () => outboxBacklog(store.db),
-      openApiDocument: () =>
-        (openApiDocument ??= buildOpenApiDocument(routes, {
-          title: 'revocation-fabric user-service',
-          version: '0.1.0',
-          description:
-            'Accounts, sessions, access and refresh tokens, JWKS, and every revocation path. ' +
-            'Revocations are committed with their events in one transaction and published to ' +
-            'Kafka by an outbox relay.',
-        })),
+  const apiRoutes: Route[] = [...accountRoutes(ctx), ...sessionRoutes(ctx), ...adminRoutes(ctx)];
+  const routes = [
+    ...apiRoutes,
+    ...systemRoutes(ctx, apiRoutes, {
+      readiness: () => issuer.readiness(),
     }),
-  );
-  const app = createApp({ ctx, routes });
+  ];
+  const app = createApp(ctx, routes);
+  const server = createServer(app);
 
-  let server: Server | undefined;
   let url: string | undefined;
   let rotationTimer: NodeJS.Timeout | undefined;
-  let stopped = false;
 
   async function rotateIfDue(): Promise<void> {
     const maxAgeMs = config.keys.rotationIntervalSeconds * 1000;
@@ -169,18 +148,8 @@ export function createUserService(
     if (kid !== undefined) logger.info({ kid }, 'signing key rotated on schedule');
   }
 
-  return {
-    config,
-    app,
-    issuer,
-    relay,
-    store,
-    get url() {
-      return url;
-    },
+  const life = lifecycle('user-service', {
     async start() {
-      if (stopped) throw new Error('a stopped user-service cannot start again; create a new one');
-      if (url !== undefined) return url;
       // Migrates, creates or checks the topic and connects (Kafka may be away), starts the relay.
       await issuer.start();
       if (config.keys.encryptionKey === undefined) {
@@ -193,15 +162,7 @@ export function createUserService(
       // A key rule naming a key this service signs with makes it rotate at once, so new logins
       // keep working whoever pulled that brake.
       keyRuleWatch.start();
-
-      const listening = app.listen(config.http.port, config.http.host);
-      server = listening;
-      await once(listening, 'listening');
-      const { port } = listening.address() as AddressInfo;
-      const host = ['0.0.0.0', '::', ''].includes(config.http.host)
-        ? '127.0.0.1'
-        : config.http.host;
-      url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      url = await listen(server, config.http);
       if (config.keys.rotationIntervalSeconds > 0) {
         const every = Math.min(60_000, config.keys.rotationIntervalSeconds * 100);
         rotationTimer = setInterval(() => {
@@ -216,23 +177,25 @@ export function createUserService(
       return url;
     },
     async stop() {
-      if (stopped) return;
-      stopped = true;
       if (rotationTimer !== undefined) clearInterval(rotationTimer);
-      rotationTimer = undefined;
-      const closing = server;
-      server = undefined;
       url = undefined;
-      if (closing !== undefined) {
-        const closed = new Promise<void>((resolve) => closing.close(() => resolve()));
-        closing.closeIdleConnections();
-        const timer = setTimeout(() => closing.closeAllConnections(), SHUTDOWN_GRACE_MS);
-        await closed;
-        clearTimeout(timer);
-      }
+      if (server.listening) await closeGracefully(server);
       await keyRuleWatch.close();
       await issuer.stop();
       logger.info('user-service stopped');
     },
+  });
+
+  return {
+    config,
+    app,
+    issuer,
+    relay,
+    store,
+    get url() {
+      return url;
+    },
+    start: () => life.start(),
+    stop: () => life.stop(),
   };
 }

@@ -1,41 +1,18 @@
 /**
- * What `/readyz` reports. The database decides readiness: a signal is answered once committed
- * to the outbox, so Kafka only decides when verifiers hear of it, and SSF streams only decide
- * whether SETs arrive. Both are reported beside the status, never folded into it.
+ * What `/readyz` reports: the issuer kit's report (the database decides readiness; Kafka and the
+ * outbox backlog are reported beside it), plus each SSF stream's state — SSF streams only
+ * decide whether SETs arrive, so they too are reported, never folded into the status.
  */
 import { z } from 'zod';
-import type { OutboxBacklog, RelayStatus } from '@revocation-fabric/publisher';
+import { issuerReadinessReport, issuerReadinessResponse } from '@revocation-fabric/issuer-kit';
+import type { IssuerReadinessFacts } from '@revocation-fabric/issuer-kit';
 import type { ReceiverStatus } from '../ssf/ssf-receiver.js';
 
-/** Kafka as the relay last saw it (as in the user-service). */
-export type KafkaState = 'ok' | 'unreachable' | 'standby' | 'stopped';
-
-/**
- * Reads {@link KafkaState} from the relay's status and whether it connected at start.
- *
- * @example
- * ```ts
- * kafkaState(relay.status(), connectedAtStart);
- * ```
- */
-export function kafkaState(relay: RelayStatus, connectedAtStart: boolean): KafkaState {
-  if (!relay.running) return 'stopped';
-  if (!relay.leader) return 'standby';
-  if (!relay.kafkaHealthy) return 'unreachable';
-  return connectedAtStart || relay.published > 0 ? 'ok' : 'unreachable';
-}
+export { kafkaState } from '@revocation-fabric/issuer-kit';
+export type { KafkaState } from '@revocation-fabric/issuer-kit';
 
 /** The body of `/readyz`. */
-export const readinessResponse = z.object({
-  status: z.enum(['ready', 'unavailable']),
-  database: z.enum(['ok', 'unreachable']),
-  migrations: z.enum(['ok', 'pending']),
-  kafka: z.enum(['ok', 'unreachable', 'standby', 'stopped']),
-  outbox: z.object({
-    pending: z.number().int().nullable(),
-    oldestPendingAgeMs: z.number().int().nullable(),
-  }),
-  relay: z.object({ running: z.boolean(), leader: z.boolean() }),
+export const readinessResponse = issuerReadinessResponse.extend({
   ssf: z.record(
     z.string(),
     z.object({
@@ -53,15 +30,9 @@ export const readinessResponse = z.object({
 /** The readiness report. */
 export type Readiness = z.output<typeof readinessResponse>;
 
-/** The facts a report is made of. */
-export interface ReadinessFacts {
-  readonly database: 'ok' | 'unreachable';
-  readonly migrated: boolean;
-  readonly kafka: KafkaState;
-  readonly relay: RelayStatus;
-  readonly backlog: OutboxBacklog | undefined;
+/** The facts a report is made of: the issuer's and the SSF streams'. */
+export interface ReadinessFacts extends IssuerReadinessFacts {
   readonly streams: ReadonlyMap<string, ReceiverStatus>;
-  readonly now: number;
 }
 
 /**
@@ -69,12 +40,11 @@ export interface ReadinessFacts {
  *
  * @example
  * ```ts
- * const { status, body } = readinessReport(facts);
+ * const { status, body } = readinessReport({ ...(await issuer.readinessFacts()), streams });
  * ```
  */
 export function readinessReport(facts: ReadinessFacts): { status: 200 | 503; body: Readiness } {
-  const ready = facts.database === 'ok' && facts.migrated;
-  const oldest = facts.backlog?.oldestCreatedAt;
+  const { status, body } = issuerReadinessReport(facts);
   const ssf: Readiness['ssf'] = {};
   for (const [name, s] of facts.streams) {
     ssf[name] = {
@@ -88,19 +58,5 @@ export function readinessReport(facts: ReadinessFacts): { status: 200 | 503; bod
       subjects: s.subjects ?? null,
     };
   }
-  return {
-    status: ready ? 200 : 503,
-    body: {
-      status: ready ? 'ready' : 'unavailable',
-      database: facts.database,
-      migrations: facts.migrated ? 'ok' : 'pending',
-      kafka: facts.kafka,
-      outbox: {
-        pending: facts.backlog?.depth ?? null,
-        oldestPendingAgeMs: oldest === undefined ? null : Math.max(0, facts.now - oldest),
-      },
-      relay: { running: facts.relay.running, leader: facts.relay.leader },
-      ssf,
-    },
-  };
+  return { status, body: { ...body, ssf } };
 }

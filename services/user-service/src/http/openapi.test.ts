@@ -1,7 +1,9 @@
+import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import type { ServiceContext } from '../context.js';
 import { ERROR_CODES, HTTP_STATUS } from '../errors.js';
-import { buildOpenApiDocument } from './openapi.js';
+import { buildOpenApiDocument } from '@revocation-fabric/service-runtime';
+import { openApiOptions } from './app.js';
 import type { Route } from './route.js';
 import { accountRoutes } from './routes/account-routes.js';
 import { adminRoutes } from './routes/admin-routes.js';
@@ -9,8 +11,8 @@ import { sessionRoutes } from './routes/session-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
 import type { SystemRouteDeps } from './routes/system-routes.js';
 
-// Building the route table does not touch the context; only handlers would.
-const ctx = {} as ServiceContext;
+// Building the route table reads only the metrics registry; only handlers would read the rest.
+const ctx = { metrics: { registry: new Registry() } } as unknown as ServiceContext;
 const routes: Route[] = [...accountRoutes(ctx), ...sessionRoutes(ctx), ...adminRoutes(ctx)];
 type Operation = {
   parameters: Array<{ name: string; in: string; required?: boolean }>;
@@ -18,7 +20,7 @@ type Operation = {
   responses: Record<string, unknown>;
   security: unknown[];
 };
-const doc = buildOpenApiDocument(routes, { title: 't', version: '1', description: 'd' }) as {
+const doc = buildOpenApiDocument(routes, openApiOptions) as {
   openapi: string;
   paths: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, unknown> };
@@ -89,17 +91,9 @@ describe('buildOpenApiDocument', () => {
   });
 
   it('refers every error answer to the Error component instead of inlining a body', () => {
-    const deps = {
-      migrated: () => true,
-      relayStatus: () => undefined,
-      openApiDocument: () => ({}),
-    };
-    const system = systemRoutes(ctx, deps as unknown as SystemRouteDeps);
-    const all = buildOpenApiDocument([...routes, ...system], {
-      title: 't',
-      version: '1',
-      description: 'd',
-    }) as typeof doc;
+    const deps: SystemRouteDeps = { readiness: () => Promise.reject(new Error('not called')) };
+    const system = systemRoutes(ctx, routes, deps);
+    const all = buildOpenApiDocument([...routes, ...system], openApiOptions) as typeof doc;
     let errorAnswers = 0;
     for (const [path, operations] of Object.entries(all.paths)) {
       for (const [method, op] of Object.entries(operations)) {

@@ -4,7 +4,6 @@
  * Request objects are strict: an unknown field is a 400, not silently ignored.
  */
 import { z } from 'zod';
-import { ERROR_CODES } from '../errors.js';
 
 const username = z
   .string()
@@ -153,32 +152,8 @@ export const jwksResponse = z.object({
   keys: z.array(z.record(z.string(), z.unknown())),
 });
 
-/**
- * protocol's one error body (`ErrorBody`) as this service sends it: `requestId` is always
- * present, `code` is one of {@link ERROR_CODES}. Documented once, as the `Error` component.
- */
-export const errorResponse = z.object({
-  error: z.object({
-    code: z.enum(ERROR_CODES).describe('Stable machine-readable code; switch on it.'),
-    message: z.string().describe('For humans; never carries internals.'),
-    requestId: z.string().describe('The `X-Request-Id` this answer was logged under.'),
-    fields: z
-      .array(
-        z.object({
-          path: z.string().describe('`body.password`, `params.sid`, `headers.authorization`…'),
-          message: z.string(),
-        }),
-      )
-      .optional()
-      .describe('For 400 answers: every offending field.'),
-  }),
-});
-
 /** `Authorization: Bearer <jwt>`. */
 export const bearerHeader = z
   .string()
   .max(8192)
   .regex(/^Bearer [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'must be "Bearer <jwt>"');
-
-/** An incoming `X-Request-Id`, echoed in logs and answers. */
-export const requestIdHeader = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/);

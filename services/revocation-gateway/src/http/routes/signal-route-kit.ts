@@ -2,7 +2,8 @@
  * What both signal routes share: finding the provider, counting refusals made before a token
  * is even looked at, and turning body-parser failures into refusals.
  */
-import type { NextFunction, Request, Response } from 'express';
+import type { Request } from 'express';
+import type { RouteResult } from '@revocation-fabric/service-runtime';
 import type { GatewayContext } from '../../context.js';
 import type { ProviderRuntime } from '../../providers.js';
 import { SignalRefusedError, refuse } from '../../signals/refusal.js';
@@ -51,19 +52,19 @@ export function refusalOf(error: unknown): SignalRefusedError | undefined {
   return undefined;
 }
 
-/** An express error handler for one signal route. */
-export function signalErrorHandler(
+/**
+ * A signal route's `answerError`: a refusal (its own, or a body-parser failure) is counted and
+ * answered in the route's protocol; anything else is left to the shell's 500.
+ */
+export function signalErrorAnswer(
   ctx: GatewayContext,
   providers: ReadonlyMap<string, ProviderRuntime>,
   source: SignalSource,
-  answer: (res: Response, error: SignalRefusedError) => void,
+  answer: (error: SignalRefusedError) => RouteResult,
 ) {
-  return (error: unknown, req: Request, res: Response, next: NextFunction): void => {
+  return (error: unknown, req: Request): RouteResult | undefined => {
     const refusal = refusalOf(error);
-    if (refusal === undefined) {
-      next(error);
-      return;
-    }
+    if (refusal === undefined) return undefined;
     const name = req.params['provider'];
     countEarlyRefusal(
       ctx,
@@ -71,6 +72,6 @@ export function signalErrorHandler(
       source,
       refusal,
     );
-    answer(res, refusal);
+    return answer(refusal);
   };
 }

@@ -9,6 +9,7 @@ import { createTestDatabase, startTestGateway } from '../test-support/harness.js
 import type { TestDatabase } from '../test-support/harness.js';
 import { serveKeys, testKey } from '../test-support/signals.js';
 import type { KeyServer } from '../test-support/signals.js';
+import { transmitterProvider } from '../test-support/transmitter.js';
 import { POLL_METHOD } from './stream-setup.js';
 
 const ISSUER = 'https://idp.test/realms/r';
@@ -36,24 +37,7 @@ beforeAll(async () => {
     ],
   });
   database = await createTestDatabase('sqlite');
-  gateway = await startTestGateway(
-    [
-      {
-        name: 'kc',
-        issuer: ISSUER,
-        algorithms: ['RS256'],
-        maxTokenLifetimeMs: 900_000,
-        ssf: {
-          configurationUrl: `${server.url}/ssf-configuration`,
-          delivery: 'poll',
-          tokenUrl: `${server.url}/token`,
-          clientId: 'gateway',
-          clientSecret: 'secret',
-        },
-      },
-    ],
-    database.env,
-  );
+  gateway = await startTestGateway([transmitterProvider('kc', ISSUER, server.url)], database.env);
 });
 afterAll(async () => {
   await gateway.stop();

@@ -11,7 +11,7 @@ import { createTestDatabase, startTestGateway } from '../test-support/harness.js
 import type { TestDatabase } from '../test-support/harness.js';
 import { setClaims, sign, testKey } from '../test-support/signals.js';
 import type { TestKey } from '../test-support/signals.js';
-import { startTransmitter } from '../test-support/transmitter.js';
+import { startTransmitter, transmitterProvider } from '../test-support/transmitter.js';
 import type { TestTransmitter } from '../test-support/transmitter.js';
 
 const ISSUER = 'https://idp.test/realms/r';
@@ -30,22 +30,7 @@ beforeAll(async () => {
   });
   database = await createTestDatabase('sqlite');
   gateway = await startTestGateway(
-    [
-      {
-        name: 'kc',
-        issuer: ISSUER,
-        algorithms: ['RS256'],
-        maxTokenLifetimeMs: 900_000,
-        ssf: {
-          configurationUrl: `${transmitter.url}/ssf-configuration`,
-          delivery: 'poll',
-          tokenUrl: `${transmitter.url}/token`,
-          clientId: 'gateway',
-          clientSecret: 'secret',
-          pollIntervalMs: 50,
-        },
-      },
-    ],
+    [transmitterProvider('kc', ISSUER, transmitter.url, { pollIntervalMs: 50 })],
     database.env,
   );
 });

@@ -8,7 +8,7 @@ import type { Gateway } from '../gateway.js';
 import { createTestDatabase, startTestGateway } from '../test-support/harness.js';
 import type { TestDatabase } from '../test-support/harness.js';
 import { testKey } from '../test-support/signals.js';
-import { startTransmitter } from '../test-support/transmitter.js';
+import { startTransmitter, transmitterProvider } from '../test-support/transmitter.js';
 import { addConfiguredSubjects } from './stream-subjects.js';
 import { TransmitterRequestError } from './transmitter-request.js';
 import type { TestTransmitter } from '../test-support/transmitter.js';
@@ -23,21 +23,6 @@ let without: TestTransmitter;
 let database: TestDatabase;
 let gateway: Gateway;
 
-const provider = (name: string, transmitter: TestTransmitter, extra: object = {}) => ({
-  name,
-  issuer: ISSUER,
-  algorithms: ['RS256'],
-  maxTokenLifetimeMs: 900_000,
-  ssf: {
-    configurationUrl: `${transmitter.url}/ssf-configuration`,
-    delivery: 'poll',
-    tokenUrl: `${transmitter.url}/token`,
-    clientId: 'gateway',
-    clientSecret: 'secret',
-    ...extra,
-  },
-});
-
 beforeAll(async () => {
   const key = await testKey('RS256');
   const none = (base: string) => ({
@@ -48,7 +33,10 @@ beforeAll(async () => {
   without = await startTransmitter(key, ISSUER, { configuration: none });
   database = await createTestDatabase('sqlite');
   gateway = await startTestGateway(
-    [provider('listed', withSubjects, { subjects: SUBJECTS }), provider('unlisted', without)],
+    [
+      transmitterProvider('listed', ISSUER, withSubjects.url, { subjects: SUBJECTS }),
+      transmitterProvider('unlisted', ISSUER, without.url),
+    ],
     database.env,
   );
 });

@@ -143,3 +143,29 @@ export async function startTransmitter(
       }),
   };
 }
+
+/**
+ * A provider whose SSF transmitter is served at `base` (`/ssf-configuration`, `/token`), with
+ * poll delivery unless `ssf` says otherwise.
+ */
+export function transmitterProvider(
+  name: string,
+  issuer: string,
+  base: string,
+  ssf: Readonly<Record<string, unknown>> = {},
+): Record<string, unknown> {
+  return {
+    name,
+    issuer,
+    algorithms: ['RS256'],
+    maxTokenLifetimeMs: 900_000,
+    ssf: {
+      configurationUrl: `${base}/ssf-configuration`,
+      delivery: 'poll',
+      tokenUrl: `${base}/token`,
+      clientId: 'gateway',
+      clientSecret: 'secret',
+      ...ssf,
+    },
+  };
+}

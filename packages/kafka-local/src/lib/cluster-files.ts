@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   nodeIds,
@@ -9,6 +9,7 @@ import {
   type NodeLayout,
 } from './config.js';
 import { clusterCredentials } from './credentials.js';
+import { readJsonFile } from './json-file.js';
 import { ClusterNotFoundError, UnknownNodeError } from '../errors.js';
 import { runningPid } from './node-process.js';
 import { paths } from './paths.js';
@@ -52,13 +53,8 @@ function specFile(clusterDir: string): string {
 }
 
 /** The cluster's persisted spec, or `undefined` if it was never created. */
-export async function readSpec(clusterDir: string): Promise<ClusterSpec | undefined> {
-  try {
-    return JSON.parse(await readFile(specFile(clusterDir), 'utf8')) as ClusterSpec;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+export function readSpec(clusterDir: string): Promise<ClusterSpec | undefined> {
+  return readJsonFile<ClusterSpec>(specFile(clusterDir));
 }
 
 /** Layouts of every node of the cluster. */

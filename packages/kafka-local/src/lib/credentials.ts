@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readJsonFile } from './json-file.js';
 
 /**
  * The principals of a secured local cluster, each a SCRAM-SHA-512 user. `admin` is the super
@@ -37,13 +38,8 @@ export async function clusterCredentials(clusterDir: string): Promise<ClusterCre
 }
 
 /** The cluster's credentials, or `undefined` if it was never secured. */
-export async function readCredentials(clusterDir: string): Promise<ClusterCredentials | undefined> {
-  try {
-    return JSON.parse(await readFile(credentialsFile(clusterDir), 'utf8')) as ClusterCredentials;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+export function readCredentials(clusterDir: string): Promise<ClusterCredentials | undefined> {
+  return readJsonFile<ClusterCredentials>(credentialsFile(clusterDir));
 }
 
 /** The admin login for probes and ACL changes, or `undefined` for an unsecured cluster. */

@@ -54,6 +54,61 @@ const token = (facts: Partial<TokenFacts> = {}): TokenFacts => ({
   ...facts,
 });
 
+/** Two targets, so generated events for one jti (sid, sub, kid) meet and merge. */
+const targets = fc.constantFrom('a', 'b');
+/** Generation claims and events: none, small ones and a forged 999999. */
+const generations = fc.option(fc.constantFrom(0, 1, 2, 3, 999_999), { nil: undefined });
+
+/** What an arbitrary event is drawn from; each kind takes the fields it has. */
+interface EventDraw {
+  readonly kind: RuleKind;
+  readonly target: string;
+  readonly id: string;
+  readonly issuedAt: number;
+  readonly reason: RevocationReason;
+  /** Of a token event. */
+  readonly expiresAt: number;
+  /** Of a subject or global event. */
+  readonly cutoff: number;
+  /** Of a subject or global event, if any. */
+  readonly generation?: number | undefined;
+}
+
+function eventOf(draw: EventDraw): RevocationEvent {
+  const { kind, target, id, issuedAt, reason, expiresAt, cutoff, generation } = draw;
+  const base = { ...common, v: SCHEMA_VERSION, id, issuedAt, reason } as const;
+  const gen = generation === undefined ? {} : { generation };
+  switch (kind) {
+    case 'token':
+      return { ...base, kind, jti: target, expiresAt };
+    case 'session':
+      return { ...base, kind, sid: target };
+    case 'key':
+      return { ...base, kind, kid: target };
+    case 'subject':
+      return { ...base, kind, sub: target, cutoff, ...gen };
+    case 'global':
+      return { ...base, kind, cutoff, ...gen };
+  }
+}
+
+/** Token facts naming the generated targets or not, of this issuer or none, issued `at`. */
+function arbitraryFacts(
+  at: fc.Arbitrary<number>,
+  subjects: fc.Arbitrary<string> = targets,
+): fc.Arbitrary<TokenFacts> {
+  return fc.record({
+    jti: fc.option(targets, { nil: undefined }),
+    sid: fc.option(targets, { nil: undefined }),
+    sub: subjects,
+    kid: fc.option(targets, { nil: undefined }),
+    issuedAt: at,
+    sgen: generations,
+    ggen: generations,
+    iss: fc.constantFrom(undefined, common.iss),
+  });
+}
+
 describe('Blocklist', () => {
   it('rejects a token by jti until its expiry, with the event reason', () => {
     const { clock, blocklist } = setup();
@@ -294,26 +349,12 @@ describe('Blocklist', () => {
     const arbitraryEvent = fc
       .record({
         kind: fc.constantFrom('token', 'session', 'subject', 'key', 'global'),
-        target: fc.constantFrom('a', 'b'),
+        target: targets,
         issuedAt: fc.integer({ min: 0, max: 3 }).map((s) => T0 - s * 1_000),
         id: fc.constantFrom('e1', 'e2', 'e3', 'e4'),
         reason: fc.constantFrom(...REVOCATION_REASONS),
       })
-      .map(({ kind, target, issuedAt, id, reason }) => {
-        const base = { ...common, v: SCHEMA_VERSION, id, issuedAt, reason };
-        switch (kind) {
-          case 'token':
-            return { ...base, kind, jti: target, expiresAt: T0 + MINUTE } as RevocationEvent;
-          case 'session':
-            return { ...base, kind, sid: target } as RevocationEvent;
-          case 'key':
-            return { ...base, kind, kid: target } as RevocationEvent;
-          case 'subject':
-            return { ...base, kind, sub: target, cutoff: issuedAt } as RevocationEvent;
-          case 'global':
-            return { ...base, kind, cutoff: issuedAt } as RevocationEvent;
-        }
-      });
+      .map((draw) => eventOf({ ...draw, expiresAt: T0 + MINUTE, cutoff: draw.issuedAt }));
     fc.assert(
       fc.property(fc.array(arbitraryEvent, { minLength: 1, maxLength: 12 }), (events) => {
         const { blocklist } = setup();
@@ -350,45 +391,19 @@ describe('Blocklist', () => {
     // Every kind, generations in any order (a forged 999999 among them), tokens around the
     // cutoffs and past cutoff + tolerance, several tolerances. The clock stays at T0, before
     // every forget time, so the blocklist must answer as the protocol's pure `rejects` does.
-    const targets = fc.constantFrom('a', 'b');
     const instant = fc.integer({ min: -10_000, max: 10_000 }).map((d) => T0 + d);
-    const generation = fc.option(fc.constantFrom(0, 1, 2, 3, 999_999), { nil: undefined });
     const arbitraryEvent = fc
       .record({
         kind: fc.constantFrom('token', 'session', 'subject', 'key', 'global'),
         target: targets,
         issuedAt: instant,
         cutoff: instant,
-        generation,
+        generation: generations,
         id: fc.uuid(),
         reason: fc.constantFrom(...REVOCATION_REASONS),
       })
-      .map(({ kind, target, issuedAt, cutoff, generation, id, reason }): RevocationEvent => {
-        const base = { ...common, v: SCHEMA_VERSION, id, issuedAt, reason } as const;
-        const gen = generation === undefined ? {} : { generation };
-        switch (kind) {
-          case 'token':
-            return { ...base, kind, jti: target, expiresAt: T0 + MINUTE };
-          case 'session':
-            return { ...base, kind, sid: target };
-          case 'key':
-            return { ...base, kind, kid: target };
-          case 'subject':
-            return { ...base, kind, sub: target, cutoff, ...gen };
-          case 'global':
-            return { ...base, kind, cutoff, ...gen };
-        }
-      });
-    const facts: fc.Arbitrary<TokenFacts> = fc.record({
-      jti: fc.option(targets, { nil: undefined }),
-      sid: fc.option(targets, { nil: undefined }),
-      sub: targets,
-      kid: fc.option(targets, { nil: undefined }),
-      issuedAt: fc.integer({ min: -20_000, max: 40_000 }).map((d) => T0 + d),
-      sgen: generation,
-      ggen: generation,
-      iss: fc.constantFrom(undefined, common.iss),
-    });
+      .map((draw) => eventOf({ ...draw, expiresAt: T0 + MINUTE }));
+    const facts = arbitraryFacts(fc.integer({ min: -20_000, max: 40_000 }).map((d) => T0 + d));
     fc.assert(
       fc.property(
         fc.array(arbitraryEvent, { maxLength: 12 }),
@@ -482,8 +497,6 @@ class ProtocolModel {
 
 describe('Blocklist against the protocol’s rule functions', () => {
   const L = LIFETIME;
-  const targets = fc.constantFrom('a', 'b');
-  const generation = fc.option(fc.constantFrom(0, 1, 2, 3, 999_999), { nil: undefined });
   /** Events over six token lifetimes, so some arrive forgotten and rules lapse between them. */
   const arbitraryEvent = fc
     .record({
@@ -493,37 +506,21 @@ describe('Blocklist against the protocol’s rule functions', () => {
       // A token's exp from before its revocation to two lifetimes after (the cap decides);
       // a cutoff from a lifetime before the event to a tolerance after it.
       offset: fc.integer({ min: -L, max: 2 * L }),
-      generation,
+      generation: generations,
       id: fc.constantFrom('e1', 'e2', 'e3'),
       reason: fc.constantFrom(...REVOCATION_REASONS),
     })
-    .map(({ kind, target, issuedAt, offset, generation, id, reason }): RevocationEvent => {
-      const base = { ...common, v: SCHEMA_VERSION, id, issuedAt, reason } as const;
-      const cutoff = issuedAt + Math.min(offset, TOLERANCE);
-      const gen = generation === undefined ? {} : { generation };
-      switch (kind) {
-        case 'token':
-          return { ...base, kind, jti: target, expiresAt: issuedAt + offset };
-        case 'session':
-          return { ...base, kind, sid: target };
-        case 'key':
-          return { ...base, kind, kid: target };
-        case 'subject':
-          return { ...base, kind, sub: target, cutoff, ...gen };
-        case 'global':
-          return { ...base, kind, cutoff, ...gen };
-      }
-    });
-  const arbitraryFacts: fc.Arbitrary<TokenFacts> = fc.record({
-    jti: fc.option(targets, { nil: undefined }),
-    sid: fc.option(targets, { nil: undefined }),
-    sub: fc.constantFrom('a', 'b', 'nobody'),
-    kid: fc.option(targets, { nil: undefined }),
-    issuedAt: fc.integer({ min: -2 * L, max: 7 * L }).map((d) => T0 + d),
-    sgen: generation,
-    ggen: generation,
-    iss: fc.constantFrom(undefined, common.iss),
-  });
+    .map(({ offset, ...draw }) =>
+      eventOf({
+        ...draw,
+        expiresAt: draw.issuedAt + offset,
+        cutoff: draw.issuedAt + Math.min(offset, TOLERANCE),
+      }),
+    );
+  const arbitraryProbe = arbitraryFacts(
+    fc.integer({ min: -2 * L, max: 7 * L }).map((d) => T0 + d),
+    fc.constantFrom('a', 'b', 'nobody'),
+  );
   /**
    * Events with when each arrives: the clock only moves forward, by up to half a lifetime, to
    * within 20 s of the event's own forget time (where the packed step's rounding matters), or to
@@ -567,7 +564,7 @@ describe('Blocklist against the protocol’s rule functions', () => {
     fc.assert(
       fc.property(
         arrivals,
-        fc.array(arbitraryFacts, { maxLength: 8 }),
+        fc.array(arbitraryProbe, { maxLength: 8 }),
         fc.constantFrom(0, 1_000, TOLERANCE),
         (events, randomFacts, clockToleranceMs) => {
           const policy = { maxTokenLifetimeMs: L, clockToleranceMs };
@@ -647,7 +644,8 @@ describe('Blocklist against the protocol’s rule functions', () => {
       ),
       { numRuns: 200 },
     );
-  });
+    // About a second alone; room for a busy machine.
+  }, 20_000);
 
   it('keeps a token rule no shorter than forgetAt, and less than one 16 s step longer', () => {
     fc.assert(

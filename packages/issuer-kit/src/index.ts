@@ -36,6 +36,13 @@ export type {
   TopicRetentionBasis,
 } from './relay/relay-settings.js';
 
+export {
+  databaseConfig,
+  databaseVariables,
+  issuerKafkaConfig,
+  issuerOutboxConfig,
+} from './settings/standard-variables.js';
+
 export { kafkaState } from './readiness/kafka-state.js';
 export type { KafkaState } from './readiness/kafka-state.js';
 export { issuerReadinessReport, issuerReadinessResponse } from './readiness/readiness-report.js';

@@ -14,6 +14,12 @@ import {
   revocationTopicVariables,
 } from '@revocation-fabric/service-runtime';
 import type { ConfigProblem, Environment } from '@revocation-fabric/service-runtime';
+import {
+  databaseConfig,
+  databaseVariables,
+  issuerKafkaConfig,
+  issuerOutboxConfig,
+} from '@revocation-fabric/issuer-kit';
 import type {
   DatabaseConfig,
   IssuerKafkaConfig,
@@ -107,12 +113,7 @@ const variables = {
       return /^\d+$/.test(v) ? Number(v) : v;
     }),
   BODY_LIMIT_BYTES: integer(256, 1_048_576).default(16_384),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
-    .optional(),
-  DATABASE_POOL_MAX: integer(1, 100).default(10),
-  SQLITE_PATH: z.string().min(1).default('./data/user-service.sqlite'),
+  ...databaseVariables('./data/user-service.sqlite'),
   ISSUER: httpUrl.optional(),
   AUDIENCE: z.string().min(1).max(256).default('revocation-fabric'),
   ACCESS_TOKEN_TTL_SECONDS: integer(1, 3600).default(600),
@@ -204,10 +205,7 @@ export function loadConfig(env: Environment = process.env): UserServiceConfig {
       trustProxy: v.TRUST_PROXY,
       bodyLimitBytes: v.BODY_LIMIT_BYTES,
     },
-    database:
-      v.DATABASE_URL === undefined
-        ? { kind: 'sqlite', path: v.SQLITE_PATH }
-        : { kind: 'postgres', url: v.DATABASE_URL, poolMax: v.DATABASE_POOL_MAX },
+    database: databaseConfig(v),
     tokens: {
       issuer: v.ISSUER ?? `http://localhost:${v.PORT}`,
       audience: v.AUDIENCE,
@@ -221,21 +219,8 @@ export function loadConfig(env: Environment = process.env): UserServiceConfig {
       encryptionKey: v.KEY_ENCRYPTION_KEY,
       rotationIntervalSeconds: v.KEY_ROTATION_INTERVAL_SECONDS,
     },
-    kafka: {
-      brokers: v.KAFKA_BROKERS,
-      clientId: v.KAFKA_CLIENT_ID,
-      topic: v.REVOCATION_TOPIC,
-      partitions: v.REVOCATION_TOPIC_PARTITIONS,
-      replicationFactor: v.REVOCATION_TOPIC_REPLICATION_FACTOR,
-      sasl: kafkaAuth.sasl,
-      tls: kafkaAuth.tls,
-    },
-    outbox: {
-      batchSize: v.OUTBOX_BATCH_SIZE,
-      pollIntervalMs: v.OUTBOX_POLL_INTERVAL_MS,
-      maxRetryDelayMs: v.OUTBOX_MAX_RETRY_DELAY_MS,
-      retentionMs: v.OUTBOX_RETENTION_MS,
-    },
+    kafka: issuerKafkaConfig(v, kafkaAuth),
+    outbox: { ...issuerOutboxConfig(v), batchSize: v.OUTBOX_BATCH_SIZE },
     login: {
       maxFailuresPerAccount: v.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       maxFailuresPerAddress: v.LOGIN_MAX_FAILURES_PER_ADDRESS,

@@ -16,6 +16,12 @@ import {
   revocationTopicVariables,
 } from '@revocation-fabric/service-runtime';
 import type { ConfigProblem, Environment } from '@revocation-fabric/service-runtime';
+import {
+  databaseConfig,
+  databaseVariables,
+  issuerKafkaConfig,
+  issuerOutboxConfig,
+} from '@revocation-fabric/issuer-kit';
 import type {
   DatabaseConfig,
   IssuerKafkaConfig,
@@ -59,12 +65,7 @@ const variables = {
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: integer(0, 65535).default(3300),
   BODY_LIMIT_BYTES: integer(1024, 1_048_576).default(16_384),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
-    .optional(),
-  DATABASE_POOL_MAX: integer(1, 100).default(10),
-  SQLITE_PATH: z.string().min(1).default('./data/revocation-gateway.sqlite'),
+  ...databaseVariables('./data/revocation-gateway.sqlite'),
   GATEWAY_PROVIDERS: z.string().optional(),
   GATEWAY_CONFIG_FILE: z.string().min(1).optional(),
   CLOCK_TOLERANCE_MS: integer(0, 60_000).default(5000),
@@ -165,26 +166,11 @@ export function loadConfig(env: Environment = process.env): GatewayConfig {
   if (problems.length > 0) throw new ConfigError({ problems });
   return {
     http: { host: v.HOST, port: v.PORT, bodyLimitBytes: v.BODY_LIMIT_BYTES },
-    database:
-      v.DATABASE_URL === undefined
-        ? { kind: 'sqlite', path: v.SQLITE_PATH }
-        : { kind: 'postgres', url: v.DATABASE_URL, poolMax: v.DATABASE_POOL_MAX },
+    database: databaseConfig(v),
     providers,
     clockToleranceMs: v.CLOCK_TOLERANCE_MS,
-    kafka: {
-      brokers: v.KAFKA_BROKERS,
-      clientId: v.KAFKA_CLIENT_ID,
-      topic: v.REVOCATION_TOPIC,
-      partitions: v.REVOCATION_TOPIC_PARTITIONS,
-      replicationFactor: v.REVOCATION_TOPIC_REPLICATION_FACTOR,
-      sasl: kafkaAuth.sasl,
-      tls: kafkaAuth.tls,
-    },
-    outbox: {
-      pollIntervalMs: v.OUTBOX_POLL_INTERVAL_MS,
-      maxRetryDelayMs: v.OUTBOX_MAX_RETRY_DELAY_MS,
-      retentionMs: v.OUTBOX_RETENTION_MS,
-    },
+    kafka: issuerKafkaConfig(v, kafkaAuth),
+    outbox: issuerOutboxConfig(v),
     logLevel: v.LOG_LEVEL,
   };
 }

@@ -1,0 +1,103 @@
+/**
+ * An issuer's write-path settings from the standard variables: where the database is
+ * (`DATABASE_URL`, `DATABASE_POOL_MAX`, `SQLITE_PATH`), the revocation topic and broker
+ * (`KAFKA_*`, `REVOCATION_TOPIC*`, service-runtime's tables) and the relay's timings
+ * (`OUTBOX_*`). A service merges the tables into its own and reads the values back with these
+ * functions, so every issuer means the same by each variable.
+ */
+import { integerVariable } from '@revocation-fabric/service-runtime';
+import type { KafkaSaslConfig, KafkaTlsConfig } from '@revocation-fabric/service-runtime';
+import { z } from 'zod';
+import type { IssuerKafkaConfig, IssuerOutboxConfig } from '../relay/relay-settings.js';
+import type { DatabaseConfig } from '../store/database-config.js';
+
+/**
+ * The database variables: `DATABASE_URL` (a `postgres://` URL; PostgreSQL when set),
+ * `DATABASE_POOL_MAX` (1–100, default 10) and `SQLITE_PATH` (default `defaultSqlitePath`).
+ *
+ * @example
+ * ```ts
+ * const variables = { ...databaseVariables('./data/user-service.sqlite'), ...outboxRelayVariables };
+ * ```
+ */
+export function databaseVariables(defaultSqlitePath: string) {
+  return {
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    DATABASE_POOL_MAX: integerVariable(1, 100).default(10),
+    SQLITE_PATH: z.string().min(1).default(defaultSqlitePath),
+  } satisfies Record<string, z.ZodType>;
+}
+
+/**
+ * The database the variables name: PostgreSQL when `DATABASE_URL` is set, else the SQLite file.
+ *
+ * @example
+ * ```ts
+ * const database = databaseConfig(values); // { kind: 'sqlite', path: './data/…' }
+ * ```
+ */
+export function databaseConfig(v: {
+  readonly DATABASE_URL: string | undefined;
+  readonly DATABASE_POOL_MAX: number;
+  readonly SQLITE_PATH: string;
+}): DatabaseConfig {
+  return v.DATABASE_URL === undefined
+    ? { kind: 'sqlite', path: v.SQLITE_PATH }
+    : { kind: 'postgres', url: v.DATABASE_URL, poolMax: v.DATABASE_POOL_MAX };
+}
+
+/**
+ * The topic and broker settings from service-runtime's `revocationTopicVariables` and
+ * `outboxRelayVariables` values and the checked Kafka security (`kafkaSecurity`).
+ *
+ * @example
+ * ```ts
+ * const kafka = issuerKafkaConfig(values, kafkaSecurity(values, problems));
+ * ```
+ */
+export function issuerKafkaConfig(
+  v: {
+    readonly KAFKA_BROKERS: readonly string[];
+    readonly KAFKA_CLIENT_ID: string;
+    readonly REVOCATION_TOPIC: string;
+    readonly REVOCATION_TOPIC_PARTITIONS: number;
+    readonly REVOCATION_TOPIC_REPLICATION_FACTOR: number;
+  },
+  security: {
+    readonly sasl: KafkaSaslConfig | undefined;
+    readonly tls: KafkaTlsConfig | undefined;
+  },
+): IssuerKafkaConfig {
+  return {
+    brokers: v.KAFKA_BROKERS,
+    clientId: v.KAFKA_CLIENT_ID,
+    topic: v.REVOCATION_TOPIC,
+    partitions: v.REVOCATION_TOPIC_PARTITIONS,
+    replicationFactor: v.REVOCATION_TOPIC_REPLICATION_FACTOR,
+    sasl: security.sasl,
+    tls: security.tls,
+  };
+}
+
+/**
+ * The relay's timings from `outboxRelayVariables` values.
+ *
+ * @example
+ * ```ts
+ * const outbox = issuerOutboxConfig(values);
+ * ```
+ */
+export function issuerOutboxConfig(v: {
+  readonly OUTBOX_POLL_INTERVAL_MS: number;
+  readonly OUTBOX_MAX_RETRY_DELAY_MS: number;
+  readonly OUTBOX_RETENTION_MS: number;
+}): IssuerOutboxConfig {
+  return {
+    pollIntervalMs: v.OUTBOX_POLL_INTERVAL_MS,
+    maxRetryDelayMs: v.OUTBOX_MAX_RETRY_DELAY_MS,
+    retentionMs: v.OUTBOX_RETENTION_MS,
+  };
+}

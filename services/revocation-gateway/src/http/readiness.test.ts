@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { RelayStatus } from '@revocation-fabric/publisher';
-import { kafkaState, readinessReport, readinessResponse } from './readiness.js';
+import { readinessReport, readinessResponse } from './readiness.js';
 
-const relay = (overrides: Partial<RelayStatus> = {}): RelayStatus => ({
+/** The relay of an instance whose publishes fail: Kafka is away. */
+const RELAY_WITHOUT_KAFKA: RelayStatus = {
   running: true,
   leader: true,
-  kafkaHealthy: true,
-  lastError: undefined,
+  kafkaHealthy: false,
+  lastError: 'connection refused',
   published: 0,
-  ...overrides,
-});
+};
 const NOW = 1_800_000_000_000;
 
 describe('readinessReport', () => {
@@ -17,8 +17,8 @@ describe('readinessReport', () => {
     const report = readinessReport({
       database: 'ok',
       migrated: true,
-      kafka: kafkaState(relay({ kafkaHealthy: false }), true),
-      relay: relay({ kafkaHealthy: false }),
+      kafka: 'unreachable',
+      relay: RELAY_WITHOUT_KAFKA,
       backlog: { depth: 2, oldestCreatedAt: NOW - 1500 },
       streams: new Map([
         [

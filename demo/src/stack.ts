@@ -18,19 +18,28 @@ import type { KeycloakPeer } from './keycloak-peer.js';
 import { startGateway } from './start-gateway.js';
 import { answersReady, startService } from './service-process.js';
 import type { ServiceProcess } from './service-process.js';
+import { resolveKafkaConnection } from '@revocation-fabric/kafka-connection';
 import {
   kafkaSecurityFromEnvironment,
   kafkaSecurityEnvironment,
 } from '@revocation-fabric/service-runtime';
-import type { KafkaSaslConfig, KafkaTlsConfig } from '@revocation-fabric/service-runtime';
 
 /**
- * The credentials of the environment (`KAFKA_SASL_*`, `KAFKA_TLS*`, read as the services read
- * them), in kafkajs' option names; empty when unset.
+ * How the demo's admin clients reach the brokers, in kafkajs' option names: the environment's
+ * credentials (`KAFKA_SASL_*`, `KAFKA_TLS*`, read as the services read them), checked and copied
+ * as the services' own clients check theirs.
  */
-function clientSecurity(): { sasl?: KafkaSaslConfig; ssl?: KafkaTlsConfig } {
-  const { sasl, tls } = kafkaSecurityFromEnvironment(process.env);
-  return { ...(sasl === undefined ? {} : { sasl }), ...(tls === undefined ? {} : { ssl: tls }) };
+function clientConnection(brokers: readonly string[]) {
+  const connection = resolveKafkaConnection(
+    { brokers, ...kafkaSecurityFromEnvironment(process.env) },
+    { defaultClientId: 'revocation-fabric-demo', name: 'demo kafka' },
+  );
+  return {
+    clientId: connection.clientId,
+    brokers: connection.brokers,
+    ...(connection.tls === undefined ? {} : { ssl: connection.tls }),
+    ...(connection.sasl === undefined ? {} : { sasl: connection.sasl }),
+  };
 }
 
 /** The repository root: demo/dist/stack.js → ../.. */
@@ -168,12 +177,7 @@ async function withAdmin<T>(
   brokers: readonly string[],
   work: (admin: Admin) => Promise<T>,
 ): Promise<T> {
-  const admin = new Kafka({
-    clientId: 'revocation-fabric-demo',
-    brokers: [...brokers],
-    logLevel: logLevel.NOTHING,
-    ...clientSecurity(),
-  }).admin();
+  const admin = new Kafka({ ...clientConnection(brokers), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
     return await work(admin);

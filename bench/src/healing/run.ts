@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { probeBrokers } from '@revocation-fabric/protocol';
+import { probeBrokers } from '@revocation-fabric/kafka-connection';
 import { OutboxRelay, enqueue, outboxMigration } from '@revocation-fabric/publisher';
 import type { OutboxSchema } from '@revocation-fabric/publisher';
 import { kafkaPublisher } from '@revocation-fabric/publisher/kafka';

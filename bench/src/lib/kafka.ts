@@ -16,23 +16,33 @@ import { cutoffRecords, kindAt, ruleRecord, templates } from './rule-records.js'
 import type { RuleRecord } from './rule-records.js';
 import { ReplayTracker, WarningLog } from './broadcast-consumer.js';
 import type { BroadcastConsumer, BroadcastConsumerOptions } from './broadcast-consumer.js';
+import { resolveKafkaConnection } from '@revocation-fabric/kafka-connection';
+import type { KafkaSecurity } from '@revocation-fabric/service-runtime';
 import { kafkaSecurityFromEnvironment } from '@revocation-fabric/service-runtime';
-import type { KafkaSaslConfig, KafkaTlsConfig } from '@revocation-fabric/service-runtime';
 
 /**
- * The credentials of the environment (`KAFKA_SASL_*`, `KAFKA_TLS*`, read as the services read
- * them), in kafkajs' option names; empty when unset.
+ * How a bench client reaches the brokers, in kafkajs' option names: the environment's
+ * credentials (`KAFKA_SASL_*`, `KAFKA_TLS*`, read as the services read them), checked and copied
+ * as the verifier's feed checks its own.
  */
-function clientSecurity(): { sasl?: KafkaSaslConfig; ssl?: KafkaTlsConfig } {
-  const { sasl, tls } = feedSecurity();
-  return { ...(sasl === undefined ? {} : { sasl }), ...(tls === undefined ? {} : { ssl: tls }) };
+function clientConnection(brokers: readonly string[], clientId: string) {
+  const connection = resolveKafkaConnection(
+    { brokers, clientId, ...feedSecurity() },
+    { defaultClientId: clientId, name: 'bench kafka' },
+  );
+  return {
+    clientId: connection.clientId,
+    brokers: connection.brokers,
+    ...(connection.tls === undefined ? {} : { ssl: connection.tls }),
+    ...(connection.sasl === undefined ? {} : { sasl: connection.sasl }),
+  };
 }
 
 /**
  * The same credentials as the verifier's Kafka feed takes them: spread into
  * `kafkaRevocations({ …, ...feedSecurity() })` in every worker.
  */
-export function feedSecurity(): { sasl?: KafkaSaslConfig; tls?: KafkaTlsConfig } {
+export function feedSecurity(): KafkaSecurity {
   const { sasl, tls } = kafkaSecurityFromEnvironment(process.env);
   return { ...(sasl === undefined ? {} : { sasl }), ...(tls === undefined ? {} : { tls }) };
 }
@@ -45,12 +55,7 @@ export const MAX_TOKEN_LIFETIME_MS = 900_000;
 
 function client(brokers: readonly string[], clientId: string): Kafka {
   fixKafkajsIdleTimer(import.meta.url); // kafkajs #1556: the 1 ms timer loop of idle connections
-  return new Kafka({
-    clientId,
-    brokers: [...brokers],
-    logLevel: logLevel.NOTHING,
-    ...clientSecurity(),
-  });
+  return new Kafka({ ...clientConnection(brokers, clientId), logLevel: logLevel.NOTHING });
 }
 
 /** Creates a revocation topic (6 partitions, the protocol's configuration). */
@@ -300,9 +305,7 @@ export async function kafkajsBroadcastConsumer(
     requests.set(payload.apiName, (requests.get(payload.apiName) ?? 0) + 1);
   };
   const config = {
-    clientId: options.clientId,
-    brokers: [...options.brokers],
-    ...clientSecurity(),
+    ...clientConnection(options.brokers, options.clientId),
     connectionTimeout: 3_000,
     retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 5 },
     logLevel: logLevel.WARN,

@@ -14,19 +14,26 @@ import {
 import type { ConnectionOptions, SASLOptions } from '@platformatic/kafka';
 import { ReplayTracker, WarningLog } from './broadcast-consumer.js';
 import type { BroadcastConsumer, BroadcastConsumerOptions } from './broadcast-consumer.js';
+import { resolveKafkaConnection } from '@revocation-fabric/kafka-connection';
 import { kafkaSecurityFromEnvironment } from '@revocation-fabric/service-runtime';
 
-/** The environment's credentials (`KAFKA_SASL_*`, `KAFKA_TLS*`) in this client's option names. */
-function clientSecurity(): Pick<ConnectionOptions, 'tls' | 'sasl'> {
+/**
+ * The environment's credentials (`KAFKA_SASL_*`, `KAFKA_TLS*`), checked as the verifier's feed
+ * checks its own, in this client's option names.
+ */
+function clientSecurity(brokers: readonly string[]): Pick<ConnectionOptions, 'tls' | 'sasl'> {
   // Read here, not through kafka.ts: a worker of this arm loads no kafkajs.
-  const { sasl, tls } = kafkaSecurityFromEnvironment(process.env);
+  const { sasl, tls } = resolveKafkaConnection(
+    { brokers, ...kafkaSecurityFromEnvironment(process.env) },
+    { defaultClientId: 'bench', name: 'bench kafka' },
+  );
   const mechanisms = {
     plain: 'PLAIN',
     'scram-sha-256': 'SCRAM-SHA-256',
     'scram-sha-512': 'SCRAM-SHA-512',
   } as const satisfies Record<string, SASLOptions['mechanism']>;
   return {
-    ...(tls === undefined ? {} : { tls: tls === true ? {} : { ca: tls.ca } }),
+    ...(tls === undefined ? {} : { tls: tls === true ? {} : tls }),
     ...(sasl === undefined
       ? {}
       : {
@@ -79,7 +86,7 @@ export async function platformaticBroadcastConsumer(
     clientId: options.clientId,
     bootstrapBrokers: [...options.brokers],
     connectTimeout: 3_000,
-    ...clientSecurity(),
+    ...clientSecurity(options.brokers),
   };
   const consumer = new Consumer({
     ...base,

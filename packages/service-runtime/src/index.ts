@@ -29,7 +29,7 @@ export {
   kafkaSecurityFromEnvironment,
   kafkaSecurityVariables,
 } from './kafka-security.js';
-export type { KafkaSaslConfig, KafkaTlsConfig } from './kafka-security.js';
+export type { KafkaSaslConfig, KafkaSecurity, KafkaTlsConfig } from './kafka-security.js';
 
 export {
   httpUrlVariable,

@@ -1,28 +1,27 @@
 /**
  * The Kafka security variables (SASL credentials, TLS), parsed and cross-checked once, for both
  * services, the demo and the benchmarks: everything that talks to one broker reads them alike.
+ * They produce the fabric's one definition of a connection's security (`KafkaSasl`, the `tls`
+ * of `KafkaConnectionOptions`, from `@revocation-fabric/kafka-connection`), which the publisher
+ * and the verifier take as they are.
  */
 import { readFileSync } from 'node:fs';
+import { KAFKA_SASL_MECHANISMS } from '@revocation-fabric/kafka-connection';
+import type { KafkaConnectionOptions, KafkaSasl } from '@revocation-fabric/kafka-connection';
 import { ConfigError } from './config-error.js';
 import type { ConfigProblem } from './config-error.js';
 import { loadEnvironment } from './load-environment.js';
 import type { Environment } from './load-environment.js';
 import { z } from 'zod';
 
-/**
- * SASL towards the brokers, as the Kafka clients take it: one member per mechanism, so it fits
- * their discriminated unions.
- */
-export type KafkaSaslConfig = {
-  readonly [Mechanism in 'plain' | 'scram-sha-256' | 'scram-sha-512']: {
-    readonly mechanism: Mechanism;
-    readonly username: string;
-    readonly password: string;
-  };
-}['plain' | 'scram-sha-256' | 'scram-sha-512'];
+/** The security part of a Kafka connection, as the variables give it. */
+export type KafkaSecurity = Pick<KafkaConnectionOptions, 'sasl' | 'tls'>;
 
-/** TLS towards the brokers: `true` for node's CA bundle, or the CA certificates (PEM) to trust. */
-export type KafkaTlsConfig = true | { readonly ca: string };
+/** @deprecated The shared `KafkaSasl` of `@revocation-fabric/kafka-connection`, under its old name. */
+export type KafkaSaslConfig = KafkaSasl;
+
+/** @deprecated The `tls` of the shared `KafkaConnectionOptions`, under its old name. */
+export type KafkaTlsConfig = NonNullable<KafkaConnectionOptions['tls']>;
 
 const flag = z
   .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
@@ -31,9 +30,7 @@ const flag = z
 /** One schema per variable, merged into the service's table. */
 export const kafkaSecurityVariables = {
   KAFKA_SASL_MECHANISM: z
-    .enum(['scram-sha-512', 'scram-sha-256', 'plain'], {
-      error: 'must be scram-sha-512, scram-sha-256 or plain',
-    })
+    .enum(KAFKA_SASL_MECHANISMS, { error: 'must be scram-sha-512, scram-sha-256 or plain' })
     .optional(),
   KAFKA_SASL_USERNAME: z.string().min(1).optional(),
   KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
@@ -55,8 +52,8 @@ type SecurityValues = {
 export function kafkaSecurity(
   v: SecurityValues,
   problems: ConfigProblem[],
-): { sasl: KafkaSaslConfig | undefined; tls: KafkaTlsConfig | undefined } {
-  let sasl: KafkaSaslConfig | undefined;
+): { sasl: KafkaSasl | undefined; tls: KafkaSecurity['tls'] } {
+  let sasl: KafkaSasl | undefined;
   if (v.KAFKA_SASL_MECHANISM === undefined) {
     for (const name of ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const) {
       if (v[name] !== undefined) {
@@ -75,7 +72,7 @@ export function kafkaSecurity(
       password: v.KAFKA_SASL_PASSWORD,
     };
   }
-  let tls: KafkaTlsConfig | undefined;
+  let tls: KafkaSecurity['tls'];
   if (v.KAFKA_TLS_CA_FILE !== undefined && !v.KAFKA_TLS) {
     problems.push({ variable: 'KAFKA_TLS_CA_FILE', message: 'needs KAFKA_TLS=true' });
   } else if (v.KAFKA_TLS_CA_FILE !== undefined) {
@@ -103,12 +100,12 @@ const NAMES = Object.keys(kafkaSecurityVariables) as (keyof typeof kafkaSecurity
  * @example
  * ```ts
  * const { sasl, tls } = kafkaSecurityFromEnvironment(process.env);
- * new Kafka({ brokers, ...(sasl ? { sasl } : {}), ...(tls ? { ssl: tls } : {}) });
+ * const feed = kafkaRevocations({ brokers, topic, sasl, tls });
  * ```
  */
 export function kafkaSecurityFromEnvironment(env: Environment): {
-  sasl: KafkaSaslConfig | undefined;
-  tls: KafkaTlsConfig | undefined;
+  sasl: KafkaSasl | undefined;
+  tls: KafkaSecurity['tls'];
 } {
   const values = loadEnvironment(kafkaSecurityVariables, env);
   const problems: ConfigProblem[] = [];

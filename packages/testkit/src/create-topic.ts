@@ -1,4 +1,5 @@
-import { withAdmin, type ClientSasl } from './lib/kafka-client.js';
+import type { KafkaSasl } from '@revocation-fabric/kafka-connection';
+import { withAdmin } from './lib/kafka-client.js';
 import { waitFor } from './wait-for.js';
 
 /** What {@link createTopic} creates. */
@@ -12,7 +13,7 @@ export interface TopicSpec {
   /** Topic-level configs, e.g. `{ name: 'min.insync.replicas', value: '2' }`. Default: none. */
   readonly configEntries?: readonly { readonly name: string; readonly value: string }[];
   /** Create it as this principal (a secured cluster's `admin`). Default: unauthenticated. */
-  readonly sasl?: ClientSasl | undefined;
+  readonly sasl?: KafkaSasl | undefined;
 }
 
 /**

@@ -30,7 +30,6 @@ export type {
 export { openTopicWriter, startTopicReader } from './lib/kafka-client.js';
 export type {
   ClientOptions,
-  ClientSasl,
   OutgoingRecord,
   RecordAck,
   TopicReader,

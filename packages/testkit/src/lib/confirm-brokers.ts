@@ -1,5 +1,5 @@
 import { withAdmin } from './kafka-client.js';
-import type { ClientSasl } from './kafka-client.js';
+import type { KafkaSasl } from '@revocation-fabric/kafka-connection';
 import { BrokersUnreachableError } from '../errors.js';
 import { waitFor } from '../wait-for.js';
 
@@ -14,7 +14,7 @@ export async function confirmBrokers(
   brokers: readonly string[],
   origin: string,
   timeoutMs: number,
-  sasl?: ClientSasl,
+  sasl?: KafkaSasl,
 ): Promise<number> {
   try {
     return await waitFor(

@@ -3,9 +3,8 @@
  * read (`KAFKA_SASL_MECHANISM`, `KAFKA_SASL_USERNAME`, `KAFKA_SASL_PASSWORD`), so a secured
  * broker someone else runs (the secured compose stack) can be confirmed like a plain one.
  */
-import type { ClientSasl } from './kafka-client.js';
-
-const MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+import { KAFKA_SASL_MECHANISMS as MECHANISMS } from '@revocation-fabric/kafka-connection';
+import type { KafkaSasl } from '@revocation-fabric/kafka-connection';
 
 /**
  * The credentials of `env`, or `undefined` when `KAFKA_SASL_MECHANISM` is unset or empty.
@@ -13,7 +12,7 @@ const MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
  * @throws TypeError naming the variable when the mechanism is unknown or a username or password
  *   is missing.
  */
-export function saslFromEnvironment(env: NodeJS.ProcessEnv): ClientSasl | undefined {
+export function saslFromEnvironment(env: NodeJS.ProcessEnv): KafkaSasl | undefined {
   const mechanism = env['KAFKA_SASL_MECHANISM']?.trim().toLowerCase();
   if (mechanism === undefined || mechanism === '') return undefined;
   const known = MECHANISMS.find((name) => name === mechanism);

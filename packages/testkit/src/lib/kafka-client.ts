@@ -5,21 +5,18 @@
  * file. Nothing here imitates a broker: every call goes to the real one.
  */
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { resolveKafkaConnection } from '@revocation-fabric/kafka-connection';
+import type { KafkaConnectionOptions } from '@revocation-fabric/kafka-connection';
 import { fixKafkajsIdleTimer } from '@revocation-fabric/kafkajs-idle-fix';
-import type { Admin, SASLOptions } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import { waitFor } from '../wait-for.js';
 
-/** SASL credentials of a secured cluster's principal (see `startSecureKafka`). */
-export interface ClientSasl {
-  readonly mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
-  readonly username: string;
-  readonly password: string;
-}
-
-/** Options of a client the testkit opens. */
-export interface ClientOptions {
-  /** Authenticate as this principal. Default: none (an unsecured cluster). */
-  readonly sasl?: ClientSasl | undefined;
+/**
+ * Options of a client the testkit opens: the fabric's connection settings (`sasl` — a secured
+ * cluster's principal, see `startSecureKafka`; default none —, `tls`, default plaintext) and the
+ * testkit's own.
+ */
+export interface ClientOptions extends Pick<KafkaConnectionOptions, 'sasl' | 'tls'> {
   /** kafkajs client id, shown in broker logs. */
   readonly clientId: string;
   /** Connection timeout, ms. Default: kafkajs' (1 000). */
@@ -34,14 +31,21 @@ export interface ClientOptions {
 // ERROR; real failures surface as rejected calls, so tests stay quiet.
 function client(brokers: readonly string[], options: ClientOptions): Kafka {
   fixKafkajsIdleTimer(import.meta.url); // kafkajs #1556: the 1 ms timer loop of idle connections
+  const { clientId, tls, sasl } = options;
+  const connection = resolveKafkaConnection(
+    { brokers, clientId, tls, sasl, connectionTimeoutMs: options.connectionTimeoutMs },
+    { defaultClientId: clientId, name: 'testkit' },
+  );
   return new Kafka({
-    clientId: options.clientId,
-    brokers: [...brokers],
+    clientId: connection.clientId,
+    brokers: connection.brokers,
     logLevel: logLevel.NOTHING,
-    ...(options.sasl === undefined ? {} : { sasl: saslConfig(options.sasl) }),
+    ...(connection.tls === undefined ? {} : { ssl: connection.tls }),
+    ...(connection.sasl === undefined ? {} : { sasl: connection.sasl }),
+    // kafkajs' own default (1 s) unless the test asks: a connection here is local.
     ...(options.connectionTimeoutMs === undefined
       ? {}
-      : { connectionTimeout: options.connectionTimeoutMs }),
+      : { connectionTimeout: connection.connectionTimeoutMs }),
     retry: {
       ...(options.retries === undefined ? {} : { retries: options.retries }),
       ...(options.maxRetryTimeMs === undefined
@@ -49,18 +53,6 @@ function client(brokers: readonly string[], options: ClientOptions): Kafka {
         : { initialRetryTime: 200, maxRetryTime: options.maxRetryTimeMs }),
     },
   });
-}
-
-function saslConfig(sasl: ClientSasl): SASLOptions {
-  const { username, password } = sasl;
-  switch (sasl.mechanism) {
-    case 'plain':
-      return { mechanism: 'plain', username, password };
-    case 'scram-sha-256':
-      return { mechanism: 'scram-sha-256', username, password };
-    case 'scram-sha-512':
-      return { mechanism: 'scram-sha-512', username, password };
-  }
 }
 
 /** Runs `action` with a connected admin client and disconnects it afterwards. */

@@ -17,6 +17,7 @@ import type { TestTransmitter } from '../test-support/transmitter.js';
 const ISSUER = 'https://idp.test/realms/r';
 let key: TestKey;
 let transmitter: TestTransmitter;
+let pushing: TestTransmitter;
 let database: TestDatabase;
 let gateway: Gateway;
 
@@ -28,15 +29,30 @@ beforeAll(async () => {
     write: (stream) => ({ ...stream, events_delivered: 'session-revoked credential-change' }),
     createAnswer: () => ({ status: 201, body: { created: true } }),
   });
+  pushing = await startTransmitter(key, ISSUER, {
+    // A push delivery whose authorization_header is written as a number: unreadable.
+    write: (stream) => ({
+      ...stream,
+      delivery: { ...(stream['delivery'] as object), authorization_header: 42 },
+    }),
+    createAnswer: () => ({ status: 201, body: undefined }),
+  });
   database = await createTestDatabase('sqlite');
   gateway = await startTestGateway(
-    [transmitterProvider('kc', ISSUER, transmitter.url, { pollIntervalMs: 50 })],
+    [
+      transmitterProvider('kc', ISSUER, transmitter.url, { pollIntervalMs: 50 }),
+      transmitterProvider('pushed', ISSUER, pushing.url, {
+        delivery: 'push',
+        pushUrl: 'http://127.0.0.1:9/ssf/pushed/events',
+      }),
+    ],
     database.env,
   );
 });
 afterAll(async () => {
   await gateway.stop();
   await transmitter.close();
+  await pushing.close();
   await database.drop();
 });
 
@@ -67,5 +83,22 @@ describe('a stream whose creation answer was refused', () => {
     transmitter.queue(jti, await sign(key, claims, { typ: 'secevent+jwt' }));
     // The transmitter is acknowledged a SET only once its event is committed.
     await expect.poll(() => transmitter.acknowledged(), { timeout: 8000 }).toContain(jti);
+  }, 20_000);
+
+  it('is adopted with our push authorization sent again when its delivery cannot be read', async () => {
+    const receiver = gateway.providers.get('pushed')?.ssf;
+    await expect
+      .poll(() => receiver?.status(), { timeout: 8000 })
+      .toMatchObject({ state: 'registered', streamId: pushing.streams[0]?.stream_id });
+    expect(pushing.streams).toHaveLength(1);
+    const updates = pushing.requests.filter((r) => r.method === 'PATCH');
+    expect(updates.at(-1)?.body).toEqual({
+      stream_id: pushing.streams[0]?.stream_id,
+      delivery: {
+        method: 'urn:ietf:rfc:8935',
+        endpoint_url: 'http://127.0.0.1:9/ssf/pushed/events',
+        authorization_header: await receiver?.pushAuthorization(),
+      },
+    });
   }, 20_000);
 });

@@ -15,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { probeBrokers } from '@revocation-fabric/kafka-connection';
 import {
   faultKafkaSupport,
+  outcomeOf,
   startFaultKafka,
   uniqueTopic,
   waitFor,
@@ -106,15 +107,8 @@ describe.skipIf(!faults.supported)('healing after a broker outage', () => {
             .sign(privateKey),
         ),
       );
-      const outcome = async (verifier: Verifier, token: string): Promise<string> => {
-        try {
-          await verifier.verify(token);
-          return 'ok';
-        } catch (error) {
-          if (error instanceof VerifierError) return error.code;
-          throw error;
-        }
-      };
+      const outcome = (verifier: Verifier, token: string) =>
+        outcomeOf(verifier.verify(token), VerifierError);
       const outcomes = async (verifier: Verifier) =>
         Promise.all(tokens.map((token) => outcome(verifier, token)));
       for (const verifier of verifiers) {

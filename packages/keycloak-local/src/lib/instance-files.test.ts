@@ -42,6 +42,22 @@ async function fakeDistributionTree(dir: string): Promise<void> {
   await writeFile(join(dir, 'version.txt'), 'Keycloak - Version 26.7.3\n');
 }
 
+/** A small unpacked 26.7.3 distribution under the test's root. */
+async function fakeDistribution(): Promise<{ version: string; home: string }> {
+  const distribution = { version: '26.7.3', home: join(root, 'dist') };
+  await fakeDistributionTree(distribution.home);
+  return distribution;
+}
+
+/** A home prepared from {@link fakeDistribution}, holding a file Keycloak's build wrote. */
+async function builtHome() {
+  const distribution = await fakeDistribution();
+  const layout = instanceLayout('h', root);
+  await prepareHome(layout, distribution);
+  await writeFile(join(layout.home, 'lib', 'quarkus', 'built.dat'), 'built');
+  return { distribution, layout };
+}
+
 const state: InstanceState = {
   pid: 4242,
   port: 18080,
@@ -89,8 +105,7 @@ describe('instance state', () => {
 
 describe('prepareHome', () => {
   it('copies the parts Keycloak writes and links the jars and themes', async () => {
-    const distribution = { version: '26.7.3', home: join(root, 'dist') };
-    await fakeDistributionTree(distribution.home);
+    const distribution = await fakeDistribution();
     const layout = instanceLayout('h', root);
     await prepareHome(layout, distribution);
     expect(lstatSync(join(layout.home, 'bin')).isDirectory()).toBe(true);
@@ -103,21 +118,13 @@ describe('prepareHome', () => {
   });
 
   it('keeps a prepared home (and what Keycloak built in it) on the next start', async () => {
-    const distribution = { version: '26.7.3', home: join(root, 'dist') };
-    await fakeDistributionTree(distribution.home);
-    const layout = instanceLayout('h', root);
-    await prepareHome(layout, distribution);
-    await writeFile(join(layout.home, 'lib', 'quarkus', 'built.dat'), 'built');
+    const { distribution, layout } = await builtHome();
     await prepareHome(layout, distribution);
     expect(await readFile(join(layout.home, 'lib', 'quarkus', 'built.dat'), 'utf8')).toBe('built');
   });
 
   it('rebuilds the home for another distribution version', async () => {
-    const distribution = { version: '26.7.3', home: join(root, 'dist') };
-    await fakeDistributionTree(distribution.home);
-    const layout = instanceLayout('h', root);
-    await prepareHome(layout, distribution);
-    await writeFile(join(layout.home, 'lib', 'quarkus', 'built.dat'), 'built');
+    const { distribution, layout } = await builtHome();
     await prepareHome(layout, { ...distribution, version: '26.8.0' });
     expect(existsSync(join(layout.home, 'lib', 'quarkus', 'built.dat'))).toBe(false);
     expect(existsSync(join(layout.home, '.prepared-26.8.0'))).toBe(true);

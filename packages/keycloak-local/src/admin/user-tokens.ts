@@ -34,6 +34,23 @@ function protocolPath(realm: string, endpoint: 'token' | 'logout'): string {
   return `/realms/${encodeURIComponent(realm)}/protocol/openid-connect/${endpoint}`;
 }
 
+/** Asks the realm's token endpoint for a grant as `client`, and reads its answer with `schema`. */
+async function tokenGrant<T>(
+  url: string,
+  realm: string,
+  client: ClientCredentials,
+  grant: Readonly<Record<string, string>>,
+  schema: z.ZodType<T>,
+): Promise<T> {
+  const path = protocolPath(realm, 'token');
+  const answer = await keycloakRequest(url, {
+    method: 'POST',
+    path,
+    form: { ...grant, client_id: client.clientId, client_secret: client.secret },
+  });
+  return parseJson(answer.text, schema, path);
+}
+
 /**
  * Logs a user in without a browser (password grant, scope `openid`): a new Keycloak session.
  *
@@ -49,20 +66,13 @@ export async function passwordLogin(
   client: ClientCredentials,
   user: { readonly username: string; readonly password: string },
 ): Promise<UserTokens> {
-  const path = protocolPath(realm, 'token');
-  const answer = await keycloakRequest(url, {
-    method: 'POST',
-    path,
-    form: {
-      grant_type: 'password',
-      client_id: client.clientId,
-      client_secret: client.secret,
-      username: user.username,
-      password: user.password,
-      scope: 'openid',
-    },
-  });
-  const body = parseJson(answer.text, tokenSchema, path);
+  const body = await tokenGrant(
+    url,
+    realm,
+    client,
+    { grant_type: 'password', username: user.username, password: user.password, scope: 'openid' },
+    tokenSchema,
+  );
   return {
     accessToken: body.access_token,
     refreshToken: body.refresh_token,
@@ -108,17 +118,15 @@ export async function clientCredentialsToken(
   realm: string,
   client: ClientCredentials,
 ): Promise<string> {
-  const path = protocolPath(realm, 'token');
-  const answer = await keycloakRequest(url, {
-    method: 'POST',
-    path,
-    form: {
-      grant_type: 'client_credentials',
-      client_id: client.clientId,
-      client_secret: client.secret,
-    },
-  });
-  const body = parseJson(answer.text, z.object({ access_token: z.string() }), path);
-  if (body.access_token === '') throw new UnexpectedResponseError(path, 'empty access_token');
+  const body = await tokenGrant(
+    url,
+    realm,
+    client,
+    { grant_type: 'client_credentials' },
+    z.object({ access_token: z.string() }),
+  );
+  if (body.access_token === '') {
+    throw new UnexpectedResponseError(protocolPath(realm, 'token'), 'empty access_token');
+  }
   return body.access_token;
 }

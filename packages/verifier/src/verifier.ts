@@ -1,30 +1,20 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { createLocalJWKSet, createRemoteJWKSet } from 'jose';
-import type { JWTVerifyGetKey } from 'jose';
-import { RULE_KINDS, isBrake } from '@revocation-fabric/protocol';
-import type { RevocationEvent, RevocationRule, RuleKind } from '@revocation-fabric/protocol';
-import { RefusedEvents, longestTokenLifetimeMs, sourceAllows } from './authority.js';
-import type { RefusedEventReason, ResolvedSources } from './authority.js';
-import { verifyBrakeSignature } from './brake-signature.js';
+import { RULE_KINDS } from '@revocation-fabric/protocol';
+import type { RuleKind } from '@revocation-fabric/protocol';
+import { longestTokenLifetimeMs } from './authority.js';
 import { Blocklist } from './blocklist.js';
 import type { VerifiedToken } from './claims.js';
 import { NotReadyError, StaleError, VerifierError } from './errors.js';
-import type { EventOrigin, RevocationFeed } from './feed.js';
-import { fromKeySetError } from './lib/jose-error.js';
+import { EventIntake, keySource } from './event-intake.js';
+import type { RevokedListener } from './event-intake.js';
+import type { RevocationFeed } from './feed.js';
 import { VerifierMetrics, assertMetricNamesFree } from './metrics.js';
-import type { ResolvedJwks } from './issuers.js';
 import type { VerifierStats } from './stats.js';
 import { resolveVerifierOptions } from './options.js';
 import type { ResolvedVerifierOptions, VerifierOptions } from './options.js';
 import { TokenVerification } from './token-verification.js';
 import type { IssuerTrust } from './token-verification.js';
 
-/**
- * Called with every rule that newly rejects tokens, once applied (after ready; the startup
- * replay does not call it). Runs synchronously on the feed's path: keep it short. An exception
- * it throws is logged and swallowed.
- */
-export type RevokedListener = (rule: RevocationRule) => void;
+export type { RevokedListener } from './event-intake.js';
 
 /**
  * Verifies access tokens locally and rejects revoked ones, fed by the revocation topic.
@@ -90,37 +80,6 @@ const HOUSEKEEPING_INTERVAL_MS = 1_000;
 /** Rules examined per housekeeping tick: 1M rules are swept in under 2 minutes. */
 const PURGE_BUDGET = 10_000;
 
-/** First wait before asking an unreachable brake key set again, ms; doubles up to the max. */
-const BRAKE_RETRY_MS = 1_000;
-const BRAKE_RETRY_MAX_MS = 30_000;
-
-/** Who may state one issuer's rules, resolved: its sources, and its brake keys (or none). */
-interface IssuerAuthority {
-  readonly sources: ResolvedSources;
-  readonly brakeKeys: JWTVerifyGetKey | false;
-  readonly algorithms: readonly string[];
-}
-
-function keySource(jwks: ResolvedJwks, issuer: string): JWTVerifyGetKey {
-  if ('keys' in jwks) {
-    try {
-      return createLocalJWKSet(jwks.keys);
-    } catch (cause) {
-      throw new TypeError(`jwks of ${issuer}: invalid JWK Set: ${(cause as Error).message}`, {
-        cause,
-      });
-    }
-  }
-  const remote = createRemoteJWKSet(jwks.url, jwks.remote);
-  return async (header, token) => {
-    try {
-      return await remote(header, token);
-    } catch (error) {
-      throw fromKeySetError(error);
-    }
-  };
-}
-
 /**
  * The verifier proper, over the {@link RevocationFeed} its `revocations` option builds. Not
  * exported from the package: {@link createVerifier} checks the options and warns first.
@@ -128,25 +87,17 @@ function keySource(jwks: ResolvedJwks, issuer: string): JWTVerifyGetKey {
 export class RevocationVerifier implements Verifier {
   readonly #options: ResolvedVerifierOptions;
   readonly #feed: RevocationFeed;
-  /** One trust (keys, rules) per issuer, by `iss`. */
-  readonly #trusts: ReadonlyMap<string, IssuerTrust>;
-  /** Who may state each issuer's rules, by `iss`. */
-  readonly #authority: ReadonlyMap<string, IssuerAuthority>;
-  readonly #refused: RefusedEvents;
-  /** Brake signature checks of events read during the startup replay: ready waits for them. */
-  readonly #replayBrakes = new Set<Promise<void>>();
-  /** Aborts brake checks waiting for an unreachable key set, on close. */
-  readonly #abort = new AbortController();
+  /** One trust (keys, rules) per issuer. */
+  readonly #trusts: readonly IssuerTrust[];
+  /** Each event from the feed: authority, brake signatures, the blocklists, the listeners. */
+  readonly #intake: EventIntake;
   readonly #verification: TokenVerification;
-  readonly #listeners = new Set<RevokedListener>();
   readonly #housekeeping: NodeJS.Timeout;
   readonly #now: () => number;
   #metrics: VerifierMetrics | undefined;
-  #ignored = 0;
   #closed = false;
   #closing: Promise<void> | undefined;
   #wasStale = false;
-  #lastAppliedAt: number | undefined;
 
   constructor(options: ResolvedVerifierOptions) {
     this.#options = options;
@@ -173,26 +124,14 @@ export class RevocationVerifier implements Verifier {
         issuer: issuer.issuer,
       }),
     }));
-    this.#trusts = new Map(trusts.map((trust) => [trust.issuer.issuer, trust]));
-    this.#authority = new Map(
-      trusts.map(({ issuer, keys }): [string, IssuerAuthority] => {
-        const { sources, brakeKeys } = issuer.authority;
-        return [
-          issuer.issuer,
-          {
-            sources,
-            brakeKeys:
-              brakeKeys === 'issuer'
-                ? keys
-                : brakeKeys === false
-                  ? false
-                  : keySource(brakeKeys, issuer.issuer),
-            algorithms: issuer.algorithms,
-          },
-        ];
-      }),
-    );
-    this.#refused = new RefusedEvents(options.logger, now);
+    this.#trusts = trusts;
+    this.#intake = new EventIntake({
+      trusts,
+      logger: options.logger,
+      now,
+      live: () => this.#feed.isReady(),
+      metrics: () => this.#metrics,
+    });
     this.#verification = new TokenVerification({
       issuers: trusts,
       clockToleranceMs: options.clockToleranceMs,
@@ -206,10 +145,8 @@ export class RevocationVerifier implements Verifier {
   }
 
   ready(): Promise<void> {
-    return this.#feed.ready().then(async () => {
-      // Brakes read during the replay are applied once their signatures are checked.
-      while (this.#replayBrakes.size > 0) await Promise.all([...this.#replayBrakes]);
-    });
+    // Brakes read during the replay are applied once their signatures are checked.
+    return this.#feed.ready().then(() => this.#intake.replayBrakesSettled());
   }
 
   verify(token: string): Promise<VerifiedToken> {
@@ -232,15 +169,7 @@ export class RevocationVerifier implements Verifier {
   }
 
   onRevoked(listener: RevokedListener): () => void {
-    if (typeof listener !== 'function') {
-      throw new TypeError(`onRevoked: listener must be a function, got ${typeof listener}`);
-    }
-    // A wrapper per subscription, so subscribing one function twice needs two unsubscribes.
-    const entry: RevokedListener = (rule) => listener(rule);
-    this.#listeners.add(entry);
-    return () => {
-      this.#listeners.delete(entry);
-    };
+    return this.#intake.onRevoked(listener);
   }
 
   now(): number {
@@ -260,17 +189,17 @@ export class RevocationVerifier implements Verifier {
     for (const lag of Object.values(feed.lagByPartition)) totalLag += lag;
     let poisonTotal = 0;
     for (const count of Object.values(feed.poisonByCode)) poisonTotal += count;
-    const refusedByReason = this.#refused.counts();
+    const refusedByReason = this.#intake.refusedCounts();
     let refusedTotal = 0;
     for (const count of Object.values(refusedByReason)) refusedTotal += count;
-    const ready = feed.ready && this.#replayBrakes.size === 0 && !this.#closed;
+    const ready = feed.ready && !this.#intake.replayBrakesPending && !this.#closed;
     const stale = this.#isStale(feed.lastContactAt, now);
     const rulesByKind = { token: 0, session: 0, subject: 0, key: 0, global: 0 };
     // No prototype: an issuer string is configuration, and `__proto__` must stay a plain key.
     const rulesByIssuer = Object.create(null) as Record<string, Readonly<Record<RuleKind, number>>>;
-    for (const [iss, { blocklist }] of this.#trusts) {
+    for (const { issuer, blocklist } of this.#trusts) {
       const counts = blocklist.size();
-      rulesByIssuer[iss] = counts;
+      rulesByIssuer[issuer.issuer] = counts;
       for (const kind of RULE_KINDS) rulesByKind[kind] += counts[kind];
     }
     return {
@@ -280,7 +209,7 @@ export class RevocationVerifier implements Verifier {
       rulesByKind,
       rulesByIssuer,
       applied: feed.applied,
-      ignored: this.#ignored,
+      ignored: this.#intake.ignored,
       refused: { byReason: refusedByReason, total: refusedTotal },
       topicRetention: feed.topicRetention ?? null,
       poison: { byCode: feed.poisonByCode, total: poisonTotal },
@@ -288,7 +217,9 @@ export class RevocationVerifier implements Verifier {
       totalLag,
       msSinceLastContact,
       msSinceLastAppliedEvent:
-        this.#lastAppliedAt === undefined ? null : Math.max(0, now - this.#lastAppliedAt),
+        this.#intake.lastReceivedAt === undefined
+          ? null
+          : Math.max(0, now - this.#intake.lastReceivedAt),
     };
   }
 
@@ -317,107 +248,9 @@ export class RevocationVerifier implements Verifier {
       return;
     }
     this.#feed.start({
-      event: (event, origin) => this.#receive(event, origin),
+      event: (event, origin) => this.#intake.receive(event, origin),
       poison: (code) => this.#metrics?.poison(code),
     });
-  }
-
-  /** One event from the feed: checked against its issuer's authority, then applied. */
-  #receive(event: RevocationEvent, origin: EventOrigin): void {
-    this.#lastAppliedAt = this.#now();
-    // A rule speaks for one issuer: an untrusted issuer's subject `u1` or global cutoff is not
-    // ours, and a trusted one's goes to that issuer's rules only.
-    const trust = this.#trusts.get(event.iss);
-    const authority = this.#authority.get(event.iss);
-    if (trust === undefined || authority === undefined) {
-      this.#ignored += 1;
-      this.#metrics?.applied(undefined);
-      return;
-    }
-    if (!sourceAllows(authority.sources, origin.source, event.kind)) {
-      this.#refuse('SOURCE_NOT_AUTHORIZED', event, origin);
-      return;
-    }
-    if (!isBrake(event.kind)) {
-      this.#apply(trust, event);
-      return;
-    }
-    if (authority.brakeKeys === false) {
-      this.#refuse('BRAKE_NOT_TRUSTED', event, origin);
-      return;
-    }
-    if (origin.signature === undefined) {
-      this.#refuse('BRAKE_UNSIGNED', event, origin);
-      return;
-    }
-    const duringReplay = !this.#feed.isReady();
-    const check = this.#checkBrake(trust, authority.brakeKeys, authority.algorithms, event, {
-      ...origin,
-      signature: origin.signature,
-    });
-    if (!duringReplay) return;
-    this.#replayBrakes.add(check);
-    void check.finally(() => this.#replayBrakes.delete(check));
-  }
-
-  /**
-   * Applies a brake once its signature verifies; refuses it when it does not. While the key set
-   * cannot be fetched the brake waits (and, during the replay, so does readiness): it is
-   * neither applied unsigned nor dropped for a network failure.
-   */
-  async #checkBrake(
-    trust: IssuerTrust,
-    keys: JWTVerifyGetKey,
-    algorithms: readonly string[],
-    event: RevocationEvent,
-    origin: EventOrigin & { readonly signature: string },
-  ): Promise<void> {
-    for (let wait = BRAKE_RETRY_MS; !this.#closed; wait = Math.min(wait * 2, BRAKE_RETRY_MAX_MS)) {
-      const verdict = await verifyBrakeSignature(
-        origin.signature,
-        origin.payload,
-        keys,
-        algorithms,
-      );
-      if (this.#closed) return;
-      if (verdict === 'valid') {
-        this.#apply(trust, event);
-        return;
-      }
-      if (verdict === 'invalid') {
-        this.#refuse('BRAKE_SIGNATURE_INVALID', event, origin);
-        return;
-      }
-      this.#options.logger.warn(
-        { issuer: event.iss, eventId: event.id, retryInMs: wait },
-        'cannot fetch the brake keys to check a brake signature; asking again',
-      );
-      await sleep(wait, undefined, { signal: this.#abort.signal, ref: false }).catch(() => {});
-    }
-  }
-
-  #refuse(reason: RefusedEventReason, event: RevocationEvent, origin: EventOrigin): void {
-    this.#refused.refuse(reason, event, origin.source);
-    this.#metrics?.refused(reason);
-  }
-
-  #apply(trust: IssuerTrust, event: RevocationEvent): void {
-    const live = this.#feed.isReady();
-    const rule = trust.blocklist.apply(event);
-    // Delay is only meaningful for live events: replayed ones are as old as the topic.
-    this.#metrics?.applied(live ? this.#now() - event.issuedAt : undefined);
-    if (rule === undefined || !live) return;
-    this.#options.logger.debug(
-      { kind: rule.kind, reason: rule.reason, eventId: event.id },
-      'revocation applied',
-    );
-    for (const listener of this.#listeners) {
-      try {
-        listener(rule);
-      } catch (error) {
-        this.#options.logger.error({ err: error }, 'a revoked listener threw');
-      }
-    }
   }
 
   async #verifyUncached(token: string): Promise<VerifiedToken> {
@@ -442,7 +275,7 @@ export class RevocationVerifier implements Verifier {
   /** @param now - the clock reading of the call being judged. */
   #assertServing(now: number): void {
     if (this.#closed) throw new NotReadyError({ reason: 'CLOSED' });
-    if (!this.#feed.isReady() || this.#replayBrakes.size > 0) {
+    if (!this.#feed.isReady() || this.#intake.replayBrakesPending) {
       const tooShort = (this.#feed.topicRetention?.() ?? []).filter((v) => !v.sufficient);
       if (tooShort.length > 0) {
         throw new NotReadyError({ reason: 'TOPIC_RETENTION_TOO_SHORT', topicRetention: tooShort });
@@ -457,7 +290,7 @@ export class RevocationVerifier implements Verifier {
   }
 
   #tick(): void {
-    for (const { blocklist } of this.#trusts.values()) blocklist.purge(PURGE_BUDGET);
+    for (const { blocklist } of this.#trusts) blocklist.purge(PURGE_BUDGET);
     if (!this.#feed.isReady()) return;
     const stale = this.#isStale(this.#feed.lastContactAt(), this.#now());
     if (stale === this.#wasStale) return;
@@ -477,9 +310,8 @@ export class RevocationVerifier implements Verifier {
 
   async #shutdown(): Promise<void> {
     this.#closed = true;
-    this.#abort.abort();
+    this.#intake.close();
     clearInterval(this.#housekeeping);
-    this.#listeners.clear();
     this.#verification.clear();
     try {
       await this.#feed.close();

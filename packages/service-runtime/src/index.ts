@@ -9,11 +9,12 @@ export type {
   VariableTable,
 } from './load-environment.js';
 
-export { EXIT_CONFIG_ERROR, runService } from './run-service.js';
+export { EXIT_CONFIG_ERROR, runService, runServiceMain } from './run-service.js';
 export type {
   RunServiceOptions,
   RunnableService,
   ServiceLogger,
+  ServiceMain,
   ServiceProcess,
 } from './run-service.js';
 

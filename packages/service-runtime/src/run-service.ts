@@ -107,3 +107,47 @@ export async function runService(options: RunServiceOptions): Promise<void> {
     proc.exitCode = 1;
   }
 }
+
+/** What a service's main module gives {@link runServiceMain}. */
+export interface ServiceMain<
+  Config extends { readonly logLevel: string },
+  Logger extends ServiceLogger,
+> {
+  /** Reads the configuration from the environment; throws {@link ConfigError} on bad settings. */
+  readonly loadConfig: () => Config;
+  /**
+   * Creates the service's logger at `level`. `config` is absent for the logger a
+   * {@link ConfigError} is reported with, since the configured level is what failed.
+   */
+  readonly logger: (level: string, config?: Config) => Logger;
+  /** Creates the service, not yet started, with its configuration and logger. */
+  readonly create: (config: Config, logger: Logger) => RunnableService;
+}
+
+/**
+ * {@link runService} for the usual main module: read the configuration, create the logger at
+ * its level, create the service, run it.
+ *
+ * @example
+ * ```ts
+ * await runServiceMain('user-service', {
+ *   loadConfig: () => loadConfig(process.env),
+ *   logger: createLogger,
+ *   create: (config, logger) => createUserService(config, { logger }),
+ * });
+ * ```
+ */
+export function runServiceMain<
+  Config extends { readonly logLevel: string },
+  Logger extends ServiceLogger,
+>(name: string, main: ServiceMain<Config, Logger>): Promise<void> {
+  return runService({
+    name,
+    bootLogger: () => main.logger('info'),
+    create: () => {
+      const config = main.loadConfig();
+      const logger = main.logger(config.logLevel, config);
+      return { logger, service: main.create(config, logger) };
+    },
+  });
+}

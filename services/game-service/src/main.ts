@@ -1,17 +1,13 @@
 /**
  * Process entry: read the environment, start, and shut down gracefully on SIGTERM/SIGINT.
  */
-import { runService } from '@revocation-fabric/service-runtime';
+import { runServiceMain } from '@revocation-fabric/service-runtime';
 import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { createGameService } from './service.js';
 
-await runService({
-  name: 'game-service',
-  bootLogger: () => createLogger('info', 'game-service'),
-  create: () => {
-    const config = loadConfig(process.env);
-    const logger = createLogger(config.logLevel, config.instanceId);
-    return { logger, service: createGameService(config, { logger }) };
-  },
+await runServiceMain('game-service', {
+  loadConfig: () => loadConfig(process.env),
+  logger: (level, config) => createLogger(level, config?.instanceId ?? 'game-service'),
+  create: (config, logger) => createGameService(config, { logger }),
 });

@@ -1,9 +1,10 @@
-import { pino } from 'pino';
 import type { Logger } from 'pino';
+import { createServiceLogger } from '@revocation-fabric/service-runtime';
 
 /**
- * The gateway's pino logger. Signals are bearer-like credentials of the provider: request
- * bodies are never logged, and authorization headers and secrets are redacted.
+ * The gateway's pino logger (service-runtime's: authorization headers, cookies and tokens
+ * redacted wherever they appear), plus the providers' client secrets. Signals are bearer-like
+ * credentials of the provider: request bodies are never logged.
  *
  * @example
  * ```ts
@@ -11,17 +12,5 @@ import type { Logger } from 'pino';
  * ```
  */
 export function createLogger(level: string): Logger {
-  return pino({
-    level,
-    base: { service: 'revocation-gateway' },
-    redact: {
-      paths: [
-        'req.headers.authorization',
-        'req.headers.cookie',
-        '*.clientSecret',
-        '*.authorization',
-      ],
-      censor: '[redacted]',
-    },
-  });
+  return createServiceLogger({ service: 'revocation-gateway', level, redact: ['*.clientSecret'] });
 }

@@ -1,25 +1,14 @@
-import { pino } from 'pino';
 import type { Logger } from 'pino';
+import { createServiceLogger } from '@revocation-fabric/service-runtime';
 
 /**
- * The service's pino logger. Credentials never reach the logs: authorization headers, cookies
- * and any password or token field are redacted wherever they appear.
+ * The service's pino logger (service-runtime's: authorization headers, cookies, passwords and
+ * tokens redacted wherever they appear), plus the password-change fields.
  */
 export function createLogger(level: string): Logger {
-  return pino({
+  return createServiceLogger({
+    service: 'user-service',
     level,
-    base: { service: 'user-service' },
-    redact: {
-      paths: [
-        'req.headers.authorization',
-        'req.headers.cookie',
-        '*.password',
-        '*.currentPassword',
-        '*.newPassword',
-        '*.refreshToken',
-        '*.accessToken',
-      ],
-      censor: '[redacted]',
-    },
+    redact: ['*.currentPassword', '*.newPassword'],
   });
 }

@@ -161,7 +161,7 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
     ]);
   });
 
-  it('answers bad path parameters and headers with 400', async () => {
+  it('answers bad path parameters with 400 and replaces a malformed request id', async () => {
     const params = [
       ['DELETE', '/sessions/not-a-uuid', user.accessToken, 'params.sid'],
       ['POST', '/admin/users/42/ban', admin.accessToken, 'params.userId'],
@@ -174,7 +174,9 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
     const badId = await api.request('GET', '/healthz', {
       headers: { 'x-request-id': 'has spaces and ünïcode' },
     });
-    expect(expectCleanError(badId, 400).error.fields?.[0]?.path).toBe('headers.x-request-id');
+    // A request id is a tracing aid, not input: a malformed one is replaced, never echoed.
+    expect(badId.status).toBe(200);
+    expect(badId.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     const goodId = await api.request('GET', '/healthz', {
       headers: { 'x-request-id': 'trace-123' },
     });

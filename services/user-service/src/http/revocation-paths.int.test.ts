@@ -6,13 +6,13 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RevocationEvent } from '@revocation-fabric/protocol';
-import { uniqueTopic } from '@revocation-fabric/testkit';
+import { startEventTap, uniqueTopic } from '@revocation-fabric/testkit';
+import type { EventTap } from '@revocation-fabric/testkit';
 import type { Verifier } from '@revocation-fabric/verifier';
 import type { UserService } from '../service.js';
 import {
   Api,
   DATABASE_KINDS,
-  EventTap,
   PASSWORD,
   TEST_ISSUER,
   createTestDatabase,
@@ -47,7 +47,7 @@ describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
       BOOTSTRAP_ADMIN_PASSWORD: PASSWORD,
     });
     api = new Api(service.url ?? '');
-    tap = await EventTap.start(kafkaBrokers(), service.config.kafka.topic);
+    tap = await startEventTap(kafkaBrokers(), service.config.kafka.topic, 'user-service-test-tap');
     verifier = await startVerifier(service);
   });
 

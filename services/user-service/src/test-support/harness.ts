@@ -5,97 +5,45 @@
  * Not part of the service build (see tsconfig.json).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { pino } from 'pino';
 import { decodeEvent } from '@revocation-fabric/protocol';
 import type { RevocationEvent } from '@revocation-fabric/protocol';
 import { createVerifier } from '@revocation-fabric/verifier';
 import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
 import type { Verifier } from '@revocation-fabric/verifier';
-import { waitFor } from '@revocation-fabric/testkit';
+import {
+  TEST_DATABASE_KINDS,
+  createTestDatabase as createDatabase,
+  waitFor,
+} from '@revocation-fabric/testkit';
+import type { TestDatabase, TestDatabaseKind } from '@revocation-fabric/testkit';
 import { loadConfig } from '../config.js';
 import type { DataStore } from '../db/schema.js';
 import { createUserService } from '../service.js';
 import type { UserService, UserServiceOptions } from '../service.js';
 
-export { EventTap } from './event-tap.js';
-
 /** The two real databases every HTTP test runs against. */
-export const DATABASE_KINDS = ['sqlite', 'postgres'] as const;
-export type DatabaseKind = (typeof DATABASE_KINDS)[number];
-
-/** The PostgreSQL server tests create their databases on. */
-export const POSTGRES_ADMIN_URL =
-  process.env['POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const DATABASE_KINDS = TEST_DATABASE_KINDS;
+export type DatabaseKind = TestDatabaseKind;
 
 /** The issuer and audience of test services. */
 export const TEST_ISSUER = 'http://user-service.test';
 export const TEST_AUDIENCE = 'revocation-fabric-test';
 
-/** A database made for one test file, and how to throw it away. */
-export interface TestDatabase {
-  readonly kind: DatabaseKind;
-  /**
-   * Environment variables that point a service at it, including the key-encryption key its
-   * signing keys are sealed with (every instance on one database needs the same).
-   */
-  readonly env: Readonly<Record<string, string>>;
-  drop(): Promise<void>;
-}
-
-function newKek(): string {
-  return randomBytes(32).toString('base64');
-}
-
-/** Creates an empty SQLite file in a temp dir or a `us_test_<random>` PostgreSQL database. */
+/**
+ * An empty SQLite file or a `us_test_<random>` PostgreSQL database (the testkit's), its `env`
+ * carrying a fresh key-encryption key as well: every instance on one database needs the same.
+ */
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
-  if (kind === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'user-service-'));
-    return {
-      kind,
-      env: { SQLITE_PATH: join(dir, 'users.sqlite'), KEY_ENCRYPTION_KEY: newKek() },
-      drop: () => {
-        rmSync(dir, { recursive: true, force: true });
-        return Promise.resolve();
-      },
-    };
-  }
-  const name = `us_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(POSTGRES_ADMIN_URL);
-  url.pathname = `/${name}`;
+  const database = await createDatabase(kind, { prefix: 'us_test' });
   return {
-    kind,
-    env: { DATABASE_URL: url.toString(), KEY_ENCRYPTION_KEY: newKek() },
-    drop: async () => {
-      const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-      await client.connect();
-      try {
-        await client.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await client.end();
-      }
-    },
+    ...database,
+    env: { ...database.env, KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64') },
   };
 }
 
-/** The run's brokers, from the integration project's globalSetup. */
-export function kafkaBrokers(): string[] {
-  const brokers = process.env['KAFKA_BROKERS'];
-  if (brokers === undefined || brokers === '') {
-    throw new Error('KAFKA_BROKERS is not set: run through the vitest integration project');
-  }
-  return brokers.split(',');
-}
+export { kafkaBrokers } from '@revocation-fabric/testkit';
+export type { TestDatabase } from '@revocation-fabric/testkit';
 
 /** The base environment of a test service; `overrides` win. */
 export function testEnvironment(

@@ -42,20 +42,18 @@ export interface IssuerRelayOptions<DB> {
  * ```
  */
 export function createIssuerRelay<DB>(options: IssuerRelayOptions<DB>): OutboxRelay<DB> {
-  const { store, kafka, outbox } = options;
+  const { store, outbox } = options;
+  const { topic, partitions, replicationFactor, ...connection } = options.kafka;
   const logger = options.logger.child({ component: 'outbox-relay' });
   return new OutboxRelay({
     db: store.db,
     dialect: store.dialect,
     publisher: kafkaPublisher({
-      brokers: kafka.brokers,
-      clientId: kafka.clientId,
-      topic: kafka.topic,
-      sasl: kafka.sasl,
-      tls: kafka.tls,
+      ...connection,
+      topic,
       createTopic: {
-        partitions: kafka.partitions,
-        replicationFactor: kafka.replicationFactor,
+        partitions,
+        replicationFactor,
         maxTokenLifetimeMs: options.retention.maxTokenLifetimeMs,
         clockToleranceMs: options.retention.clockToleranceMs,
       },

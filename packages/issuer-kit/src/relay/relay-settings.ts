@@ -2,12 +2,13 @@
  * The relay's settings as every issuing service reads them from the standard variables
  * (`KAFKA_*`, `REVOCATION_TOPIC*`, `OUTBOX_*`, see service-runtime's variables).
  */
-import type { KafkaSaslConfig, KafkaTlsConfig } from '@revocation-fabric/service-runtime';
+import type { KafkaConnectionOptions } from '@revocation-fabric/kafka-connection';
 
-/** Where the revocation topic lives and how to reach it. */
-export interface IssuerKafkaConfig {
-  /** Bootstrap brokers, `host:port`. */
-  readonly brokers: readonly string[];
+/**
+ * Where the revocation topic lives and how to reach it: the fabric's Kafka connection settings
+ * (brokers, SASL, TLS, timeout) and the topic this issuer writes.
+ */
+export interface IssuerKafkaConfig extends KafkaConnectionOptions {
   /** The Kafka principal's client id (`KAFKA_CLIENT_ID`). */
   readonly clientId: string;
   /** The revocation topic (`REVOCATION_TOPIC`). */
@@ -16,10 +17,6 @@ export interface IssuerKafkaConfig {
   readonly partitions: number;
   /** Replication factor when the service creates the topic; use 3 in production. */
   readonly replicationFactor: number;
-  /** SASL credentials (`KAFKA_SASL_*`); undefined for none. */
-  readonly sasl: KafkaSaslConfig | undefined;
-  /** TLS (`KAFKA_TLS`, `KAFKA_TLS_CA_FILE`); undefined for plaintext. */
-  readonly tls: KafkaTlsConfig | undefined;
 }
 
 /** How the outbox is relayed (`OUTBOX_*`). */

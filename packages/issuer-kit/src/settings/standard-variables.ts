@@ -6,7 +6,7 @@
  * functions, so every issuer means the same by each variable.
  */
 import { integerVariable } from '@revocation-fabric/service-runtime';
-import type { KafkaSaslConfig, KafkaTlsConfig } from '@revocation-fabric/service-runtime';
+import type { KafkaConnectionOptions } from '@revocation-fabric/kafka-connection';
 import { z } from 'zod';
 import type { IssuerKafkaConfig, IssuerOutboxConfig } from '../relay/relay-settings.js';
 import type { DatabaseConfig } from '../store/database-config.js';
@@ -66,10 +66,7 @@ export function issuerKafkaConfig(
     readonly REVOCATION_TOPIC_PARTITIONS: number;
     readonly REVOCATION_TOPIC_REPLICATION_FACTOR: number;
   },
-  security: {
-    readonly sasl: KafkaSaslConfig | undefined;
-    readonly tls: KafkaTlsConfig | undefined;
-  },
+  security: Pick<KafkaConnectionOptions, 'sasl' | 'tls'>,
 ): IssuerKafkaConfig {
   return {
     brokers: v.KAFKA_BROKERS,

@@ -84,9 +84,6 @@ export {
 } from './errors.js';
 export type { EventErrorCode, ProtocolErrorCode } from './errors.js';
 
-export { probeBrokers } from './broker-probe.js';
-export type { BrokerProbeOptions } from './broker-probe.js';
-
 export {
   DEFAULT_REVOCATION_TOPIC,
   DEFAULT_REVOCATION_PARTITIONS,

@@ -3,7 +3,6 @@ export type { KafkaPublisherOptions, KafkaTls, KafkaTopicCreation } from './opti
 export { KafkaOptionError } from '@revocation-fabric/kafka-connection';
 export type {
   KafkaConnectionOptions,
-  KafkaOptionName,
   KafkaSasl,
   KafkaTlsOptions,
 } from '@revocation-fabric/kafka-connection';

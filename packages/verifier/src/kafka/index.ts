@@ -1,13 +1,12 @@
 export { kafkaRevocations } from './kafka-revocations.js';
 export { DEFAULT_KAFKA_CLIENT_ID } from './options.js';
 export type { KafkaRevocationsOptions, KafkaSaslOptions } from './options.js';
-export { KafkaOptionError } from '@revocation-fabric/kafka-connection';
 export type {
   KafkaConnectionOptions,
-  KafkaOptionName,
   KafkaSasl,
   KafkaTlsOptions,
 } from '@revocation-fabric/kafka-connection';
+export { KafkaOptionError } from '@revocation-fabric/kafka-connection';
 export {
   checkFeedTopicRetention,
   longestTokenLifetimeMs,

@@ -10,7 +10,7 @@
 import { NotReadyError } from '../errors.js';
 import type { FeedStats, RevocationFeed, RevocationFeedContext, RevocationSink } from '../feed.js';
 import type { VerifierLogger } from '../logger.js';
-import { probeBrokers } from '@revocation-fabric/protocol';
+import { probeBrokers } from '@revocation-fabric/kafka-connection';
 import type {
   DescribeTopicConfigsAnswer,
   TopicRetentionVerdict,

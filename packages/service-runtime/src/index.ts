@@ -43,7 +43,13 @@ export {
 } from './variables.js';
 
 export { lifecycle } from './lifecycle.js';
-export type { Lifecycle, LifecycleState, LifecycleSteps } from './lifecycle.js';
+export type {
+  Lifecycle,
+  LifecycleState,
+  LifecycleSteps,
+  ServiceOptions,
+  StartableService,
+} from './lifecycle.js';
 export { createServiceLogger } from './service-logger.js';
 export type { ServiceLoggerOptions } from './service-logger.js';
 
@@ -67,3 +73,5 @@ export { systemRoutes } from './http/system-routes.js';
 export type { MetricsRegistry, SystemRoutesOptions } from './http/system-routes.js';
 export { SHUTDOWN_GRACE_MS, closeGracefully, listen } from './http/listen.js';
 export type { CloseOptions, ListenAddress } from './http/listen.js';
+export { serviceMetrics } from './service-metrics.js';
+export type { ServiceMetricsBase } from './service-metrics.js';

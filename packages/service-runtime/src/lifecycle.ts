@@ -4,6 +4,7 @@
  * stopped service does not start again — its connections and database are closed; create a new
  * one. Tests run several instances in one process; `runService` runs one as a process.
  */
+import type { Logger } from 'pino';
 
 /** The two steps a service provides. */
 export interface LifecycleSteps<T> {
@@ -68,4 +69,30 @@ export function lifecycle<T>(name: string, steps: LifecycleSteps<T>): Lifecycle<
       return stopping;
     },
   };
+}
+
+/** What every service's create function takes beyond its configuration. */
+export interface ServiceOptions {
+  /** Default: the service's pino logger at the configured level. */
+  readonly logger?: Logger | undefined;
+  /**
+   * The clock, ms since the epoch: everything the service reads time for reads it here (tokens,
+   * signals, events, the relay). Default `() => Date.now()`. Tests move it to cross a lifetime
+   * without waiting.
+   */
+  readonly now?: (() => number) | undefined;
+}
+
+/** A service as its composition root hands it out: startable once, stoppable, its URL. */
+export interface StartableService {
+  /** The base URL once listening, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string | undefined;
+  /**
+   * Connects what it needs (Kafka need not be up), migrates, listens.
+   *
+   * @returns the base URL.
+   */
+  start(): Promise<string>;
+  /** Stops listening, finishes requests in flight, releases every connection. Idempotent. */
+  stop(): Promise<void>;
 }

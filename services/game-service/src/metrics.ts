@@ -3,20 +3,23 @@
  * process in tests). The verifier registers its own metrics in the same registry, so one
  * scrape shows both. Socket gauges and counters are read from the adapter at scrape time.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
+import type { Histogram, Registry } from 'prom-client';
+import { serviceMetrics } from '@revocation-fabric/service-runtime';
 import type { SocketAuthStats } from '@revocation-fabric/verifier/socket.io';
 
 /** The service's metrics. */
 export class GameMetrics {
-  readonly registry = new Registry();
+  readonly registry: Registry;
   readonly moves: Counter<'outcome'>;
   readonly rounds: Counter;
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   #socketStats: () => SocketAuthStats | undefined = () => undefined;
 
   constructor(instance: string) {
-    this.registry.setDefaultLabels({ instance });
-    collectDefaultMetrics({ register: this.registry });
+    ({ registry: this.registry, httpDuration: this.httpDuration } = serviceMetrics('game_', {
+      instance,
+    }));
     const registers = [this.registry];
     const stats = () => this.#socketStats();
     new Gauge({
@@ -69,13 +72,6 @@ export class GameMetrics {
     this.rounds = new Counter({
       name: 'game_rounds_total',
       help: 'Rounds played to the end (board full).',
-      registers,
-    });
-    this.httpDuration = new Histogram({
-      name: 'game_http_request_duration_seconds',
-      help: 'HTTP request duration, by method, route and status.',
-      labelNames: ['method', 'route', 'status'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers,
     });
   }

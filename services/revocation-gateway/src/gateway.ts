@@ -4,10 +4,10 @@
  */
 import { createServer } from 'node:http';
 import type { Express } from 'express';
-import type { Logger } from 'pino';
 import { createIssuer } from '@revocation-fabric/issuer-kit';
 import type { Issuer } from '@revocation-fabric/issuer-kit';
 import { closeGracefully, lifecycle, listen } from '@revocation-fabric/service-runtime';
+import type { ServiceOptions, StartableService } from '@revocation-fabric/service-runtime';
 import type { OutboxRelay } from '@revocation-fabric/publisher';
 import type { GatewayConfig } from './config/load-config.js';
 import type { GatewayContext } from './context.js';
@@ -22,16 +22,11 @@ import type { ProviderRuntime } from './providers.js';
 import { purgeSeenSignals } from './signals/commit-signal.js';
 import type { ReceiverStatus } from './ssf/ssf-receiver.js';
 
-/** Options of {@link createGateway} beyond the configuration. */
-export interface GatewayOptions {
-  /** Default: a pino logger at the configured level. */
-  readonly logger?: Logger;
-  /** The clock, ms since the epoch; reaches jose, the iat window and the outbox. Default `() => Date.now()`. */
-  readonly now?: () => number;
-}
+/** Options of {@link createGateway} beyond the configuration (the clock reaches jose too). */
+export type GatewayOptions = ServiceOptions;
 
-/** A running (or startable) gateway. */
-export interface Gateway {
+/** A running (or startable) gateway: `start()` also starts the SSF receivers once listening. */
+export interface Gateway extends StartableService {
   readonly config: GatewayConfig;
   readonly app: Express;
   /** The write path: store, relay, revocation transactions (the issuer kit's). */
@@ -39,12 +34,6 @@ export interface Gateway {
   readonly relay: OutboxRelay<GatewayDatabase>;
   readonly store: DataStore;
   readonly providers: ReadonlyMap<string, ProviderRuntime>;
-  /** Base URL once listening. */
-  readonly url: string | undefined;
-  /** Migrates, starts the relay and the SSF receivers, listens. Kafka and the transmitters need not be up. */
-  start(): Promise<string>;
-  /** Stops listening, the receivers and the relay; closes the database. Idempotent. */
-  stop(): Promise<void>;
   /** Same as `stop`. */
   close(): Promise<void>;
 }

@@ -2,7 +2,9 @@
  * Prometheus metrics of one gateway instance, on a registry of its own. The write path's
  * (`revocation_gateway_outbox_*`) are the issuer kit's, registered on this registry.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
+import type { Histogram, Registry } from 'prom-client';
+import { serviceMetrics } from '@revocation-fabric/service-runtime';
 
 /** What the gauges read at scrape time. */
 export interface MetricSources {
@@ -14,7 +16,7 @@ export interface MetricSources {
 
 /** The gateway's metrics. */
 export class GatewayMetrics {
-  readonly registry = new Registry();
+  readonly registry: Registry;
   /** Every signal, once, by provider, source, outcome and reason. */
   readonly signals: Counter<'provider' | 'source' | 'outcome' | 'reason'>;
   /** Failed requests to a transmitter (discovery, token, stream, poll), by provider and step. */
@@ -23,8 +25,9 @@ export class GatewayMetrics {
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
 
   constructor(sources: MetricSources) {
+    ({ registry: this.registry, httpDuration: this.httpDuration } =
+      serviceMetrics('revocation_gateway_'));
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry });
     this.signals = new Counter({
       name: 'revocation_gateway_signals_total',
       help: 'Signals received, by provider, source (backchannel, ssf-push, ssf-poll), outcome (accepted, refused, duplicate) and reason (the rule’s reason, or why it was refused).',
@@ -58,13 +61,6 @@ export class GatewayMetrics {
       name: 'revocation_gateway_transmitter_errors_total',
       help: 'Failed requests to an SSF transmitter, by provider and step.',
       labelNames: ['provider', 'step'],
-      registers,
-    });
-    this.httpDuration = new Histogram({
-      name: 'revocation_gateway_http_request_duration_seconds',
-      help: 'HTTP request duration by route template.',
-      labelNames: ['method', 'route', 'status'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     });
   }

@@ -5,11 +5,11 @@
  */
 import { createServer } from 'node:http';
 import type { Express } from 'express';
-import type { Logger } from 'pino';
 import { createIssuer } from '@revocation-fabric/issuer-kit';
 import type { Issuer } from '@revocation-fabric/issuer-kit';
 import type { OutboxRelay } from '@revocation-fabric/publisher';
 import { closeGracefully, lifecycle, listen } from '@revocation-fabric/service-runtime';
+import type { ServiceOptions, StartableService } from '@revocation-fabric/service-runtime';
 import { PasswordHasher } from './accounts/password.js';
 import type { Argon2Parameters } from './accounts/password.js';
 import { bootstrapAdmin } from './accounts/register.js';
@@ -30,21 +30,17 @@ import { SigningKeys } from './tokens/signing-keys.js';
 import { KeyRuleWatch } from './tokens/key-rule-watch.js';
 
 /** Options of {@link createUserService} beyond the configuration. */
-export interface UserServiceOptions {
-  /** Logger; default a pino logger at the configured level. */
-  readonly logger?: Logger;
+export interface UserServiceOptions extends ServiceOptions {
   /** argon2id parameters; default OWASP's. Tests may lower them, production should not. */
   readonly argon2?: Argon2Parameters;
-  /**
-   * The clock, ms since the epoch: everything the service reads time for (tokens, sessions,
-   * throttling, keys, events, the relay) reads it here. Default `() => Date.now()`. Tests move
-   * it to cross a session's lifetime without waiting.
-   */
-  readonly now?: () => number;
 }
 
-/** A running (or startable) user-service. */
-export interface UserService {
+/**
+ * A running (or startable) user-service. `start()` migrates, prepares keys and the bootstrap
+ * admin, starts the relay and listens; Kafka need not be up (the relay tries for a few seconds,
+ * then keeps trying in the background).
+ */
+export interface UserService extends StartableService {
   readonly config: UserServiceConfig;
   /** The express app, for mounting or in-process requests. */
   readonly app: Express;
@@ -54,17 +50,6 @@ export interface UserService {
   readonly relay: OutboxRelay<Database>;
   /** The data store. */
   readonly store: DataStore;
-  /** Base URL once listening, e.g. `http://127.0.0.1:41234`. */
-  readonly url: string | undefined;
-  /**
-   * Migrates, prepares keys and the bootstrap admin, starts the relay and listens. Kafka need
-   * not be up: the relay tries for a few seconds, then keeps trying in the background.
-   *
-   * @returns the base URL.
-   */
-  start(): Promise<string>;
-  /** Stops listening and the relay, and closes the database. */
-  stop(): Promise<void>;
 }
 
 /**

@@ -41,6 +41,13 @@ export {
   databaseVariables,
   issuerKafkaConfig,
   issuerOutboxConfig,
+  issuerSettings,
+  issuerVariables,
+} from './settings/standard-variables.js';
+export type {
+  IssuerSettings,
+  IssuerVariableDefaults,
+  IssuerVariableValues,
 } from './settings/standard-variables.js';
 
 export { kafkaState } from './readiness/kafka-state.js';

@@ -4,27 +4,14 @@
  */
 import {
   ConfigError,
-  kafkaSecurity,
   httpUrlVariable,
   integerVariable,
-  kafkaSecurityVariables,
   loadEnvironment,
   logLevelVariable,
-  outboxRelayVariables,
-  revocationTopicVariables,
 } from '@revocation-fabric/service-runtime';
 import type { ConfigProblem, Environment } from '@revocation-fabric/service-runtime';
-import {
-  databaseConfig,
-  databaseVariables,
-  issuerKafkaConfig,
-  issuerOutboxConfig,
-} from '@revocation-fabric/issuer-kit';
-import type {
-  DatabaseConfig,
-  IssuerKafkaConfig,
-  IssuerOutboxConfig,
-} from '@revocation-fabric/issuer-kit';
+import { issuerSettings, issuerVariables } from '@revocation-fabric/issuer-kit';
+import type { IssuerSettings } from '@revocation-fabric/issuer-kit';
 import { z } from 'zod';
 
 export type { Environment } from '@revocation-fabric/service-runtime';
@@ -32,8 +19,12 @@ export type { Environment } from '@revocation-fabric/service-runtime';
 /** Where the data lives: an embedded SQLite file or a PostgreSQL server. */
 export type { DatabaseConfig } from '@revocation-fabric/issuer-kit';
 
-/** The validated configuration of one user-service instance. */
-export interface UserServiceConfig {
+/**
+ * The validated configuration of one user-service instance. Its write path (`database`,
+ * `kafka`, `outbox`) comes from the issuer kit's standard variables (Kafka client id default
+ * `user-service`); the relay sends 100 events per Kafka send by default (`OUTBOX_BATCH_SIZE`).
+ */
+export interface UserServiceConfig extends IssuerSettings {
   /** `NODE_ENV`; `production` makes `KEY_ENCRYPTION_KEY` and `ISSUER` mandatory. */
   readonly environment: 'production' | 'development' | 'test';
   readonly http: {
@@ -46,7 +37,6 @@ export interface UserServiceConfig {
     /** Largest accepted request body, in bytes. Default 16 KiB. */
     readonly bodyLimitBytes: number;
   };
-  readonly database: DatabaseConfig;
   readonly tokens: {
     /** `iss` of every token and event. */
     readonly issuer: string;
@@ -78,10 +68,7 @@ export interface UserServiceConfig {
     /** Rotate the signing key when the active one is older than this, in seconds; 0 = never. Default 0. */
     readonly rotationIntervalSeconds: number;
   };
-  /** The revocation topic and the broker (`KAFKA_*`, `REVOCATION_TOPIC*`); client id default `user-service`. */
-  readonly kafka: IssuerKafkaConfig;
-  /** The outbox relay (`OUTBOX_*`); 100 events per Kafka send by default. */
-  readonly outbox: IssuerOutboxConfig & { readonly batchSize: number };
+  readonly outbox: IssuerSettings['outbox'] & { readonly batchSize: number };
   readonly login: {
     /** Failed logins per account within the window before logins are refused. Default 5. */
     readonly maxFailuresPerAccount: number;
@@ -113,7 +100,6 @@ const variables = {
       return /^\d+$/.test(v) ? Number(v) : v;
     }),
   BODY_LIMIT_BYTES: integer(256, 1_048_576).default(16_384),
-  ...databaseVariables('./data/user-service.sqlite'),
   ISSUER: httpUrl.optional(),
   AUDIENCE: z.string().min(1).max(256).default('revocation-fabric'),
   ACCESS_TOKEN_TTL_SECONDS: integer(1, 3600).default(600),
@@ -134,9 +120,7 @@ const variables = {
       return key;
     }),
   KEY_ROTATION_INTERVAL_SECONDS: integer(0, 31_536_000).default(0),
-  ...revocationTopicVariables('user-service'),
-  ...kafkaSecurityVariables,
-  ...outboxRelayVariables,
+  ...issuerVariables({ clientId: 'user-service', sqlitePath: './data/user-service.sqlite' }),
   OUTBOX_BATCH_SIZE: integer(1, 1000).default(100),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: integer(1, 1000).default(5),
   LOGIN_MAX_FAILURES_PER_ADDRESS: integer(1, 100_000).default(50),
@@ -194,10 +178,11 @@ export function loadConfig(env: Environment = process.env): UserServiceConfig {
       message: 'BOOTSTRAP_ADMIN_USERNAME and BOOTSTRAP_ADMIN_PASSWORD go together',
     });
   }
-  const kafkaAuth = kafkaSecurity(v, problems);
+  const writePath = issuerSettings(v, problems);
   if (problems.length > 0) throw new ConfigError({ problems });
 
   return {
+    ...writePath,
     environment: v.NODE_ENV,
     http: {
       host: v.HOST,
@@ -205,7 +190,6 @@ export function loadConfig(env: Environment = process.env): UserServiceConfig {
       trustProxy: v.TRUST_PROXY,
       bodyLimitBytes: v.BODY_LIMIT_BYTES,
     },
-    database: databaseConfig(v),
     tokens: {
       issuer: v.ISSUER ?? `http://localhost:${v.PORT}`,
       audience: v.AUDIENCE,
@@ -219,8 +203,7 @@ export function loadConfig(env: Environment = process.env): UserServiceConfig {
       encryptionKey: v.KEY_ENCRYPTION_KEY,
       rotationIntervalSeconds: v.KEY_ROTATION_INTERVAL_SECONDS,
     },
-    kafka: issuerKafkaConfig(v, kafkaAuth),
-    outbox: { ...issuerOutboxConfig(v), batchSize: v.OUTBOX_BATCH_SIZE },
+    outbox: { ...writePath.outbox, batchSize: v.OUTBOX_BATCH_SIZE },
     login: {
       maxFailuresPerAccount: v.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       maxFailuresPerAddress: v.LOGIN_MAX_FAILURES_PER_ADDRESS,

@@ -5,7 +5,14 @@
  * (`OUTBOX_*`). A service merges the tables into its own and reads the values back with these
  * functions, so every issuer means the same by each variable.
  */
-import { integerVariable } from '@revocation-fabric/service-runtime';
+import {
+  integerVariable,
+  kafkaSecurity,
+  kafkaSecurityVariables,
+  outboxRelayVariables,
+  revocationTopicVariables,
+} from '@revocation-fabric/service-runtime';
+import type { ConfigProblem } from '@revocation-fabric/service-runtime';
 import type { KafkaConnectionOptions } from '@revocation-fabric/kafka-connection';
 import { z } from 'zod';
 import type { IssuerKafkaConfig, IssuerOutboxConfig } from '../relay/relay-settings.js';
@@ -96,5 +103,67 @@ export function issuerOutboxConfig(v: {
     pollIntervalMs: v.OUTBOX_POLL_INTERVAL_MS,
     maxRetryDelayMs: v.OUTBOX_MAX_RETRY_DELAY_MS,
     retentionMs: v.OUTBOX_RETENTION_MS,
+  };
+}
+
+/** What {@link issuerVariables} needs to know of the service. */
+export interface IssuerVariableDefaults {
+  /** The Kafka client id, also the principal the broker's ACLs name. */
+  readonly clientId: string;
+  /** The SQLite file when `DATABASE_URL` is unset. */
+  readonly sqlitePath: string;
+  /** The revocation topic. Default the protocol's (`auth.revocations`). */
+  readonly topic?: string | undefined;
+}
+
+/**
+ * Every standard variable of an issuer's write path in one table: the database, the topic and
+ * broker (security included) and the relay's timings.
+ *
+ * @example
+ * ```ts
+ * const variables = { PORT: integerVariable(0, 65535), ...issuerVariables({ clientId: 'gateway', sqlitePath: './data/gw.sqlite' }) };
+ * ```
+ */
+export function issuerVariables(defaults: IssuerVariableDefaults) {
+  return {
+    ...databaseVariables(defaults.sqlitePath),
+    ...revocationTopicVariables(defaults.clientId, defaults.topic),
+    ...kafkaSecurityVariables,
+    ...outboxRelayVariables,
+  };
+}
+
+/** The values {@link issuerVariables} reads. */
+export type IssuerVariableValues = {
+  readonly [Name in keyof ReturnType<typeof issuerVariables>]: z.output<
+    ReturnType<typeof issuerVariables>[Name]
+  >;
+};
+
+/** An issuer's write-path settings, read from the standard variables. */
+export interface IssuerSettings {
+  readonly database: DatabaseConfig;
+  readonly kafka: IssuerKafkaConfig;
+  readonly outbox: IssuerOutboxConfig;
+}
+
+/**
+ * Reads the write-path settings back from {@link issuerVariables}' values; problems across
+ * variables (SASL without a password, a CA file without TLS) are pushed to `problems`, and the
+ * result is meaningful only when none were.
+ *
+ * @example
+ * ```ts
+ * const problems: ConfigProblem[] = [];
+ * const { database, kafka, outbox } = issuerSettings(values, problems);
+ * if (problems.length > 0) throw new ConfigError({ problems });
+ * ```
+ */
+export function issuerSettings(v: IssuerVariableValues, problems: ConfigProblem[]): IssuerSettings {
+  return {
+    database: databaseConfig(v),
+    kafka: issuerKafkaConfig(v, kafkaSecurity(v, problems)),
+    outbox: issuerOutboxConfig(v),
   };
 }

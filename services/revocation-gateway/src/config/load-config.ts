@@ -6,27 +6,14 @@
 import { readFileSync } from 'node:fs';
 import {
   ConfigError,
+  GATEWAY_REVOCATION_TOPIC,
   integerVariable,
-  kafkaSecurity,
-  kafkaSecurityVariables,
   loadEnvironment,
   logLevelVariable,
-  outboxRelayVariables,
-  GATEWAY_REVOCATION_TOPIC,
-  revocationTopicVariables,
 } from '@revocation-fabric/service-runtime';
 import type { ConfigProblem, Environment } from '@revocation-fabric/service-runtime';
-import {
-  databaseConfig,
-  databaseVariables,
-  issuerKafkaConfig,
-  issuerOutboxConfig,
-} from '@revocation-fabric/issuer-kit';
-import type {
-  DatabaseConfig,
-  IssuerKafkaConfig,
-  IssuerOutboxConfig,
-} from '@revocation-fabric/issuer-kit';
+import { issuerSettings, issuerVariables } from '@revocation-fabric/issuer-kit';
+import type { IssuerSettings } from '@revocation-fabric/issuer-kit';
 import { z } from 'zod';
 import { providerListProblems, providersSchema } from './provider-config.js';
 import type { ProviderConfig } from './provider-config.js';
@@ -34,8 +21,12 @@ import type { ProviderConfig } from './provider-config.js';
 /** Where the gateway's outbox and replay cache live. */
 export type { DatabaseConfig } from '@revocation-fabric/issuer-kit';
 
-/** The validated configuration of one gateway instance. */
-export interface GatewayConfig {
+/**
+ * The validated configuration of one gateway instance. Its write path (`database`, `kafka`,
+ * `outbox`) comes from the issuer kit's standard variables: Kafka client id default `gateway`
+ * (the principal the broker's ACLs name), topic default `auth.revocations.gateway`.
+ */
+export interface GatewayConfig extends IssuerSettings {
   readonly http: {
     /** Default `0.0.0.0`. */
     readonly host: string;
@@ -44,17 +35,9 @@ export interface GatewayConfig {
     /** Largest accepted signal body, bytes. Default 16 KiB (a logout token is ~1 KiB). */
     readonly bodyLimitBytes: number;
   };
-  readonly database: DatabaseConfig;
   readonly providers: readonly ProviderConfig[];
   /** Future skew allowed on `iat`, and the protocol's cutoff tolerance, ms. Default 5000. */
   readonly clockToleranceMs: number;
-  /**
-   * The revocation topic and the broker (`KAFKA_*`, `REVOCATION_TOPIC*`); client id default
-   * `gateway` (the principal the broker's ACLs name), topic default `auth.revocations.gateway`.
-   */
-  readonly kafka: IssuerKafkaConfig;
-  /** The outbox relay (`OUTBOX_*`). */
-  readonly outbox: IssuerOutboxConfig;
   /** pino level. Default `info`. */
   readonly logLevel: string;
 }
@@ -65,15 +48,16 @@ const variables = {
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: integer(0, 65535).default(3300),
   BODY_LIMIT_BYTES: integer(1024, 1_048_576).default(16_384),
-  ...databaseVariables('./data/revocation-gateway.sqlite'),
   GATEWAY_PROVIDERS: z.string().optional(),
   GATEWAY_CONFIG_FILE: z.string().min(1).optional(),
   CLOCK_TOLERANCE_MS: integer(0, 60_000).default(5000),
   // Its own topic: the gateway's Kafka principal may write only this one, and verifiers accept
   // from it only the providers' rules they name (never the user-service's).
-  ...revocationTopicVariables('gateway', GATEWAY_REVOCATION_TOPIC),
-  ...kafkaSecurityVariables,
-  ...outboxRelayVariables,
+  ...issuerVariables({
+    clientId: 'gateway',
+    sqlitePath: './data/revocation-gateway.sqlite',
+    topic: GATEWAY_REVOCATION_TOPIC,
+  }),
   LOG_LEVEL: logLevelVariable,
 } satisfies Record<string, z.ZodType>;
 
@@ -162,15 +146,13 @@ export function loadConfig(env: Environment = process.env): GatewayConfig {
   const source = providerSource(v, problems);
   const providers =
     source === undefined ? [] : parseProviders(source.text, source.variable, problems);
-  const kafkaAuth = kafkaSecurity(v, problems);
+  const writePath = issuerSettings(v, problems);
   if (problems.length > 0) throw new ConfigError({ problems });
   return {
+    ...writePath,
     http: { host: v.HOST, port: v.PORT, bodyLimitBytes: v.BODY_LIMIT_BYTES },
-    database: databaseConfig(v),
     providers,
     clockToleranceMs: v.CLOCK_TOLERANCE_MS,
-    kafka: issuerKafkaConfig(v, kafkaAuth),
-    outbox: issuerOutboxConfig(v),
     logLevel: v.LOG_LEVEL,
   };
 }

@@ -3,13 +3,19 @@
  * tests), Node's default process metrics on it, and the HTTP shell's duration histogram. Each
  * service adds its own metrics to the same registry.
  */
-import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** A service's registry and the shell's histogram. */
 export interface ServiceMetricsBase {
   readonly registry: Registry;
   /** `<prefix>http_request_duration_seconds{method,route,status}`. */
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  /** Registers a counter on the registry (full name: dashboards and alerts grep for it). */
+  counter<Label extends string = never>(
+    name: string,
+    help: string,
+    labelNames?: readonly Label[],
+  ): Counter<Label>;
 }
 
 /**
@@ -34,5 +40,10 @@ export function serviceMetrics(
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  return { registry, httpDuration };
+  return {
+    registry,
+    httpDuration,
+    counter: (name, help, labelNames = []) =>
+      new Counter({ name, help, labelNames: [...labelNames], registers: [registry] }),
+  };
 }

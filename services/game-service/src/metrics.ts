@@ -17,9 +17,11 @@ export class GameMetrics {
   #socketStats: () => SocketAuthStats | undefined = () => undefined;
 
   constructor(instance: string) {
-    ({ registry: this.registry, httpDuration: this.httpDuration } = serviceMetrics('game_', {
+    const base = serviceMetrics('game_', {
       instance,
-    }));
+    });
+    this.registry = base.registry;
+    this.httpDuration = base.httpDuration;
     const registers = [this.registry];
     const stats = () => this.#socketStats();
     new Gauge({
@@ -63,17 +65,12 @@ export class GameMetrics {
         this.inc(stats()?.refreshed ?? 0);
       },
     });
-    this.moves = new Counter({
-      name: 'game_moves_total',
-      help: 'Moves played, by outcome: ok or the refusal code.',
-      labelNames: ['outcome'],
-      registers,
-    });
-    this.rounds = new Counter({
-      name: 'game_rounds_total',
-      help: 'Rounds played to the end (board full).',
-      registers,
-    });
+    this.moves = base.counter(
+      'game_moves_total',
+      'Moves played, by outcome: ok or the refusal code.',
+      ['outcome'],
+    );
+    this.rounds = base.counter('game_rounds_total', 'Rounds played to the end (board full).');
   }
 
   /** Where the socket gauges read from, once the socket server exists. */

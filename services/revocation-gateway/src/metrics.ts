@@ -2,8 +2,8 @@
  * Prometheus metrics of one gateway instance, on a registry of its own. The write path's
  * (`revocation_gateway_outbox_*`) are the issuer kit's, registered on this registry.
  */
-import { Counter, Gauge } from 'prom-client';
-import type { Histogram, Registry } from 'prom-client';
+import { Gauge } from 'prom-client';
+import type { Counter, Histogram, Registry } from 'prom-client';
 import { serviceMetrics } from '@revocation-fabric/service-runtime';
 
 /** What the gauges read at scrape time. */
@@ -25,15 +25,15 @@ export class GatewayMetrics {
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
 
   constructor(sources: MetricSources) {
-    ({ registry: this.registry, httpDuration: this.httpDuration } =
-      serviceMetrics('revocation_gateway_'));
+    const base = serviceMetrics('revocation_gateway_');
+    this.registry = base.registry;
+    this.httpDuration = base.httpDuration;
     const registers = [this.registry];
-    this.signals = new Counter({
-      name: 'revocation_gateway_signals_total',
-      help: 'Signals received, by provider, source (backchannel, ssf-push, ssf-poll), outcome (accepted, refused, duplicate) and reason (the rule’s reason, or why it was refused).',
-      labelNames: ['provider', 'source', 'outcome', 'reason'],
-      registers,
-    });
+    this.signals = base.counter(
+      'revocation_gateway_signals_total',
+      'Signals received, by provider, source (backchannel, ssf-push, ssf-poll), outcome (accepted, refused, duplicate) and reason (the rule’s reason, or why it was refused).',
+      ['provider', 'source', 'outcome', 'reason'],
+    );
     new Gauge({
       name: 'revocation_gateway_kafka_up',
       help: '1 while the relay’s last contact with Kafka succeeded.',
@@ -51,17 +51,15 @@ export class GatewayMetrics {
         for (const [provider, up] of sources.streamsUp()) this.set({ provider }, up);
       },
     });
-    this.nonConforming = new Counter({
-      name: 'revocation_gateway_nonconforming_signals_total',
-      help: 'Signals accepted although they do not follow their standard, by provider and what (event_timestamp_ms: a timestamp in milliseconds).',
-      labelNames: ['provider', 'what'],
-      registers,
-    });
-    this.transmitterErrors = new Counter({
-      name: 'revocation_gateway_transmitter_errors_total',
-      help: 'Failed requests to an SSF transmitter, by provider and step.',
-      labelNames: ['provider', 'step'],
-      registers,
-    });
+    this.nonConforming = base.counter(
+      'revocation_gateway_nonconforming_signals_total',
+      'Signals accepted although they do not follow their standard, by provider and what (event_timestamp_ms: a timestamp in milliseconds).',
+      ['provider', 'what'],
+    );
+    this.transmitterErrors = base.counter(
+      'revocation_gateway_transmitter_errors_total',
+      'Failed requests to an SSF transmitter, by provider and step.',
+      ['provider', 'step'],
+    );
   }
 }

@@ -3,8 +3,7 @@
  * process in tests). The write path's (`user_service_outbox_*`) are the issuer kit's,
  * registered on this registry.
  */
-import { Counter } from 'prom-client';
-import type { Histogram, Registry } from 'prom-client';
+import type { Counter, Histogram, Registry } from 'prom-client';
 import { serviceMetrics } from '@revocation-fabric/service-runtime';
 
 /** The service's metrics. */
@@ -15,20 +14,16 @@ export class ServiceMetrics {
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
 
   constructor() {
-    ({ registry: this.registry, httpDuration: this.httpDuration } =
-      serviceMetrics('user_service_'));
-    const registers = [this.registry];
-    this.revocations = new Counter({
-      name: 'user_service_revocations_total',
-      help: 'Revocation events committed to the outbox, by kind and reason.',
-      labelNames: ['kind', 'reason'],
-      registers,
-    });
-    this.logins = new Counter({
-      name: 'user_service_logins_total',
-      help: 'Login attempts by outcome.',
-      labelNames: ['outcome'],
-      registers,
-    });
+    const base = serviceMetrics('user_service_');
+    this.registry = base.registry;
+    this.httpDuration = base.httpDuration;
+    this.revocations = base.counter(
+      'user_service_revocations_total',
+      'Revocation events committed to the outbox, by kind and reason.',
+      ['kind', 'reason'],
+    );
+    this.logins = base.counter('user_service_logins_total', 'Login attempts by outcome.', [
+      'outcome',
+    ]);
   }
 }

@@ -59,3 +59,4 @@ export { registerIssuerMetrics } from './metrics/issuer-metrics.js';
 export type { IssuerMetrics, IssuerMetricsOptions } from './metrics/issuer-metrics.js';
 
 export type { IssuerLogger } from './issuer-logger.js';
+export type { IssuingService } from './issuing-service.js';

@@ -3,16 +3,14 @@
  * together. Tests run it in-process; `main.ts` runs it as a process.
  */
 import { createServer } from 'node:http';
-import type { Express } from 'express';
 import { createIssuer } from '@revocation-fabric/issuer-kit';
-import type { Issuer } from '@revocation-fabric/issuer-kit';
+import type { Issuer, IssuingService } from '@revocation-fabric/issuer-kit';
 import { closeGracefully, lifecycle, listen } from '@revocation-fabric/service-runtime';
-import type { ServiceOptions, StartableService } from '@revocation-fabric/service-runtime';
-import type { OutboxRelay } from '@revocation-fabric/publisher';
+import type { ServiceOptions } from '@revocation-fabric/service-runtime';
 import type { GatewayConfig } from './config/load-config.js';
 import type { GatewayContext } from './context.js';
 import { gatewayMigrations } from './db/migrations.js';
-import type { DataStore, GatewayDatabase } from './db/schema.js';
+import type { GatewayDatabase } from './db/schema.js';
 import { createApp } from './http/app.js';
 import { readinessReport } from './http/readiness.js';
 import { createLogger } from './logger.js';
@@ -26,13 +24,7 @@ import type { ReceiverStatus } from './ssf/ssf-receiver.js';
 export type GatewayOptions = ServiceOptions;
 
 /** A running (or startable) gateway: `start()` also starts the SSF receivers once listening. */
-export interface Gateway extends StartableService {
-  readonly config: GatewayConfig;
-  readonly app: Express;
-  /** The write path: store, relay, revocation transactions (the issuer kit's). */
-  readonly issuer: Issuer<GatewayDatabase>;
-  readonly relay: OutboxRelay<GatewayDatabase>;
-  readonly store: DataStore;
+export interface Gateway extends IssuingService<GatewayDatabase, GatewayConfig> {
   readonly providers: ReadonlyMap<string, ProviderRuntime>;
   /** Same as `stop`. */
   close(): Promise<void>;

@@ -4,19 +4,17 @@
  * talks to Kafka, so every endpoint — the admin ones included — works while Kafka is away.
  */
 import { createServer } from 'node:http';
-import type { Express } from 'express';
 import { createIssuer } from '@revocation-fabric/issuer-kit';
-import type { Issuer } from '@revocation-fabric/issuer-kit';
-import type { OutboxRelay } from '@revocation-fabric/publisher';
+import type { Issuer, IssuingService } from '@revocation-fabric/issuer-kit';
 import { closeGracefully, lifecycle, listen } from '@revocation-fabric/service-runtime';
-import type { ServiceOptions, StartableService } from '@revocation-fabric/service-runtime';
+import type { ServiceOptions } from '@revocation-fabric/service-runtime';
 import { PasswordHasher } from './accounts/password.js';
 import type { Argon2Parameters } from './accounts/password.js';
 import { bootstrapAdmin } from './accounts/register.js';
 import type { UserServiceConfig } from './config.js';
 import type { ServiceContext } from './context.js';
 import { userServiceMigrations } from './db/migrations.js';
-import type { Database, DataStore } from './db/schema.js';
+import type { Database } from './db/schema.js';
 import { createApp } from './http/app.js';
 import type { Route } from './http/route.js';
 import { accountRoutes } from './http/routes/account-routes.js';
@@ -40,17 +38,7 @@ export interface UserServiceOptions extends ServiceOptions {
  * admin, starts the relay and listens; Kafka need not be up (the relay tries for a few seconds,
  * then keeps trying in the background).
  */
-export interface UserService extends StartableService {
-  readonly config: UserServiceConfig;
-  /** The express app, for mounting or in-process requests. */
-  readonly app: Express;
-  /** The write path: store, relay, revocation transactions (the issuer kit's). */
-  readonly issuer: Issuer<Database>;
-  /** The outbox relay (the publisher's); readiness shows its status. */
-  readonly relay: OutboxRelay<Database>;
-  /** The data store. */
-  readonly store: DataStore;
-}
+export type UserService = IssuingService<Database, UserServiceConfig>;
 
 /**
  * Creates a user-service instance. Nothing listens or connects to Kafka until `start()`.

@@ -71,7 +71,13 @@ export { buildOpenApiDocument, errorBodySchema, jsonSchema } from './http/openap
 export type { OpenApiOptions } from './http/openapi.js';
 export { systemRoutes } from './http/system-routes.js';
 export type { MetricsRegistry, SystemRoutesOptions } from './http/system-routes.js';
-export { SHUTDOWN_GRACE_MS, closeGracefully, listen } from './http/listen.js';
-export type { CloseOptions, ListenAddress } from './http/listen.js';
+export {
+  SHUTDOWN_GRACE_MS,
+  closeGracefully,
+  httpServiceSteps,
+  listen,
+  repeat,
+} from './http/listen.js';
+export type { CloseOptions, HttpServiceSteps, ListenAddress, Repeating } from './http/listen.js';
 export { serviceMetrics } from './service-metrics.js';
 export type { ServiceMetricsBase } from './service-metrics.js';

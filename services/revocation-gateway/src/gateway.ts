@@ -5,8 +5,8 @@
 import { createServer } from 'node:http';
 import { createIssuer } from '@revocation-fabric/issuer-kit';
 import type { Issuer, IssuingService } from '@revocation-fabric/issuer-kit';
-import { closeGracefully, lifecycle, listen } from '@revocation-fabric/service-runtime';
-import type { ServiceOptions } from '@revocation-fabric/service-runtime';
+import { httpServiceSteps, lifecycle, repeat } from '@revocation-fabric/service-runtime';
+import type { Repeating, ServiceOptions } from '@revocation-fabric/service-runtime';
 import type { GatewayConfig } from './config/load-config.js';
 import type { GatewayContext } from './context.js';
 import { gatewayMigrations } from './db/migrations.js';
@@ -89,36 +89,37 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions = {
   const server = createServer(app);
 
   let url: string | undefined;
-  let purgeTimer: NodeJS.Timeout | undefined;
+  let purge: Repeating | undefined;
 
-  const life = lifecycle('gateway', {
-    async start() {
+  const steps = httpServiceSteps(
+    {
+      server,
+      address: config.http,
       // Migrates, creates or checks the topic and connects (Kafka may be away), starts the relay.
-      await issuer.start();
-      url = await listen(server, config.http);
-      // Receivers start after the server listens: a push transmitter verifies the stream at once.
-      for (const runtime of providers.values()) runtime.ssf?.start();
-      purgeTimer = setInterval(() => {
-        purgeSeenSignals(store.db, now()).catch((error: unknown) =>
-          logger.warn({ err: error }, 'purging seen signals failed'),
+      prepare: () => issuer.start(),
+      listening(listeningAt) {
+        // Receivers start once the server listens: a push transmitter verifies the stream at once.
+        for (const runtime of providers.values()) runtime.ssf?.start();
+        purge = repeat(
+          PURGE_EVERY_MS,
+          () => purgeSeenSignals(store.db, now()),
+          (error) => logger.warn({ err: error }, 'purging seen signals failed'),
         );
-      }, PURGE_EVERY_MS);
-      purgeTimer.unref();
-      logger.info(
-        { url, database: config.database.kind, providers: [...providers.keys()] },
-        'revocation gateway listening',
-      );
-      return url;
+        logger.info(
+          { url: listeningAt, database: config.database.kind, providers: [...providers.keys()] },
+          'revocation gateway listening',
+        );
+      },
+      async release() {
+        purge?.stop();
+        for (const runtime of providers.values()) await runtime.ssf?.stop();
+        await issuer.stop();
+        logger.info('revocation gateway stopped');
+      },
     },
-    async stop() {
-      if (purgeTimer !== undefined) clearInterval(purgeTimer);
-      url = undefined;
-      if (server.listening) await closeGracefully(server);
-      for (const runtime of providers.values()) await runtime.ssf?.stop();
-      await issuer.stop();
-      logger.info('revocation gateway stopped');
-    },
-  });
+    (current) => (url = current),
+  );
+  const life = lifecycle('gateway', steps);
 
   return {
     config,

@@ -6,8 +6,8 @@
 import { createServer } from 'node:http';
 import { createIssuer } from '@revocation-fabric/issuer-kit';
 import type { Issuer, IssuingService } from '@revocation-fabric/issuer-kit';
-import { closeGracefully, lifecycle, listen } from '@revocation-fabric/service-runtime';
-import type { ServiceOptions } from '@revocation-fabric/service-runtime';
+import { httpServiceSteps, lifecycle, repeat } from '@revocation-fabric/service-runtime';
+import type { Repeating, ServiceOptions } from '@revocation-fabric/service-runtime';
 import { PasswordHasher } from './accounts/password.js';
 import type { Argon2Parameters } from './accounts/password.js';
 import { bootstrapAdmin } from './accounts/register.js';
@@ -113,7 +113,7 @@ export function createUserService(
   const server = createServer(app);
 
   let url: string | undefined;
-  let rotationTimer: NodeJS.Timeout | undefined;
+  let rotation: Repeating | undefined;
 
   async function rotateIfDue(): Promise<void> {
     const maxAgeMs = config.keys.rotationIntervalSeconds * 1000;
@@ -121,43 +121,44 @@ export function createUserService(
     if (kid !== undefined) logger.info({ kid }, 'signing key rotated on schedule');
   }
 
-  const life = lifecycle('user-service', {
-    async start() {
-      // Migrates, creates or checks the topic and connects (Kafka may be away), starts the relay.
-      await issuer.start();
-      if (config.keys.encryptionKey === undefined) {
-        logger.warn('KEY_ENCRYPTION_KEY is not set: private signing keys are stored unencrypted');
-      }
-      await ctx.hasher.warmUp();
-      const kid = await keys.ensureActiveKey(now());
-      logger.info({ kid }, 'signing key ready');
-      if (config.bootstrapAdmin !== undefined) await bootstrapAdmin(ctx, config.bootstrapAdmin);
-      // A key rule naming a key this service signs with makes it rotate at once, so new logins
-      // keep working whoever pulled that brake.
-      keyRuleWatch.start();
-      url = await listen(server, config.http);
-      if (config.keys.rotationIntervalSeconds > 0) {
-        const every = Math.min(60_000, config.keys.rotationIntervalSeconds * 100);
-        rotationTimer = setInterval(() => {
-          rotateIfDue().catch((error: unknown) =>
+  const steps = httpServiceSteps(
+    {
+      server,
+      address: config.http,
+      async prepare() {
+        // Migrates, creates or checks the topic and connects (Kafka may be away), starts the relay.
+        await issuer.start();
+        if (config.keys.encryptionKey === undefined) {
+          logger.warn('KEY_ENCRYPTION_KEY is not set: private signing keys are stored unencrypted');
+        }
+        await ctx.hasher.warmUp();
+        const kid = await keys.ensureActiveKey(now());
+        logger.info({ kid }, 'signing key ready');
+        if (config.bootstrapAdmin !== undefined) await bootstrapAdmin(ctx, config.bootstrapAdmin);
+        // A key rule naming a key this service signs with makes it rotate at once, so new logins
+        // keep working whoever pulled that brake.
+        keyRuleWatch.start();
+      },
+      async listening(listeningAt) {
+        if (config.keys.rotationIntervalSeconds > 0) {
+          const every = Math.min(60_000, config.keys.rotationIntervalSeconds * 100);
+          rotation = repeat(every, rotateIfDue, (error) =>
             logger.warn({ err: error }, 'scheduled key rotation failed'),
           );
-        }, every);
-        rotationTimer.unref();
-        await rotateIfDue();
-      }
-      logger.info({ url, database: config.database.kind }, 'user-service listening');
-      return url;
+          await rotateIfDue();
+        }
+        logger.info({ url: listeningAt, database: config.database.kind }, 'user-service listening');
+      },
+      async release() {
+        rotation?.stop();
+        await keyRuleWatch.close();
+        await issuer.stop();
+        logger.info('user-service stopped');
+      },
     },
-    async stop() {
-      if (rotationTimer !== undefined) clearInterval(rotationTimer);
-      url = undefined;
-      if (server.listening) await closeGracefully(server);
-      await keyRuleWatch.close();
-      await issuer.stop();
-      logger.info('user-service stopped');
-    },
-  });
+    (current) => (url = current),
+  );
+  const life = lifecycle('user-service', steps);
 
   return {
     config,

@@ -64,3 +64,74 @@ export async function closeGracefully(server: Server, options: CloseOptions = {}
   await closed;
   clearTimeout(timer);
 }
+
+/** The steps of a service that serves HTTP, around listening. */
+export interface HttpServiceSteps {
+  readonly server: Server;
+  readonly address: ListenAddress;
+  /** Before listening: connect, migrate, warm up. */
+  readonly prepare: () => Promise<void>;
+  /** Once listening, with the base URL: what needs the server up (receivers called back). */
+  readonly listening?: ((url: string) => Promise<void> | void) | undefined;
+  /** After the server closed: release what `prepare` and `listening` took. */
+  readonly release: () => Promise<void>;
+  /** Closes the server; default {@link closeGracefully}. */
+  readonly close?: (() => Promise<void>) | undefined;
+}
+
+/**
+ * The start and stop steps of a service that serves HTTP: prepare, listen, then what needs
+ * the server up; on stop, close the server gracefully (if it listens), then release.
+ *
+ * @example
+ * ```ts
+ * let url: string | undefined;
+ * const life = lifecycle('gateway', httpServiceSteps({ server, address, prepare, release }, (u) => (url = u)));
+ * ```
+ */
+export function httpServiceSteps(
+  steps: HttpServiceSteps,
+  onUrl: (url: string | undefined) => void,
+): { start: () => Promise<string>; stop: () => Promise<void> } {
+  return {
+    async start() {
+      await steps.prepare();
+      const url = await listen(steps.server, steps.address);
+      onUrl(url);
+      await steps.listening?.(url);
+      return url;
+    },
+    async stop() {
+      onUrl(undefined);
+      if (steps.server.listening) await (steps.close?.() ?? closeGracefully(steps.server));
+      await steps.release();
+    },
+  };
+}
+
+/** A task repeated on an unref'd timer until stopped. */
+export interface Repeating {
+  stop(): void;
+}
+
+/**
+ * Runs `task` every `everyMs` on a timer that does not keep the process alive; a failure is
+ * handed to `onError` and the schedule goes on.
+ *
+ * @example
+ * ```ts
+ * const purge = repeat(600_000, () => purgeSeenSignals(db, now()), (err) => logger.warn({ err }, 'purge failed'));
+ * purge.stop();
+ * ```
+ */
+export function repeat(
+  everyMs: number,
+  task: () => Promise<unknown>,
+  onError: (error: unknown) => void,
+): Repeating {
+  const timer = setInterval(() => {
+    task().catch(onError);
+  }, everyMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

@@ -22,7 +22,7 @@ export interface SessionRevocationRequest {
  * Revokes one session and publishes its revocation. Revoking a session that is already revoked
  * succeeds without a second event.
  *
- * @throws {@link UserServiceError} `not_found` when there is no such session (of that owner).
+ * @throws {@link UserServiceError} `NOT_FOUND` when there is no such session (of that owner).
  */
 export async function revokeSession(
   ctx: ServiceContext,

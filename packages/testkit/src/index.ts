@@ -49,5 +49,7 @@ export {
   metricValue,
 } from './test-database.js';
 export type { TestDatabase, TestDatabaseConfig, TestDatabaseKind } from './test-database.js';
+export { suiteFixture } from './suite-fixture.js';
+export type { SuiteFixture } from './suite-fixture.js';
 export { startEventTap } from './event-tap.js';
 export type { EventTap } from './event-tap.js';

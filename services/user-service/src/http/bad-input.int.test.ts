@@ -3,22 +3,18 @@
  * oversized bodies, wrong methods and paths. Every answer is a JSON error with a request id
  * and no internals; none is a 500.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueTopic } from '@revocation-fabric/testkit';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES, HTTP_STATUS } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
-import type { UserService } from '../service.js';
 import {
-  Api,
   DATABASE_KINDS,
   PASSWORD,
-  createTestDatabase,
-  kafkaBrokers,
+  ROOT_ADMIN_ENVIRONMENT,
   outboxMark,
-  startUserService,
   uniqueUsername,
+  useUserService,
 } from '../test-support/harness.js';
-import type { Answer, TestDatabase, Tokens } from '../test-support/harness.js';
+import type { Answer, Tokens } from '../test-support/harness.js';
 
 interface ErrorBody {
   error: {
@@ -51,33 +47,19 @@ function expectCleanError(answer: Answer, status: number): ErrorBody {
 }
 
 describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
-  let database: TestDatabase;
-  let service: UserService;
-  let api: Api;
   let user: Tokens;
   let admin: Tokens;
 
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    service = await startUserService({
-      ...database.env,
-      KAFKA_BROKERS: kafkaBrokers().join(','),
-      REVOCATION_TOPIC: uniqueTopic(`us-input-${kind}`),
-      REVOCATION_TOPIC_PARTITIONS: '3',
-      BOOTSTRAP_ADMIN_USERNAME: 'root',
-      BOOTSTRAP_ADMIN_PASSWORD: PASSWORD,
-      BODY_LIMIT_BYTES: '4096',
-    });
-    api = new Api(service.url ?? '');
-    const name = uniqueUsername('input');
-    await api.register(name, PASSWORD);
-    user = await api.login(name, PASSWORD);
-    admin = await api.login('root', PASSWORD);
+  const suite = useUserService(kind, `us-input-${kind}`, {
+    ...ROOT_ADMIN_ENVIRONMENT,
+    BODY_LIMIT_BYTES: '4096',
   });
 
-  afterAll(async () => {
-    await service?.stop();
-    await database?.drop();
+  beforeAll(async () => {
+    const name = uniqueUsername('input');
+    await suite.api.register(name, PASSWORD);
+    user = await suite.api.login(name, PASSWORD);
+    admin = await suite.api.login('root', PASSWORD);
   });
 
   const target = '00000000-0000-4000-8000-000000000000';
@@ -97,7 +79,7 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
   it('answers malformed JSON with 400 naming the body', async () => {
     for (const route of bodyRoutes) {
       for (const raw of ['{', '{"username": }', '[1,', 'nul', '{"a":1}}', '\u0000']) {
-        const answer = await api.request(route.method, route.path, {
+        const answer = await suite.api.request(route.method, route.path, {
           raw,
           token: tokenFor(route.as),
         });
@@ -130,10 +112,10 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
       { __proto__: { polluted: true }, username: 'proto', password: PASSWORD, constructor: 1 },
       { deep: JSON.parse('['.repeat(64) + '1' + ']'.repeat(64)) as unknown },
     ];
-    const before = await outboxMark(service.store);
+    const before = await outboxMark(suite.service.store);
     for (const route of bodyRoutes) {
       for (const json of bad) {
-        const answer = await api.request(route.method, route.path, {
+        const answer = await suite.api.request(route.method, route.path, {
           json,
           token: tokenFor(route.as),
         });
@@ -146,11 +128,11 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
       }
     }
     // Rejected input changes nothing: no revocation was committed.
-    expect(await outboxMark(service.store)).toBe(before);
+    expect(await outboxMark(suite.service.store)).toBe(before);
   });
 
   it('names each offending field', async () => {
-    const answer = await api.request('POST', '/auth/register', {
+    const answer = await suite.api.request('POST', '/auth/register', {
       json: { username: 5, password: 'short', role: 'admin' },
     });
     const body = expectCleanError(answer, 400);
@@ -168,53 +150,55 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
       ['POST', `/admin/keys/${'k'.repeat(200)}/revoke`, admin.accessToken, 'params.kid'],
     ] as const;
     for (const [method, path, token, field] of params) {
-      const body = expectCleanError(await api.request(method, path, { token }), 400);
+      const body = expectCleanError(await suite.api.request(method, path, { token }), 400);
       expect(body.error.fields?.[0]?.path).toBe(field);
     }
-    const badId = await api.request('GET', '/healthz', {
+    const badId = await suite.api.request('GET', '/healthz', {
       headers: { 'x-request-id': 'has spaces and ünïcode' },
     });
     // A request id is a tracing aid, not input: a malformed one is replaced, never echoed.
     expect(badId.status).toBe(200);
     expect(badId.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    const goodId = await api.request('GET', '/healthz', {
+    const goodId = await suite.api.request('GET', '/healthz', {
       headers: { 'x-request-id': 'trace-123' },
     });
     expect(goodId.headers.get('x-request-id')).toBe('trace-123');
-    const badEncoding = await api.request('DELETE', '/sessions/%E0%A4%A', {
+    const badEncoding = await suite.api.request('DELETE', '/sessions/%E0%A4%A', {
       token: user.accessToken,
     });
     expect(expectCleanError(badEncoding, 400).error.code).toBe('INVALID_REQUEST');
-    const badEscape = await api.request('DELETE', '/sessions/%ZZ', { token: user.accessToken });
+    const badEscape = await suite.api.request('DELETE', '/sessions/%ZZ', {
+      token: user.accessToken,
+    });
     expect(expectCleanError(badEscape, 400).error.code).toBe('INVALID_REQUEST');
   });
 
   it('answers a wrong content type with 415 and an oversized body with 413', async () => {
-    const text = await api.request('POST', '/auth/login', {
+    const text = await suite.api.request('POST', '/auth/login', {
       raw: 'username=a&password=b',
       contentType: 'application/x-www-form-urlencoded',
     });
     expectCleanError(text, 415);
-    const big = await api.request('POST', '/auth/login', {
+    const big = await suite.api.request('POST', '/auth/login', {
       json: { username: 'big', password: 'x'.repeat(10_000) },
     });
     expectCleanError(big, 413);
   });
 
   it('answers unknown paths with a JSON 404 and wrong methods with a JSON 405 and Allow', async () => {
-    expectCleanError(await api.request('GET', '/no/such/thing'), 404);
-    expectCleanError(await api.request('GET', '/auth'), 404);
-    const wrong = await api.request('GET', '/auth/login');
+    expectCleanError(await suite.api.request('GET', '/no/such/thing'), 404);
+    expectCleanError(await suite.api.request('GET', '/auth'), 404);
+    const wrong = await suite.api.request('GET', '/auth/login');
     expectCleanError(wrong, 405);
     expect(wrong.headers.get('allow')).toBe('POST');
-    const del = await api.request('DELETE', '/.well-known/jwks.json');
+    const del = await suite.api.request('DELETE', '/.well-known/jwks.json');
     expectCleanError(del, 405);
     expect(del.headers.get('allow')).toBe('GET, HEAD');
   });
 
   it('serves health, readiness, metrics and an OpenAPI 3.1 document built from the schemas', async () => {
-    expect((await api.request('GET', '/healthz')).body).toEqual({ status: 'ok' });
-    const ready = await api.request<Record<string, unknown>>('GET', '/readyz');
+    expect((await suite.api.request('GET', '/healthz')).body).toEqual({ status: 'ok' });
+    const ready = await suite.api.request<Record<string, unknown>>('GET', '/readyz');
     expect(ready.status).toBe(200);
     expect(ready.body).toMatchObject({
       status: 'ready',
@@ -224,7 +208,7 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
       outbox: { pending: expect.any(Number) },
       relay: { running: true, leader: true },
     });
-    const metrics = await api.request<string>('GET', '/metrics');
+    const metrics = await suite.api.request<string>('GET', '/metrics');
     expect(metrics.status).toBe(200);
     for (const name of [
       'user_service_outbox_depth',
@@ -233,7 +217,7 @@ describe.each(DATABASE_KINDS)('bad input on %s', (kind) => {
     ]) {
       expect(metrics.body).toContain(`${name} `);
     }
-    const doc = await api.request<{
+    const doc = await suite.api.request<{
       openapi: string;
       paths: Record<
         string,

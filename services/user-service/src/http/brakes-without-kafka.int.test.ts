@@ -9,12 +9,7 @@
 import { decodeProtectedHeader } from 'jose';
 import type { JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  faultKafkaSupport,
-  startFaultKafka,
-  uniqueTopic,
-  waitFor,
-} from '@revocation-fabric/testkit';
+import { faultKafkaSupport, startFaultKafka, waitFor } from '@revocation-fabric/testkit';
 import type { FaultKafka } from '@revocation-fabric/testkit';
 import { TokenRevokedError, createVerifier } from '@revocation-fabric/verifier';
 import type { Verifier } from '@revocation-fabric/verifier';
@@ -24,9 +19,11 @@ import {
   Api,
   DATABASE_KINDS,
   PASSWORD,
+  ROOT_ADMIN_ENVIRONMENT,
   TEST_AUDIENCE,
   TEST_ISSUER,
   createTestDatabase,
+  kafkaServiceEnvironment,
   outboxDepth,
   outboxMark,
   outboxSince,
@@ -80,12 +77,8 @@ describe.skipIf(!faults.supported).each(DATABASE_KINDS)(
       }
       database = await createTestDatabase(kind);
       service = await startUserService({
-        ...database.env,
-        KAFKA_BROKERS: (cluster?.brokers ?? []).join(','),
-        REVOCATION_TOPIC: uniqueTopic(`us-brakes-${kind}`),
-        REVOCATION_TOPIC_PARTITIONS: '3',
-        BOOTSTRAP_ADMIN_USERNAME: 'root',
-        BOOTSTRAP_ADMIN_PASSWORD: PASSWORD,
+        ...kafkaServiceEnvironment(database, `us-brakes-${kind}`, cluster?.brokers ?? []),
+        ...ROOT_ADMIN_ENVIRONMENT,
       });
     }, 120_000);
 

@@ -6,90 +6,107 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RevocationEvent } from '@revocation-fabric/protocol';
-import { startEventTap, uniqueTopic } from '@revocation-fabric/testkit';
+import { startEventTap } from '@revocation-fabric/testkit';
 import type { EventTap } from '@revocation-fabric/testkit';
 import type { Verifier } from '@revocation-fabric/verifier';
-import type { UserService } from '../service.js';
 import {
-  Api,
   DATABASE_KINDS,
   PASSWORD,
+  ROOT_ADMIN_ENVIRONMENT,
   TEST_ISSUER,
-  createTestDatabase,
   kafkaBrokers,
   outboxMark,
   outboxSince,
-  startUserService,
   startVerifier,
   uniqueUsername,
+  useUserService,
   verdict,
   waitForVerdict,
 } from '../test-support/harness.js';
-import type { TestDatabase, Tokens } from '../test-support/harness.js';
+import type { Answer, Api, Tokens } from '../test-support/harness.js';
 
 describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
-  let database: TestDatabase;
-  let service: UserService;
-  let api: Api;
   let tap: EventTap;
   let verifier: Verifier;
   let admin: Tokens;
   let adminId: string;
 
+  const suite = useUserService(kind, `us-paths-${kind}`, ROOT_ADMIN_ENVIRONMENT);
+
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    service = await startUserService({
-      ...database.env,
-      KAFKA_BROKERS: kafkaBrokers().join(','),
-      REVOCATION_TOPIC: uniqueTopic(`us-paths-${kind}`),
-      REVOCATION_TOPIC_PARTITIONS: '3',
-      BOOTSTRAP_ADMIN_USERNAME: 'root',
-      BOOTSTRAP_ADMIN_PASSWORD: PASSWORD,
-    });
-    api = new Api(service.url ?? '');
-    tap = await startEventTap(kafkaBrokers(), service.config.kafka.topic, 'user-service-test-tap');
-    verifier = await startVerifier(service);
+    tap = await startEventTap(
+      kafkaBrokers(),
+      suite.service.config.kafka.topic,
+      'user-service-test-tap',
+    );
+    verifier = await startVerifier(suite.service);
   });
 
   afterAll(async () => {
     await verifier?.close();
     await tap?.stop();
-    await service?.stop();
-    await database?.drop();
   });
 
   beforeEach(async () => {
     // Some paths (key compromise, emergency cutoff) kill the admin's own token too.
-    admin = await api.login('root', PASSWORD);
+    admin = await suite.api.login('root', PASSWORD);
     adminId = decodeJwt(admin.accessToken).sub ?? '';
   });
 
   /** Runs an action and returns exactly the events it committed, once they are on the topic. */
   async function committed(action: () => Promise<unknown>): Promise<RevocationEvent[]> {
-    const mark = await outboxMark(service.store);
+    const mark = await outboxMark(suite.service.store);
     await action();
-    const events = await outboxSince(service.store, mark);
+    return onTopic(mark);
+  }
+
+  /**
+   * Sends a request that must answer `status`; returns the answer and exactly the events it
+   * committed, once they are on the topic.
+   */
+  async function committedBy<T = unknown>(
+    method: string,
+    path: string,
+    options: Parameters<Api['request']>[2],
+    status: number,
+  ): Promise<{ answer: Answer<T>; events: RevocationEvent[] }> {
+    const mark = await outboxMark(suite.service.store);
+    const answer = await suite.api.request<T>(method, path, options);
+    expect(answer.status, `${method} ${path}`).toBe(status);
+    return { answer, events: await onTopic(mark) };
+  }
+
+  /** A refresh with `refreshToken`. */
+  function refreshWith<T = Tokens>(refreshToken: string | undefined): Promise<Answer<T>> {
+    return suite.api.request<T>('POST', '/auth/refresh', { json: { refreshToken } });
+  }
+
+  /** A sign-in, whatever its answer. */
+  function signIn<T = unknown>(username: string, password: string): Promise<Answer<T>> {
+    return suite.api.request<T>('POST', '/auth/login', { json: { username, password } });
+  }
+
+  /** The events committed after `mark`, once they are on the topic. */
+  async function onTopic(mark: number): Promise<RevocationEvent[]> {
+    const events = await outboxSince(suite.service.store, mark);
     await tap.waitForIds(events.map((event) => event.id));
     return events;
   }
 
   async function newUser(prefix: string): Promise<{ id: string; name: string }> {
     const name = uniqueUsername(prefix);
-    return { id: await api.register(name, PASSWORD), name };
+    return { id: await suite.api.register(name, PASSWORD), name };
   }
 
   it('logout ends this session only: one session event; its token is rejected, the other session and other users are not', async () => {
     const alice = await newUser('alice');
     const bob = await newUser('bob');
-    const phone = await api.login(alice.name, PASSWORD);
-    const laptop = await api.login(alice.name, PASSWORD);
-    const bobs = await api.login(bob.name, PASSWORD);
+    const phone = await suite.api.login(alice.name, PASSWORD);
+    const laptop = await suite.api.login(alice.name, PASSWORD);
+    const bobs = await suite.api.login(bob.name, PASSWORD);
     expect(await verdict(verifier, phone.accessToken)).toBe('ok');
 
-    const events = await committed(async () => {
-      const answer = await api.request('POST', '/auth/logout', { token: phone.accessToken });
-      expect(answer.status).toBe(204);
-    });
+    const { events } = await committedBy('POST', '/auth/logout', { token: phone.accessToken }, 204);
     expect(events).toEqual([
       expect.objectContaining({
         kind: 'session',
@@ -103,11 +120,9 @@ describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
     expect(await verdict(verifier, laptop.accessToken)).toBe('ok');
     expect(await verdict(verifier, bobs.accessToken)).toBe('ok');
 
-    const refresh = await api.request('POST', '/auth/refresh', {
-      json: { refreshToken: phone.refreshToken },
-    });
+    const refresh = await refreshWith(phone.refreshToken);
     expect(refresh.status).toBe(401);
-    const sessions = await api.request<{ sessions: Array<{ id: string; current: boolean }> }>(
+    const sessions = await suite.api.request<{ sessions: Array<{ id: string; current: boolean }> }>(
       'GET',
       '/sessions',
       { token: laptop.accessToken },
@@ -120,24 +135,24 @@ describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
   it('DELETE /sessions/:sid logs out one device; another user’s session is a 404 and emits nothing', async () => {
     const alice = await newUser('alice');
     const bob = await newUser('bob');
-    const phone = await api.login(alice.name, PASSWORD);
-    const laptop = await api.login(alice.name, PASSWORD);
-    const bobs = await api.login(bob.name, PASSWORD);
+    const phone = await suite.api.login(alice.name, PASSWORD);
+    const laptop = await suite.api.login(alice.name, PASSWORD);
+    const bobs = await suite.api.login(bob.name, PASSWORD);
 
-    const none = await committed(async () => {
-      const answer = await api.request('DELETE', `/sessions/${bobs.sessionId}`, {
-        token: phone.accessToken,
-      });
-      expect(answer.status).toBe(404);
-    });
+    const { events: none } = await committedBy(
+      'DELETE',
+      `/sessions/${bobs.sessionId}`,
+      { token: phone.accessToken },
+      404,
+    );
     expect(none).toEqual([]);
 
-    const events = await committed(async () => {
-      const answer = await api.request('DELETE', `/sessions/${laptop.sessionId}`, {
-        token: phone.accessToken,
-      });
-      expect(answer.status).toBe(204);
-    });
+    const { events } = await committedBy(
+      'DELETE',
+      `/sessions/${laptop.sessionId}`,
+      { token: phone.accessToken },
+      204,
+    );
     expect(events).toEqual([
       expect.objectContaining({
         kind: 'session',
@@ -150,23 +165,29 @@ describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
     expect(await verdict(verifier, phone.accessToken)).toBe('ok');
     expect(await verdict(verifier, bobs.accessToken)).toBe('ok');
 
-    const listed = await api.request<{ sessions: Array<{ id: string }> }>('GET', '/sessions', {
-      token: phone.accessToken,
-    });
+    const listed = await suite.api.request<{ sessions: Array<{ id: string }> }>(
+      'GET',
+      '/sessions',
+      {
+        token: phone.accessToken,
+      },
+    );
     expect(listed.body.sessions.map((s) => s.id)).toEqual([phone.sessionId]);
   });
 
   it('logout everywhere: one subject event with the next generation; earlier tokens die, tokens issued right after live', async () => {
     const alice = await newUser('alice');
     const bob = await newUser('bob');
-    const phone = await api.login(alice.name, PASSWORD);
-    const laptop = await api.login(alice.name, PASSWORD);
-    const bobs = await api.login(bob.name, PASSWORD);
+    const phone = await suite.api.login(alice.name, PASSWORD);
+    const laptop = await suite.api.login(alice.name, PASSWORD);
+    const bobs = await suite.api.login(bob.name, PASSWORD);
 
-    const events = await committed(async () => {
-      const answer = await api.request('POST', '/auth/logout-all', { token: phone.accessToken });
-      expect(answer.status).toBe(204);
-    });
+    const { events } = await committedBy(
+      'POST',
+      '/auth/logout-all',
+      { token: phone.accessToken },
+      204,
+    );
     expect(events).toEqual([
       expect.objectContaining({
         kind: 'subject',
@@ -177,43 +198,38 @@ describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
       }),
     ]);
     // Issued within the same second as the cutoff: the generation makes the boundary exact.
-    const after = await api.login(alice.name, PASSWORD);
+    const after = await suite.api.login(alice.name, PASSWORD);
     expect(decodeJwt(after.accessToken).sgen).toBe(1);
 
     await waitForVerdict(verifier, phone.accessToken, 'TOKEN_REVOKED');
     expect(await verdict(verifier, laptop.accessToken)).toBe('TOKEN_REVOKED');
     expect(await verdict(verifier, bobs.accessToken)).toBe('ok');
     expect(await verdict(verifier, after.accessToken)).toBe('ok');
-    const refresh = await api.request('POST', '/auth/refresh', {
-      json: { refreshToken: laptop.refreshToken },
-    });
+    const refresh = await refreshWith(laptop.refreshToken);
     expect(refresh.status).toBe(401);
   });
 
   it('password change ends the other sessions, keeps this one with new tokens, and emits one subject event', async () => {
     const alice = await newUser('alice');
-    const phone = await api.login(alice.name, PASSWORD);
-    const laptop = await api.login(alice.name, PASSWORD);
+    const phone = await suite.api.login(alice.name, PASSWORD);
+    const laptop = await suite.api.login(alice.name, PASSWORD);
     const newPassword = 'a brand new passphrase';
 
-    const wrong = await committed(async () => {
-      const answer = await api.request('POST', '/auth/password', {
-        token: phone.accessToken,
-        json: { currentPassword: 'not the password', newPassword },
-      });
-      expect(answer.status).toBe(401);
-    });
+    const { events: wrong } = await committedBy(
+      'POST',
+      '/auth/password',
+      { token: phone.accessToken, json: { currentPassword: 'not the password', newPassword } },
+      401,
+    );
     expect(wrong).toEqual([]);
 
-    let renewed: Tokens | undefined;
-    const events = await committed(async () => {
-      const answer = await api.request<Tokens>('POST', '/auth/password', {
-        token: phone.accessToken,
-        json: { currentPassword: PASSWORD, newPassword },
-      });
-      expect(answer.status).toBe(200);
-      renewed = answer.body;
-    });
+    const { answer, events } = await committedBy<Tokens>(
+      'POST',
+      '/auth/password',
+      { token: phone.accessToken, json: { currentPassword: PASSWORD, newPassword } },
+      200,
+    );
+    const renewed = answer.body;
     expect(events).toEqual([
       expect.objectContaining({
         kind: 'subject',
@@ -222,54 +238,32 @@ describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
         generation: 1,
       }),
     ]);
-    expect(renewed?.sessionId).toBe(phone.sessionId);
+    expect(renewed.sessionId).toBe(phone.sessionId);
     await waitForVerdict(verifier, phone.accessToken, 'TOKEN_REVOKED');
     expect(await verdict(verifier, laptop.accessToken)).toBe('TOKEN_REVOKED');
-    expect(await verdict(verifier, renewed?.accessToken ?? '')).toBe('ok');
+    expect(await verdict(verifier, renewed.accessToken)).toBe('ok');
 
-    const laptopRefresh = await api.request('POST', '/auth/refresh', {
-      json: { refreshToken: laptop.refreshToken },
-    });
+    const laptopRefresh = await refreshWith(laptop.refreshToken);
     expect(laptopRefresh.status).toBe(401);
-    const oldRefresh = await api.request('POST', '/auth/refresh', {
-      json: { refreshToken: phone.refreshToken },
-    });
+    const oldRefresh = await refreshWith(phone.refreshToken);
     expect(oldRefresh.status).toBe(401);
-    const newRefresh = await api.request('POST', '/auth/refresh', {
-      json: { refreshToken: renewed?.refreshToken },
-    });
+    const newRefresh = await refreshWith(renewed.refreshToken);
     expect(newRefresh.status).toBe(200);
-    expect(
-      (
-        await api.request('POST', '/auth/login', {
-          json: { username: alice.name, password: PASSWORD },
-        })
-      ).status,
-    ).toBe(401);
-    expect(
-      (
-        await api.request('POST', '/auth/login', {
-          json: { username: alice.name, password: newPassword },
-        })
-      ).status,
-    ).toBe(200);
+    expect((await signIn(alice.name, PASSWORD)).status).toBe(401);
+    expect((await signIn(alice.name, newPassword)).status).toBe(200);
   });
 
   it('refresh rotates the token; reusing a rotated one revokes the session with one refresh-reuse event', async () => {
     const alice = await newUser('alice');
-    const first = await api.login(alice.name, PASSWORD);
-    const rotated = await api.request<Tokens>('POST', '/auth/refresh', {
-      json: { refreshToken: first.refreshToken },
-    });
+    const first = await suite.api.login(alice.name, PASSWORD);
+    const rotated = await refreshWith<Tokens>(first.refreshToken);
     expect(rotated.status).toBe(200);
     expect(rotated.body.refreshToken).not.toBe(first.refreshToken);
     expect(rotated.body.sessionId).toBe(first.sessionId);
     expect(await verdict(verifier, rotated.body.accessToken)).toBe('ok');
 
     const events = await committed(async () => {
-      const reuse = await api.request<{ error: { code: string } }>('POST', '/auth/refresh', {
-        json: { refreshToken: first.refreshToken },
-      });
+      const reuse = await refreshWith<{ error: { code: string } }>(first.refreshToken);
       expect(reuse.status).toBe(401);
       expect(reuse.body.error.code).toBe('REFRESH_TOKEN_REUSED');
     });
@@ -283,89 +277,70 @@ describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
     ]);
     await waitForVerdict(verifier, rotated.body.accessToken, 'TOKEN_REVOKED');
     expect(await verdict(verifier, first.accessToken)).toBe('TOKEN_REVOKED');
-    const afterwards = await api.request('POST', '/auth/refresh', {
-      json: { refreshToken: rotated.body.refreshToken },
-    });
+    const afterwards = await refreshWith(rotated.body.refreshToken);
     expect(afterwards.status).toBe(401);
   });
 
   it('ban refuses login and kills every token; unban emits nothing and new logins work', async () => {
     const alice = await newUser('alice');
     const bob = await newUser('bob');
-    const phone = await api.login(alice.name, PASSWORD);
-    const bobs = await api.login(bob.name, PASSWORD);
+    const phone = await suite.api.login(alice.name, PASSWORD);
+    const bobs = await suite.api.login(bob.name, PASSWORD);
 
-    const events = await committed(async () => {
-      const answer = await api.request('POST', `/admin/users/${alice.id}/ban`, {
-        token: admin.accessToken,
-      });
-      expect(answer.status).toBe(204);
-    });
+    const { events } = await committedBy(
+      'POST',
+      `/admin/users/${alice.id}/ban`,
+      { token: admin.accessToken },
+      204,
+    );
     expect(events).toEqual([
       expect.objectContaining({ kind: 'subject', sub: alice.id, reason: 'ban', actor: adminId }),
     ]);
     await waitForVerdict(verifier, phone.accessToken, 'TOKEN_REVOKED');
     expect(await verdict(verifier, bobs.accessToken)).toBe('ok');
-    const refused = await api.request<{ error: { code: string } }>('POST', '/auth/login', {
-      json: { username: alice.name, password: PASSWORD },
-    });
+    const refused = await signIn<{ error: { code: string } }>(alice.name, PASSWORD);
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('ACCOUNT_DISABLED');
-    expect(
-      (await api.request('POST', '/auth/refresh', { json: { refreshToken: phone.refreshToken } }))
-        .status,
-    ).toBe(401);
+    expect((await refreshWith(phone.refreshToken)).status).toBe(401);
 
-    const unban = await committed(async () => {
-      const answer = await api.request('POST', `/admin/users/${alice.id}/unban`, {
-        token: admin.accessToken,
-      });
-      expect(answer.status).toBe(204);
-    });
+    const { events: unban } = await committedBy(
+      'POST',
+      `/admin/users/${alice.id}/unban`,
+      { token: admin.accessToken },
+      204,
+    );
     expect(unban).toEqual([]);
-    const again = await api.login(alice.name, PASSWORD);
+    const again = await suite.api.login(alice.name, PASSWORD);
     expect(await verdict(verifier, again.accessToken)).toBe('ok');
     expect(await verdict(verifier, phone.accessToken)).toBe('TOKEN_REVOKED');
   });
 
   it('suspension refuses login until lifted, with a subject cutoff', async () => {
     const alice = await newUser('alice');
-    const phone = await api.login(alice.name, PASSWORD);
-    const events = await committed(async () => {
-      const answer = await api.request('POST', `/admin/users/${alice.id}/suspend`, {
-        token: admin.accessToken,
-        json: { until: Date.now() + 3_600_000 },
-      });
-      expect(answer.status).toBe(204);
-    });
+    const phone = await suite.api.login(alice.name, PASSWORD);
+    const { events } = await committedBy(
+      'POST',
+      `/admin/users/${alice.id}/suspend`,
+      { token: admin.accessToken, json: { until: Date.now() + 3_600_000 } },
+      204,
+    );
     expect(events).toEqual([
       expect.objectContaining({ kind: 'subject', sub: alice.id, reason: 'ban' }),
     ]);
     await waitForVerdict(verifier, phone.accessToken, 'TOKEN_REVOKED');
-    expect(
-      (
-        await api.request('POST', '/auth/login', {
-          json: { username: alice.name, password: PASSWORD },
-        })
-      ).status,
-    ).toBe(403);
+    expect((await signIn(alice.name, PASSWORD)).status).toBe(403);
   });
 
   it('role change kills tokens carrying the old roles; a refresh yields the new ones', async () => {
     const alice = await newUser('alice');
-    const phone = await api.login(alice.name, PASSWORD);
-    const events = await committed(async () => {
-      const answer = await api.request<{ roles: string[] }>(
-        'PUT',
-        `/admin/users/${alice.id}/roles`,
-        {
-          token: admin.accessToken,
-          json: { roles: ['user', 'moderator'] },
-        },
-      );
-      expect(answer.status).toBe(200);
-      expect(answer.body.roles).toEqual(['moderator', 'user']);
-    });
+    const phone = await suite.api.login(alice.name, PASSWORD);
+    const { answer, events } = await committedBy<{ roles: string[] }>(
+      'PUT',
+      `/admin/users/${alice.id}/roles`,
+      { token: admin.accessToken, json: { roles: ['user', 'moderator'] } },
+      200,
+    );
+    expect(answer.body.roles).toEqual(['moderator', 'user']);
     expect(events).toEqual([
       expect.objectContaining({
         kind: 'subject',
@@ -375,9 +350,7 @@ describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
       }),
     ]);
     await waitForVerdict(verifier, phone.accessToken, 'TOKEN_REVOKED');
-    const refreshed = await api.request<Tokens>('POST', '/auth/refresh', {
-      json: { refreshToken: phone.refreshToken },
-    });
+    const refreshed = await refreshWith<Tokens>(phone.refreshToken);
     expect(refreshed.status).toBe(200);
     const { claims } = await verifier.verify(refreshed.body.accessToken);
     expect(claims.roles).toEqual(['moderator', 'user']);
@@ -386,18 +359,17 @@ describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
   it('admin revokes one token by value or by jti, one session, and one subject', async () => {
     const alice = await newUser('alice');
     const bob = await newUser('bob');
-    const phone = await api.login(alice.name, PASSWORD);
-    const laptop = await api.login(alice.name, PASSWORD);
-    const bobs = await api.login(bob.name, PASSWORD);
+    const phone = await suite.api.login(alice.name, PASSWORD);
+    const laptop = await suite.api.login(alice.name, PASSWORD);
+    const bobs = await suite.api.login(bob.name, PASSWORD);
     const { jti, exp } = decodeJwt(phone.accessToken);
 
-    const tokenEvents = await committed(async () => {
-      const answer = await api.request('POST', '/admin/tokens/revoke', {
-        token: admin.accessToken,
-        json: { token: phone.accessToken },
-      });
-      expect(answer.status).toBe(200);
-    });
+    const { events: tokenEvents } = await committedBy(
+      'POST',
+      '/admin/tokens/revoke',
+      { token: admin.accessToken, json: { token: phone.accessToken } },
+      200,
+    );
     expect(tokenEvents).toEqual([
       expect.objectContaining({
         kind: 'token',
@@ -410,26 +382,23 @@ describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
     await waitForVerdict(verifier, phone.accessToken, 'TOKEN_REVOKED');
     expect(await verdict(verifier, laptop.accessToken)).toBe('ok');
     // Only that token: the same session's next token is fine.
-    const next = await api.request<Tokens>('POST', '/auth/refresh', {
-      json: { refreshToken: phone.refreshToken },
-    });
+    const next = await refreshWith<Tokens>(phone.refreshToken);
     expect(await verdict(verifier, next.body.accessToken)).toBe('ok');
 
-    const byJti = await committed(async () => {
-      const answer = await api.request('POST', '/admin/tokens/revoke', {
-        token: admin.accessToken,
-        json: { jti: 'some-token-id' },
-      });
-      expect(answer.status).toBe(200);
-    });
+    const { events: byJti } = await committedBy(
+      'POST',
+      '/admin/tokens/revoke',
+      { token: admin.accessToken, json: { jti: 'some-token-id' } },
+      200,
+    );
     expect(byJti).toEqual([expect.objectContaining({ kind: 'token', jti: 'some-token-id' })]);
 
-    const sessionEvents = await committed(async () => {
-      const answer = await api.request('DELETE', `/admin/sessions/${laptop.sessionId}`, {
-        token: admin.accessToken,
-      });
-      expect(answer.status).toBe(204);
-    });
+    const { events: sessionEvents } = await committedBy(
+      'DELETE',
+      `/admin/sessions/${laptop.sessionId}`,
+      { token: admin.accessToken },
+      204,
+    );
     expect(sessionEvents).toEqual([
       expect.objectContaining({
         kind: 'session',
@@ -440,47 +409,43 @@ describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
     ]);
     await waitForVerdict(verifier, laptop.accessToken, 'TOKEN_REVOKED');
 
-    const subjectEvents = await committed(async () => {
-      const answer = await api.request('POST', `/admin/users/${bob.id}/revoke`, {
-        token: admin.accessToken,
-      });
-      expect(answer.status).toBe(204);
-    });
+    const { events: subjectEvents } = await committedBy(
+      'POST',
+      `/admin/users/${bob.id}/revoke`,
+      { token: admin.accessToken },
+      204,
+    );
     expect(subjectEvents).toEqual([
       expect.objectContaining({ kind: 'subject', sub: bob.id, reason: 'admin', actor: adminId }),
     ]);
     await waitForVerdict(verifier, bobs.accessToken, 'TOKEN_REVOKED');
     expect(await verdict(verifier, next.body.accessToken)).toBe('ok');
 
-    const missing = await committed(async () => {
-      const answer = await api.request(
-        'POST',
-        `/admin/users/00000000-0000-4000-8000-000000000000/revoke`,
-        {
-          token: admin.accessToken,
-        },
-      );
-      expect(answer.status).toBe(404);
-    });
+    const { events: missing } = await committedBy(
+      'POST',
+      `/admin/users/00000000-0000-4000-8000-000000000000/revoke`,
+      { token: admin.accessToken },
+      404,
+    );
     expect(missing).toEqual([]);
   });
 
   it('key rotation keeps the previous key published, so its tokens stay valid', async () => {
     const alice = await newUser('alice');
-    const before = await api.login(alice.name, PASSWORD);
+    const before = await suite.api.login(alice.name, PASSWORD);
     const oldKid = decodeProtectedHeader(before.accessToken).kid;
-    const jwksBefore = await api.request<{ keys: Array<{ kid: string }> }>(
+    const jwksBefore = await suite.api.request<{ keys: Array<{ kid: string }> }>(
       'GET',
       '/.well-known/jwks.json',
     );
-    const rotation = await api.request<{ activeKid: string }>('POST', '/admin/keys/rotate', {
+    const rotation = await suite.api.request<{ activeKid: string }>('POST', '/admin/keys/rotate', {
       token: admin.accessToken,
     });
     expect(rotation.status).toBe(200);
     expect(rotation.body.activeKid).not.toBe(oldKid);
     // Pre-published: verifiers knew the new signing key before its first token.
     expect(jwksBefore.body.keys.map((k) => k.kid)).toContain(rotation.body.activeKid);
-    const jwks = await api.request<{ keys: Array<{ kid: string }> }>(
+    const jwks = await suite.api.request<{ keys: Array<{ kid: string }> }>(
       'GET',
       '/.well-known/jwks.json',
     );
@@ -488,10 +453,10 @@ describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
       expect.arrayContaining([oldKid, rotation.body.activeKid]),
     );
 
-    const after = await api.login(alice.name, PASSWORD);
+    const after = await suite.api.login(alice.name, PASSWORD);
     expect(decodeProtectedHeader(after.accessToken).kid).toBe(rotation.body.activeKid);
     // A verifier that starts now only knows the JWKS as published after the rotation.
-    const fresh = await startVerifier(service);
+    const fresh = await startVerifier(suite.service);
     try {
       expect(await verdict(fresh, before.accessToken)).toBe('ok');
       expect(await verdict(fresh, after.accessToken)).toBe('ok');
@@ -502,23 +467,19 @@ describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
 
   it('key compromise revokes the kid and rotates: its tokens die, the new key’s live', async () => {
     const alice = await newUser('alice');
-    const before = await api.login(alice.name, PASSWORD);
+    const before = await suite.api.login(alice.name, PASSWORD);
     const kid = decodeProtectedHeader(before.accessToken).kid ?? '';
     // A verifier that fetched the key before the compromise keeps it cached: only the key
     // rule from Kafka can stop it from accepting the key's tokens.
-    const cached = await startVerifier(service, { jwksCacheMs: 600_000 });
+    const cached = await startVerifier(suite.service, { jwksCacheMs: 600_000 });
     expect(await verdict(cached, before.accessToken)).toBe('ok');
     let activeKid = '';
-    const events = await committed(async () => {
-      const answer = await api.request<{ revokedKid: string; activeKid: string }>(
-        'POST',
-        `/admin/keys/${kid}/revoke`,
-        { token: admin.accessToken },
-      );
-      expect(answer.status).toBe(200);
-      expect(answer.body.revokedKid).toBe(kid);
-      activeKid = answer.body.activeKid;
-    });
+    const { answer, events } = await committedBy<{
+      revokedKid: string;
+      activeKid: string;
+    }>('POST', `/admin/keys/${kid}/revoke`, { token: admin.accessToken }, 200);
+    expect(answer.body.revokedKid).toBe(kid);
+    activeKid = answer.body.activeKid;
     expect(activeKid).not.toBe(kid);
     expect(events).toEqual([
       expect.objectContaining({ kind: 'key', kid, reason: 'key-compromise', actor: adminId }),
@@ -530,13 +491,13 @@ describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
     }
     // A verifier that refetches the JWKS no longer finds the key at all.
     expect(await verdict(verifier, before.accessToken)).not.toBe('ok');
-    const jwks = await api.request<{ keys: Array<{ kid: string }> }>(
+    const jwks = await suite.api.request<{ keys: Array<{ kid: string }> }>(
       'GET',
       '/.well-known/jwks.json',
     );
     expect(jwks.body.keys.map((k) => k.kid)).not.toContain(kid);
 
-    const after = await api.login(alice.name, PASSWORD);
+    const after = await suite.api.login(alice.name, PASSWORD);
     expect(decodeProtectedHeader(after.accessToken).kid).toBe(activeKid);
     expect(await verdict(verifier, after.accessToken)).toBe('ok');
   });
@@ -544,32 +505,30 @@ describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
   it('the emergency cutoff rejects every earlier token of everyone; tokens issued after it live', async () => {
     const alice = await newUser('alice');
     const bob = await newUser('bob');
-    const phone = await api.login(alice.name, PASSWORD);
-    const bobs = await api.login(bob.name, PASSWORD);
-    const events = await committed(async () => {
-      const answer = await api.request<{ generation: number }>('POST', '/admin/emergency-cutoff', {
-        token: admin.accessToken,
-      });
-      expect(answer.status).toBe(200);
-    });
+    const phone = await suite.api.login(alice.name, PASSWORD);
+    const bobs = await suite.api.login(bob.name, PASSWORD);
+    const { events } = await committedBy<{ generation: number }>(
+      'POST',
+      '/admin/emergency-cutoff',
+      { token: admin.accessToken },
+      200,
+    );
     expect(events).toEqual([
       expect.objectContaining({ kind: 'global', reason: 'emergency', actor: adminId }),
     ]);
-    const after = await api.login(alice.name, PASSWORD);
+    const after = await suite.api.login(alice.name, PASSWORD);
     await waitForVerdict(verifier, phone.accessToken, 'TOKEN_REVOKED');
     expect(await verdict(verifier, bobs.accessToken)).toBe('TOKEN_REVOKED');
     expect(await verdict(verifier, after.accessToken)).toBe('ok');
     // Sessions survive the brake unless asked otherwise: a refresh yields a valid token.
-    const refreshed = await api.request<Tokens>('POST', '/auth/refresh', {
-      json: { refreshToken: bobs.refreshToken },
-    });
+    const refreshed = await refreshWith<Tokens>(bobs.refreshToken);
     expect(refreshed.status).toBe(200);
     expect(await verdict(verifier, refreshed.body.accessToken)).toBe('ok');
   });
 
   it('admin endpoints refuse missing, malformed and non-admin tokens, and emit nothing', async () => {
     const alice = await newUser('alice');
-    const user = await api.login(alice.name, PASSWORD);
+    const user = await suite.api.login(alice.name, PASSWORD);
     const target = '00000000-0000-4000-8000-000000000000';
     const endpoints: Array<[string, string, unknown]> = [
       ['GET', `/admin/users/${target}`, undefined],
@@ -587,20 +546,20 @@ describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
     ];
     const events = await committed(async () => {
       for (const [method, path, json] of endpoints) {
-        const missing = await api.request(method, path, { json });
+        const missing = await suite.api.request(method, path, { json });
         expect(missing.status, `${method} ${path} without a token`).toBe(401);
         expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer/);
-        const malformed = await api.request(method, path, {
+        const malformed = await suite.api.request(method, path, {
           json,
           headers: { authorization: 'Bearer nope' },
         });
         expect(malformed.status, `${method} ${path} with a malformed token`).toBe(401);
-        const forged = await api.request(method, path, {
+        const forged = await suite.api.request(method, path, {
           json,
           token: `${user.accessToken.slice(0, -4)}AAAA`,
         });
         expect(forged.status, `${method} ${path} with a bad signature`).toBe(401);
-        const userToken = await api.request<{ error: { code: string } }>(method, path, {
+        const userToken = await suite.api.request<{ error: { code: string } }>(method, path, {
           json,
           token: user.accessToken,
         });
@@ -613,60 +572,60 @@ describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
 
   it('admin endpoints refuse at once a logged-out admin session, a banned admin and an admin whose role was taken away', async () => {
     const deputy = await newUser('deputy');
-    const promoted = await api.request('PUT', `/admin/users/${deputy.id}/roles`, {
+    const promoted = await suite.api.request('PUT', `/admin/users/${deputy.id}/roles`, {
       token: admin.accessToken,
       json: { roles: ['admin'] },
     });
     expect(promoted.status).toBe(200);
     // No waiting for Kafka anywhere below: admins are judged from the database.
     const read = (token: string) =>
-      api.request<{ error: { code: string } }>('GET', `/admin/users/${adminId}`, { token });
+      suite.api.request<{ error: { code: string } }>('GET', `/admin/users/${adminId}`, { token });
     const expectRefused = async (token: string, status: 401 | 403, why: string) => {
       const answer = await read(token);
       expect(answer.status, why).toBe(status);
       expect(answer.body.error.code, why).toBe(status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN');
     };
-    const phone = await api.login(deputy.name, PASSWORD);
-    const laptop = await api.login(deputy.name, PASSWORD);
+    const phone = await suite.api.login(deputy.name, PASSWORD);
+    const laptop = await suite.api.login(deputy.name, PASSWORD);
     expect((await read(phone.accessToken)).status).toBe(200);
 
-    const logout = await api.request('POST', '/auth/logout', { token: phone.accessToken });
+    const logout = await suite.api.request('POST', '/auth/logout', { token: phone.accessToken });
     expect(logout.status).toBe(204);
     await expectRefused(phone.accessToken, 401, 'a logged-out admin session');
     expect((await read(laptop.accessToken)).status, 'the admin’s other session').toBe(200);
 
-    const ban = await api.request('POST', `/admin/users/${deputy.id}/ban`, {
+    const ban = await suite.api.request('POST', `/admin/users/${deputy.id}/ban`, {
       token: admin.accessToken,
     });
     expect(ban.status).toBe(204);
     await expectRefused(laptop.accessToken, 401, 'a banned admin');
-    const unban = await api.request('POST', `/admin/users/${deputy.id}/unban`, {
+    const unban = await suite.api.request('POST', `/admin/users/${deputy.id}/unban`, {
       token: admin.accessToken,
     });
     expect(unban.status).toBe(204);
-    const again = await api.login(deputy.name, PASSWORD);
+    const again = await suite.api.login(deputy.name, PASSWORD);
     expect((await read(again.accessToken)).status, 'a new login after the unban').toBe(200);
 
-    const demoted = await api.request('PUT', `/admin/users/${deputy.id}/roles`, {
+    const demoted = await suite.api.request('PUT', `/admin/users/${deputy.id}/roles`, {
       token: admin.accessToken,
       json: { roles: ['user'] },
     });
     expect(demoted.status).toBe(200);
     await expectRefused(again.accessToken, 401, 'a token naming the admin role taken away');
-    const asUser = await api.login(deputy.name, PASSWORD);
+    const asUser = await suite.api.login(deputy.name, PASSWORD);
     await expectRefused(asUser.accessToken, 403, 'the same account as a non-admin');
   });
 
   it('user endpoints refuse missing tokens and tokens of revoked sessions', async () => {
     const alice = await newUser('alice');
-    const phone = await api.login(alice.name, PASSWORD);
-    const laptop = await api.login(alice.name, PASSWORD);
-    expect((await api.request('POST', '/auth/logout', { token: phone.accessToken })).status).toBe(
-      204,
-    );
+    const phone = await suite.api.login(alice.name, PASSWORD);
+    const laptop = await suite.api.login(alice.name, PASSWORD);
+    expect(
+      (await suite.api.request('POST', '/auth/logout', { token: phone.accessToken })).status,
+    ).toBe(204);
     // The same session's user, on a session still live, is admitted: the refusals below are the
     // revoked session's, not the account's.
-    expect((await api.request('GET', '/me', { token: laptop.accessToken })).status).toBe(200);
+    expect((await suite.api.request('GET', '/me', { token: laptop.accessToken })).status).toBe(200);
     for (const [method, path] of [
       ['GET', '/sessions'],
       ['GET', '/me'],
@@ -675,8 +634,8 @@ describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
       ['POST', '/auth/password'],
       ['DELETE', '/sessions/00000000-0000-4000-8000-000000000000'],
     ] as const) {
-      expect((await api.request(method, path)).status, `${method} ${path}`).toBe(401);
-      const revoked = await api.request<{ error: { code: string } }>(method, path, {
+      expect((await suite.api.request(method, path)).status, `${method} ${path}`).toBe(401);
+      const revoked = await suite.api.request<{ error: { code: string } }>(method, path, {
         token: phone.accessToken,
       });
       expect(revoked.status, `${method} ${path} with a revoked session's token`).toBe(401);
@@ -687,26 +646,18 @@ describe.each(DATABASE_KINDS)('revocation paths over HTTP on %s', (kind) => {
   it('throttles logins per account with the same answer for unknown users', async () => {
     const alice = await newUser('alice');
     for (let attempt = 0; attempt < 5; attempt++) {
-      const wrong = await api.request('POST', '/auth/login', {
-        json: { username: alice.name, password: 'wrong password' },
-      });
+      const wrong = await signIn(alice.name, 'wrong password');
       expect(wrong.status).toBe(401);
-      const ghost = await api.request('POST', '/auth/login', {
-        json: { username: 'ghost-user-x', password: 'wrong password' },
-      });
+      const ghost = await signIn('ghost-user-x', 'wrong password');
       expect(ghost.status).toBe(401);
       expect(ghost.body).toEqual({
         error: { ...(wrong.body as { error: object }).error, requestId: expect.any(String) },
       });
     }
-    const blocked = await api.request('POST', '/auth/login', {
-      json: { username: alice.name, password: PASSWORD },
-    });
+    const blocked = await signIn(alice.name, PASSWORD);
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
-    const ghostBlocked = await api.request('POST', '/auth/login', {
-      json: { username: 'ghost-user-x', password: PASSWORD },
-    });
+    const ghostBlocked = await signIn('ghost-user-x', PASSWORD);
     expect(ghostBlocked.status).toBe(429);
   });
 });

@@ -5,21 +5,16 @@
  * it is a 401 `SESSION_EXPIRED` in the one error body, and a password change restarts it.
  */
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { uniqueTopic } from '@revocation-fabric/testkit';
-import type { UserService } from '../service.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
-  Api,
   DATABASE_KINDS,
   PASSWORD,
-  createTestDatabase,
-  kafkaBrokers,
   outboxMark,
   outboxSince,
-  startUserService,
   uniqueUsername,
+  useUserService,
 } from '../test-support/harness.js';
-import type { Answer, TestDatabase, Tokens } from '../test-support/harness.js';
+import type { Answer, Tokens } from '../test-support/harness.js';
 
 const ACCESS_TTL_S = 600;
 const SESSION_MAX_S = 3600;
@@ -29,34 +24,20 @@ interface ErrorBody {
 }
 
 describe.each(DATABASE_KINDS)('absolute session lifetime over HTTP on %s', (kind) => {
-  let database: TestDatabase;
-  let service: UserService;
-  let api: Api;
   // The service's clock: it stands still unless a test moves it.
   let clock = Date.now();
   /** The second (JWT time) each test's sign-in happens in; the clock is 123 ms into it. */
   let t0: number;
 
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    service = await startUserService(
-      {
-        ...database.env,
-        KAFKA_BROKERS: kafkaBrokers().join(','),
-        REVOCATION_TOPIC: uniqueTopic(`us-session-lifetime-${kind}`),
-        REVOCATION_TOPIC_PARTITIONS: '3',
-        ACCESS_TOKEN_TTL_SECONDS: String(ACCESS_TTL_S),
-        SESSION_MAX_LIFETIME_SECONDS: String(SESSION_MAX_S),
-      },
-      { now: () => clock },
-    );
-    api = new Api(service.url ?? '');
-  });
-
-  afterAll(async () => {
-    await service?.stop();
-    await database?.drop();
-  });
+  const suite = useUserService(
+    kind,
+    `us-session-lifetime-${kind}`,
+    {
+      ACCESS_TOKEN_TTL_SECONDS: String(ACCESS_TTL_S),
+      SESSION_MAX_LIFETIME_SECONDS: String(SESSION_MAX_S),
+    },
+    { now: () => clock },
+  );
 
   beforeEach(() => {
     // Forward only, to a fresh second: times in the assertions are then exact.
@@ -71,12 +52,12 @@ describe.each(DATABASE_KINDS)('absolute session lifetime over HTTP on %s', (kind
 
   async function signedIn(prefix: string): Promise<{ name: string; tokens: Tokens }> {
     const name = uniqueUsername(prefix);
-    await api.register(name, PASSWORD);
-    return { name, tokens: await api.login(name, PASSWORD) };
+    await suite.api.register(name, PASSWORD);
+    return { name, tokens: await suite.api.login(name, PASSWORD) };
   }
 
   function refresh(refreshToken: string): Promise<Answer<Tokens>> {
-    return api.request<Tokens>('POST', '/auth/refresh', { json: { refreshToken } });
+    return suite.api.request<Tokens>('POST', '/auth/refresh', { json: { refreshToken } });
   }
 
   it('refreshes within the lifetime; access and refresh tokens stop at the session’s end', async () => {
@@ -104,7 +85,7 @@ describe.each(DATABASE_KINDS)('absolute session lifetime over HTTP on %s', (kind
     });
     expect(late.body.expiresIn).toBe(SESSION_MAX_S - 3300);
     expect(late.body.refreshExpiresIn).toBe(SESSION_MAX_S - 3300);
-    const me = await api.request('GET', '/me', { token: late.body.accessToken });
+    const me = await suite.api.request('GET', '/me', { token: late.body.accessToken });
     expect(me.status).toBe(200);
 
     // The last millisecond still refreshes, into a token that lives for what is left.
@@ -121,7 +102,7 @@ describe.each(DATABASE_KINDS)('absolute session lifetime over HTTP on %s', (kind
     const renewed = await refresh(login.refreshToken);
     expect(renewed.status).toBe(200);
 
-    const mark = await outboxMark(service.store);
+    const mark = await outboxMark(suite.service.store);
     at(SESSION_MAX_S);
     for (const attempt of [1, 2]) {
       // The token was not consumed by the refusal: asking again is the same answer, not reuse.
@@ -139,23 +120,27 @@ describe.each(DATABASE_KINDS)('absolute session lifetime over HTTP on %s', (kind
     }
     // Its last access token expired at the same instant: refused once the clock tolerance every
     // verifier grants (CLOCK_TOLERANCE_MS) has passed too, as everywhere else.
-    const me = await api.request('GET', '/me', { token: renewed.body.accessToken });
+    const me = await suite.api.request('GET', '/me', { token: renewed.body.accessToken });
     expect(me.status).toBe(200);
-    at(SESSION_MAX_S + service.config.tokens.clockToleranceMs / 1000);
-    const meLater = await api.request('GET', '/me', { token: renewed.body.accessToken });
+    at(SESSION_MAX_S + suite.service.config.tokens.clockToleranceMs / 1000);
+    const meLater = await suite.api.request('GET', '/me', { token: renewed.body.accessToken });
     expect(meLater.status).toBe(401);
 
     // Signing in again opens a new session; the ended one is no longer listed as live.
-    const again = await api.login(name, PASSWORD);
-    const sessions = await api.request<{ sessions: Array<{ id: string }> }>('GET', '/sessions', {
-      token: again.accessToken,
-    });
+    const again = await suite.api.login(name, PASSWORD);
+    const sessions = await suite.api.request<{ sessions: Array<{ id: string }> }>(
+      'GET',
+      '/sessions',
+      {
+        token: again.accessToken,
+      },
+    );
     expect(sessions.body.sessions.map((s) => s.id)).toEqual([again.sessionId]);
 
     // The refusals committed nothing: the only event since the mark is this logout's.
-    const logout = await api.request('POST', '/auth/logout', { token: again.accessToken });
+    const logout = await suite.api.request('POST', '/auth/logout', { token: again.accessToken });
     expect(logout.status).toBe(204);
-    expect(await outboxSince(service.store, mark)).toEqual([
+    expect(await outboxSince(suite.service.store, mark)).toEqual([
       expect.objectContaining({ kind: 'session', sid: again.sessionId, reason: 'logout' }),
     ]);
   });
@@ -165,7 +150,7 @@ describe.each(DATABASE_KINDS)('absolute session lifetime over HTTP on %s', (kind
     at(3000);
     const refreshed = await refresh(login.refreshToken);
     expect(refreshed.status).toBe(200);
-    const changed = await api.request<Tokens>('POST', '/auth/password', {
+    const changed = await suite.api.request<Tokens>('POST', '/auth/password', {
       token: refreshed.body.accessToken,
       json: { currentPassword: PASSWORD, newPassword: 'another long passphrase' },
     });

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import { decodeEvent } from '@revocation-fabric/protocol';
 import type { RevocationEvent } from '@revocation-fabric/protocol';
 import { createVerifier } from '@revocation-fabric/verifier';
@@ -14,6 +15,9 @@ import type { Verifier } from '@revocation-fabric/verifier';
 import {
   TEST_DATABASE_KINDS,
   createTestDatabase as createDatabase,
+  kafkaBrokers,
+  suiteFixture,
+  uniqueTopic,
   waitFor,
 } from '@revocation-fabric/testkit';
 import type { TestDatabase, TestDatabaseKind } from '@revocation-fabric/testkit';
@@ -62,6 +66,23 @@ export function testEnvironment(
   };
 }
 
+/**
+ * The variables of a service on `database` that publishes to a topic of its own (named after
+ * `topicPrefix`, three partitions) on `brokers`, the run's broker unless given.
+ */
+export function kafkaServiceEnvironment(
+  database: TestDatabase,
+  topicPrefix: string,
+  brokers: readonly string[] = kafkaBrokers(),
+): Record<string, string> {
+  return {
+    ...database.env,
+    KAFKA_BROKERS: brokers.join(','),
+    REVOCATION_TOPIC: uniqueTopic(topicPrefix),
+    REVOCATION_TOPIC_PARTITIONS: '3',
+  };
+}
+
 /** Creates and starts a service in this process; `options.now` gives it a test clock. */
 export async function startUserService(
   overrides: Readonly<Record<string, string>>,
@@ -74,6 +95,38 @@ export async function startUserService(
   });
   await service.start();
   return service;
+}
+
+/**
+ * Gives the calling describe block a service of its own: started before its tests on a fresh
+ * database of `kind`, publishing to a topic of its own (named after `topicPrefix`) on the run's
+ * broker, with `overrides` winning; stopped, and its database dropped, after them. Hooks the
+ * block registers later run after this start and before this stop.
+ */
+export function useUserService(
+  kind: DatabaseKind,
+  topicPrefix: string,
+  overrides: Readonly<Record<string, string>> = {},
+  options: Pick<UserServiceOptions, 'now'> = {},
+): SuiteService {
+  const fixture = suiteFixture(`the ${topicPrefix} service`, async (onStop) => {
+    const database = await createTestDatabase(kind);
+    onStop(() => database.drop());
+    const environment = { ...kafkaServiceEnvironment(database, topicPrefix), ...overrides };
+    const service = await startUserService(environment, options);
+    onStop(() => service.stop());
+    return { database, service, api: new Api(service.url ?? '') };
+  });
+  beforeAll(fixture.setUp);
+  afterAll(fixture.tearDown);
+  return fixture.view;
+}
+
+/** A describe block's own service, with its database and a client; read them inside tests. */
+export interface SuiteService {
+  readonly database: TestDatabase;
+  readonly service: UserService;
+  readonly api: Api;
 }
 
 /** One HTTP answer. */
@@ -241,6 +294,12 @@ export async function waitForVerdict(
 
 /** A password that satisfies the policy. */
 export const PASSWORD = 'correct horse battery staple';
+
+/** The variables that bootstrap the administrator `root` with {@link PASSWORD}. */
+export const ROOT_ADMIN_ENVIRONMENT: Readonly<Record<string, string>> = {
+  BOOTSTRAP_ADMIN_USERNAME: 'root',
+  BOOTSTRAP_ADMIN_PASSWORD: PASSWORD,
+};
 
 /** A username no other test used. */
 export function uniqueUsername(prefix: string): string {

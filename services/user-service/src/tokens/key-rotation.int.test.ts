@@ -5,71 +5,52 @@
  * service, the verifier and jose all read Date.now, so every one of them sees the same instants.
  */
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { uniqueTopic } from '@revocation-fabric/testkit';
-import type { UserService } from '../service.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  Api,
   DATABASE_KINDS,
   PASSWORD,
-  createTestDatabase,
-  kafkaBrokers,
-  startUserService,
+  ROOT_ADMIN_ENVIRONMENT,
   startVerifier,
   uniqueUsername,
+  useUserService,
   verdict,
 } from '../test-support/harness.js';
-import type { TestDatabase } from '../test-support/harness.js';
 
 describe.each(DATABASE_KINDS)('key rotation on %s', (kind) => {
-  let database: TestDatabase;
-  let service: UserService;
-  let api: Api;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    service = await startUserService({
-      ...database.env,
-      KAFKA_BROKERS: kafkaBrokers().join(','),
-      REVOCATION_TOPIC: uniqueTopic(`us-keys-${kind}`),
-      REVOCATION_TOPIC_PARTITIONS: '3',
-      BOOTSTRAP_ADMIN_USERNAME: 'root',
-      BOOTSTRAP_ADMIN_PASSWORD: PASSWORD,
-      ACCESS_TOKEN_TTL_SECONDS: '2',
-      MAX_TOKEN_LIFETIME_SECONDS: '2',
-      CLOCK_TOLERANCE_MS: '500',
-    });
-    api = new Api(service.url ?? '');
+  const suite = useUserService(kind, `us-keys-${kind}`, {
+    ...ROOT_ADMIN_ENVIRONMENT,
+    ACCESS_TOKEN_TTL_SECONDS: '2',
+    MAX_TOKEN_LIFETIME_SECONDS: '2',
+    CLOCK_TOLERANCE_MS: '500',
   });
 
   afterEach(() => {
     vi.useRealTimers();
   });
 
-  afterAll(async () => {
-    await service?.stop();
-    await database?.drop();
-  });
-
   it('keeps the previous key published until its tokens have expired, then drops it', async () => {
     // The verifier replays the topic in real time; from here on the clock stands still unless
     // the test moves it.
-    const verifier = await startVerifier(service);
+    const verifier = await startVerifier(suite.service);
     try {
       vi.useFakeTimers({ toFake: ['Date'] });
       const rotatedAt = Date.now();
       const name = uniqueUsername('keys');
-      await api.register(name, PASSWORD);
-      const before = await api.login(name, PASSWORD);
+      await suite.api.register(name, PASSWORD);
+      const before = await suite.api.login(name, PASSWORD);
       const oldKid = decodeProtectedHeader(before.accessToken).kid ?? '';
-      const admin = await api.login('root', PASSWORD);
-      const jwksBefore = await api.request<{ keys: Array<{ kid: string }> }>(
+      const admin = await suite.api.login('root', PASSWORD);
+      const jwksBefore = await suite.api.request<{ keys: Array<{ kid: string }> }>(
         'GET',
         '/.well-known/jwks.json',
       );
-      const rotation = await api.request<{ activeKid: string }>('POST', '/admin/keys/rotate', {
-        token: admin.accessToken,
-      });
+      const rotation = await suite.api.request<{ activeKid: string }>(
+        'POST',
+        '/admin/keys/rotate',
+        {
+          token: admin.accessToken,
+        },
+      );
       expect(rotation.status).toBe(200);
       expect(rotation.body.activeKid).not.toBe(oldKid);
       expect(Date.now()).toBe(rotatedAt);
@@ -77,7 +58,7 @@ describe.each(DATABASE_KINDS)('key rotation on %s', (kind) => {
       expect(await verdict(verifier, before.accessToken)).toBe('ok');
       const published = async () =>
         (
-          await api.request<{ keys: Array<{ kid: string }> }>('GET', '/.well-known/jwks.json')
+          await suite.api.request<{ keys: Array<{ kid: string }> }>('GET', '/.well-known/jwks.json')
         ).body.keys.map((k) => k.kid);
       // The key that signs now was published before the rotation, so every verifier's cached
       // JWKS already had it; the old one is still published.
@@ -98,7 +79,7 @@ describe.each(DATABASE_KINDS)('key rotation on %s', (kind) => {
       expect(await published()).toContain(rotation.body.activeKid);
 
       expect(await verdict(verifier, before.accessToken)).not.toBe('ok');
-      const after = await api.login(name, PASSWORD);
+      const after = await suite.api.login(name, PASSWORD);
       expect(await verdict(verifier, after.accessToken)).toBe('ok');
     } finally {
       vi.useRealTimers();

@@ -5,51 +5,29 @@
  * refuse; the service rotates anyway, since a rotation costs nothing.
  */
 import { createEvent, encodeEvent } from '@revocation-fabric/protocol';
-import { openTopicWriter, uniqueTopic, waitFor } from '@revocation-fabric/testkit';
+import { openTopicWriter, waitFor } from '@revocation-fabric/testkit';
 import { decodeProtectedHeader } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UserService } from '../service.js';
+import { describe, expect, it } from 'vitest';
 import {
-  Api,
   PASSWORD,
   TEST_ISSUER,
-  createTestDatabase,
   kafkaBrokers,
-  startUserService,
   startVerifier,
   uniqueUsername,
+  useUserService,
   verdict,
 } from '../test-support/harness.js';
-import type { TestDatabase } from '../test-support/harness.js';
 
 describe('a key rule naming the active key', () => {
-  let database: TestDatabase;
-  let service: UserService;
-  let api: Api;
-
-  beforeAll(async () => {
-    database = await createTestDatabase('sqlite');
-    service = await startUserService({
-      ...database.env,
-      KAFKA_BROKERS: kafkaBrokers().join(','),
-      REVOCATION_TOPIC: uniqueTopic('us-key-watch'),
-      REVOCATION_TOPIC_PARTITIONS: '3',
-    });
-    api = new Api(service.url ?? '');
-  });
-
-  afterAll(async () => {
-    await service?.stop();
-    await database?.drop();
-  });
+  const suite = useUserService('sqlite', 'us-key-watch');
 
   it('makes the service rotate within seconds, so new logins work', async () => {
-    const verifier = await startVerifier(service);
+    const verifier = await startVerifier(suite.service);
     const writer = await openTopicWriter(kafkaBrokers(), { clientId: 'key-watch-forger' });
     try {
       const name = uniqueUsername('key-watch');
-      await api.register(name, PASSWORD);
-      const before = await api.login(name, PASSWORD);
+      await suite.api.register(name, PASSWORD);
+      const before = await suite.api.login(name, PASSWORD);
       const activeKid = decodeProtectedHeader(before.accessToken).kid ?? '';
       expect(await verdict(verifier, before.accessToken)).toBe('ok');
 
@@ -60,11 +38,11 @@ describe('a key rule naming the active key', () => {
         actor: 'mallory',
         iss: TEST_ISSUER,
       });
-      await writer.send(service.config.kafka.topic, [encodeEvent(forged)]);
+      await writer.send(suite.service.config.kafka.topic, [encodeEvent(forged)]);
 
       const after = await waitFor(
         async () => {
-          const login = await api.login(name, PASSWORD);
+          const login = await suite.api.login(name, PASSWORD);
           const kid = decodeProtectedHeader(login.accessToken).kid;
           return kid !== activeKid ? login : undefined;
         },

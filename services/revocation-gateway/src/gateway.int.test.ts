@@ -13,13 +13,20 @@ import type { TopicTap } from '@revocation-fabric/testkit';
 import type { Gateway } from './gateway.js';
 import {
   createTestDatabase,
-  logoutForm,
+  kafkaGatewayEnvironment,
   outboxEvents,
-  postLogout,
+  postLogoutToken,
   startTestGateway,
 } from './test-support/harness.js';
 import type { TestDatabase } from './test-support/harness.js';
-import { logoutClaims, serveKeys, setClaims, sign, testKey } from './test-support/signals.js';
+import {
+  logoutProvider,
+  serveKeys,
+  setClaims,
+  sign,
+  signLogoutToken,
+  testKey,
+} from './test-support/signals.js';
 import { EVENT_TYPES } from './signals/mapping.js';
 import type { KeyServer, TestKey } from './test-support/signals.js';
 
@@ -45,13 +52,7 @@ describe.each(['sqlite', 'postgres'] as const)('the gateway on %s with the real 
   let database: TestDatabase;
   const topic = uniqueTopic(`gateway-${kind}`);
   const providers = () => [
-    {
-      name: 'idp',
-      issuer: ISSUER,
-      jwksUrl: keys.jwksUrl,
-      algorithms: ['RS256'],
-      maxTokenLifetimeMs: 900_000,
-      backchannelLogout: { clientId: 'gateway' },
+    logoutProvider('idp', ISSUER, keys.jwksUrl, {
       ssf: {
         configurationUrl: `${keys.url}/ssf-configuration`,
         audience: 'gateway/stream-int',
@@ -61,18 +62,11 @@ describe.each(['sqlite', 'postgres'] as const)('the gateway on %s with the real 
         clientId: 'gateway',
         clientSecret: 'secret',
       },
-    },
+    }),
   ];
-  const env = (kafka: string) => ({
-    ...database.env,
-    KAFKA_BROKERS: kafka,
-    REVOCATION_TOPIC: topic,
-    REVOCATION_TOPIC_PARTITIONS: '3',
-  });
+  const env = (kafka: string) => kafkaGatewayEnvironment(database, kafka, topic);
   const logoutToken = (sid: string, overrides: Record<string, unknown> = {}) =>
-    sign(key, logoutClaims(ISSUER, 'gateway', Date.now(), { sid, ...overrides }), {
-      typ: 'logout+jwt',
-    });
+    signLogoutToken(key, ISSUER, { sid, ...overrides });
   const eventOf = async (gateway: Gateway, sid: string): Promise<RevocationEvent> => {
     const event = (await outboxEvents(gateway.store)).find(
       (e) => e.kind === 'session' && e.sid === sid,
@@ -100,7 +94,7 @@ describe.each(['sqlite', 'postgres'] as const)('the gateway on %s with the real 
     const token = await logoutToken('sid-offline');
     let offlineEvent: RevocationEvent;
     try {
-      const answer = await postLogout(offline.url ?? '', 'idp', logoutForm(token));
+      const answer = await postLogoutToken(offline.url ?? '', 'idp', token);
       expect(answer.status).toBe(200);
       offlineEvent = await eventOf(offline, 'sid-offline');
     } finally {
@@ -118,21 +112,21 @@ describe.each(['sqlite', 'postgres'] as const)('the gateway on %s with the real 
         actor: 'gateway:idp',
       });
 
-      const replay = await postLogout(online.url ?? '', 'idp', logoutForm(token));
+      const replay = await postLogoutToken(online.url ?? '', 'idp', token);
       expect(replay.status).toBe(400);
       expect(await replay.json()).toMatchObject({ error: 'invalid_request' });
 
       // An accepted signal reaches the topic; a refused one before it publishes nothing.
-      const refused = await postLogout(
+      const refused = await postLogoutToken(
         online.url ?? '',
         'idp',
-        logoutForm(await logoutToken('sid-refused', { aud: 'x' })),
+        await logoutToken('sid-refused', { aud: 'x' }),
       );
       expect(refused.status).toBe(400);
-      const accepted = await postLogout(
+      const accepted = await postLogoutToken(
         online.url ?? '',
         'idp',
-        logoutForm(await logoutToken('sid-online')),
+        await logoutToken('sid-online'),
       );
       expect(accepted.status).toBe(200);
       const onlineEvent = await eventOf(online, 'sid-online');

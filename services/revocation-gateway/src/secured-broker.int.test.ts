@@ -19,13 +19,13 @@ import type { SecureKafka, TopicReader } from '@revocation-fabric/testkit';
 import type { Gateway } from './gateway.js';
 import {
   createTestDatabase,
-  logoutForm,
+  kafkaGatewayEnvironment,
   outboxEvents,
-  postLogout,
+  postLogoutToken,
   startTestGateway,
 } from './test-support/harness.js';
 import type { TestDatabase } from './test-support/harness.js';
-import { logoutClaims, serveKeys, sign, testKey } from './test-support/signals.js';
+import { logoutProvider, serveKeys, signLogoutToken, testKey } from './test-support/signals.js';
 import type { KeyServer, TestKey } from './test-support/signals.js';
 
 const faults = await faultKafkaSupport();
@@ -58,35 +58,14 @@ describe.skipIf(!faults.supported)('the gateway on a secured broker', () => {
   it('publishes as principal gateway, read by a verifier principal', async () => {
     if (kafka === undefined) throw new Error('the secured cluster did not start');
     const { gateway: principal, verifier } = kafka.credentials;
-    gateway = await startTestGateway(
-      [
-        {
-          name: 'idp',
-          issuer: ISSUER,
-          jwksUrl: keys.jwksUrl,
-          algorithms: ['RS256'],
-          maxTokenLifetimeMs: 900_000,
-          backchannelLogout: { clientId: 'gateway' },
-        },
-      ],
-      {
-        ...database.env,
-        KAFKA_BROKERS: kafka.brokers.join(','),
-        REVOCATION_TOPIC: kafka.gatewayTopic,
-        REVOCATION_TOPIC_PARTITIONS: '3',
-        KAFKA_SASL_MECHANISM: principal.mechanism,
-        KAFKA_SASL_USERNAME: principal.username,
-        KAFKA_SASL_PASSWORD: principal.password,
-      },
-    );
-    const token = await sign(
-      key,
-      logoutClaims(ISSUER, 'gateway', Date.now(), { sid: 'sid-secured' }),
-      {
-        typ: 'logout+jwt',
-      },
-    );
-    expect((await postLogout(gateway.url ?? '', 'idp', logoutForm(token))).status).toBe(200);
+    gateway = await startTestGateway([logoutProvider('idp', ISSUER, keys.jwksUrl)], {
+      ...kafkaGatewayEnvironment(database, kafka.brokers.join(','), kafka.gatewayTopic),
+      KAFKA_SASL_MECHANISM: principal.mechanism,
+      KAFKA_SASL_USERNAME: principal.username,
+      KAFKA_SASL_PASSWORD: principal.password,
+    });
+    const token = await signLogoutToken(key, ISSUER, { sid: 'sid-secured' });
+    expect((await postLogoutToken(gateway.url ?? '', 'idp', token)).status).toBe(200);
     const [committed] = await outboxEvents(gateway.store);
     // The ACLs let verifiers read with groups named revocation-verifier*.
     reader = await startTopicReader(kafka.brokers, kafka.gatewayTopic, {

@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Gateway } from '../gateway.js';
 import { EVENT_TYPES } from '../signals/mapping.js';
-import {
-  createTestDatabase,
-  metricValue,
-  outboxEvents,
-  startTestGateway,
-} from '../test-support/harness.js';
-import type { TestDatabase } from '../test-support/harness.js';
+import { metricValue, outboxEvents, useTestGateway } from '../test-support/harness.js';
 import { serveKeys, setClaims, sign, testKey } from '../test-support/signals.js';
 import type { KeyServer, TestKey } from '../test-support/signals.js';
 
@@ -18,9 +11,6 @@ const user = { format: 'iss_sub', iss: ISSUER, sub: 'user-1' };
 let key: TestKey;
 let stranger: TestKey;
 let keys: KeyServer;
-let database: TestDatabase;
-let gateway: Gateway;
-let url: string;
 let authorization: string;
 
 const set = (
@@ -36,7 +26,7 @@ const set = (
   });
 
 const push = (token: string, headers: Record<string, string> = {}) =>
-  fetch(`${url}/ssf/kc/events`, {
+  fetch(`${suite.url}/ssf/kc/events`, {
     method: 'POST',
     headers: { 'content-type': 'application/secevent+jwt', authorization, ...headers },
     body: token,
@@ -49,45 +39,40 @@ beforeAll(async () => {
   keys = await serveKeys([key], {
     '/ssf-configuration': (base) => ({ issuer: ISSUER, jwks_uri: `${base}/jwks` }),
   });
-  database = await createTestDatabase('sqlite');
-  gateway = await startTestGateway(
-    [
-      {
-        name: 'kc',
-        issuer: ISSUER,
-        algorithms: ['RS256'],
-        maxTokenLifetimeMs: 900_000,
-        ssf: {
-          configurationUrl: `${keys.url}/ssf-configuration`,
-          audience: AUDIENCE,
-          delivery: 'push',
-          pushUrl: 'http://127.0.0.1:9/ssf/kc/events',
-          tokenUrl: `${keys.url}/token`,
-          clientId: 'gateway',
-          clientSecret: 'secret',
-        },
-      },
-    ],
-    database.env,
-  );
-  url = gateway.url ?? '';
-  authorization = (await gateway.providers.get('kc')?.ssf?.pushAuthorization()) ?? '';
 });
 afterAll(async () => {
-  await gateway.stop();
   await keys.close();
-  await database.drop();
+});
+const suite = useTestGateway(() => [
+  {
+    name: 'kc',
+    issuer: ISSUER,
+    algorithms: ['RS256'],
+    maxTokenLifetimeMs: 900_000,
+    ssf: {
+      configurationUrl: `${keys.url}/ssf-configuration`,
+      audience: AUDIENCE,
+      delivery: 'push',
+      pushUrl: 'http://127.0.0.1:9/ssf/kc/events',
+      tokenUrl: `${keys.url}/token`,
+      clientId: 'gateway',
+      clientSecret: 'secret',
+    },
+  },
+]);
+beforeAll(async () => {
+  authorization = (await suite.gateway.providers.get('kc')?.ssf?.pushAuthorization()) ?? '';
 });
 
 describe('POST /ssf/:provider/events', () => {
   it('answers 202 once a credential change is committed as a subject cutoff at event_timestamp', async () => {
-    const before = (await outboxEvents(gateway.store)).length;
+    const before = (await outboxEvents(suite.gateway.store)).length;
     const at = Math.floor(Date.now() / 1000) - 10;
     const answer = await push(
       await set(EVENT_TYPES.credentialChange, user, {}, { event_timestamp: at }),
     );
     expect(answer.status).toBe(202);
-    expect((await outboxEvents(gateway.store)).slice(before)).toEqual([
+    expect((await outboxEvents(suite.gateway.store)).slice(before)).toEqual([
       expect.objectContaining({
         kind: 'subject',
         sub: 'user-1',
@@ -106,7 +91,7 @@ describe('POST /ssf/:provider/events', () => {
     });
     expect((await push(token)).status).toBe(202);
     expect((await push(token)).status).toBe(202);
-    const events = (await outboxEvents(gateway.store)).filter(
+    const events = (await outboxEvents(suite.gateway.store)).filter(
       (e) => e.kind === 'session' && e.sid === 'sid-push',
     );
     expect(events).toHaveLength(1);
@@ -121,7 +106,7 @@ describe('POST /ssf/:provider/events', () => {
       err: 'authentication_failed',
       description: expect.any(String),
     });
-    const none = await fetch(`${url}/ssf/kc/events`, {
+    const none = await fetch(`${suite.url}/ssf/kc/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/secevent+jwt' },
       body: token,
@@ -169,7 +154,7 @@ describe('POST /ssf/:provider/events', () => {
   });
 
   it('refuses a polled SET longer than the body limit (reported in setErrs, not retried)', async () => {
-    const receiver = gateway.providers.get('kc')?.ssf;
+    const receiver = suite.gateway.providers.get('kc')?.ssf;
     const big = await set(EVENT_TYPES.credentialChange, user, { padding: 'x'.repeat(20_000) });
     const outcome = await receiver?.receive(big, 'ssf-poll');
     expect(outcome).toMatchObject({
@@ -181,8 +166,8 @@ describe('POST /ssf/:provider/events', () => {
   it('refuses a subject it cannot map (email), counts it and publishes nothing, then accepts a valid one', async () => {
     const sample =
       'revocation_gateway_signals_total{provider="kc",source="ssf-push",outcome="refused",reason="SUBJECT_UNMAPPABLE"}';
-    const counted = await metricValue(url, sample);
-    const before = (await outboxEvents(gateway.store)).length;
+    const counted = await metricValue(suite.url, sample);
+    const before = (await outboxEvents(suite.gateway.store)).length;
     const answer = await push(
       await set(EVENT_TYPES.credentialChange, { format: 'email', email: 'a@b.test' }),
     );
@@ -191,14 +176,14 @@ describe('POST /ssf/:provider/events', () => {
       err: 'invalid_request',
       description: expect.stringMatching(/email/),
     });
-    expect(await metricValue(url, sample)).toBe(counted + 1);
+    expect(await metricValue(suite.url, sample)).toBe(counted + 1);
     expect((await push(await set(EVENT_TYPES.accountDisabled, user))).status).toBe(202);
-    const added = (await outboxEvents(gateway.store)).slice(before);
+    const added = (await outboxEvents(suite.gateway.store)).slice(before);
     expect(added.map((e) => e.reason)).toEqual(['ban']);
   });
 
   it('refuses a cutoff in the future beyond the tolerance (the protocol’s rule)', async () => {
-    const before = (await outboxEvents(gateway.store)).length;
+    const before = (await outboxEvents(suite.gateway.store)).length;
     const future = Math.floor(Date.now() / 1000) + 3600;
     const answer = await push(
       await set(EVENT_TYPES.credentialChange, user, {}, { event_timestamp: future }),
@@ -209,13 +194,13 @@ describe('POST /ssf/:provider/events', () => {
       description: expect.stringMatching(/future/),
     });
     expect((await push(await set(EVENT_TYPES.tokenClaimsChange, user))).status).toBe(202);
-    expect((await outboxEvents(gateway.store)).slice(before).map((e) => e.reason)).toEqual([
+    expect((await outboxEvents(suite.gateway.store)).slice(before).map((e) => e.reason)).toEqual([
       'role-change',
     ]);
   });
 
   it('does not count a verification event without state as the answer to a request never made', async () => {
-    const receiver = gateway.providers.get('kc')?.ssf;
+    const receiver = suite.gateway.providers.get('kc')?.ssf;
     const answer = await push(
       await set(EVENT_TYPES.verification, { format: 'opaque', id: 'stream-1' }),
     );
@@ -224,13 +209,13 @@ describe('POST /ssf/:provider/events', () => {
   });
 
   it('accepts the verification event without a rule', async () => {
-    const before = (await outboxEvents(gateway.store)).length;
+    const before = (await outboxEvents(suite.gateway.store)).length;
     const answer = await push(
       await set(EVENT_TYPES.verification, { format: 'opaque', id: 'stream-1' }, {}, { state: 's' }),
     );
     expect(answer.status).toBe(202);
     expect((await push(await set(EVENT_TYPES.credentialChange, user))).status).toBe(202);
-    expect((await outboxEvents(gateway.store)).slice(before).map((e) => e.reason)).toEqual([
+    expect((await outboxEvents(suite.gateway.store)).slice(before).map((e) => e.reason)).toEqual([
       'password-change',
     ]);
   });

@@ -1,46 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Gateway } from '../gateway.js';
-import { createTestDatabase, startTestGateway } from '../test-support/harness.js';
-import type { TestDatabase } from '../test-support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { useTestGateway } from '../test-support/harness.js';
+import { logoutProvider } from '../test-support/signals.js';
 import { readinessResponse } from './readiness.js';
 
-let database: TestDatabase;
-let gateway: Gateway;
-let url: string;
-
-beforeAll(async () => {
-  database = await createTestDatabase('sqlite');
-  gateway = await startTestGateway(
-    [
-      {
-        name: 'kc',
-        issuer: 'https://idp.test/realms/r',
-        // Nothing answers there: the stream set-up fails and readiness must say so.
-        jwksUrl: 'http://127.0.0.1:1/jwks',
-        algorithms: ['RS256'],
-        maxTokenLifetimeMs: 900_000,
-        backchannelLogout: { clientId: 'gateway' },
-        ssf: {
-          configurationUrl: 'http://127.0.0.1:1/ssf-configuration',
-          delivery: 'poll',
-          tokenUrl: 'http://127.0.0.1:1/token',
-          clientId: 'gateway',
-          clientSecret: 'secret',
-        },
-      },
-    ],
-    database.env,
-  );
-  url = gateway.url ?? '';
-});
-afterAll(async () => {
-  await gateway.stop();
-  await database.drop();
-});
+const suite = useTestGateway(() => [
+  // Nothing answers at 127.0.0.1:1: the stream set-up fails and readiness must say so.
+  logoutProvider('kc', 'https://idp.test/realms/r', 'http://127.0.0.1:1/jwks', {
+    ssf: {
+      configurationUrl: 'http://127.0.0.1:1/ssf-configuration',
+      delivery: 'poll',
+      tokenUrl: 'http://127.0.0.1:1/token',
+      clientId: 'gateway',
+      clientSecret: 'secret',
+    },
+  }),
+]);
 
 describe('the system routes', () => {
   it('serves the OpenAPI 3.1 document', async () => {
-    const answer = await fetch(`${url}/openapi.json`);
+    const answer = await fetch(`${suite.url}/openapi.json`);
     expect(answer.status).toBe(200);
     expect(await answer.json()).toMatchObject({
       openapi: '3.1.0',
@@ -49,13 +27,13 @@ describe('the system routes', () => {
   });
 
   it('is alive and ready with Kafka and the transmitter away, and says so', async () => {
-    expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${suite.url}/healthz`)).json()).toEqual({ status: 'ok' });
     let body: unknown;
     let text = '';
     await expect
       .poll(
         async () => {
-          const answer = await fetch(`${url}/readyz`);
+          const answer = await fetch(`${suite.url}/readyz`);
           expect(answer.status).toBe(200);
           text = await answer.text();
           body = readinessResponse.parse(JSON.parse(text));
@@ -77,7 +55,7 @@ describe('the system routes', () => {
   });
 
   it('exposes the signal counter, the backlog and the stream gauges in /metrics', async () => {
-    const scrape = async () => (await fetch(`${url}/metrics`)).text();
+    const scrape = async () => (await fetch(`${suite.url}/metrics`)).text();
     await expect
       .poll(scrape, { timeout: 10_000 })
       .toMatch(
@@ -95,13 +73,13 @@ describe('the system routes', () => {
       '/backchannel-logout/%E0%A4%A',
       '/ssf/%ZZ/events',
     ]) {
-      const answer = await fetch(`${url}${path}`, { method: 'POST', body: 'logout_token=x' });
+      const answer = await fetch(`${suite.url}${path}`, { method: 'POST', body: 'logout_token=x' });
       expect(answer.status, path).toBe(400);
       expect(await answer.json()).toMatchObject({
         error: { code: 'INVALID_REQUEST', message: 'malformed request' },
       });
     }
     // Still serving: the refusals were answers, not failures.
-    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${suite.url}/healthz`)).status).toBe(200);
   });
 });

@@ -4,9 +4,7 @@
  * test's own inputs, served from this process; `localhost` and `127.0.0.1` are two origins.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Gateway } from '../gateway.js';
-import { createTestDatabase, startTestGateway } from '../test-support/harness.js';
-import type { TestDatabase } from '../test-support/harness.js';
+import { useTestGateway } from '../test-support/harness.js';
 import { serveKeys, testKey } from '../test-support/signals.js';
 import type { KeyServer } from '../test-support/signals.js';
 import { transmitterProvider } from '../test-support/transmitter.js';
@@ -14,8 +12,6 @@ import { POLL_METHOD } from './stream-setup.js';
 
 const ISSUER = 'https://idp.test/realms/r';
 let server: KeyServer;
-let database: TestDatabase;
-let gateway: Gateway;
 
 beforeAll(async () => {
   server = await serveKeys([await testKey('RS256')], {
@@ -36,18 +32,15 @@ beforeAll(async () => {
       },
     ],
   });
-  database = await createTestDatabase('sqlite');
-  gateway = await startTestGateway([transmitterProvider('kc', ISSUER, server.url)], database.env);
 });
 afterAll(async () => {
-  await gateway.stop();
   await server.close();
-  await database.drop();
 });
+const suite = useTestGateway(() => [transmitterProvider('kc', ISSUER, server.url)]);
 
 describe('a poll stream', () => {
   it('whose endpoint_url lies outside the transmitter’s origin is refused before any poll', async () => {
-    const receiver = gateway.providers.get('kc')?.ssf;
+    const receiver = suite.gateway.providers.get('kc')?.ssf;
     await expect
       .poll(() => receiver?.status(), { timeout: 4000 })
       .toMatchObject({ state: 'failed', lastError: { step: 'stream-setup' } });

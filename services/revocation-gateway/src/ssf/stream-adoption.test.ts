@@ -5,10 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Gateway } from '../gateway.js';
 import { EVENT_TYPES } from '../signals/mapping.js';
-import { createTestDatabase, startTestGateway } from '../test-support/harness.js';
-import type { TestDatabase } from '../test-support/harness.js';
+import { useTestGateway } from '../test-support/harness.js';
 import { setClaims, sign, testKey } from '../test-support/signals.js';
 import type { TestKey } from '../test-support/signals.js';
 import { startTransmitter, transmitterProvider } from '../test-support/transmitter.js';
@@ -18,8 +16,6 @@ const ISSUER = 'https://idp.test/realms/r';
 let key: TestKey;
 let transmitter: TestTransmitter;
 let pushing: TestTransmitter;
-let database: TestDatabase;
-let gateway: Gateway;
 
 beforeAll(async () => {
   key = await testKey('RS256');
@@ -37,28 +33,22 @@ beforeAll(async () => {
     }),
     createAnswer: () => ({ status: 201, body: undefined }),
   });
-  database = await createTestDatabase('sqlite');
-  gateway = await startTestGateway(
-    [
-      transmitterProvider('kc', ISSUER, transmitter.url, { pollIntervalMs: 50 }),
-      transmitterProvider('pushed', ISSUER, pushing.url, {
-        delivery: 'push',
-        pushUrl: 'http://127.0.0.1:9/ssf/pushed/events',
-      }),
-    ],
-    database.env,
-  );
 });
 afterAll(async () => {
-  await gateway.stop();
   await transmitter.close();
   await pushing.close();
-  await database.drop();
 });
+const suite = useTestGateway(() => [
+  transmitterProvider('kc', ISSUER, transmitter.url, { pollIntervalMs: 50 }),
+  transmitterProvider('pushed', ISSUER, pushing.url, {
+    delivery: 'push',
+    pushUrl: 'http://127.0.0.1:9/ssf/pushed/events',
+  }),
+]);
 
 describe('a stream whose creation answer was refused', () => {
   it('is adopted on the retry, polled, and a signal sent on it is committed', async () => {
-    const receiver = gateway.providers.get('kc')?.ssf;
+    const receiver = suite.gateway.providers.get('kc')?.ssf;
     await expect
       .poll(() => receiver?.status(), { timeout: 8000 })
       .toMatchObject({ state: 'registered', lastError: undefined });
@@ -86,7 +76,7 @@ describe('a stream whose creation answer was refused', () => {
   }, 20_000);
 
   it('is adopted with our push authorization sent again when its delivery cannot be read', async () => {
-    const receiver = gateway.providers.get('pushed')?.ssf;
+    const receiver = suite.gateway.providers.get('pushed')?.ssf;
     await expect
       .poll(() => receiver?.status(), { timeout: 8000 })
       .toMatchObject({ state: 'registered', streamId: pushing.streams[0]?.stream_id });

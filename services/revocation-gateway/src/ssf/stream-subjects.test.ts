@@ -4,9 +4,7 @@
  * transmitters run in this process (the test's own inputs).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Gateway } from '../gateway.js';
-import { createTestDatabase, startTestGateway } from '../test-support/harness.js';
-import type { TestDatabase } from '../test-support/harness.js';
+import { useTestGateway } from '../test-support/harness.js';
 import { testKey } from '../test-support/signals.js';
 import { startTransmitter, transmitterProvider } from '../test-support/transmitter.js';
 import { addConfiguredSubjects } from './stream-subjects.js';
@@ -20,8 +18,6 @@ const SUBJECTS = [
 ];
 let withSubjects: TestTransmitter;
 let without: TestTransmitter;
-let database: TestDatabase;
-let gateway: Gateway;
 
 beforeAll(async () => {
   const key = await testKey('RS256');
@@ -31,29 +27,24 @@ beforeAll(async () => {
   });
   withSubjects = await startTransmitter(key, ISSUER, { configuration: none });
   without = await startTransmitter(key, ISSUER, { configuration: none });
-  database = await createTestDatabase('sqlite');
-  gateway = await startTestGateway(
-    [
-      transmitterProvider('listed', ISSUER, withSubjects.url, { subjects: SUBJECTS }),
-      transmitterProvider('unlisted', ISSUER, without.url),
-    ],
-    database.env,
-  );
 });
 afterAll(async () => {
-  await gateway.stop();
   await withSubjects.close();
   await without.close();
-  await database.drop();
 });
+const suite = useTestGateway(() => [
+  transmitterProvider('listed', ISSUER, withSubjects.url, { subjects: SUBJECTS }),
+  transmitterProvider('unlisted', ISSUER, without.url),
+]);
 
 const readyz = async () =>
-  ((await (await fetch(`${gateway.url}/readyz`)).json()) as { ssf: Record<string, unknown> }).ssf;
+  ((await (await fetch(`${suite.gateway.url}/readyz`)).json()) as { ssf: Record<string, unknown> })
+    .ssf;
 
 describe('a transmitter whose default_subjects is NONE', () => {
   it('is asked to add each configured subject to the stream, and /readyz says they were', async () => {
     await expect
-      .poll(() => gateway.providers.get('listed')?.ssf?.status(), { timeout: 4000 })
+      .poll(() => suite.gateway.providers.get('listed')?.ssf?.status(), { timeout: 4000 })
       .toMatchObject({ state: 'registered', subjects: 'added' });
     const streamId = withSubjects.streams[0]?.stream_id;
     expect(
@@ -64,7 +55,7 @@ describe('a transmitter whose default_subjects is NONE', () => {
 
   it('with no subjects configured, has its stream reported in /readyz as covering none', async () => {
     await expect
-      .poll(() => gateway.providers.get('unlisted')?.ssf?.status(), { timeout: 4000 })
+      .poll(() => suite.gateway.providers.get('unlisted')?.ssf?.status(), { timeout: 4000 })
       .toMatchObject({ state: 'registered', subjects: 'none' });
     expect(without.requests.some((r) => r.path === '/subjects:add')).toBe(false);
     expect((await readyz())['unlisted']).toMatchObject({ state: 'registered', subjects: 'none' });

@@ -3,7 +3,8 @@
  * database), and readers of what it committed. Not part of the build.
  */
 import { pino } from 'pino';
-import { createTestDatabase as createDatabase } from '@revocation-fabric/testkit';
+import { afterAll, beforeAll } from 'vitest';
+import { createTestDatabase as createDatabase, suiteFixture } from '@revocation-fabric/testkit';
 import type { TestDatabase, TestDatabaseKind } from '@revocation-fabric/testkit';
 import { decodeEvent } from '@revocation-fabric/protocol';
 import type { RevocationEvent } from '@revocation-fabric/protocol';
@@ -41,6 +42,53 @@ export async function startTestGateway(
   return gateway;
 }
 
+/** A test file's own gateway, its database and base URL; read them inside tests and hooks. */
+export interface SuiteGateway {
+  readonly database: TestDatabase;
+  readonly gateway: Gateway;
+  readonly url: string;
+}
+
+/**
+ * Gives the calling file (or describe block) a gateway of its own: started before its tests on a
+ * fresh SQLite database with the providers `providers()` returns and `env` over the database's
+ * variables; stopped, and the database dropped, after them. `providers` is called at the start,
+ * so it may name servers that hooks registered before this call have started; those hooks' closing
+ * counterparts run after this stop.
+ */
+export function useTestGateway(
+  providers: () => readonly unknown[],
+  env: Readonly<Record<string, string>> = {},
+): SuiteGateway {
+  const fixture = suiteFixture('the test gateway', async (onStop) => {
+    const database = await createTestDatabase('sqlite');
+    onStop(() => database.drop());
+    const gateway = await startTestGateway(providers(), { ...database.env, ...env });
+    onStop(() => gateway.stop());
+    return { database, gateway, url: gateway.url ?? '' };
+  });
+  beforeAll(fixture.setUp);
+  afterAll(fixture.tearDown);
+  return fixture.view;
+}
+
+/**
+ * The variables that make a gateway on `database` publish to `topic` (three partitions) on
+ * `brokers`.
+ */
+export function kafkaGatewayEnvironment(
+  database: TestDatabase,
+  brokers: string,
+  topic: string,
+): Record<string, string> {
+  return {
+    ...database.env,
+    KAFKA_BROKERS: brokers,
+    REVOCATION_TOPIC: topic,
+    REVOCATION_TOPIC_PARTITIONS: '3',
+  };
+}
+
 /** Every event in the outbox, in commit order. */
 export async function outboxEvents(store: DataStore): Promise<RevocationEvent[]> {
   const rows = await store.db.selectFrom('outbox').select('payload').orderBy('id').execute();
@@ -64,6 +112,11 @@ export function postLogout(
 /** The form body carrying `token`. */
 export const logoutForm = (token: string): string =>
   new URLSearchParams({ logout_token: token }).toString();
+
+/** POSTs `token` to `provider`'s back-channel-logout endpoint in the spec's form. */
+export function postLogoutToken(url: string, provider: string, token: string): Promise<Response> {
+  return postLogout(url, provider, logoutForm(token));
+}
 
 export { metricValue } from '@revocation-fabric/testkit';
 export type { TestDatabase } from '@revocation-fabric/testkit';

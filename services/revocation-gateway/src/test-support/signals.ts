@@ -82,6 +82,24 @@ export async function sign(
   return new SignJWT(payload).setProtectedHeader(protectedHeader).sign(key.privateKey);
 }
 
+/**
+ * The claims every signed test token starts with: `issuer`, `audience`, issued at `nowMs`, a
+ * fresh jti.
+ */
+function issuedClaims(issuer: string, audience: string, nowMs: number) {
+  return { iss: issuer, aud: audience, iat: Math.floor(nowMs / 1000), jti: randomUUID() };
+}
+
+/** `claims` with `overrides`: a value replaces a claim, `undefined` removes it. */
+function overridden(
+  claims: Record<string, unknown>,
+  overrides: Record<string, unknown>,
+): JWTPayload {
+  const result: Record<string, unknown> = { ...claims, ...overrides };
+  for (const [name, value] of Object.entries(result)) if (value === undefined) delete result[name];
+  return result;
+}
+
 /** A valid logout token's claims at `nowMs`; `overrides` replace or (with `undefined`) remove claims. */
 export function logoutClaims(
   issuer: string,
@@ -89,20 +107,29 @@ export function logoutClaims(
   nowMs: number,
   overrides: Record<string, unknown> = {},
 ): JWTPayload {
-  const iat = Math.floor(nowMs / 1000);
-  const claims: Record<string, unknown> = {
-    iss: issuer,
-    aud: clientId,
-    iat,
-    exp: iat + 120,
-    jti: randomUUID(),
-    sub: 'user-1',
-    sid: 'session-1',
-    events: { [BCL_EVENT]: {} },
-    ...overrides,
-  };
-  for (const [name, value] of Object.entries(claims)) if (value === undefined) delete claims[name];
-  return claims;
+  const issued = issuedClaims(issuer, clientId, nowMs);
+  return overridden(
+    {
+      ...issued,
+      exp: issued.iat + 120,
+      sub: 'user-1',
+      sid: 'session-1',
+      events: { [BCL_EVENT]: {} },
+    },
+    overrides,
+  );
+}
+
+/**
+ * A logout token for the client `gateway` of `issuer`, signed by `key` now; `overrides` as for
+ * {@link logoutClaims}.
+ */
+export function signLogoutToken(
+  key: TestKey,
+  issuer: string,
+  overrides: Record<string, unknown> = {},
+): Promise<string> {
+  return sign(key, logoutClaims(issuer, 'gateway', Date.now(), overrides), { typ: 'logout+jwt' });
 }
 
 /** A valid SET's claims at `nowMs` carrying one event; `overrides` as for {@link logoutClaims}. */
@@ -117,16 +144,34 @@ export function setClaims(
   },
   overrides: Record<string, unknown> = {},
 ): JWTPayload {
-  const iat = Math.floor(nowMs / 1000);
-  const claims: Record<string, unknown> = {
-    iss: issuer,
-    aud: audience,
-    iat,
-    jti: randomUUID(),
-    events: { [event.type]: { event_timestamp: iat, ...event.body } },
-    sub_id: event.subject,
-    ...overrides,
+  const issued = issuedClaims(issuer, audience, nowMs);
+  return overridden(
+    {
+      ...issued,
+      events: { [event.type]: { event_timestamp: issued.iat, ...event.body } },
+      sub_id: event.subject,
+    },
+    overrides,
+  );
+}
+
+/**
+ * A provider `name` of `issuer` whose RS256 keys are at `jwksUrl`, sending back-channel logouts
+ * to the client `gateway`; `more` adds fields (an `ssf` block) or replaces them.
+ */
+export function logoutProvider(
+  name: string,
+  issuer: string,
+  jwksUrl: string,
+  more: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    name,
+    issuer,
+    jwksUrl,
+    algorithms: ['RS256'],
+    maxTokenLifetimeMs: 900_000,
+    backchannelLogout: { clientId: 'gateway' },
+    ...more,
   };
-  for (const [name, value] of Object.entries(claims)) if (value === undefined) delete claims[name];
-  return claims;
 }

@@ -22,10 +22,14 @@ import {
   createEvent,
   encodeEvent,
   isBrake,
-  revocationTopicSpec,
 } from '@revocation-fabric/protocol';
 import type { RevocationEventInput } from '@revocation-fabric/protocol';
-import { createTopic, openTopicWriter, uniqueTopic, waitFor } from '@revocation-fabric/testkit';
+import {
+  createRevocationTopic,
+  openTopicWriter,
+  uniqueTopic,
+  waitFor,
+} from '@revocation-fabric/testkit';
 import type { TopicWriter } from '@revocation-fabric/testkit';
 import { FlattenedSign, SignJWT, exportJWK, generateKeyPair } from 'jose';
 import type { CryptoKey, JWK } from 'jose';
@@ -160,13 +164,7 @@ beforeAll(async () => {
   issuer = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}`;
 
   topic = uniqueTopic('socket-e2e');
-  const spec = revocationTopicSpec({ topic, partitions: 3, maxTokenLifetimeMs: 15 * 60_000 });
-  await createTopic(brokers, {
-    topic,
-    partitions: spec.numPartitions,
-    replicationFactor: 1,
-    configEntries: spec.configEntries,
-  });
+  await createRevocationTopic(brokers, topic);
   producer = await openTopicWriter(brokers, { clientId: 'socket-e2e' });
 
   for (const instance of ['e2e-game-1', 'e2e-game-2']) {

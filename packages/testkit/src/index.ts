@@ -2,6 +2,7 @@ export { getKafka } from './get-kafka.js';
 export type { GetKafkaOptions, KafkaBroker, KafkaSource } from './get-kafka.js';
 export { createTopic } from './create-topic.js';
 export type { TopicSpec } from './create-topic.js';
+export { createRevocationTopic } from './revocation-topic.js';
 export { uniqueTopic } from './unique-topic.js';
 export { waitFor } from './wait-for.js';
 export type { WaitForOptions } from './wait-for.js';

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, encodeEvent } from '@revocation-fabric/protocol';
 import {
+  createRevocationTopic,
   faultKafkaSupport,
   openTopicWriter,
   startFaultKafka,
@@ -14,7 +15,6 @@ import {
 } from '@revocation-fabric/testkit';
 import type { FaultKafka } from '@revocation-fabric/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRevocationTopic } from './lib/revocation-topic.fixture.js';
 import { ISSUER, mint, signingKey } from './lib/tokens.fixture.js';
 import type { SigningKey } from './lib/tokens.fixture.js';
 import { codeOf, trustedIssuer } from './lib/verifier.fixture.js';

@@ -8,6 +8,7 @@ import { REVOCATION_SIGNATURE_HEADER, createEvent, encodeEvent } from '@revocati
 import type { RevocationRule } from '@revocation-fabric/protocol';
 import {
   consumerGroups,
+  createRevocationTopic,
   createTopic,
   openTopicWriter,
   uniqueTopic,
@@ -15,7 +16,6 @@ import {
 } from '@revocation-fabric/testkit';
 import type { OutgoingRecord, TopicWriter } from '@revocation-fabric/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createRevocationTopic } from './lib/revocation-topic.fixture.js';
 import { ISSUER, mint, signBrake, signingKey } from './lib/tokens.fixture.js';
 import type { RevocationInput, SigningKey } from './lib/tokens.fixture.js';
 import { codeOf, trustedIssuer } from './lib/verifier.fixture.js';

@@ -5,8 +5,7 @@
  */
 import { request } from 'node:http';
 import { pino } from 'pino';
-import { revocationTopicSpec } from '@revocation-fabric/protocol';
-import { createTopic, uniqueTopic } from '@revocation-fabric/testkit';
+import { createRevocationTopic, uniqueTopic } from '@revocation-fabric/testkit';
 import { loadConfig } from '../config.js';
 import { createGameService } from '../service.js';
 import type { GameService } from '../service.js';
@@ -38,13 +37,7 @@ export interface TestInstance {
  */
 export async function startInstance(brokers: string[], name: string): Promise<TestInstance> {
   const topic = uniqueTopic(`game-${name}`);
-  const spec = revocationTopicSpec({ topic, partitions: 3, maxTokenLifetimeMs: 15 * 60_000 });
-  await createTopic(brokers, {
-    topic,
-    partitions: spec.numPartitions,
-    replicationFactor: 1,
-    configEntries: spec.configEntries,
-  });
+  await createRevocationTopic(brokers, topic);
   const logs: LogLine[] = [];
   const logger = pino(
     { level: 'debug' },

@@ -1,13 +1,15 @@
-/**
- * Test fixture: a revocation topic on a real broker, created as the protocol specifies it.
- * Excluded from the build.
- */
 import { revocationTopicSpec } from '@revocation-fabric/protocol';
-import { createTopic } from '@revocation-fabric/testkit';
+import { createTopic } from './create-topic.js';
 
 /**
- * Creates `topic` with the partitions and cleanup settings the protocol gives a revocation
- * topic for 15-minute tokens (3 partitions, one replica), and waits for its leaders.
+ * Creates `topic` as the protocol specifies a revocation topic for 15-minute tokens: its
+ * partitions (3) and cleanup settings, one replica. Resolves once every partition has a leader.
+ *
+ * @example
+ * ```ts
+ * const topic = uniqueTopic('game-e2e');
+ * await createRevocationTopic(brokers, topic);
+ * ```
  */
 export async function createRevocationTopic(
   brokers: readonly string[],

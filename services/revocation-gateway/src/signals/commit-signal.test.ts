@@ -68,6 +68,10 @@ const commit = (jti: string, cutoff: number) =>
     draft: { kind: 'subject', sub: 'user-1', cutoff, reason: 'password-change' },
   });
 
+/** The replay guard's rows for `jti`: none once a refused signal is rolled back. */
+const seenRows = (jti: string) =>
+  store.db.selectFrom('seenSignals').select('jti').where('jti', '=', jti).execute();
+
 describe('commitSignal', () => {
   it('writes the jti and the event together and wakes the relay once committed', async () => {
     const wake = vi.spyOn(issuer.relay, 'wake');
@@ -85,12 +89,7 @@ describe('commitSignal', () => {
     await expect(commit('j-future', NOW + 3_600_000)).rejects.toMatchObject({
       code: 'CUTOFF_IN_FUTURE',
     });
-    const seen = await store.db
-      .selectFrom('seenSignals')
-      .select('jti')
-      .where('jti', '=', 'j-future')
-      .execute();
-    expect(seen).toEqual([]);
+    expect(await seenRows('j-future')).toEqual([]);
     expect(await commit('j-future', NOW)).toMatchObject({ outcome: 'committed' });
   });
 
@@ -105,12 +104,7 @@ describe('commitSignal', () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SignalRefusedError);
     expect(error).toMatchObject({ code: 'EVENT_INVALID', answer: { status: 400, retry: false } });
-    const seen = await store.db
-      .selectFrom('seenSignals')
-      .select('jti')
-      .where('jti', '=', 'j-long-sid')
-      .execute();
-    expect(seen).toEqual([]);
+    expect(await seenRows('j-long-sid')).toEqual([]);
   });
 
   it('answers a duplicate delivered beside other signals without costing them a re-run', async () => {

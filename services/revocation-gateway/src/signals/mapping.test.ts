@@ -35,6 +35,13 @@ const logout = (sid: string | undefined, sub: string | undefined) => ({
   replayGuardUntil: NOW,
 });
 
+/** A signal of `type` about `subject` maps to no rule. */
+function expectUnmappable(type: string, subject: unknown): void {
+  expect(mapSignal(set(type, subject), ctx), JSON.stringify(subject)).toMatchObject({
+    outcome: 'unmappable',
+  });
+}
+
 describe('cutoffAfter', () => {
   it('moves a whole-second time to the end of its second and keeps a time with a fraction', () => {
     expect(cutoffAfter(EVENT_AT)).toBe(EVENT_AT + 1000);
@@ -193,12 +200,7 @@ describe('the signal mapping', () => {
       { format: 'complex', user: { format: 'email', email: 'a@b.test' } },
       undefined,
     ]) {
-      expect(
-        mapSignal(set(EVENT_TYPES.credentialChange, subject), ctx),
-        JSON.stringify(subject),
-      ).toMatchObject({
-        outcome: 'unmappable',
-      });
+      expectUnmappable(EVENT_TYPES.credentialChange, subject);
     }
   });
 
@@ -216,12 +218,7 @@ describe('the signal mapping', () => {
       },
       { format: 'complex', user: 'user-1', session: { format: 'opaque', id: 's1' } },
     ]) {
-      expect(
-        mapSignal(set(EVENT_TYPES.sessionRevoked, subject), ctx),
-        JSON.stringify(subject),
-      ).toMatchObject({
-        outcome: 'unmappable',
-      });
+      expectUnmappable(EVENT_TYPES.sessionRevoked, subject);
     }
   });
 

@@ -8,6 +8,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import type { CryptoKey, JWK, JWTPayload } from 'jose';
+import { SignalRefusedError } from '../signals/refusal.js';
+import type { RefusalCode } from '../signals/refusal.js';
 
 /** A signing key and its public JWK. */
 export interface TestKey {
@@ -63,6 +65,23 @@ export async function serveKeys(
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The code `verification` is refused with; a different failure propagates, and an accepted
+ * signal is an error naming `what`.
+ */
+export async function refusalOf(
+  verification: Promise<unknown>,
+  what: string,
+): Promise<RefusalCode> {
+  try {
+    await verification;
+  } catch (error) {
+    if (error instanceof SignalRefusedError) return error.code;
+    throw error;
+  }
+  throw new Error(`${what} was accepted`);
 }
 
 /** The back-channel-logout event URI. */

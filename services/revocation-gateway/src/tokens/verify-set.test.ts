@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRemoteJWKSet } from 'jose';
 import type { JWTVerifyGetKey } from 'jose';
 import { EVENT_TYPES } from '../signals/mapping.js';
-import { SignalRefusedError } from '../signals/refusal.js';
 import type { RefusalCode } from '../signals/refusal.js';
-import { serveKeys, setClaims, sign, testKey } from '../test-support/signals.js';
+import { refusalOf, serveKeys, setClaims, sign, testKey } from '../test-support/signals.js';
 import type { KeyServer, TestKey } from '../test-support/signals.js';
 import { verifySet } from './verify-set.js';
 
@@ -49,15 +48,8 @@ const valid = (overrides: Record<string, unknown> = {}, typ = 'secevent+jwt') =>
     { typ },
   );
 
-async function refusal(token: string): Promise<RefusalCode> {
-  try {
-    await verifySet(token, expect_());
-  } catch (error) {
-    if (error instanceof SignalRefusedError) return error.code;
-    throw error;
-  }
-  throw new Error('the SET was accepted');
-}
+const refusal = (token: string): Promise<RefusalCode> =>
+  refusalOf(verifySet(token, expect_()), 'the SET');
 
 describe('verifySet', () => {
   it('accepts a valid SET and returns its one event, sub_id and event_timestamp in ms', async () => {

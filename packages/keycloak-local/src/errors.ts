@@ -1,3 +1,5 @@
+import { CodedError } from '@revocation-fabric/protocol';
+
 /** Stable codes of every way the local Keycloak tooling can fail. */
 export type KeycloakLocalErrorCode =
   | 'TOOL_MISSING'
@@ -19,15 +21,7 @@ export type KeycloakLocalErrorCode =
  * catch (error) { if (error instanceof KeycloakLocalError && error.code === 'PORT_IN_USE') ... }
  * ```
  */
-export abstract class KeycloakLocalError extends Error {
-  /** Stable machine-readable code. */
-  abstract readonly code: KeycloakLocalErrorCode;
-
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export abstract class KeycloakLocalError extends CodedError<KeycloakLocalErrorCode> {}
 
 /**
  * A program the local Keycloak needs is not on `PATH`.

@@ -1,3 +1,4 @@
+import { CodedError } from './coded-error.js';
 import type { InsufficientTopicRetention } from './topic-retention.js';
 
 /** Stable codes of every way an event can be refused: what a reader counts as poison. */
@@ -15,15 +16,7 @@ export type ProtocolErrorCode = EventErrorCode | 'TOPIC_RETENTION_TOO_SHORT';
  * Base class of every error this package throws for a bad event or an unsafe revocation topic.
  * Switch on `code`, which is stable across releases; `message` is for humans.
  */
-export abstract class ProtocolError extends Error {
-  /** Stable machine-readable code. */
-  abstract readonly code: ProtocolErrorCode;
-
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export abstract class ProtocolError extends CodedError<ProtocolErrorCode> {}
 
 /** The encoded event is larger than the size limit. */
 export class EventTooLargeError extends ProtocolError {
@@ -41,6 +34,9 @@ export class EventTooLargeError extends ProtocolError {
 /** The payload is not UTF-8 JSON. */
 export class EventNotJsonError extends ProtocolError {
   override readonly code = 'EVENT_NOT_JSON';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+  }
 }
 
 /** The payload's schema version `v` is not one this reader understands. */

@@ -1,16 +1,10 @@
+import { CodedError } from '@revocation-fabric/protocol';
+
 /** Stable codes of the testkit's own failures. */
 export type TestkitErrorCode = 'WAIT_FOR_TIMEOUT' | 'BROKERS_UNREACHABLE' | 'KAFKA_SOURCE_MISMATCH';
 
 /** Base class of every error the testkit throws; switch on `code`. */
-export abstract class TestkitError extends Error {
-  /** Stable machine-readable code. */
-  abstract readonly code: TestkitErrorCode;
-
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export abstract class TestkitError extends CodedError<TestkitErrorCode> {}
 
 /** {@link waitFor}'s condition did not hold in time. The last failure, if any, is the `cause`. */
 export class WaitForTimeoutError extends TestkitError {

@@ -70,79 +70,70 @@ describe('signalCutoff', () => {
 });
 
 describe('the signal mapping', () => {
-  it('back-channel logout with sid → session rule, reason logout', () => {
-    expect(mapSignal(logout('s1', 'user-1'), ctx)).toEqual({
-      outcome: 'rule',
-      draft: { kind: 'session', sid: 's1', reason: 'logout' },
-    });
+  const sessionOfUser = (id: string) => ({
+    format: 'complex',
+    user,
+    session: { format: 'opaque', id },
+  });
+  const rules: Array<[string, Parameters<typeof mapSignal>[0], Record<string, unknown>]> = [
+    [
+      'back-channel logout with sid → session rule, reason logout',
+      logout('s1', 'user-1'),
+      { kind: 'session', sid: 's1', reason: 'logout' },
+    ],
+    [
+      'back-channel logout with sub only → subject cutoff at the token’s iat, reason logout-all',
+      logout(undefined, 'user-1'),
+      { kind: 'subject', sub: 'user-1', cutoff: ISSUED_AT + 1000, reason: 'logout-all' },
+    ],
+    [
+      'CAEP session-revoked naming a session → session rule, reason logout',
+      set(EVENT_TYPES.sessionRevoked, sessionOfUser('s1')),
+      { kind: 'session', sid: 's1', reason: 'logout' },
+    ],
+    [
+      'CAEP session-revoked naming only a user → subject cutoff at event_timestamp, reason logout-all',
+      set(EVENT_TYPES.sessionRevoked, user),
+      { kind: 'subject', sub: 'user-1', cutoff: EVENT_AT + 1000, reason: 'logout-all' },
+    ],
+    [
+      'CAEP session-revoked with Keycloak’s session id ALL → subject cutoff, not a session rule',
+      set(EVENT_TYPES.sessionRevoked, sessionOfUser('ALL')),
+      { kind: 'subject', sub: 'user-1', cutoff: EVENT_AT + 1000, reason: 'logout-all' },
+    ],
+    [
+      'CAEP credential-change → subject cutoff, reason password-change (the SET’s iat without event_timestamp)',
+      { ...set(EVENT_TYPES.credentialChange, user), eventTimestamp: undefined },
+      { kind: 'subject', sub: 'user-1', cutoff: ISSUED_AT + 1000, reason: 'password-change' },
+    ],
+  ];
+  it.each(rules)('%s', (_behaviour, signal, draft) => {
+    expect(mapSignal(signal, ctx)).toEqual({ outcome: 'rule', draft });
   });
 
-  it('back-channel logout with sub only → subject cutoff at the token’s iat, reason logout-all', () => {
-    expect(mapSignal(logout(undefined, 'user-1'), ctx)).toEqual({
-      outcome: 'rule',
-      draft: { kind: 'subject', sub: 'user-1', cutoff: ISSUED_AT + 1000, reason: 'logout-all' },
-    });
-  });
-
-  it('CAEP session-revoked naming a session → session rule, reason logout', () => {
-    const subject = { format: 'complex', user, session: { format: 'opaque', id: 's1' } };
-    expect(mapSignal(set(EVENT_TYPES.sessionRevoked, subject), ctx)).toEqual({
-      outcome: 'rule',
-      draft: { kind: 'session', sid: 's1', reason: 'logout' },
-    });
-  });
-
-  it('CAEP session-revoked naming only a user → subject cutoff at event_timestamp, reason logout-all', () => {
-    expect(mapSignal(set(EVENT_TYPES.sessionRevoked, user), ctx)).toEqual({
-      outcome: 'rule',
-      draft: { kind: 'subject', sub: 'user-1', cutoff: EVENT_AT + 1000, reason: 'logout-all' },
-    });
-  });
-
-  it('CAEP session-revoked with Keycloak’s session id ALL → subject cutoff, not a session rule', () => {
-    const subject = { format: 'complex', user, session: { format: 'opaque', id: 'ALL' } };
-    expect(mapSignal(set(EVENT_TYPES.sessionRevoked, subject), ctx)).toEqual({
-      outcome: 'rule',
-      draft: { kind: 'subject', sub: 'user-1', cutoff: EVENT_AT + 1000, reason: 'logout-all' },
-    });
-  });
-
-  it('CAEP credential-change → subject cutoff, reason password-change (the SET’s iat without event_timestamp)', () => {
-    expect(
-      mapSignal({ ...set(EVENT_TYPES.credentialChange, user), eventTimestamp: undefined }, ctx),
-    ).toEqual({
-      outcome: 'rule',
-      draft: {
-        kind: 'subject',
-        sub: 'user-1',
-        cutoff: ISSUED_AT + 1000,
-        reason: 'password-change',
-      },
-    });
-  });
-
-  it('CAEP token-claims-change → subject cutoff, reason role-change', () => {
-    expect(mapSignal(set(EVENT_TYPES.tokenClaimsChange, user), ctx)).toMatchObject({
-      draft: { kind: 'subject', sub: 'user-1', cutoff: EVENT_AT + 1000, reason: 'role-change' },
-    });
-  });
-
-  it('RISC account-disabled → subject cutoff, reason ban', () => {
-    expect(mapSignal(set(EVENT_TYPES.accountDisabled, user), ctx)).toMatchObject({
-      draft: { kind: 'subject', sub: 'user-1', reason: 'ban' },
-    });
-  });
-
-  it('RISC account-purged → subject cutoff, reason ban', () => {
-    expect(mapSignal(set(EVENT_TYPES.accountPurged, user), ctx)).toMatchObject({
-      draft: { kind: 'subject', sub: 'user-1', reason: 'ban' },
-    });
-  });
-
-  it('RISC credential-compromise → subject cutoff, reason password-change', () => {
-    expect(mapSignal(set(EVENT_TYPES.credentialCompromise, user), ctx)).toMatchObject({
-      draft: { kind: 'subject', sub: 'user-1', reason: 'password-change' },
-    });
+  it.each([
+    [
+      'CAEP token-claims-change → subject cutoff, reason role-change',
+      EVENT_TYPES.tokenClaimsChange,
+      { kind: 'subject', sub: 'user-1', cutoff: EVENT_AT + 1000, reason: 'role-change' },
+    ],
+    [
+      'RISC account-disabled → subject cutoff, reason ban',
+      EVENT_TYPES.accountDisabled,
+      { kind: 'subject', sub: 'user-1', reason: 'ban' },
+    ],
+    [
+      'RISC account-purged → subject cutoff, reason ban',
+      EVENT_TYPES.accountPurged,
+      { kind: 'subject', sub: 'user-1', reason: 'ban' },
+    ],
+    [
+      'RISC credential-compromise → subject cutoff, reason password-change',
+      EVENT_TYPES.credentialCompromise,
+      { kind: 'subject', sub: 'user-1', reason: 'password-change' },
+    ],
+  ])('%s', (_behaviour, eventType, draft) => {
+    expect(mapSignal(set(eventType, user), ctx)).toMatchObject({ draft });
   });
 
   it('a jwt_id subject → token rule expiring after the provider’s max token lifetime', () => {

@@ -6,6 +6,8 @@ export { createRevocationTopic } from './revocation-topic.js';
 export { uniqueTopic } from './unique-topic.js';
 export { waitFor } from './wait-for.js';
 export type { WaitForOptions } from './wait-for.js';
+export { configProblemLines, configProblems } from './config-problems.js';
+export type { ConfigErrorClass, ReportedConfigProblem } from './config-problems.js';
 export { outcomeOf } from './outcome-of.js';
 export type { ErrorClass } from './outcome-of.js';
 export { describeBroker, logBroker } from './log-broker.js';

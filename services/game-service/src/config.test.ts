@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { configProblemLines } from '@revocation-fabric/testkit';
 import { ConfigError, loadConfig } from './config.js';
 
 const minimal = { ISSUER: 'http://localhost:3000', KAFKA_BROKERS: '127.0.0.1:9092' };
@@ -43,16 +44,8 @@ describe('loadConfig', () => {
 });
 
 describe('Kafka security variables', () => {
-  function problems(env: Record<string, string>): string[] {
-    try {
-      loadConfig({ ...minimal, ...env });
-    } catch (error) {
-      if (error instanceof ConfigError)
-        return error.problems.map((p) => `${p.variable}: ${p.message}`);
-      throw error;
-    }
-    return [];
-  }
+  const problems = (env: Record<string, string>) =>
+    configProblemLines(ConfigError, () => loadConfig({ ...minimal, ...env }));
 
   it('leaves SASL and TLS off by default', () => {
     expect(loadConfig(minimal).kafka).toMatchObject({ sasl: undefined, tls: undefined });

@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
 import { ConfigError } from './errors.js';
+import { configProblemLines, configProblems } from '@revocation-fabric/testkit';
 
 const minimal = { KAFKA_BROKERS: '127.0.0.1:9092' };
 
-function problemsOf(env: Record<string, string>): Array<{ variable: string; message: string }> {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  return [];
-}
+const problemsOf = (env: Record<string, string>) =>
+  configProblems(ConfigError, () => loadConfig(env));
 
 describe('loadConfig', () => {
   it('defaults to SQLite, ten-minute access tokens and the standard topic', () => {
@@ -127,16 +121,8 @@ describe('loadConfig', () => {
 });
 
 describe('Kafka security variables', () => {
-  function problems(env: Record<string, string>): string[] {
-    try {
-      loadConfig({ ...minimal, ...env });
-    } catch (error) {
-      if (error instanceof ConfigError)
-        return error.problems.map((p) => `${p.variable}: ${p.message}`);
-      throw error;
-    }
-    return [];
-  }
+  const problems = (env: Record<string, string>) =>
+    configProblemLines(ConfigError, () => loadConfig({ ...minimal, ...env }));
 
   it('leaves SASL and TLS off by default', () => {
     expect(loadConfig(minimal).kafka).toMatchObject({ sasl: undefined, tls: undefined });

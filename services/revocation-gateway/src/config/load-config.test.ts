@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@revocation-fabric/service-runtime';
+import { configProblemLines } from '@revocation-fabric/testkit';
 import { loadConfig } from './load-config.js';
 
 const provider = {
@@ -14,16 +15,8 @@ const provider = {
 };
 const base = { KAFKA_BROKERS: '127.0.0.1:9092' };
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError)
-      return error.problems.map((p) => `${p.variable}: ${p.message}`);
-    throw error;
-  }
-  throw new Error('the configuration was accepted');
-}
+const problemsOf = (env: Record<string, string>) =>
+  configProblemLines(ConfigError, () => loadConfig(env));
 
 describe('loadConfig', () => {
   it('reads providers from GATEWAY_PROVIDERS with defaults', () => {

@@ -4,7 +4,7 @@
  * broker JVMs. Human-readable progress goes to stderr; `start` prints only the bootstrap
  * address on stdout, so `export KAFKA_BROKERS=$(pnpm -s kafka start)` works.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { clusterStatus, listClusters, type ClusterStatus } from './cluster-status.js';
 import { ensureJars } from './ensure-jars.js';
 import { KafkaLocalError } from './errors.js';
@@ -13,6 +13,13 @@ import {
   defaultClusterName,
   type ClusterSelector,
 } from './lib/cluster-files.js';
+import {
+  UsageError,
+  helpOrUnknown,
+  parseCommand,
+  portOption,
+  runCommandLine,
+} from './local-tools/index.js';
 import { startCluster } from './start-cluster.js';
 import { startNode } from './start-node.js';
 import { stopCluster } from './stop-cluster.js';
@@ -43,9 +50,6 @@ options:
                 gateway auth.revocations.gateway, verifier read both, admin anything;
                 prints the credentials, kept in .kafka/<name>/credentials.json`;
 
-/** Wrong command line: reported with the usage text and exit code 2. */
-class UsageError extends Error {}
-
 const log = (message: string): void => console.error(`kafka-local: ${message}`);
 
 const selectorOptions = {
@@ -57,20 +61,16 @@ async function main(argv: readonly string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'start': {
-      const { values } = parse(
-        rest,
-        {
-          ...selectorOptions,
-          nodes: { type: 'string' },
-          fresh: { type: 'boolean' },
-          secure: { type: 'boolean' },
-        },
-        0,
-      );
+      const { values } = parseCommand(rest, {
+        ...selectorOptions,
+        nodes: { type: 'string' },
+        fresh: { type: 'boolean' },
+        secure: { type: 'boolean' },
+      });
       const nodes = values.nodes === undefined ? 1 : Number(values.nodes);
       if (nodes !== 1 && nodes !== 3)
         throw new UsageError(`--nodes must be 1 or 3, got ${values.nodes}`);
-      const basePort = port(values.port);
+      const basePort = portOption(values.port, DEFAULT_BASE_PORT);
       const started = Date.now();
       const cluster = await startCluster({
         nodes,
@@ -102,7 +102,7 @@ async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     case 'stop': {
-      const { values } = parse(rest, { ...selectorOptions, all: { type: 'boolean' } }, 0);
+      const { values } = parseCommand(rest, { ...selectorOptions, all: { type: 'boolean' } });
       const names =
         values.all === true
           ? (await listClusters()).map((cluster) => cluster.name)
@@ -118,7 +118,7 @@ async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     case 'status': {
-      const { values } = parse(rest, { name: { type: 'string' } }, 0);
+      const { values } = parseCommand(rest, { name: { type: 'string' } });
       const clusters =
         values.name === undefined
           ? await listClusters()
@@ -131,7 +131,7 @@ async function main(argv: readonly string[]): Promise<void> {
     case 'stop-node':
     case 'kill-node':
     case 'start-node': {
-      const { values, positionals } = parse(rest, selectorOptions, 1);
+      const { values, positionals } = parseCommand(rest, selectorOptions, 'node id');
       const id = Number(positionals[0]);
       if (!Number.isInteger(id) || id < 1)
         throw new UsageError(`node id must be a positive integer, got ${positionals[0]}`);
@@ -153,51 +153,14 @@ async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     case 'setup': {
-      parse(rest, {}, 0);
+      parseCommand(rest, {});
       const jars = await ensureJars({ log });
       log(`Apache Kafka ${jars.version} jars are in ${jars.libDir}`);
       return;
     }
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      console.log(USAGE);
-      return;
     default:
-      throw new UsageError(`unknown command '${command}'`);
+      helpOrUnknown(command, USAGE);
   }
-}
-
-/** Parses one command's options strictly; `positionals` is 0, or 1 for the node commands' id. */
-function parse<T extends NonNullable<ParseArgsConfig['options']>>(
-  args: string[],
-  options: T,
-  positionals: 0 | 1,
-) {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options, allowPositionals: positionals > 0, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  if (parsed.positionals.length !== positionals) {
-    throw new UsageError(
-      positionals === 0
-        ? `unexpected argument '${parsed.positionals[0]}'`
-        : `expected exactly one node id, got ${parsed.positionals.length} arguments`,
-    );
-  }
-  return parsed;
-}
-
-function port(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_BASE_PORT;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1024 || parsed > 65_530) {
-    throw new UsageError(`--port must be an integer from 1024 to 65530, got ${value}`);
-  }
-  return parsed;
 }
 
 function selector(values: {
@@ -206,7 +169,7 @@ function selector(values: {
 }): ClusterSelector & { name: string } {
   if (values.name !== undefined && values.port !== undefined)
     throw new UsageError('give --name or --port, not both');
-  return { name: values.name ?? defaultClusterName(port(values.port)) };
+  return { name: values.name ?? defaultClusterName(portOption(values.port, DEFAULT_BASE_PORT)) };
 }
 
 function printStatus(cluster: ClusterStatus): void {
@@ -228,21 +191,13 @@ function printStatus(cluster: ClusterStatus): void {
   }
 }
 
-main(process.argv.slice(2)).then(
-  () => {
-    process.exitCode = 0;
-  },
-  (error: unknown) => {
-    if (error instanceof UsageError || error instanceof TypeError) {
-      console.error(`kafka-local: ${error.message}\n(run 'pnpm kafka help' for usage)`);
-      process.exitCode = 2;
-    } else if (error instanceof KafkaLocalError) {
-      console.error(`kafka-local: ${error.message}`);
-      process.exitCode =
-        error.code === 'UNKNOWN_NODE' || error.code === 'CLUSTER_NOT_FOUND' ? 2 : 1;
-    } else {
-      console.error(error);
-      process.exitCode = 1;
-    }
-  },
-);
+runCommandLine(() => main(process.argv.slice(2)), {
+  name: 'kafka-local',
+  help: 'pnpm kafka help',
+  toolErrorExit: (error) =>
+    error instanceof KafkaLocalError
+      ? error.code === 'UNKNOWN_NODE' || error.code === 'CLUSTER_NOT_FOUND'
+        ? 2
+        : 1
+      : undefined,
+});

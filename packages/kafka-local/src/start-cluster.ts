@@ -15,7 +15,8 @@ import { createAcls, gatewayTopicOf, revocationAcls } from './lib/acls.js';
 import { nodeIds, type ClusterSpec, type NodeCount, type SecureSpec } from './lib/config.js';
 import { adminLogin, clusterCredentials, type ClusterCredentials } from './lib/credentials.js';
 import { formatStorage } from './lib/format-storage.js';
-import { portAnswers, spawnNode, stopNodeProcess } from './lib/node-process.js';
+import { spawnNode, stopNodeProcess } from './lib/node-process.js';
+import { portAnswers } from './local-tools/process.js';
 import { waitUntilServing } from './lib/readiness.js';
 
 export type { NodeCount } from './lib/config.js';

@@ -3,7 +3,8 @@ import { PortInUseError } from './errors.js';
 import { clusterNode, openCluster, type ClusterSelector } from './lib/cluster-files.js';
 import { adminLogin } from './lib/credentials.js';
 import { formatStorage } from './lib/format-storage.js';
-import { portAnswers, runningPid, spawnNode } from './lib/node-process.js';
+import { runningPid, spawnNode } from './lib/node-process.js';
+import { portAnswers } from './local-tools/process.js';
 import { waitUntilServing } from './lib/readiness.js';
 import type { LocalNode } from './start-cluster.js';
 

@@ -1,7 +1,8 @@
 import { clusterNode, openCluster, type ClusterSelector } from './lib/cluster-files.js';
-import { runningPid, stopNodeProcess, type StopSignal } from './lib/node-process.js';
+import { runningPid, stopNodeProcess } from './lib/node-process.js';
+import type { StopSignal } from './local-tools/process.js';
 
-export type { StopSignal } from './lib/node-process.js';
+export type { StopSignal } from './local-tools/process.js';
 
 /** Options of {@link stopNode}. */
 export interface StopNodeOptions extends ClusterSelector {

@@ -4,7 +4,13 @@
  * distribution, in development mode). Progress goes to stderr; `start` prints the base URL and
  * the bootstrap admin as shell assignments on stdout, so `eval "$(pnpm -s keycloak start)"` works.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import {
+  UsageError,
+  helpOrUnknown,
+  parseCommand,
+  portOption,
+  runCommandLine,
+} from '@revocation-fabric/kafka-local/local-tools';
 import { ensureKeycloak } from './ensure-keycloak.js';
 import { KeycloakLocalError } from './errors.js';
 import { instanceNames } from './lib/instance-files.js';
@@ -29,29 +35,26 @@ options:
   --name NAME   instance name, a directory under .keycloak/ (default local-<port>)
   --full-jit    both JIT compilers (for benchmarks); default: C1 only, a quicker start`;
 
-/** Wrong command line: reported with the usage text and exit code 2. */
-class UsageError extends Error {}
-
 const log = (message: string): void => console.error(`keycloak-local: ${message}`);
 
 async function main(argv: readonly string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'setup': {
-      parse(rest, {});
+      parseCommand(rest, {});
       const distribution = await ensureKeycloak({ log });
       log(`Keycloak ${distribution.version} is in ${distribution.home}`);
       return;
     }
     case 'start': {
-      const { values } = parse(rest, {
+      const { values } = parseCommand(rest, {
         port: { type: 'string' },
         name: { type: 'string' },
         'full-jit': { type: 'boolean' },
       });
       const started = Date.now();
       const keycloak = await startKeycloak({
-        port: port(values.port),
+        port: portOption(values.port, DEFAULT_PORT),
         ...(values.name === undefined ? {} : { name: values.name }),
         fullJit: values['full-jit'] === true,
         log,
@@ -69,7 +72,7 @@ async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     case 'stop': {
-      const { values } = parse(rest, {
+      const { values } = parseCommand(rest, {
         port: { type: 'string' },
         name: { type: 'string' },
         all: { type: 'boolean' },
@@ -79,7 +82,7 @@ async function main(argv: readonly string[]): Promise<void> {
       const results =
         values.all === true
           ? await stopAllKeycloaks()
-          : [await stopKeycloak(values.name ?? `local-${port(values.port)}`)];
+          : [await stopKeycloak(values.name ?? `local-${portOption(values.port, DEFAULT_PORT)}`)];
       for (const result of results) {
         log(
           result.pid === undefined
@@ -90,52 +93,17 @@ async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     case 'list': {
-      parse(rest, {});
+      parseCommand(rest, {});
       for (const name of await instanceNames()) console.log(name);
       return;
     }
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      console.log(USAGE);
-      return;
     default:
-      throw new UsageError(`unknown command '${command}'`);
+      helpOrUnknown(command, USAGE);
   }
 }
 
-function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, allowPositionals: false, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-function port(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_PORT;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1024 || parsed > 65_530) {
-    throw new UsageError(`--port must be an integer from 1024 to 65530, got ${value}`);
-  }
-  return parsed;
-}
-
-main(process.argv.slice(2)).then(
-  () => {
-    process.exitCode = 0;
-  },
-  (error: unknown) => {
-    if (error instanceof UsageError || error instanceof TypeError) {
-      console.error(`keycloak-local: ${error.message}\n(run 'pnpm keycloak help' for usage)`);
-      process.exitCode = 2;
-    } else if (error instanceof KeycloakLocalError) {
-      console.error(`keycloak-local: ${error.message}`);
-      process.exitCode = 1;
-    } else {
-      console.error(error);
-      process.exitCode = 1;
-    }
-  },
-);
+runCommandLine(() => main(process.argv.slice(2)), {
+  name: 'keycloak-local',
+  help: 'pnpm keycloak help',
+  toolErrorExit: (error) => (error instanceof KeycloakLocalError ? 1 : undefined),
+});

@@ -6,8 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SignJWT, exportJWK, generateKeyPair } from 'jose';
-import type { CryptoKey, JWK, JWTPayload } from 'jose';
+import { SignJWT, createRemoteJWKSet, exportJWK, generateKeyPair } from 'jose';
+import type { CryptoKey, JWK, JWTPayload, JWTVerifyGetKey } from 'jose';
+import { suiteFixture } from '@revocation-fabric/testkit';
+import { afterAll, beforeAll } from 'vitest';
 import { SignalRefusedError } from '../signals/refusal.js';
 import type { RefusalCode } from '../signals/refusal.js';
 
@@ -82,6 +84,36 @@ export async function refusalOf(
     throw error;
   }
   throw new Error(`${what} was accepted`);
+}
+
+/** The keys of a token-verification test file. */
+export interface VerificationKeys {
+  /** An RS256 key the provider publishes. */
+  readonly key: TestKey;
+  /** An RS256 key it does not publish. */
+  readonly stranger: TestKey;
+  /** Keys of the other algorithms asked for, published too. */
+  readonly others: readonly TestKey[];
+  /** The published keys as a verifier fetches them: a remote JWKS. */
+  readonly keys: JWTVerifyGetKey;
+}
+
+/**
+ * Gives the calling file the keys of {@link VerificationKeys}, served from this process before
+ * its tests and no longer after them.
+ */
+export function useVerificationKeys(otherAlgorithms: readonly string[] = []): VerificationKeys {
+  const fixture = suiteFixture('the verification keys', async (onStop) => {
+    const key = await testKey('RS256');
+    const others = await Promise.all(otherAlgorithms.map((alg) => testKey(alg)));
+    const server = await serveKeys([key, ...others]);
+    onStop(() => server.close());
+    const keys = createRemoteJWKSet(new URL(server.jwksUrl));
+    return { key, stranger: await testKey('RS256'), others, keys };
+  });
+  beforeAll(fixture.setUp);
+  afterAll(fixture.tearDown);
+  return fixture.view;
 }
 
 /** The back-channel-logout event URI. */

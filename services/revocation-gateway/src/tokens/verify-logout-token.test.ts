@@ -1,39 +1,30 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRemoteJWKSet } from 'jose';
-import type { JWTVerifyGetKey } from 'jose';
 import type { RefusalCode } from '../signals/refusal.js';
 import {
   BCL_EVENT,
   logoutClaims,
   refusalOf,
-  serveKeys,
   sign,
-  testKey,
+  useVerificationKeys,
 } from '../test-support/signals.js';
-import type { KeyServer, TestKey } from '../test-support/signals.js';
+import type { TestKey } from '../test-support/signals.js';
 import { verifyLogoutToken } from './verify-logout-token.js';
 
 const ISSUER = 'https://idp.test/realms/r';
 const CLIENT = 'gateway';
 const NOW = 1_800_000_000_000;
 
-let key: TestKey;
-let stranger: TestKey;
-let es: TestKey;
-let server: KeyServer;
-let keys: JWTVerifyGetKey;
-
-beforeAll(async () => {
-  key = await testKey('RS256');
-  stranger = await testKey('RS256');
-  es = await testKey('ES256');
-  server = await serveKeys([key, es]);
-  keys = createRemoteJWKSet(new URL(server.jwksUrl));
-});
-afterAll(() => server.close());
+const served = useVerificationKeys(['ES256']);
+/** The published ES256 key: an algorithm the provider is not pinned to. */
+function es(): TestKey {
+  const [key] = served.others;
+  if (key === undefined) throw new Error('no ES256 key was served');
+  return key;
+}
 
 const expectations = (now = NOW) => ({
-  keys,
+  keys: served.keys,
   algorithms: ['RS256'],
   issuer: ISSUER,
   clientId: CLIENT,
@@ -48,7 +39,7 @@ const refusal = (token: string, now = NOW): Promise<RefusalCode> =>
 const valid = (
   overrides: Record<string, unknown> = {},
   header: { typ?: string } = { typ: 'logout+jwt' },
-) => sign(key, logoutClaims(ISSUER, CLIENT, NOW, overrides), header);
+) => sign(served.key, logoutClaims(ISSUER, CLIENT, NOW, overrides), header);
 
 describe('verifyLogoutToken', () => {
   it('accepts a valid logout token and returns its sid, sub, iat and jti', async () => {
@@ -75,21 +66,21 @@ describe('verifyLogoutToken', () => {
   });
 
   it('refuses a forged signature (a key the provider does not publish, same kid)', async () => {
-    const forged = await sign(stranger, logoutClaims(ISSUER, CLIENT, NOW), {
-      kid: key.kid,
+    const forged = await sign(served.stranger, logoutClaims(ISSUER, CLIENT, NOW), {
+      kid: served.key.kid,
       typ: 'logout+jwt',
     });
     expect(await refusal(forged)).toBe('SIGNATURE_INVALID');
   });
 
   it('refuses a key id the provider does not publish', async () => {
-    expect(await refusal(await sign(stranger, logoutClaims(ISSUER, CLIENT, NOW)))).toBe(
+    expect(await refusal(await sign(served.stranger, logoutClaims(ISSUER, CLIENT, NOW)))).toBe(
       'KEY_NOT_FOUND',
     );
   });
 
   it('refuses an algorithm that is not pinned, even with a published key', async () => {
-    expect(await refusal(await sign(es, logoutClaims(ISSUER, CLIENT, NOW)))).toBe(
+    expect(await refusal(await sign(es(), logoutClaims(ISSUER, CLIENT, NOW)))).toBe(
       'ALGORITHM_NOT_ALLOWED',
     );
   });

@@ -1,10 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRemoteJWKSet } from 'jose';
-import type { JWTVerifyGetKey } from 'jose';
+import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../signals/mapping.js';
 import type { RefusalCode } from '../signals/refusal.js';
-import { refusalOf, serveKeys, setClaims, sign, testKey } from '../test-support/signals.js';
-import type { KeyServer, TestKey } from '../test-support/signals.js';
+import { refusalOf, setClaims, sign, useVerificationKeys } from '../test-support/signals.js';
 import { verifySet } from './verify-set.js';
 
 const ISSUER = 'https://idp.test/realms/r';
@@ -12,21 +9,10 @@ const AUDIENCE = 'gateway/stream-1';
 const NOW = 1_800_000_000_000;
 const user = { format: 'iss_sub', iss: ISSUER, sub: 'user-1' };
 
-let key: TestKey;
-let stranger: TestKey;
-let server: KeyServer;
-let keys: JWTVerifyGetKey;
-
-beforeAll(async () => {
-  key = await testKey('RS256');
-  stranger = await testKey('RS256');
-  server = await serveKeys([key]);
-  keys = createRemoteJWKSet(new URL(server.jwksUrl));
-});
-afterAll(() => server.close());
+const served = useVerificationKeys();
 
 const expect_ = () => ({
-  keys,
+  keys: served.keys,
   algorithms: ['RS256'],
   issuer: ISSUER,
   audience: AUDIENCE,
@@ -37,7 +23,7 @@ const expect_ = () => ({
 
 const valid = (overrides: Record<string, unknown> = {}, typ = 'secevent+jwt') =>
   sign(
-    key,
+    served.key,
     setClaims(
       ISSUER,
       AUDIENCE,
@@ -65,7 +51,7 @@ describe('verifySet', () => {
 
   it('reads an event_timestamp only plausible in milliseconds as milliseconds, and says so', async () => {
     const token = await sign(
-      key,
+      served.key,
       setClaims(ISSUER, AUDIENCE, NOW, {
         type: EVENT_TYPES.credentialChange,
         subject: user,
@@ -83,7 +69,7 @@ describe('verifySet', () => {
 
   it('takes the event’s subject when there is no sub_id (CAEP before SSF 1.0)', async () => {
     const token = await sign(
-      key,
+      served.key,
       setClaims(ISSUER, AUDIENCE, NOW, {
         type: EVENT_TYPES.credentialChange,
         body: { subject: user },
@@ -99,7 +85,7 @@ describe('verifySet', () => {
     expect(
       await refusal(
         await sign(
-          key,
+          served.key,
           setClaims(ISSUER, AUDIENCE, NOW, { type: EVENT_TYPES.credentialChange, subject: user }),
         ),
       ),
@@ -108,11 +94,11 @@ describe('verifySet', () => {
 
   it('refuses a forged signature', async () => {
     const forged = await sign(
-      stranger,
+      served.stranger,
       setClaims(ISSUER, AUDIENCE, NOW, { type: EVENT_TYPES.credentialChange, subject: user }),
       {
         typ: 'secevent+jwt',
-        kid: key.kid,
+        kid: served.key.kid,
       },
     );
     expect(await refusal(forged)).toBe('SIGNATURE_INVALID');

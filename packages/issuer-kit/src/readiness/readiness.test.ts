@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RelayStatus } from '@revocation-fabric/publisher';
 import { kafkaState } from './kafka-state.js';
 import { issuerReadinessReport, issuerReadinessResponse } from './readiness-report.js';
+import type { IssuerReadinessFacts } from './readiness-report.js';
 
 const relay = (overrides: Partial<RelayStatus> = {}): RelayStatus => ({
   running: true,
@@ -31,18 +32,26 @@ describe('kafkaState', () => {
 
 describe('issuerReadinessReport', () => {
   const now = 1_800_000_000_000;
-
-  it('answers 200 while Kafka is unreachable, with the backlog and what waits for Kafka', () => {
-    const report = issuerReadinessReport({
+  /** A healthy, migrated instance whose outbox was not read, but for `overrides`. */
+  const report = (overrides: Partial<IssuerReadinessFacts> = {}) =>
+    issuerReadinessReport({
       database: 'ok',
       migrated: true,
+      kafka: 'ok',
+      relay: relay(),
+      backlog: undefined,
+      now,
+      ...overrides,
+    });
+
+  it('answers 200 while Kafka is unreachable, with the backlog and what waits for Kafka', () => {
+    const answer = report({
       kafka: 'unreachable',
       relay: relay({ kafkaHealthy: false }),
       backlog: { depth: 3, oldestCreatedAt: now - 4_000 },
-      now,
     });
-    expect(report.status).toBe(200);
-    expect(report.body).toEqual({
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({
       status: 'ready',
       database: 'ok',
       migrations: 'ok',
@@ -51,18 +60,11 @@ describe('issuerReadinessReport', () => {
       relay: { running: true, leader: true },
       summary: expect.stringContaining('3 revocations wait to reach verifiers') as string,
     });
-    expect(issuerReadinessResponse.parse(report.body)).toEqual(report.body);
+    expect(issuerReadinessResponse.parse(answer.body)).toEqual(answer.body);
   });
 
   it('answers 503 when the database is unreachable or not migrated', () => {
-    const down = issuerReadinessReport({
-      database: 'unreachable',
-      migrated: true,
-      kafka: 'ok',
-      relay: relay(),
-      backlog: undefined,
-      now,
-    });
+    const down = report({ database: 'unreachable' });
     expect(down.status).toBe(503);
     expect(down.body).toMatchObject({
       status: 'unavailable',
@@ -71,30 +73,19 @@ describe('issuerReadinessReport', () => {
       outbox: { pending: null, oldestPendingAgeMs: null },
     });
     expect(down.body.summary).toMatch(/database is unreachable/);
-    const pending = issuerReadinessReport({
-      database: 'ok',
-      migrated: false,
-      kafka: 'stopped',
-      relay: relay({ running: false }),
-      backlog: undefined,
-      now,
-    });
+    const pending = report({ migrated: false, kafka: 'stopped', relay: relay({ running: false }) });
     expect(pending.status).toBe(503);
     expect(pending.body).toMatchObject({ status: 'unavailable', migrations: 'pending' });
   });
 
   it('reports an empty outbox with no age when everything reached Kafka', () => {
-    const report = issuerReadinessReport({
-      database: 'ok',
-      migrated: true,
-      kafka: 'ok',
+    const answer = report({
       relay: relay({ published: 5 }),
       backlog: { depth: 0, oldestCreatedAt: undefined },
-      now,
     });
-    expect(report.status).toBe(200);
-    expect(report.body.outbox).toEqual({ pending: 0, oldestPendingAgeMs: null });
-    expect(report.body.summary).toBe(
+    expect(answer.status).toBe(200);
+    expect(answer.body.outbox).toEqual({ pending: 0, oldestPendingAgeMs: null });
+    expect(answer.body.summary).toBe(
       'accepting requests; every committed revocation has reached Kafka',
     );
   });

@@ -15,12 +15,16 @@ describe('Pause', () => {
     return { done: () => done };
   }
 
-  it('ends a wait after its time', async () => {
-    const wait = track(new Pause().wait(500, true));
-    await vi.advanceTimersByTimeAsync(499);
+  /** Advances the clock `ms` and checks the wait ends then, to the millisecond. */
+  async function expectEndsAfter(wait: { readonly done: () => boolean }, ms: number) {
+    await vi.advanceTimersByTimeAsync(ms - 1);
     expect(wait.done()).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     expect(wait.done()).toBe(true);
+  }
+
+  it('ends a wait after its time', async () => {
+    await expectEndsAfter(track(new Pause().wait(500, true)), 500);
   });
 
   it('ends a wakeable wait on wake(), but not a backoff wait', async () => {
@@ -30,11 +34,8 @@ describe('Pause', () => {
     pause.wake();
     await vi.advanceTimersByTimeAsync(0);
     expect(idle.done()).toBe(true);
-    // Not only right after wake(): the backoff wait runs its full time, to the millisecond.
-    await vi.advanceTimersByTimeAsync(9_999);
-    expect(backoff.done()).toBe(false);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(backoff.done()).toBe(true);
+    // Not only right after wake(): the backoff wait runs its full time.
+    await expectEndsAfter(backoff, 10_000);
   });
 
   it('remembers a wake() that came while nobody waited, for the next wakeable wait only', async () => {

@@ -15,23 +15,23 @@ describe('cluster config', () => {
     const props = properties(
       renderServerProperties(clusterSpec(3), nodeLayout('/tmp/c', 29092, 2)),
     );
-    expect(props.get('node.id')).toBe('2');
-    expect(props.get('controller.quorum.voters')).toBe(
-      '1@127.0.0.1:29093,2@127.0.0.1:29095,3@127.0.0.1:29097',
-    );
-    expect(props.get('listeners')).toBe('PLAINTEXT://127.0.0.1:29094,CONTROLLER://127.0.0.1:29095');
-    expect(props.get('default.replication.factor')).toBe('3');
-    expect(props.get('min.insync.replicas')).toBe('2');
-    expect(props.get('offsets.topic.replication.factor')).toBe('3');
-    expect(props.get('transaction.state.log.replication.factor')).toBe('3');
-    expect(props.get('transaction.state.log.min.isr')).toBe('2');
+    expect(props).toMatchObject({
+      'node.id': '2',
+      'controller.quorum.voters': '1@127.0.0.1:29093,2@127.0.0.1:29095,3@127.0.0.1:29097',
+      listeners: 'PLAINTEXT://127.0.0.1:29094,CONTROLLER://127.0.0.1:29095',
+      'default.replication.factor': '3',
+      'min.insync.replicas': '2',
+      'offsets.topic.replication.factor': '3',
+      'transaction.state.log.replication.factor': '3',
+      'transaction.state.log.min.isr': '2',
+    });
   });
 
   it('keeps every replication setting at 1 for a single node', () => {
     const props = properties(
       renderServerProperties(clusterSpec(1), nodeLayout('/tmp/c', 29092, 1)),
     );
-    expect(props.get('controller.quorum.voters')).toBe('1@127.0.0.1:29093');
+    expect(props['controller.quorum.voters']).toBe('1@127.0.0.1:29093');
     for (const key of [
       'default.replication.factor',
       'min.insync.replicas',
@@ -41,8 +41,8 @@ describe('cluster config', () => {
       'share.coordinator.state.topic.replication.factor',
       'share.coordinator.state.topic.min.isr',
     ]) {
-      expect(props.get(key), key).toBe('1');
+      expect(props[key], key).toBe('1');
     }
-    expect(props.get('group.initial.rebalance.delay.ms')).toBe('0');
+    expect(props['group.initial.rebalance.delay.ms']).toBe('0');
   });
 });

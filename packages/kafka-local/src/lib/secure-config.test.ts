@@ -13,21 +13,21 @@ describe('secured cluster config', () => {
   );
 
   it('authenticates every listener and serves no PLAINTEXT one', () => {
-    expect(rendered.get('listener.security.protocol.map')).toBe(
-      'CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT',
-    );
-    expect(rendered.get('listeners')).toBe('CLIENT://127.0.0.1:29094,CONTROLLER://127.0.0.1:29095');
-    expect(rendered.get('inter.broker.listener.name')).toBe('CLIENT');
-    expect(rendered.get('listener.name.client.sasl.enabled.mechanisms')).toBe('SCRAM-SHA-512');
-    expect(rendered.get('sasl.mechanism.controller.protocol')).toBe('PLAIN');
+    expect(rendered).toMatchObject({
+      'listener.security.protocol.map': 'CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT',
+      listeners: 'CLIENT://127.0.0.1:29094,CONTROLLER://127.0.0.1:29095',
+      'inter.broker.listener.name': 'CLIENT',
+      'listener.name.client.sasl.enabled.mechanisms': 'SCRAM-SHA-512',
+      'sasl.mechanism.controller.protocol': 'PLAIN',
+    });
   });
 
   it('denies whatever no ACL allows, with admin as the only super user', () => {
-    expect(rendered.get('authorizer.class.name')).toBe(
-      'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
-    );
-    expect(rendered.get('allow.everyone.if.no.acl.found')).toBe('false');
-    expect(rendered.get('super.users')).toBe('User:admin');
+    expect(rendered).toMatchObject({
+      'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+      'allow.everyone.if.no.acl.found': 'false',
+      'super.users': 'User:admin',
+    });
   });
 
   it('refuses to render a secured node without the admin password', () => {
@@ -49,38 +49,46 @@ describe('revocation ACLs', () => {
     expect(gatewayTopicOf('auth.revocations')).toBe('auth.revocations.gateway');
   });
 
-  it('lets the user-service write and read its topic, read its configuration and use its key-watch groups, nothing else', () => {
-    expect(grants('user-service')).toEqual([
-      'create topic:literal:t',
-      'delete group:prefixed:user-service-key-watch',
-      'describe topic:literal:t',
-      'describe-configs topic:literal:t',
-      'read group:prefixed:user-service-key-watch',
-      'read topic:literal:t',
-      'write topic:literal:t',
-    ]);
-  });
-
-  it('lets the gateway write its own topic only, never the user-service topic', () => {
-    expect(grants('gateway')).toEqual([
-      'create topic:literal:t.gateway',
-      'describe topic:literal:t.gateway',
-      'describe-configs topic:literal:t.gateway',
-      'write topic:literal:t.gateway',
-    ]);
-  });
-
-  it('lets the verifier read both topics and their configuration and use its groups, never write', () => {
-    expect(grants('verifier')).toEqual([
-      'delete group:prefixed:game-service',
-      'describe topic:literal:t',
-      'describe topic:literal:t.gateway',
-      'describe-configs topic:literal:t',
-      'describe-configs topic:literal:t.gateway',
-      'read group:prefixed:game-service',
-      'read topic:literal:t',
-      'read topic:literal:t.gateway',
-    ]);
+  it.each<[principal: string, allowed: string, expected: string[]]>([
+    [
+      'user-service',
+      'write and read its topic, read its configuration and use its key-watch groups, nothing else',
+      [
+        'create topic:literal:t',
+        'delete group:prefixed:user-service-key-watch',
+        'describe topic:literal:t',
+        'describe-configs topic:literal:t',
+        'read group:prefixed:user-service-key-watch',
+        'read topic:literal:t',
+        'write topic:literal:t',
+      ],
+    ],
+    [
+      'gateway',
+      'write its own topic only, never the user-service topic',
+      [
+        'create topic:literal:t.gateway',
+        'describe topic:literal:t.gateway',
+        'describe-configs topic:literal:t.gateway',
+        'write topic:literal:t.gateway',
+      ],
+    ],
+    [
+      'verifier',
+      'read both topics and their configuration and use its groups, never write',
+      [
+        'delete group:prefixed:game-service',
+        'describe topic:literal:t',
+        'describe topic:literal:t.gateway',
+        'describe-configs topic:literal:t',
+        'describe-configs topic:literal:t.gateway',
+        'read group:prefixed:game-service',
+        'read topic:literal:t',
+        'read topic:literal:t.gateway',
+      ],
+    ],
+  ])('lets the %s %s', (principal, _allowed, expected) => {
+    expect(grants(principal)).toEqual(expected);
   });
 
   it('grants nothing to anyone else, and no prefixed topic pattern', () => {

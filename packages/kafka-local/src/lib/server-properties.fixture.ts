@@ -19,8 +19,8 @@ export function clusterSpec(nodes: 1 | 3, overrides: Partial<ClusterSpec> = {}):
 }
 
 /** The settings of a rendered `server.properties`, by name (comments and blank lines skipped). */
-export function properties(text: string): Map<string, string> {
-  return new Map(
+export function properties(text: string): Readonly<Record<string, string>> {
+  return Object.fromEntries(
     text
       .split('\n')
       .filter((line) => line !== '' && !line.startsWith('#'))

@@ -105,40 +105,35 @@ export class VerifierMetrics {
           this.set({ partition }, lag);
       },
     });
-    new Gauge({
-      name: prefix + NAMES.sinceContact,
-      help: 'Seconds since the last successful fetch or heartbeat (-1 before the first).',
-      registers,
-      collect() {
-        const ms = scrape().msSinceLastContact;
-        this.set(ms === null ? -1 : ms / 1000);
-      },
-    });
-    new Gauge({
-      name: prefix + NAMES.sinceApplied,
-      help: 'Seconds since the feed last delivered a revocation event (-1 before the first).',
-      registers,
-      collect() {
-        const ms = scrape().msSinceLastAppliedEvent;
-        this.set(ms === null ? -1 : ms / 1000);
-      },
-    });
-    new Gauge({
-      name: prefix + NAMES.stale,
-      help: '1 while the revocation feed is stale (no broker contact for maxStalenessMs).',
-      registers,
-      collect() {
-        this.set(scrape().stale ? 1 : 0);
-      },
-    });
-    new Gauge({
-      name: prefix + NAMES.ready,
-      help: '1 once the revocation topic has been replayed.',
-      registers,
-      collect() {
-        this.set(scrape().ready ? 1 : 0);
-      },
-    });
+    /** A gauge of one sample, read from the stats snapshot at scrape time. */
+    const statGauge = (name: string, help: string, value: (stats: VerifierStats) => number) =>
+      new Gauge({
+        name: prefix + name,
+        help,
+        registers,
+        collect() {
+          this.set(value(scrape()));
+        },
+      });
+    const seconds = (ms: number | null): number => (ms === null ? -1 : ms / 1000);
+    statGauge(
+      NAMES.sinceContact,
+      'Seconds since the last successful fetch or heartbeat (-1 before the first).',
+      (s) => seconds(s.msSinceLastContact),
+    );
+    statGauge(
+      NAMES.sinceApplied,
+      'Seconds since the feed last delivered a revocation event (-1 before the first).',
+      (s) => seconds(s.msSinceLastAppliedEvent),
+    );
+    statGauge(
+      NAMES.stale,
+      '1 while the revocation feed is stale (no broker contact for maxStalenessMs).',
+      (s) => (s.stale ? 1 : 0),
+    );
+    statGauge(NAMES.ready, '1 once the revocation topic has been replayed.', (s) =>
+      s.ready ? 1 : 0,
+    );
     new Gauge({
       name: prefix + NAMES.retentionTooShort,
       help: '1 for a revocation topic kept shorter than the longest token lifetime + 2 × clock tolerance (a restarted verifier may miss rules; the verifier is NOT_READY), 0 when long enough; by topic, once checked.',
@@ -151,35 +146,34 @@ export class VerifierMetrics {
         }
       },
     });
-    this.#applied = new Counter({
-      name: prefix + NAMES.applied,
-      help: 'Valid revocation events read, replay and other issuers’ (ignored) events included.',
-      registers,
-    });
-    this.#poison = new Counter({
-      name: prefix + NAMES.poison,
-      help: 'Revocation records skipped as poison, by protocol error code.',
-      labelNames: ['code'],
-      registers,
-    });
-    this.#refused = new Counter({
-      name: prefix + NAMES.refused,
-      help: 'Valid revocation events refused by their issuer’s authority rules (never applied), by reason.',
-      labelNames: ['reason'],
-      registers,
-    });
+    const counter = <Label extends string>(name: string, help: string, labelNames: Label[]) =>
+      new Counter<Label>({ name: prefix + name, help, labelNames, registers });
+    this.#applied = counter(
+      NAMES.applied,
+      'Valid revocation events read, replay and other issuers’ (ignored) events included.',
+      [],
+    );
+    this.#poison = counter(
+      NAMES.poison,
+      'Revocation records skipped as poison, by protocol error code.',
+      ['code'],
+    );
+    this.#refused = counter(
+      NAMES.refused,
+      'Valid revocation events refused by their issuer’s authority rules (never applied), by reason.',
+      ['reason'],
+    );
     this.#delay = new Histogram({
       name: prefix + NAMES.delay,
       help: 'Seconds from an event being issued to its rule being applied, for events applied after ready.',
       buckets: DELAY_BUCKETS,
       registers,
     });
-    this.#verifications = new Counter({
-      name: prefix + NAMES.verifications,
-      help: 'Token verifications, by outcome: ok or the error code.',
-      labelNames: ['outcome'],
-      registers,
-    });
+    this.#verifications = counter(
+      NAMES.verifications,
+      'Token verifications, by outcome: ok or the error code.',
+      ['outcome'],
+    );
   }
 
   /**

@@ -17,6 +17,7 @@ import type { B3Config, B3Socket } from './propagation/run.js';
 import type { Distribution } from './lib/stats.js';
 import type { BenchId, BenchResults } from './results.js';
 import { BENCH_IDS, isFailure } from './results.js';
+import { resultSection } from './lib/result-section.js';
 import { evaluateTargets } from './targets.js';
 
 export interface WrittenReport {
@@ -109,33 +110,27 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-function failed(title: string, error: string): string {
-  return `${title}\n\n**Failed:** \`${error.split('\n')[0] ?? ''}\` (full error in the result file).\n`;
-}
-
 function b1Section(results: BenchResults): string {
   const title = '## B1 — check cost in process (µs per call)';
-  const b1 = results.b1;
-  if (b1 === undefined) return `${title}\n\nNot run.\n`;
-  if (isFailure(b1)) return failed(title, b1.error);
-  const pp = (d: Distribution, digits: number) => `${n(d.p50, digits)} / ${n(d.p99, digits)}`;
-  const rows = b1.cases.map((c) => [
-    int(c.rules),
-    pp(c.hotVerify, 2),
-    pp(c.hotVerifySameString, 2),
-    n(c.checkBatchMeanUs, 2),
-    pp(c.coldVerify, 1),
-    pp(c.coldVerifyNoCache, 1),
-    pp(c.joseJwks, 1),
-    pp(c.joseKey, 1),
-    pp(c.joseRedis, 1),
-    pp(c.redisExists, 1),
-    `${n(c.ratios.joseOverHot, 1)}×`,
-    `${n(c.ratios.coldOverJose, 3)}×`,
-    `${n(c.ratios.joseRedisOverHot, 1)}×`,
-    `${n(c.ratios.joseRedisOverCold, 2)}×`,
-  ]);
-  return `${title}
+  return resultSection(title, results.b1, (b1) => {
+    const pp = (d: Distribution, digits: number) => `${n(d.p50, digits)} / ${n(d.p99, digits)}`;
+    const rows = b1.cases.map((c) => [
+      int(c.rules),
+      pp(c.hotVerify, 2),
+      pp(c.hotVerifySameString, 2),
+      n(c.checkBatchMeanUs, 2),
+      pp(c.coldVerify, 1),
+      pp(c.coldVerifyNoCache, 1),
+      pp(c.joseJwks, 1),
+      pp(c.joseKey, 1),
+      pp(c.joseRedis, 1),
+      pp(c.redisExists, 1),
+      `${n(c.ratios.joseOverHot, 1)}×`,
+      `${n(c.ratios.coldOverJose, 3)}×`,
+      `${n(c.ratios.joseRedisOverHot, 1)}×`,
+      `${n(c.ratios.joseRedisOverCold, 2)}×`,
+    ]);
+    return `${title}
 
 Median / p99 per call. *hit*: \`verify()\` of a cached token, passed as a fresh string as a
 parsed request header is; *hit, hashed string*: the same string object every time, so V8 skips
@@ -163,33 +158,33 @@ ${table(
   rows,
 )}
 `;
+  });
 }
 
 function b2Section(results: BenchResults): string {
   const title = '## B2 — over HTTP (express, loopback, autocannon)';
-  const b2 = results.b2;
-  if (b2 === undefined) return `${title}\n\nNot run.\n`;
-  if (isFailure(b2)) return failed(title, b2.error);
-  const label = {
-    none: '(a) no auth',
-    verifier: '(b) verifier middleware',
-    'jose-redis': '(c) jose + Redis',
-  };
-  const rows = b2.modes.map((m) => [
-    label[m.mode],
-    int(m.requestsPerSecond),
-    `${n(m.throughputVsNone, 2)}×`,
-    n(m.p99Ms, 0),
-    `${n(m.p99VsNone, 2)}×`,
-    int(m.rounds.reduce((sum, r) => sum + r.non2xx + r.errors, 0)),
-  ]);
-  return `${title}
+  return resultSection(title, results.b2, (b2) => {
+    const label = {
+      none: '(a) no auth',
+      verifier: '(b) verifier middleware',
+      'jose-redis': '(c) jose + Redis',
+    };
+    const rows = b2.modes.map((m) => [
+      label[m.mode],
+      int(m.requestsPerSecond),
+      `${n(m.throughputVsNone, 2)}×`,
+      n(m.p99Ms, 0),
+      `${n(m.p99VsNone, 2)}×`,
+      int(m.rounds.reduce((sum, r) => sum + r.non2xx + r.errors, 0)),
+    ]);
+    return `${title}
 
 ${b2.connections} connections, ${b2.durationSeconds} s per measurement, ${b2.rounds} round(s); medians.
 Latency comes from autocannon's histogram (whole milliseconds).
 
 ${table(['endpoint', 'req/s', 'req/s vs (a)', 'p99 ms', 'p99 vs (a)', 'non-2xx + errors'], rows)}
 `;
+  });
 }
 
 function configLabel(c: B3Config): string {
@@ -204,43 +199,41 @@ function socketLabel(s: B3Socket): string {
 
 function b3Section(results: BenchResults, chartName: string): string {
   const title = '## B3 — propagation (ms)';
-  const b3 = results.b3;
-  if (b3 === undefined) return `${title}\n\nNot run.\n`;
-  if (isFailure(b3)) return failed(title, b3.error);
-  const rows = b3.configs.map((c) => [
-    c.cluster,
-    c.source === 'producer' ? 'producer acks=all' : 'logout response',
-    String(c.verifiers),
-    int(c.rate),
-    n(c.achievedRate, 0),
-    n(c.propagationMs.p50),
-    n(c.propagationMs.p95),
-    n(c.propagationMs.p99),
-    n(c.propagationMs.max),
-    n(c.worstVerifierP99Ms),
-    n(c.logoutResponseMs.p99),
-    String(c.beforeResponse),
-    c.cpuBusy === undefined ? 'n/a' : `${int(c.cpuBusy * 100)} %`,
-    String(c.missing),
-  ]);
-  const socketRows = b3.sockets.map((s) => [
-    s.cluster,
-    String(s.sockets),
-    String(s.rate),
-    n(s.revokedEventMs.p50),
-    n(s.disconnectMs.p50),
-    n(s.disconnectMs.p95),
-    n(s.disconnectMs.p99),
-    n(s.disconnectMs.max),
-    String(s.missing),
-  ]);
-  const setups = b3.clusters
-    .map(
-      (c) =>
-        `${c.cluster}: Kafka ${c.kafkaVersion} at ${c.brokers.join(',')}, replication factor ${c.replicationFactor}${c.clusterStartMs === undefined ? '' : `, started in ${n(c.clusterStartMs / 1000, 0)} s`}`,
-    )
-    .join('; ');
-  return `${title}
+  return resultSection(title, results.b3, (b3) => {
+    const rows = b3.configs.map((c) => [
+      c.cluster,
+      c.source === 'producer' ? 'producer acks=all' : 'logout response',
+      String(c.verifiers),
+      int(c.rate),
+      n(c.achievedRate, 0),
+      n(c.propagationMs.p50),
+      n(c.propagationMs.p95),
+      n(c.propagationMs.p99),
+      n(c.propagationMs.max),
+      n(c.worstVerifierP99Ms),
+      n(c.logoutResponseMs.p99),
+      String(c.beforeResponse),
+      c.cpuBusy === undefined ? 'n/a' : `${int(c.cpuBusy * 100)} %`,
+      String(c.missing),
+    ]);
+    const socketRows = b3.sockets.map((s) => [
+      s.cluster,
+      String(s.sockets),
+      String(s.rate),
+      n(s.revokedEventMs.p50),
+      n(s.disconnectMs.p50),
+      n(s.disconnectMs.p95),
+      n(s.disconnectMs.p99),
+      n(s.disconnectMs.max),
+      String(s.missing),
+    ]);
+    const setups = b3.clusters
+      .map(
+        (c) =>
+          `${c.cluster}: Kafka ${c.kafkaVersion} at ${c.brokers.join(',')}, replication factor ${c.replicationFactor}${c.clusterStartMs === undefined ? '' : `, started in ${n(c.clusterStartMs / 1000, 0)} s`}`,
+      )
+      .join('; ');
+    return `${title}
 
 ![propagation latency percentiles per configuration](${chartName})
 
@@ -277,25 +270,24 @@ runner; logout response → client \`disconnect\`, one process, one clock):
 
 ${table(['cluster', 'sockets', 'logouts/s', 'revoked event p50', 'disconnect p50', 'p95', 'p99', 'max', 'missing'], socketRows)}
 `;
+  });
 }
 
 function b4Section(results: BenchResults): string {
   const title = '## B4 — cold start';
-  const b4 = results.b4;
-  if (b4 === undefined) return `${title}\n\nNot run.\n`;
-  if (isFailure(b4)) return failed(title, b4.error);
-  const rows = b4.cases.map((c) => [
-    int(c.rules),
-    n(c.verifierMedianMs / 1000, 2),
-    c.floorMedianMs === undefined ? 'n/a' : n(c.floorMedianMs / 1000, 2),
-    n(c.bareMedianMs / 1000, 2),
-    `${n(c.ratio, 2)}×`,
-    c.ratioToFloor === undefined ? 'n/a' : `${n(c.ratioToFloor, 2)}×`,
-    c.verifierMs.map((ms) => n(ms / 1000, 2)).join(', '),
-    c.bareMs.map((ms) => n(ms / 1000, 2)).join(', '),
-    int(c.verifierHeapUsedMB),
-  ]);
-  return `${title}
+  return resultSection(title, results.b4, (b4) => {
+    const rows = b4.cases.map((c) => [
+      int(c.rules),
+      n(c.verifierMedianMs / 1000, 2),
+      c.floorMedianMs === undefined ? 'n/a' : n(c.floorMedianMs / 1000, 2),
+      n(c.bareMedianMs / 1000, 2),
+      `${n(c.ratio, 2)}×`,
+      c.ratioToFloor === undefined ? 'n/a' : `${n(c.ratioToFloor, 2)}×`,
+      c.verifierMs.map((ms) => n(ms / 1000, 2)).join(', '),
+      c.bareMs.map((ms) => n(ms / 1000, 2)).join(', '),
+      int(c.verifierHeapUsedMB),
+    ]);
+    return `${title}
 
 ![cold start against live rules](cold-start.svg)
 
@@ -314,25 +306,29 @@ ${table(
   rows,
 )}
 `;
+  });
 }
 
 function b5Section(results: BenchResults): string {
   const title = '## B5 — memory';
-  const b5 = results.b5;
-  if (b5 === undefined) return `${title}\n\nNot run.\n`;
-  if (isFailure(b5)) return failed(title, b5.error);
-  const rows = b5.rules.map((r) => [
-    r.kind,
-    int(r.count),
-    n(r.bytesPerRule, 1),
-    n(r.decodeApplyUs, 2),
-  ]);
-  rows.push(['global', '1', 'n/a (a single rule)', '']);
-  if (b5.floor !== undefined) {
-    rows.push(['floor: Map<string, Smi>', int(b5.floor.count), n(b5.floor.bytesPerRule, 1), 'n/a']);
-  }
-  const { cache } = b5;
-  return `${title}
+  return resultSection(title, results.b5, (b5) => {
+    const rows = b5.rules.map((r) => [
+      r.kind,
+      int(r.count),
+      n(r.bytesPerRule, 1),
+      n(r.decodeApplyUs, 2),
+    ]);
+    rows.push(['global', '1', 'n/a (a single rule)', '']);
+    if (b5.floor !== undefined) {
+      rows.push([
+        'floor: Map<string, Smi>',
+        int(b5.floor.count),
+        n(b5.floor.bytesPerRule, 1),
+        'n/a',
+      ]);
+    }
+    const { cache } = b5;
+    return `${title}
 
 ${table(['kind', 'rules', 'heap bytes per rule', 'decode + apply µs/event'], rows)}
 
@@ -341,26 +337,25 @@ entries of ${cache.filled.tokenChars}-character tokens; the token string is the 
 ${n(cache.slotBytes, 1)} B per preallocated slot: ${n(cache.bytesPerEntryTotal, 0)} B per unit of
 \`cacheSize\` when full (default 10,000 → ≈ ${n((cache.bytesPerEntryTotal * 10_000) / 2 ** 20, 1)} MiB).
 `;
+  });
 }
 
 function b6Section(results: BenchResults): string {
   const title = '## B6 — Keycloak: revocation call → socket cut (ms)';
-  const b6 = results.b6;
-  if (b6 === undefined) return `${title}\n\nNot run.\n`;
-  if (isFailure(b6)) return failed(title, b6.error);
-  const rows = b6.rows.map((r) => [
-    r.path,
-    r.call,
-    int(r.cutMs.n),
-    n(r.cutMs.p50),
-    n(r.cutMs.p95),
-    n(r.cutMs.p99),
-    n(r.cutMs.max),
-    n(r.callMs.p50),
-    String(r.missing),
-    `${n(r.cpuBusy * 100, 0)} %`,
-  ]);
-  return `${title}
+  return resultSection(title, results.b6, (b6) => {
+    const rows = b6.rows.map((r) => [
+      r.path,
+      r.call,
+      int(r.cutMs.n),
+      n(r.cutMs.p50),
+      n(r.cutMs.p95),
+      n(r.cutMs.p99),
+      n(r.cutMs.max),
+      n(r.callMs.p50),
+      String(r.missing),
+      `${n(r.cpuBusy * 100, 0)} %`,
+    ]);
+    return `${title}
 
 Keycloak ${b6.keycloakVersion} (${b6.keycloakSource}), ${b6.rounds} rounds per path.
 From the revocation call being sent to the client's \`disconnect\` of a live socket.io
@@ -372,6 +367,7 @@ ${table(
   rows,
 )}
 `;
+  });
 }
 
 function methodSection(results: BenchResults): string {

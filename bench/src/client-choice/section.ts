@@ -1,4 +1,5 @@
 /** The B9 section of RESULTS.md. */
+import { resultSection } from '../lib/result-section.js';
 import type { BenchFailure } from '../results.js';
 import type { ClientSummary, IdleSummary, Ratios } from './summary.js';
 import type { B9Result } from './run.js';
@@ -21,108 +22,105 @@ function apis(summary: IdleSummary | undefined): string {
 }
 
 /** Renders B9 (or says it was not run / failed). */
-export function b9Section(b9: B9Result | BenchFailure | undefined): string {
+export function b9Section(result: B9Result | BenchFailure | undefined): string {
   const title = '## B9 — Kafka client: kafkajs or @platformatic/kafka (issue 18)';
-  if (b9 === undefined) return `${title}\n\nNot run.\n`;
-  if ('error' in b9) {
-    return `${title}\n\n**Failed:** \`${b9.error.split('\n')[0] ?? ''}\` (full error in the result file).\n`;
-  }
-  const k = b9.clients.find((c) => c.client === 'kafkajs');
-  if (k === undefined) return `${title}\n\nIncomplete result.\n`;
-  const others = b9.clients.filter((c) => c.client !== 'kafkajs');
-  const version = (client: string) =>
-    b9.facts.find((fact) => fact.client === client)?.installedVersion ?? '?';
-  /** A row: the figure of every reader, each @platformatic/kafka one followed by its ratio. */
-  const row = (
-    label: string,
-    value: (c: ClientSummary) => string,
-    ratioOf: (r: Ratios, c: ClientSummary) => string = () => '',
-  ): string[] => [
-    label,
-    value(k),
-    ...others.flatMap((c) => {
-      const r = b9.ratios[c.client];
-      return [value(c), r === undefined ? '' : ratioOf(r, c)];
-    }),
-  ];
-  const rows: string[][] = [];
-  for (const n of b9.plan.idle.consumerCounts) {
-    const at = (c: ClientSummary) => idleAt(c, n);
+  return resultSection(title, result, (b9) => {
+    const k = b9.clients.find((c) => c.client === 'kafkajs');
+    if (k === undefined) return `${title}\n\nIncomplete result.\n`;
+    const others = b9.clients.filter((c) => c.client !== 'kafkajs');
+    const version = (client: string) =>
+      b9.facts.find((fact) => fact.client === client)?.installedVersion ?? '?';
+    /** A row: the figure of every reader, each @platformatic/kafka one followed by its ratio. */
+    const row = (
+      label: string,
+      value: (c: ClientSummary) => string,
+      ratioOf: (r: Ratios, c: ClientSummary) => string = () => '',
+    ): string[] => [
+      label,
+      value(k),
+      ...others.flatMap((c) => {
+        const r = b9.ratios[c.client];
+        return [value(c), r === undefined ? '' : ratioOf(r, c)];
+      }),
+    ];
+    const rows: string[][] = [];
+    for (const n of b9.plan.idle.consumerCounts) {
+      const at = (c: ClientSummary) => idleAt(c, n);
+      rows.push(
+        row(
+          `idle CPU per reader, ${n} in a process (ms/s above the floor)`,
+          (c) => f(at(c)?.cpuMsPerSPerConsumer),
+          (r) => x(r.idleCpuPerConsumer[String(n)]),
+        ),
+        row(
+          `idle CPU of the process, ${n} reader${n === 1 ? '' : 's'}: cpuUsage (/proc), ms/s`,
+          (c) => `${f(at(c)?.cpuMsPerS)} (${f(at(c)?.procCpuMsPerS, 1)})`,
+          (_, c) => x((at(c)?.cpuMsPerS ?? NaN) / (at(k)?.cpuMsPerS ?? NaN)),
+        ),
+        row(
+          `broker requests/s per reader, ${n} in a process`,
+          (c) => f(at(c)?.requestsPerSPerConsumer),
+          (r) => x(r.idleRequestsPerConsumer[String(n)]),
+        ),
+        row(`… by API (the client's count)`, (c) => apis(at(c))),
+      );
+    }
+    const pp = (d: ClientSummary['propagationFromSendMs']) => `${f(d.p50)} / ${f(d.p99)}`;
     rows.push(
       row(
-        `idle CPU per reader, ${n} in a process (ms/s above the floor)`,
-        (c) => f(at(c)?.cpuMsPerSPerConsumer),
-        (r) => x(r.idleCpuPerConsumer[String(n)]),
+        'propagation p50 / p99 from the send (ms)',
+        (c) => pp(c.propagationFromSendMs),
+        (r) => `${x(r.propagationP50)} / ${x(r.propagationP99)}`,
       ),
-      row(
-        `idle CPU of the process, ${n} reader${n === 1 ? '' : 's'}: cpuUsage (/proc), ms/s`,
-        (c) => `${f(at(c)?.cpuMsPerS)} (${f(at(c)?.procCpuMsPerS, 1)})`,
-        (_, c) => x((at(c)?.cpuMsPerS ?? NaN) / (at(k)?.cpuMsPerS ?? NaN)),
-      ),
-      row(
-        `broker requests/s per reader, ${n} in a process`,
-        (c) => f(at(c)?.requestsPerSPerConsumer),
-        (r) => x(r.idleRequestsPerConsumer[String(n)]),
-      ),
-      row(`… by API (the client's count)`, (c) => apis(at(c))),
-    );
-  }
-  const pp = (d: ClientSummary['propagationFromSendMs']) => `${f(d.p50)} / ${f(d.p99)}`;
-  rows.push(
-    row(
-      'propagation p50 / p99 from the send (ms)',
-      (c) => pp(c.propagationFromSendMs),
-      (r) => `${x(r.propagationP50)} / ${x(r.propagationP99)}`,
-    ),
-    row('propagation p50 / p99 from the ack (ms)', (c) => pp(c.propagationFromAckMs)),
-    row('propagation p99 of each round (ms)', (c) =>
-      c.propagationRoundP99Ms.map((v) => f(v)).join(', '),
-    ),
-  );
-  for (const mode of ['decode', 'count'] as const) {
-    const cold = (c: ClientSummary) => c.coldStart.find((s) => s.mode === mode);
-    const label = mode === 'decode' ? 'decodeEvent each record' : 'count only';
-    rows.push(
-      row(
-        `cold start ${b9.plan.coldStart.rules.toLocaleString('en-US')} rules, ${label}: s (runs)`,
-        (c) =>
-          `${f((cold(c)?.medianMs ?? NaN) / 1000)} (${
-            cold(c)
-              ?.runsMs.map((ms) => f(ms / 1000, 1))
-              .join(', ') ?? ''
-          })`,
-        (r) => x(r.coldStartMs[mode]),
-      ),
-      row(
-        '… its CPU (s)',
-        (c) => f((cold(c)?.medianCpuMs ?? NaN) / 1000),
-        (r) => x(r.coldStartCpuMs[mode]),
+      row('propagation p50 / p99 from the ack (ms)', (c) => pp(c.propagationFromAckMs)),
+      row('propagation p99 of each round (ms)', (c) =>
+        c.propagationRoundP99Ms.map((v) => f(v)).join(', '),
       ),
     );
-  }
-  rows.push(row('warnings printed', (c) => c.warnings.join('; ') || 'none'));
-  const header = [
-    'figure',
-    `kafkajs ${version('kafkajs')} (idle-timer fix)`,
-    ...others.flatMap((c) => [
-      `@platformatic/kafka ${version('platformatic')}, ${c.client === 'platformatic' ? "the feed's settings" : 'its defaults'}`,
-      'ratio',
-    ]),
-  ];
-  const factRows = b9.facts.map((fact) => [
-    `${fact.packageName} ${fact.installedVersion}`,
-    fact.engines,
-    fact.registryError === undefined
-      ? `latest ${fact.latest ?? '?'} stamped ${fact.latestStamp?.slice(0, 10) ?? '?'}; newest stamp ${fact.newestStamps?.[0]?.version ?? '?'} ${fact.newestStamps?.[0]?.at.slice(0, 10) ?? ''}`
-      : `registry not read: ${fact.registryError}`,
-    fact.broadcast,
-    fact.security,
-    fact.brokerVersions,
-  ]);
-  const line = (cells: readonly string[]) =>
-    `| ${cells.map((cell) => cell.replace(/\|/g, '\\|')).join(' | ')} |`;
-  const m = b9.machine;
-  return `${title}
+    for (const mode of ['decode', 'count'] as const) {
+      const cold = (c: ClientSummary) => c.coldStart.find((s) => s.mode === mode);
+      const label = mode === 'decode' ? 'decodeEvent each record' : 'count only';
+      rows.push(
+        row(
+          `cold start ${b9.plan.coldStart.rules.toLocaleString('en-US')} rules, ${label}: s (runs)`,
+          (c) =>
+            `${f((cold(c)?.medianMs ?? NaN) / 1000)} (${
+              cold(c)
+                ?.runsMs.map((ms) => f(ms / 1000, 1))
+                .join(', ') ?? ''
+            })`,
+          (r) => x(r.coldStartMs[mode]),
+        ),
+        row(
+          '… its CPU (s)',
+          (c) => f((cold(c)?.medianCpuMs ?? NaN) / 1000),
+          (r) => x(r.coldStartCpuMs[mode]),
+        ),
+      );
+    }
+    rows.push(row('warnings printed', (c) => c.warnings.join('; ') || 'none'));
+    const header = [
+      'figure',
+      `kafkajs ${version('kafkajs')} (idle-timer fix)`,
+      ...others.flatMap((c) => [
+        `@platformatic/kafka ${version('platformatic')}, ${c.client === 'platformatic' ? "the feed's settings" : 'its defaults'}`,
+        'ratio',
+      ]),
+    ];
+    const factRows = b9.facts.map((fact) => [
+      `${fact.packageName} ${fact.installedVersion}`,
+      fact.engines,
+      fact.registryError === undefined
+        ? `latest ${fact.latest ?? '?'} stamped ${fact.latestStamp?.slice(0, 10) ?? '?'}; newest stamp ${fact.newestStamps?.[0]?.version ?? '?'} ${fact.newestStamps?.[0]?.at.slice(0, 10) ?? ''}`
+        : `registry not read: ${fact.registryError}`,
+      fact.broadcast,
+      fact.security,
+      fact.brokerVersions,
+    ]);
+    const line = (cells: readonly string[]) =>
+      `| ${cells.map((cell) => cell.replace(/\|/g, '\\|')).join(' | ')} |`;
+    const m = b9.machine;
+    return `${title}
 
 Bare broadcast readers configured as the verifier's feed is (own group, nothing committed, fetch
 wait ${b9.fetchWaitMs / 1000} s, minBytes 1), same broker (${b9.brokers.join(',')}); medians of
@@ -145,4 +143,5 @@ ${factRows.map(line).join('\n')}
 Findings: [client-choice/README.md](src/client-choice/README.md). Decision:
 [docs/decisions.md](../docs/decisions.md), "The Kafka client: kafkajs or @platformatic/kafka (issue 18)".
 `;
+  });
 }

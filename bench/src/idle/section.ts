@@ -1,4 +1,5 @@
 /** The B7 section of RESULTS.md. */
+import { resultSection } from '../lib/result-section.js';
 import type { BenchFailure } from '../results.js';
 import type { B7Result } from './run.js';
 
@@ -13,18 +14,15 @@ const KIND_LABELS = {
 } as const;
 
 /** Renders B7 (or says it was not run / failed). */
-export function b7Section(b7: B7Result | BenchFailure | undefined): string {
+export function b7Section(result: B7Result | BenchFailure | undefined): string {
   const title = '## B7 — Idle cost per process (CPU ms/s, broker requests/s)';
-  if (b7 === undefined) return `${title}\n\nNot run.\n`;
-  if ('error' in b7) {
-    return `${title}\n\n**Failed:** \`${b7.error.split('\n')[0] ?? ''}\` (full error in the result file).\n`;
-  }
-  const rows = b7.rows.map(
-    (r) =>
-      `| ${KIND_LABELS[r.kind]} (${r.name}) | ${f(r.cpuMsPerS)} | ${f(r.cpuUsageMsPerS)} | ${f(r.requestsPerS)} | ${f(r.kafkajsRequestsPerS)} |`,
-  );
-  const p = b7.propagationMs;
-  return `${title}
+  return resultSection(title, result, (b7) => {
+    const rows = b7.rows.map(
+      (r) =>
+        `| ${KIND_LABELS[r.kind]} (${r.name}) | ${f(r.cpuMsPerS)} | ${f(r.cpuUsageMsPerS)} | ${f(r.requestsPerS)} | ${f(r.kafkajsRequestsPerS)} |`,
+    );
+    const p = b7.propagationMs;
+    return `${title}
 
 ![idle cost per process](idle.svg)
 
@@ -42,4 +40,5 @@ ${f(p.p50)} ms, p99 ${f(p.p99)} ms, max ${f(p.max)} ms. A burst of ${b7.burst.ev
 events costs ${f(b7.burst.cpuMsPer1000, 1)} ms of CPU per verifier per 1,000 applied events
 (idle rate subtracted; applied in ${f(b7.burst.wallMs / 1000, 2)} s). Findings: [idle/README.md](src/idle/README.md).
 `;
+  });
 }

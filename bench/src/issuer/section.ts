@@ -1,4 +1,5 @@
 /** The B8 section of RESULTS.md and the issuer's target. */
+import { resultSection } from '../lib/result-section.js';
 import type { BenchFailure, TargetCheck } from '../results.js';
 import type { B8Result } from './run.js';
 
@@ -8,16 +9,13 @@ const f = (value: number | undefined, digits = 1): string =>
 const TITLE = '## B8 — the issuer under a logout wave (user-service, 1,000 logouts/s offered)';
 
 /** Renders B8 (or says it was not run / failed). */
-export function b8Section(b8: B8Result | BenchFailure | undefined): string {
-  if (b8 === undefined) return `${TITLE}\n\nNot run.\n`;
-  if ('error' in b8) {
-    return `${TITLE}\n\n**Failed:** \`${b8.error.split('\n')[0] ?? ''}\` (full error in the result file).\n`;
-  }
-  const rows = b8.rows.map(
-    (r) =>
-      `| ${r.database} | ${r.rate} | ${f(r.achievedRate, 0)} | ${f(r.answerMs.p50)} | ${f(r.answerMs.p99)} | ${f(r.answerMs.max)} | ${f(r.propagationMs.p50)} | ${f(r.propagationMs.p99)} | ${r.failedLogouts} | ${r.missing} | ${f(r.userServiceCpuMsPerS, 0)} | ${f(r.cpuBusy * 100, 0)} % |`,
-  );
-  return `${TITLE}
+export function b8Section(result: B8Result | BenchFailure | undefined): string {
+  return resultSection(TITLE, result, (b8) => {
+    const rows = b8.rows.map(
+      (r) =>
+        `| ${r.database} | ${r.rate} | ${f(r.achievedRate, 0)} | ${f(r.answerMs.p50)} | ${f(r.answerMs.p99)} | ${f(r.answerMs.max)} | ${f(r.propagationMs.p50)} | ${f(r.propagationMs.p99)} | ${r.failedLogouts} | ${r.missing} | ${f(r.userServiceCpuMsPerS, 0)} | ${f(r.cpuBusy * 100, 0)} % |`,
+    );
+    return `${TITLE}
 
 | database | offered/s | achieved/s | answer p50 ms | answer p99 | answer max | propagation p50 ms | p99 | failed | missing | user-service CPU ms/s | machine busy |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
@@ -25,6 +23,7 @@ ${rows.join('\n')}
 
 Where the time goes: [issuer/README.md](src/issuer/README.md).
 `;
+  });
 }
 
 /** Issue 12, item 3: ≥ 1,000 logouts/s answered with p99 ≤ 50 ms, on each database. */

@@ -10,12 +10,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { uniqueTopic } from '@revocation-fabric/testkit';
+import { createTestDatabase, uniqueTopic } from '@revocation-fabric/testkit';
+import type { TestDatabase } from '@revocation-fabric/testkit';
 import type { BenchContext } from '../context.js';
 import { WorkerProcess, stopAll } from '../lib/child.js';
 import { createRevocationTopic, deleteTopics } from '../lib/kafka.js';
-import { createScratchDatabase } from '../lib/postgres.js';
-import type { ScratchDatabase } from '../lib/postgres.js';
 import type { Distribution } from '../lib/stats.js';
 import { procCpuMs } from '../idle/proc-cpu.js';
 import {
@@ -72,7 +71,7 @@ async function runOne(
 ): Promise<B8Row> {
   const topic = uniqueTopic(`bench-b8-${database}`);
   await createRevocationTopic(ctx.brokers, topic, 1);
-  let scratch: ScratchDatabase | undefined;
+  let scratch: TestDatabase | undefined;
   const service = WorkerProcess.start<
     UserServiceRequest | ProfileRequest | { type: 'stop' },
     UserServiceReady | { type: 'profiling' } | { type: 'profiled' }
@@ -81,7 +80,8 @@ async function runOne(
     profileDir === undefined ? undefined : join(profileDir, `b8-${database}.cpuprofile`);
   let users: UserServiceDriver | undefined;
   try {
-    if (database === 'postgres') scratch = await createScratchDatabase('b8');
+    if (database === 'postgres')
+      scratch = await createTestDatabase('postgres', { prefix: 'bench_b8' });
     service.send({
       type: 'start',
       brokers: ctx.brokers,
@@ -89,7 +89,7 @@ async function runOne(
       replicationFactor: 1,
       issuer: ISSUER,
       audience: AUDIENCE,
-      ...(scratch === undefined ? {} : { databaseUrl: scratch.url }),
+      ...(scratch?.config.kind === 'postgres' ? { databaseUrl: scratch.config.url } : {}),
     });
     const { url } = await service.next('ready', 180_000);
     users = new UserServiceDriver(url);

@@ -138,6 +138,17 @@ const sameTargetTriple: fc.Arbitrary<[RevocationEvent, RevocationEvent, Revocati
     return fc.tuple(one, one, one);
   });
 
+/** A rule of subject `u1` or a global one, with `cutoff`, issued then, of `generation` if given. */
+const cutoffRule = (kind: 'subject' | 'global', cutoff: number, generation?: number) =>
+  ruleFromEvent({
+    ...envelope,
+    id: 'e',
+    issuedAt: cutoff,
+    ...(kind === 'subject' ? { kind, sub: 'u1' } : { kind }),
+    cutoff,
+    ...(generation === undefined ? {} : { generation }),
+  });
+
 const tokenArb: fc.Arbitrary<TokenFacts> = fc.record({
   jti: fc.option(target, { nil: undefined }),
   sid: fc.option(target, { nil: undefined }),
@@ -190,35 +201,36 @@ describe('rule lattice', () => {
   // generations and cutoffs are ordered alike — what issuers write — the merge is exactly the
   // union; in general it is a superset (see the two properties below and docs/protocol.md,
   // "Bounded damage").
-  it('rejects exactly what one of the merged events rejects when generations grow with cutoffs (merge is a union)', () => {
+  /**
+   * For up to 20 events of `event`, any token and any tolerance: `check` gets whether the merged
+   * rules reject the token and whether one of the events alone does.
+   */
+  function mergedAgainstAlone(
+    event: fc.Arbitrary<RevocationEvent>,
+    check: (byMerge: boolean, byOne: boolean) => void,
+  ): void {
     fc.assert(
       fc.property(
-        fc.array(coMonotoneEventArb, { maxLength: 20 }),
+        fc.array(event, { maxLength: 20 }),
         tokenArb,
         tolerance,
         (events, token, clockToleranceMs) => {
           const options = { clockToleranceMs };
-          expect(rejectedBy(fold(events), token, options)).toBe(
-            rejectedByOne(events, token, options),
-          );
+          check(rejectedBy(fold(events), token, options), rejectedByOne(events, token, options));
         },
       ),
     );
+  }
+
+  it('rejects exactly what one of the merged events rejects when generations grow with cutoffs (merge is a union)', () => {
+    mergedAgainstAlone(coMonotoneEventArb, (byMerge, byOne) => expect(byMerge).toBe(byOne));
   });
 
   it('rejects at least what one of the merged events rejects, for any generations and cutoffs', () => {
-    fc.assert(
-      fc.property(
-        fc.array(eventArb, { maxLength: 20 }),
-        tokenArb,
-        tolerance,
-        (events, token, clockToleranceMs) => {
-          const options = { clockToleranceMs };
-          fc.pre(rejectedByOne(events, token, options));
-          expect(rejectedBy(fold(events), token, options)).toBe(true);
-        },
-      ),
-    );
+    mergedAgainstAlone(eventArb, (byMerge, byOne) => {
+      fc.pre(byOne);
+      expect(byMerge).toBe(true);
+    });
   });
 
   it('may reject more than its events alone when a higher generation comes with an earlier cutoff', () => {
@@ -359,35 +371,17 @@ describe('what each kind rejects', () => {
   });
 
   it('applies a subject cutoff to that subject only', () => {
-    const rule = ruleFromEvent({
-      ...envelope,
-      id: 'e',
-      issuedAt: T0,
-      kind: 'subject',
-      sub: 'u1',
-      cutoff: T0,
-    });
+    const rule = cutoffRule('subject', T0);
     expect(rejects(rule, { ...token, issuedAt: T0 - 1 })).toBe(true);
     expect(rejects(rule, { ...token, sub: 'u2', issuedAt: T0 - 1 })).toBe(false);
   });
 });
 
 describe('the cutoff boundary', () => {
-  const subject = (cutoff: number, generation?: number) =>
-    ruleFromEvent({
-      ...envelope,
-      id: 'e',
-      issuedAt: cutoff,
-      kind: 'subject',
-      sub: 'u1',
-      cutoff,
-      ...(generation === undefined ? {} : { generation }),
-    });
-
   it('with generations, is exact inside one second and against skewed clocks', () => {
     // Cutoff at .500 of a second bumps the generation to 4. A token stamped by an instance whose
     // clock runs 2 s behind, with iat a whole second earlier, still passes: it carries sgen 4.
-    const rule = subject(T0 + 500, 4);
+    const rule = cutoffRule('subject', T0 + 500, 4);
     expect(rejects(rule, { sub: 'u1', issuedAt: T0 - 2000, sgen: 4 })).toBe(false);
     expect(rejects(rule, { sub: 'u1', issuedAt: T0 + 999, sgen: 5 })).toBe(false);
     // And one issued before the bump is rejected even if its clock ran ahead of the cutoff.
@@ -397,7 +391,7 @@ describe('the cutoff boundary', () => {
   it('without a generation claim, falls back to the issue time, never letting an earlier token pass', () => {
     fc.assert(
       fc.property(time, time, gen, (cutoff, issuedAt, generation) => {
-        const rule = subject(cutoff, generation);
+        const rule = cutoffRule('subject', cutoff, generation);
         expect(rejects(rule, { sub: 'u1', issuedAt })).toBe(issuedAt < cutoff);
       }),
     );
@@ -405,21 +399,14 @@ describe('the cutoff boundary', () => {
 
   it('accepts a token issued at the cutoff instant and rejects one a millisecond earlier', () => {
     for (const generation of [undefined, 3]) {
-      const rule = subject(T0 + 250, generation);
+      const rule = cutoffRule('subject', T0 + 250, generation);
       expect(rejects(rule, { sub: 'u1', issuedAt: T0 + 250 })).toBe(false);
       expect(rejects(rule, { sub: 'u1', issuedAt: T0 + 249 })).toBe(true);
     }
   });
 
   it('uses the global generation for global rules', () => {
-    const rule = ruleFromEvent({
-      ...envelope,
-      id: 'g',
-      issuedAt: T0,
-      kind: 'global',
-      cutoff: T0,
-      generation: 2,
-    });
+    const rule = cutoffRule('global', T0, 2);
     expect(rejects(rule, { sub: 'x', issuedAt: T0 - 5000, ggen: 2 })).toBe(false);
     expect(rejects(rule, { sub: 'x', issuedAt: T0 + 4999, ggen: 1 })).toBe(true);
     expect(rejects(rule, { sub: 'x', issuedAt: T0 - 1 })).toBe(true);
@@ -427,19 +414,9 @@ describe('the cutoff boundary', () => {
 });
 
 describe('bounded damage: no rule outlives its cutoff + tolerance', () => {
-  const forged = (kind: 'subject' | 'global', generation: number) =>
-    ruleFromEvent({
-      ...envelope,
-      id: 'f',
-      issuedAt: T0,
-      ...(kind === 'subject' ? { kind, sub: 'u1' } : { kind }),
-      cutoff: T0,
-      generation,
-    });
-
   it('lets a fresh login after a forged generation pass once cutoff + tolerance is behind', () => {
     for (const kind of ['subject', 'global'] as const) {
-      const rule = forged(kind, 999_999);
+      const rule = cutoffRule(kind, T0, 999_999);
       const fresh = (issuedAt: number): TokenFacts => ({ sub: 'u1', issuedAt, sgen: 3, ggen: 3 });
       // Inside the window the generation decides: the forged one refuses.
       expect(rejects(rule, fresh(T0 + DEFAULT_CLOCK_TOLERANCE_MS - 1))).toBe(true);
@@ -450,7 +427,7 @@ describe('bounded damage: no rule outlives its cutoff + tolerance', () => {
   });
 
   it('uses the tolerance it is given, default DEFAULT_CLOCK_TOLERANCE_MS', () => {
-    const rule = forged('subject', 4);
+    const rule = cutoffRule('subject', T0, 4);
     const token = { sub: 'u1', issuedAt: T0 + 1_500, sgen: 3 };
     expect(rejects(rule, token)).toBe(true);
     expect(rejects(rule, token, {})).toBe(true);
@@ -473,15 +450,7 @@ describe('bounded damage: no rule outlives its cutoff + tolerance', () => {
         tolerance,
         fc.integer({ min: -10_000, max: 30_000 }),
         (cutoff, generation, sgen, clockToleranceMs, offset) => {
-          const rule = ruleFromEvent({
-            ...envelope,
-            id: 'e',
-            issuedAt: cutoff,
-            kind: 'subject',
-            sub: 'u1',
-            cutoff,
-            generation,
-          });
+          const rule = cutoffRule('subject', cutoff, generation);
           const issuedAt = cutoff + offset;
           expect(rejects(rule, { sub: 'u1', issuedAt, sgen }, { clockToleranceMs })).toBe(
             issuedAt < cutoff + clockToleranceMs && sgen < generation,

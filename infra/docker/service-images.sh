@@ -6,9 +6,10 @@
 #   revocation-fabric/node-from-registry:<.node-version>   infra/docker/node/Dockerfile: Debian
 #                                                minbase + the Node of .node-version from the npm
 #                                                registry (infra/node/ensure.sh) + this machine's npm
-#   revocation-fabric/user-service:local         services/*/Dockerfile, FROM that node image
-#   revocation-fabric/game-service:local         (or FROM $NODE_IMAGE when it is set, e.g.
-#   revocation-fabric/revocation-gateway:local   node:24-bookworm-slim on a machine with a registry)
+#   revocation-fabric/user-service:local         infra/docker/service/Dockerfile, one for the three
+#   revocation-fabric/game-service:local         (build args SERVICE and PORT), FROM that node image
+#   revocation-fabric/revocation-gateway:local   (or FROM $NODE_IMAGE when it is set, e.g.
+#                                                node:24-bookworm-slim on a machine with a registry)
 #
 #   infra/docker/service-images.sh [ensure] [--rebuild]   the node image (unless NODE_IMAGE) + all three
 #   infra/docker/service-images.sh node [--rebuild]
@@ -25,6 +26,9 @@ readonly MINBASE=revocation-fabric/debian-minbase:bookworm
 readonly NODE_VERSION=$(tr -d ' \n\r' <"$ROOT/.node-version")
 readonly LOCAL_NODE=revocation-fabric/node-from-registry:$NODE_VERSION
 readonly SERVICES=(user-service game-service revocation-gateway)
+# Each service's port (its default PORT): the image's ENV PORT, EXPOSE and health check.
+declare -rA PORTS=([user-service]=3000 [game-service]=4000 [revocation-gateway]=3300)
+readonly SERVICE_DOCKERFILE="$ROOT/infra/docker/service/Dockerfile"
 readonly TAG=${SERVICE_IMAGE_TAG:-local}
 # Git-ignored, like images.sh's Kafka context.
 readonly NODE_CONTEXT="$ROOT/.cache/docker/node-context"
@@ -95,7 +99,8 @@ build_service() { # $1 = service, $2 = node image
   local image="revocation-fabric/$1:$TAG" t0=$SECONDS
   say "building $image FROM $2"
   docker build --network host -q -t "$image" --build-arg "NODE_IMAGE=$2" \
-    -f "$ROOT/services/$1/Dockerfile" "$ROOT" >/dev/null
+    --build-arg "SERVICE=$1" --build-arg "PORT=${PORTS[$1]}" \
+    -f "$SERVICE_DOCKERFILE" "$ROOT" >/dev/null
   say "$image ($(size_of "$image")) built in $((SECONDS - t0)) s"
 }
 

@@ -4,10 +4,9 @@
  * process; `main.ts` runs one as a process.
  */
 import { createServer } from 'node:http';
-import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
-import { closeGracefully, lifecycle, listen } from '@revocation-fabric/service-runtime';
+import { closeGracefully, httpServiceSteps, lifecycle } from '@revocation-fabric/service-runtime';
 import { createVerifier } from '@revocation-fabric/verifier';
 import type { TrustedIssuer } from '@revocation-fabric/verifier';
 import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
@@ -69,7 +68,6 @@ interface Running {
     Record<string, never>,
     Record<string, never>
   >;
-  readonly http: HttpServer;
 }
 
 /**
@@ -92,77 +90,83 @@ export function createGameService(
   const leaderboard = new Leaderboard();
   const rooms = new GameRooms(config.game, leaderboard);
   const now = options.now ?? (() => Date.now());
+  // The server exists from the start; its request handler and socket server arrive with the
+  // verifier they need, in prepare().
+  const http = createServer();
   let running: Running | undefined;
   let url: string | undefined;
 
-  const life = lifecycle('game-service', {
-    async start() {
-      const verifier = createVerifier({
-        issuers: trustedIssuers(config),
-        revocations: kafkaRevocations({
-          brokers: config.kafka.brokers,
-          // The user-service's topic, and the gateway's when a provider is trusted.
-          topics: [
-            ...new Set([
-              config.kafka.topic,
-              config.auth.oidc?.revocationTopic ?? config.kafka.topic,
-            ]),
-          ],
-          clientId: `${config.kafka.clientId}-${config.instanceId}`,
-          sasl: config.kafka.sasl,
-          tls: config.kafka.tls,
-        }),
-        clockToleranceMs: config.auth.clockToleranceMs,
-        onStale: config.auth.onStale,
-        maxStalenessMs: config.auth.maxStalenessMs,
-        logger: logger.child({ component: 'verifier' }),
-        metrics: { registry: metrics.registry },
-        now,
-      });
-      const auth = socketAuth(verifier, {
-        logger: logger.child({ component: 'socket-auth' }),
-        now,
-      });
-      metrics.observeSockets(() => auth.stats());
-      const app = createApp({ config, verifier, rooms, leaderboard, metrics, logger });
-      const http = createServer(app);
-      const io = new Server<
-        ClientToServerEvents,
-        ServerToClientEvents,
-        Record<string, never>,
-        Record<string, never>
-      >(http, {
-        ...(config.http.corsOrigins.length > 0
-          ? { cors: { origin: [...config.http.corsOrigins] } }
-          : {}),
-        // Tokens travel in the handshake; nothing but a token needs this much.
-        maxHttpBufferSize: 16_384,
-      });
-      // The root namespace carries nothing, but a socket must not sit there unauthenticated.
-      io.use(auth);
-      const game: GameNamespace = io.of(GAME_NAMESPACE);
-      game.use(auth);
-      serveGame(game, { rooms, metrics, logger });
-      running = { verifier, auth, io, http };
-      verifier.ready().then(
-        () => logger.info({ url }, 'verifier ready: serving'),
-        (error: unknown) => logger.warn({ err: error }, 'verifier did not become ready'),
-      );
-      url = await listen(http, config.http);
-      logger.info({ url, instance: config.instanceId }, 'game-service listening');
-      return url;
+  function prepare(): Promise<void> {
+    const verifier = createVerifier({
+      issuers: trustedIssuers(config),
+      revocations: kafkaRevocations({
+        brokers: config.kafka.brokers,
+        // The user-service's topic, and the gateway's when a provider is trusted.
+        topics: [
+          ...new Set([config.kafka.topic, config.auth.oidc?.revocationTopic ?? config.kafka.topic]),
+        ],
+        clientId: `${config.kafka.clientId}-${config.instanceId}`,
+        sasl: config.kafka.sasl,
+        tls: config.kafka.tls,
+      }),
+      clockToleranceMs: config.auth.clockToleranceMs,
+      onStale: config.auth.onStale,
+      maxStalenessMs: config.auth.maxStalenessMs,
+      logger: logger.child({ component: 'verifier' }),
+      metrics: { registry: metrics.registry },
+      now,
+    });
+    const auth = socketAuth(verifier, { logger: logger.child({ component: 'socket-auth' }), now });
+    metrics.observeSockets(() => auth.stats());
+    http.on('request', createApp({ config, verifier, rooms, leaderboard, metrics, logger }));
+    const io = new Server<
+      ClientToServerEvents,
+      ServerToClientEvents,
+      Record<string, never>,
+      Record<string, never>
+    >(http, {
+      ...(config.http.corsOrigins.length > 0
+        ? { cors: { origin: [...config.http.corsOrigins] } }
+        : {}),
+      // Tokens travel in the handshake; nothing but a token needs this much.
+      maxHttpBufferSize: 16_384,
+    });
+    // The root namespace carries nothing, but a socket must not sit there unauthenticated.
+    io.use(auth);
+    const game: GameNamespace = io.of(GAME_NAMESPACE);
+    game.use(auth);
+    serveGame(game, { rooms, metrics, logger });
+    running = { verifier, auth, io };
+    verifier.ready().then(
+      () => logger.info({ url }, 'verifier ready: serving'),
+      (error: unknown) => logger.warn({ err: error }, 'verifier did not become ready'),
+    );
+    // Listens at once: /readyz answers 503, and every token NOT_READY, until the replay is done.
+    return Promise.resolve();
+  }
+
+  const steps = httpServiceSteps(
+    {
+      server: http,
+      address: config.http,
+      prepare,
+      listening: (listeningAt) =>
+        logger.info({ url: listeningAt, instance: config.instanceId }, 'game-service listening'),
+      close: async () => {
+        if (running === undefined) return closeGracefully(http);
+        const { auth, io } = running;
+        auth.close();
+        // socket.io's close disconnects every socket, then closes the HTTP server.
+        await closeGracefully(http, { close: () => io.close() });
+      },
+      async release() {
+        await running?.verifier.close();
+        logger.info('game-service stopped');
+      },
     },
-    async stop() {
-      const current = running;
-      if (current === undefined) return;
-      current.auth.close();
-      // socket.io's close disconnects every socket, then closes the HTTP server.
-      await closeGracefully(current.http, { close: () => current.io.close() });
-      await current.verifier.close();
-      url = undefined;
-      logger.info('game-service stopped');
-    },
-  });
+    (current) => (url = current),
+  );
+  const life = lifecycle('game-service', steps);
 
   return {
     config,

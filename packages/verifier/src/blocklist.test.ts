@@ -24,6 +24,7 @@ import type {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Blocklist } from './blocklist.js';
+import { checkBlocklistState } from './lib/blocklist-state.js';
 import { assertReasonEncoding, packedForgetAt } from './lib/packed-token-rule.js';
 
 const MINUTE = 60_000;
@@ -428,6 +429,72 @@ describe('Blocklist', () => {
       ),
       { numRuns: 500 },
     );
+  });
+
+  it('gives a full replay’s verdicts from a snapshot of a prefix plus the rest, in either order', () => {
+    // What a verifier starting from a snapshot does: the state of the events before the
+    // snapshot's positions, through JSON and its check, merged with the events after them —
+    // before or after those (the feed may deliver the tail first). Judged now and later, as
+    // rules are forgotten, and idempotent (a state merged twice changes nothing).
+    const instant = fc.integer({ min: -10_000, max: 10_000 }).map((d) => T0 + d);
+    const arbitraryEvent = fc
+      .record({
+        kind: fc.constantFrom('token', 'session', 'subject', 'key', 'global'),
+        target: targets,
+        issuedAt: fc.integer({ min: -LIFETIME, max: 10_000 }).map((d) => T0 + d),
+        cutoff: instant,
+        expiresAt: fc.integer({ min: -MINUTE, max: LIFETIME }).map((d) => T0 + d),
+        generation: generations,
+        id: fc.constantFrom('e1', 'e2', 'e3'),
+        reason: fc.constantFrom(...REVOCATION_REASONS),
+      })
+      .map(eventOf);
+    const facts = arbitraryFacts(fc.integer({ min: -LIFETIME, max: 40_000 }).map((d) => T0 + d));
+    fc.assert(
+      fc.property(
+        fc.array(arbitraryEvent, { maxLength: 14 }),
+        fc.nat(),
+        fc.boolean(),
+        fc.array(facts, { minLength: 1, maxLength: 10 }),
+        (events, cut, stateFirst, probes) => {
+          const split = events.length === 0 ? 0 : cut % (events.length + 1);
+          const full = setup();
+          for (const e of events) full.blocklist.apply(e);
+          const head = setup();
+          for (const e of events.slice(0, split)) head.blocklist.apply(e);
+          const saved: unknown = JSON.parse(JSON.stringify(head.blocklist.exportState()));
+          const resumed = setup();
+          const restore = () =>
+            resumed.blocklist.restoreState(checkBlocklistState(saved, common.iss));
+          if (stateFirst) restore();
+          for (const e of events.slice(split)) resumed.blocklist.apply(e);
+          restore();
+          if (!stateFirst) restore();
+          for (const later of [0, MINUTE, LIFETIME, 2 * LIFETIME]) {
+            full.clock.now = T0 + later;
+            resumed.clock.now = T0 + later;
+            for (const probe of probes) {
+              expect(resumed.blocklist.check(probe)).toEqual(full.blocklist.check(probe));
+            }
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses a snapshot state of another issuer or of the wrong shape, naming the member', () => {
+    const { blocklist } = setup();
+    blocklist.apply(event({ ...common, kind: 'token', jti: 't1', expiresAt: T0 + MINUTE }));
+    const state = blocklist.exportState();
+    expect(() => checkBlocklistState(state, 'https://other.example')).toThrow(/issuer/);
+    const corrupt = { ...state, tokens: { ...state.tokens, packed: [-1] } };
+    expect(() => checkBlocklistState(corrupt, common.iss)).toThrow(/tokens.packed\[0\]/);
+    expect(() =>
+      checkBlocklistState({ ...state, sessions: [{ kind: 'key' }] }, common.iss),
+    ).toThrow(/sessions\[0\].kind/);
+    const other = new Blocklist({ maxTokenLifetimeMs: LIFETIME, issuer: 'https://other.example' });
+    expect(() => other.restoreState(state)).toThrow(TypeError);
   });
 
   it('refuses to load a reason encoding that cannot hold every reason', () => {

@@ -30,9 +30,11 @@ import type {
   RevocationReason,
   RevocationRule,
   RuleKind,
+  RuleOrder,
   SessionRule,
   TokenFacts,
 } from '@revocation-fabric/protocol';
+import type { BlocklistState } from './lib/blocklist-state.js';
 import { packToken, packedForgetAt, tokenForgetAt, tokenReason } from './lib/packed-token-rule.js';
 import type { TokenEntry } from './lib/packed-token-rule.js';
 import { validateDuration, validateInteger, validateRequiredDuration } from './lib/validate.js';
@@ -162,49 +164,82 @@ export class Blocklist {
     const heldUntil =
       incoming.kind === 'token' ? packedForgetAt(incomingForgetAt) : incomingForgetAt;
     if (heldUntil < now) return undefined;
-    switch (incoming.kind) {
-      case 'token': {
-        const previous = this.#tokens.get(incoming.target);
-        if (previous !== undefined && tokenForgetAt(previous.packed) >= now) {
-          // Same jti seen before: the later forget time, which is forgetAt of the merged rule,
-          // and the reason of the later event by (issuedAt, id), as mergeRules keeps it.
-          const newest = isLaterOrSame(previous, incoming) ? previous : incoming;
-          const reason = newest === previous ? tokenReason(previous.packed) : incoming.reason;
-          const forget = Math.max(tokenForgetAt(previous.packed), incomingForgetAt);
-          this.#tokens.set(incoming.target, {
-            packed: packToken(forget, reason),
-            updatedAt: newest.updatedAt,
-            eventId: newest === previous ? previous.eventId : ownString(incoming.eventId),
-          });
-          return undefined;
-        }
-        this.#tokens.set(ownString(incoming.target), {
-          packed: packToken(incomingForgetAt, incoming.reason),
-          updatedAt: incoming.updatedAt,
-          eventId: ownString(incoming.eventId),
-        });
-        return incoming;
-      }
-      case 'session':
-        return this.#applyPlain(this.#sessions, incoming, now);
-      case 'key':
-        return this.#applyPlain(this.#keys, incoming, now);
-      case 'subject': {
-        const previous = this.#live(this.#subjects.get(incoming.target), now);
-        const next = this.#mergeCutoff(previous, incoming);
-        this.#subjects.set(next.rule.target, next);
-        return previous === undefined || cutoffTightened(previous.rule, next.rule)
-          ? next.rule
-          : undefined;
-      }
-      case 'global': {
-        const previous = this.#live(this.#global, now);
-        const next = this.#mergeCutoff(previous, incoming);
-        this.#global = next;
-        return previous === undefined || cutoffTightened(previous.rule, next.rule)
-          ? next.rule
-          : undefined;
-      }
+    if (incoming.kind === 'token') {
+      const fresh = this.#putToken(
+        incoming.target,
+        incomingForgetAt,
+        incoming.reason,
+        incoming,
+        now,
+        ownString,
+      );
+      return fresh ? incoming : undefined;
+    }
+    return this.#applyRule(incoming, now);
+  }
+
+  /**
+   * The live rules as plain data (JSON-safe), for a snapshot: {@link Blocklist.restoreState} of
+   * it into any blocklist of the same issuer and policy, before or after other events, gives
+   * the verdicts of applying everything (a property test holds it to a full replay).
+   */
+  exportState(): BlocklistState {
+    const now = this.#now();
+    const targets: string[] = [];
+    const packed: number[] = [];
+    const updatedAt: number[] = [];
+    const eventIds: string[] = [];
+    for (const [target, entry] of this.#tokens) {
+      if (tokenForgetAt(entry.packed) < now) continue;
+      targets.push(target);
+      packed.push(entry.packed);
+      updatedAt.push(entry.updatedAt);
+      eventIds.push(entry.eventId);
+    }
+    const live = <R extends RevocationRule>(map: Map<string, Stored<R>>): R[] =>
+      [...map.values()].filter((stored) => stored.forgetAt >= now).map(({ rule }) => rule);
+    return {
+      issuer: this.#issuer,
+      tokens: { targets, packed, updatedAt, eventIds },
+      sessions: live(this.#sessions),
+      subjects: live(this.#subjects),
+      keys: live(this.#keys),
+      global: this.#live(this.#global, now)?.rule ?? null,
+    };
+  }
+
+  /**
+   * Merges a state exported by {@link Blocklist.exportState} (of this issuer) into this
+   * blocklist, with the same max/union semantics as {@link Blocklist.apply}: restoring is
+   * idempotent and commutes with applying events. Notifies nothing.
+   *
+   * Data read back from a file is checked by `checkBlocklistState` first.
+   *
+   * @throws TypeError when `state` is another issuer's.
+   */
+  restoreState(state: BlocklistState): void {
+    if (state.issuer !== this.#issuer) {
+      throw new TypeError(`blocklist of ${this.#issuer} given a state of ${state.issuer}`);
+    }
+    const { tokens, sessions, subjects, keys, global } = state;
+    const now = this.#now();
+    const { targets, packed, updatedAt, eventIds } = tokens;
+    for (let i = 0; i < targets.length; i++) {
+      const entry = packed[i] as number;
+      const forget = tokenForgetAt(entry);
+      if (forget < now) continue;
+      // Strings parsed from a snapshot are flat already: no copy (ownString) needed.
+      this.#putToken(
+        targets[i] as string,
+        forget,
+        tokenReason(entry),
+        { updatedAt: updatedAt[i] as number, eventId: eventIds[i] as string },
+        now,
+        (value) => value,
+      );
+    }
+    for (const rule of [...sessions, ...subjects, ...keys, ...(global === null ? [] : [global])]) {
+      if (forgetAt(rule, this.#policy) >= now) this.#applyRule(rule, now);
     }
   }
 
@@ -310,6 +345,71 @@ export class Blocklist {
       key: this.#keys.size,
       global: this.#global === undefined ? 0 : 1,
     };
+  }
+
+  /**
+   * Stores a token rule, merged with a live one for the same jti: the later forget time, which
+   * is forgetAt of the merged rule, and the reason of the later event by (issuedAt, id), as
+   * mergeRules keeps it. `own` copies a string that is kept (see ownString).
+   *
+   * @returns whether the jti was not rejected before.
+   */
+  #putToken(
+    target: string,
+    forgetAtMs: number,
+    reason: RevocationReason,
+    order: RuleOrder,
+    now: number,
+    own: (value: string) => string,
+  ): boolean {
+    const previous = this.#tokens.get(target);
+    if (previous !== undefined && tokenForgetAt(previous.packed) >= now) {
+      const previousIsNewest = isLaterOrSame(previous, order);
+      this.#tokens.set(target, {
+        packed: packToken(
+          Math.max(tokenForgetAt(previous.packed), forgetAtMs),
+          previousIsNewest ? tokenReason(previous.packed) : reason,
+        ),
+        updatedAt: previousIsNewest ? previous.updatedAt : order.updatedAt,
+        eventId: previousIsNewest ? previous.eventId : own(order.eventId),
+      });
+      return false;
+    }
+    this.#tokens.set(own(target), {
+      packed: packToken(forgetAtMs, reason),
+      updatedAt: order.updatedAt,
+      eventId: own(order.eventId),
+    });
+    return true;
+  }
+
+  /** Applies a rule other than a token rule; returns it when it newly restricts (see apply). */
+  #applyRule(
+    incoming: SessionRule | KeyRule | CutoffRule,
+    now: number,
+  ): RevocationRule | undefined {
+    switch (incoming.kind) {
+      case 'session':
+        return this.#applyPlain(this.#sessions, incoming, now);
+      case 'key':
+        return this.#applyPlain(this.#keys, incoming, now);
+      case 'subject': {
+        const previous = this.#live(this.#subjects.get(incoming.target), now);
+        const next = this.#mergeCutoff(previous, incoming);
+        this.#subjects.set(next.rule.target, next);
+        return previous === undefined || cutoffTightened(previous.rule, next.rule)
+          ? next.rule
+          : undefined;
+      }
+      case 'global': {
+        const previous = this.#live(this.#global, now);
+        const next = this.#mergeCutoff(previous, incoming);
+        this.#global = next;
+        return previous === undefined || cutoffTightened(previous.rule, next.rule)
+          ? next.rule
+          : undefined;
+      }
+    }
   }
 
   #mapOf(kind: SweepKind): Map<string, TokenEntry | Stored<RevocationRule>> {

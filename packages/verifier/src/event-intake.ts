@@ -87,6 +87,8 @@ export class EventIntake {
   /** Aborts brake checks waiting for an unreachable key set, on close. */
   readonly #abort = new AbortController();
   readonly #listeners = new Set<RevokedListener>();
+  /** Brake signature checks in flight, live or replayed: a snapshot must wait for them. */
+  #brakesInFlight = 0;
   #ignored = 0;
   #lastReceivedAt: number | undefined;
 
@@ -127,6 +129,14 @@ export class EventIntake {
   /** Whether brakes read during the replay still wait for their signature check. */
   get replayBrakesPending(): boolean {
     return this.#replayBrakes.size > 0;
+  }
+
+  /**
+   * Whether a brake delivered (during the replay or live) still waits for its signature check:
+   * the feed's position is past it, the blocklist does not hold it yet.
+   */
+  get brakesInFlight(): boolean {
+    return this.#brakesInFlight > 0;
   }
 
   /** Resolves once every brake read during the replay is applied or refused. */
@@ -181,9 +191,12 @@ export class EventIntake {
       return;
     }
     const duringReplay = !this.#options.live();
+    this.#brakesInFlight += 1;
     const check = this.#checkBrake(trust, authority, event, {
       ...origin,
       signature: origin.signature,
+    }).finally(() => {
+      this.#brakesInFlight -= 1;
     });
     if (!duringReplay) return;
     this.#replayBrakes.add(check);

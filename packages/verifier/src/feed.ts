@@ -33,6 +33,36 @@ export interface RevocationSink {
   event(event: RevocationEvent, origin: EventOrigin): void;
   /** A record that was skipped as poison. Must not throw. */
   poison(code: PoisonCode): void;
+  /**
+   * The sink's state, for a feed that keeps snapshots (the Kafka feed's `snapshot` option);
+   * absent when the sink has none to give.
+   */
+  readonly snapshots?: SinkSnapshots | undefined;
+}
+
+/**
+ * A sink's state for snapshots. A feed that keeps snapshots saves the state with the positions
+ * it reflects and, at the next start, merges it back and delivers only what came after those
+ * positions. Merging is the rules' own max/union, so it commutes with the events delivered.
+ */
+export interface SinkSnapshots {
+  /**
+   * Names everything that decides which events the sink applies and how (trusted issuers, the
+   * sources allowed to speak for them, lifetimes, tolerance): a snapshot taken under another
+   * fingerprint is never used.
+   */
+  readonly fingerprint: string;
+  /**
+   * The state as JSON-safe data, reflecting every event delivered so far; `undefined` when it
+   * cannot (an event delivered is still being checked, such as a brake awaiting its keys).
+   */
+  capture(): unknown;
+  /**
+   * Merges a captured state back. Idempotent, and commutes with events.
+   *
+   * @throws TypeError, before changing anything, when `state` is not a state of this sink.
+   */
+  restore(state: unknown): void;
 }
 
 /** Why a record was skipped: the protocol's refusal code. */

@@ -34,6 +34,7 @@ export type {
   RevocationFeedContext,
   RevocationFeedFactory,
   RevocationSink,
+  SinkSnapshots,
 } from './feed.js';
 
 export type { AccessTokenClaims, VerifiedToken } from './claims.js';

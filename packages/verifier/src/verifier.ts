@@ -5,6 +5,7 @@ import { Blocklist } from './blocklist.js';
 import type { VerifiedToken } from './claims.js';
 import { NotReadyError, StaleError, VerifierError } from './errors.js';
 import { EventIntake, keySource } from './event-intake.js';
+import { verifierSnapshots } from './sink-snapshots.js';
 import type { RevokedListener } from './event-intake.js';
 import type { RevocationFeed } from './feed.js';
 import { VerifierMetrics, assertMetricNamesFree } from './metrics.js';
@@ -250,6 +251,11 @@ export class RevocationVerifier implements Verifier {
     this.#feed.start({
       event: (event, origin) => this.#intake.receive(event, origin),
       poison: (code) => this.#metrics?.poison(code),
+      snapshots: verifierSnapshots({
+        trusts: this.#trusts,
+        clockToleranceMs: this.#options.clockToleranceMs,
+        checking: () => this.#intake.brakesInFlight,
+      }),
     });
   }
 

@@ -11,7 +11,8 @@ import type { RevocationReason } from '@revocation-fabric/protocol';
 
 const PACK_EPOCH_MS = Date.UTC(2024, 0, 1);
 const PACK_STEP_MS = 16_000;
-const REASON_SLOTS = 16;
+/** Reason slots of the encoding: a packed rule's reason index is `packed % REASON_SLOTS`. */
+export const REASON_SLOTS = 16;
 
 /**
  * Throws unless every reason has a slot of its own in the token rule encoding: a reason index

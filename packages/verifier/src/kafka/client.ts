@@ -89,6 +89,8 @@ export interface FeedAdmin {
   connect(): Promise<void>;
   /** Every partition's offsets, of every topic the feed reads. */
   partitionOffsets(): Promise<PartitionOffsets[]>;
+  /** The cluster's id: offsets mean something only within one cluster. */
+  clusterId(): Promise<string>;
   /** The retention settings of the feed's topics (DescribeConfigs). */
   describeRetention(): Promise<DescribeTopicConfigsAnswer>;
   deleteGroups(groupIds: readonly string[]): Promise<void>;

@@ -20,7 +20,9 @@ export type StartReason =
   /** The running consumer crashed and its client gave up on it. */
   | 'crash'
   /** The broker answers again after an outage; the old consumer was replaced. */
-  | 'broker-returned';
+  | 'broker-returned'
+  /** The feed must read every partition from its beginning again (a snapshot was dropped). */
+  | 'reread';
 
 /** Why a consumer was retired (disconnected, its events ignored from then on). */
 export type RetireReason =
@@ -58,6 +60,7 @@ const FIRST_BACKOFF_STEP: Record<StartReason, number> = {
   'feed-start': 0,
   crash: 1,
   'broker-returned': 0,
+  reread: 0,
 };
 
 /** How a backoff pause ended. */
@@ -154,9 +157,22 @@ export class ConsumerSupervisor {
       return;
     }
     this.#logger.info({ topics }, 'broker answers again; replacing the revocation consumer now');
+    this.#replace('broker-returned');
+  }
+
+  /**
+   * Replaces the consumer by a new one in a new group, which reads every partition from its
+   * beginning unless the `joined` event seeks it elsewhere.
+   */
+  reread(): void {
+    if (this.#state === 'closed' || this.#state === 'refused' || this.#state === 'idle') return;
+    this.#replace('reread');
+  }
+
+  #replace(reason: StartReason): void {
     if (this.#current !== undefined) void this.#retire(this.#current, 'replaced');
     this.#groupId = this.#newGroupId();
-    void this.#supervise('broker-returned');
+    void this.#supervise(reason);
   }
 
   /** Stops supervising and retires the current consumer. Idempotent. */

@@ -82,6 +82,10 @@ export class FakeAdmin implements FeedAdmin {
     return Promise.resolve(this.offsets.map((offsets) => ({ ...offsets })));
   }
 
+  clusterId(): Promise<string> {
+    return Promise.resolve('fixture-cluster');
+  }
+
   describeRetention(): Promise<DescribeTopicConfigsAnswer> {
     return Promise.resolve(this.retention);
   }

@@ -1,6 +1,6 @@
 export { kafkaRevocations } from './kafka-revocations.js';
-export { DEFAULT_KAFKA_CLIENT_ID } from './options.js';
-export type { KafkaRevocationsOptions, KafkaSaslOptions } from './options.js';
+export { DEFAULT_KAFKA_CLIENT_ID, DEFAULT_SNAPSHOT_INTERVAL_MS } from './options.js';
+export type { KafkaRevocationsOptions, KafkaSaslOptions, SnapshotOptions } from './options.js';
 export type {
   KafkaConnectionOptions,
   KafkaSasl,

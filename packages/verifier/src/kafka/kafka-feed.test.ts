@@ -1,10 +1,15 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createEvent, encodeEvent } from '@revocation-fabric/protocol';
 import type { RevocationEvent } from '@revocation-fabric/protocol';
 import { NotReadyError } from '../errors.js';
-import type { PoisonCode, RevocationSink } from '../feed.js';
+import type { PoisonCode, RevocationSink, SinkSnapshots } from '../feed.js';
 import { silentLogger } from '../logger.js';
+import type { RecordBatch } from './client.js';
 import { FakeClient, batchOf } from './feed-client.fixture.js';
+import { FeedSnapshots } from './feed-snapshots.js';
 import { KafkaRevocationFeed } from './kafka-feed.js';
 
 beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
@@ -18,7 +23,10 @@ function sessionEvent(sid: string): Uint8Array {
   return Buffer.from(encodeEvent(event).value);
 }
 
-function setup(offsets: Array<{ low: number; high: number }>) {
+function setup(
+  offsets: Array<{ low: number; high: number }>,
+  snapshot?: { readonly directory: string; readonly snapshots: SinkSnapshots },
+) {
   const client = new FakeClient();
   client.offsets = offsets.map(({ low, high }, partition) => ({
     topic: TOPIC,
@@ -39,6 +47,9 @@ function setup(offsets: Array<{ low: number; high: number }>) {
       clockToleranceMs: 5_000,
       // No issuer speaks through the topic: its retention is not judged.
       maxTokenLifetimeMs: () => undefined,
+      ...(snapshot === undefined
+        ? {}
+        : { snapshot: { directory: snapshot.directory, intervalMs: 60_000 } }),
     },
     client,
   );
@@ -47,6 +58,7 @@ function setup(offsets: Array<{ low: number; high: number }>) {
   const sink: RevocationSink = {
     event: (event) => events.push(event),
     poison: (code) => poison.push(code),
+    snapshots: snapshot?.snapshots,
   };
   let ready = false;
   feed.ready().then(
@@ -133,5 +145,91 @@ describe('KafkaRevocationFeed over a client double', () => {
     expect(consumer.disconnects).toBe(1);
     const deleted = client.admins.flatMap((admin) => admin.deletedGroups);
     expect(deleted).toEqual([consumer.options.groupId]);
+  });
+});
+
+describe('KafkaRevocationFeed resuming from a snapshot', () => {
+  let directory: string;
+  beforeEach(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'feed-resume-'));
+  });
+  afterEach(() => rm(directory, { recursive: true, force: true }));
+
+  /** Records written at `at`, ms: the fixed time a snapshot's anchor names. */
+  const writtenAt = (batch: RecordBatch, at: number): RecordBatch => ({
+    ...batch,
+    records: batch.records.map((record) => ({ ...record, timestamp: at })),
+  });
+  const ANCHOR_AT = 1_700_000_000_000;
+
+  const sessions = (events: readonly RevocationEvent[]) =>
+    events.map((event) => (event.kind === 'session' ? event.sid : ''));
+
+  /** A snapshot of offsets 0–2 of partition 0 (the record at 2 written at `anchorAt`). */
+  async function saved(anchorAt: number) {
+    const restored: unknown[] = [];
+    const snapshots: SinkSnapshots = {
+      fingerprint: 'intake',
+      capture: () => ({ issuers: [] }),
+      restore: (state) => restored.push(state),
+    };
+    await new FeedSnapshots({
+      directory,
+      intervalMs: 60_000,
+      topics: [TOPIC],
+      sink: snapshots,
+      logger: silentLogger,
+      now: () => Date.now(),
+    }).save('fixture-cluster', [
+      { topic: TOPIC, partition: 0, offset: 3, anchor: { offset: 2, timestamp: anchorAt } },
+    ]);
+    return { snapshots, restored };
+  }
+
+  it('merges the state once the last record it reflects reads back, and delivers only the tail', async () => {
+    const { snapshots, restored } = await saved(ANCHOR_AT);
+    const { client, feed, sink, events, ready } = setup([{ low: 0, high: 5 }], {
+      directory,
+      snapshots,
+    });
+    feed.start(sink);
+    await vi.waitFor(() => expect(client.consumers).toHaveLength(1));
+    const consumer = client.last();
+    expect(consumer.join()).toEqual([{ topic: TOPIC, partition: 0, offset: 2 }]);
+    expect(restored).toHaveLength(0);
+    const tail = [sessionEvent('c'), sessionEvent('d'), sessionEvent('e')];
+    await consumer.report.batch(writtenAt(batchOf(TOPIC, 2, tail), ANCHOR_AT));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(restored).toEqual([{ issuers: [] }]);
+    expect(sessions(events)).toEqual(['d', 'e']);
+    expect(ready()).toBe(true);
+    await feed.close();
+  });
+
+  it('drops the snapshot and reads everything again when that record reads back changed', async () => {
+    const { snapshots, restored } = await saved(ANCHOR_AT);
+    const { client, feed, sink, events, ready } = setup([{ low: 0, high: 5 }], {
+      directory,
+      snapshots,
+    });
+    feed.start(sink);
+    await vi.waitFor(() => expect(client.consumers).toHaveLength(1));
+    const first = client.last();
+    first.join();
+    // The topic was recreated: offset 2 holds another record now.
+    await first.report.batch(writtenAt(batchOf(TOPIC, 2, [sessionEvent('x')], 5), ANCHOR_AT + 1));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(client.consumers).toHaveLength(2);
+    const second = client.last();
+    expect(second.options.groupId).not.toBe(first.options.groupId);
+    expect(second.join()).toEqual([]);
+    expect(ready()).toBe(false);
+    const all = ['v', 'w', 'x', 'y', 'z'].map(sessionEvent);
+    await second.report.batch(batchOf(TOPIC, 0, all));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(ready()).toBe(true);
+    expect(restored).toHaveLength(0);
+    expect(sessions(events).slice(1)).toEqual(['v', 'w', 'x', 'y', 'z']);
+    await feed.close();
   });
 });

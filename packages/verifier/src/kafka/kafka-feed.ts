@@ -16,15 +16,17 @@ import type {
   TopicRetentionVerdict,
 } from '@revocation-fabric/protocol';
 import { BrokerWatch, CONTACT_LOST_MS } from './broker-watch.js';
-import type { FeedAdmin, FeedClient, RecordBatch } from './client.js';
+import type { FeedAdmin, FeedClient, PartitionOffsets, RecordBatch } from './client.js';
 import { ConsumerSupervisor } from './consumer-supervisor.js';
 import { fetchWaitMs } from './fetch-wait.js';
+import { FeedSnapshots } from './feed-snapshots.js';
 import { deleteConsumerGroups } from './group-deletion.js';
 import { kafkajsClient } from './kafkajs-client.js';
 import type { ResolvedKafkaOptions } from './options.js';
 import { PoisonLog } from './poison-log.js';
 import { RecordDelivery } from './record-delivery.js';
 import { ReplayTracker } from './replay-tracker.js';
+import type { PartitionProgress } from './replay-tracker.js';
 import { checkFeedTopicRetention } from './topic-retention.js';
 
 /** Options of {@link KafkaRevocationFeed}: validated Kafka options and the verifier's context. */
@@ -66,6 +68,14 @@ export class KafkaRevocationFeed implements RevocationFeed {
   /** The topics' retention as judged at start; `undefined` before. */
   #topicRetention: readonly TopicRetentionVerdict[] | undefined;
   #startedAt = 0;
+  /** Snapshots, when the options keep them and the sink has a state to give. */
+  #snapshots: FeedSnapshots | undefined;
+  /** The cluster the positions are of; read at start when snapshots are kept. */
+  #clusterId: string | undefined;
+  /** A snapshot's state waiting for its anchors to read back before it is merged. */
+  #pendingState: unknown;
+  #saveTimer: NodeJS.Timeout | undefined;
+  #saving: Promise<void> | undefined;
   #closed = false;
   #closing: Promise<void> | undefined;
 
@@ -91,6 +101,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
       logger: options.logger,
       readOffsets: () => this.#admin?.partitionOffsets() ?? Promise.resolve([]),
       onWatched: () => this.#checkReplayDone(),
+      onAnchor: (progress, matched) => this.#anchorRead(progress, matched),
     });
     const touch = () => {
       this.#lastContactAt = this.#now();
@@ -143,6 +154,16 @@ export class KafkaRevocationFeed implements RevocationFeed {
       clockToleranceMs: this.#options.clockToleranceMs,
       now: this.#now,
     });
+    const { snapshot } = this.#options;
+    if (snapshot !== undefined && sink.snapshots !== undefined) {
+      this.#snapshots = new FeedSnapshots({
+        ...snapshot,
+        topics: this.#options.topics,
+        sink: sink.snapshots,
+        logger: this.#logger,
+        now: this.#now,
+      });
+    }
     this.#startedAt = this.#now();
     this.#watch.start();
     this.#supervisor.start();
@@ -215,6 +236,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
     // say) fails this start, and the supervisor asks again.
     this.#judgeRetention(await admin.describeRetention());
     this.#tracker.capture(offsets);
+    await this.#resumeFromSnapshot(admin, offsets);
     this.#logger.debug(
       {
         topics: this.#options.topics,
@@ -252,6 +274,91 @@ export class KafkaRevocationFeed implements RevocationFeed {
     );
   }
 
+  /**
+   * Resumes from a snapshot, if one may be used: each partition it vouches for is read from
+   * its anchor (the last record the snapshot reflects), and the state is merged once every
+   * anchor read back unchanged; the others are read from their start.
+   */
+  async #resumeFromSnapshot(admin: FeedAdmin, offsets: readonly PartitionOffsets[]): Promise<void> {
+    const snapshots = this.#snapshots;
+    if (snapshots === undefined) return;
+    try {
+      this.#clusterId ??= await admin.clusterId();
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'cannot read the cluster id; not using snapshots');
+      this.#snapshots = undefined;
+      return;
+    }
+    const usable = await snapshots.load(this.#clusterId, offsets);
+    if (usable === undefined) return;
+    for (const plan of usable.plans) {
+      if (plan.kind === 'anchor')
+        this.#tracker.of(plan.topic, plan.partition).expectAnchor(plan.anchor, plan.resumeAt);
+    }
+    this.#logger.info(
+      {
+        path: snapshots.path,
+        ageMs: this.#now() - usable.createdAt,
+        anchors: usable.plans.filter((plan) => plan.kind === 'anchor').length,
+      },
+      'resuming from a revocation snapshot',
+    );
+    this.#pendingState = usable.state;
+    if (this.#tracker.anchorsPending() === 0) this.#mergeSnapshot();
+  }
+
+  /** A snapshot's anchor was read: all matched, the state is merged; one did not, it is dropped. */
+  #anchorRead(progress: PartitionProgress, matched: boolean): void {
+    if (this.#pendingState === undefined) return;
+    if (!matched) {
+      this.#logger.warn(
+        { topic: progress.topic, partition: progress.partition },
+        'the revocation snapshot’s last record reads back changed (topic recreated?); replaying in full',
+      );
+      this.#dropSnapshot();
+      return;
+    }
+    if (this.#tracker.anchorsPending() === 0) this.#mergeSnapshot();
+  }
+
+  #mergeSnapshot(): void {
+    const state = this.#pendingState;
+    this.#pendingState = undefined;
+    try {
+      this.#snapshots?.sinkRestore(state);
+    } catch (error) {
+      // Nothing was merged, yet positions moved past what the state holds: read it all again.
+      this.#logger.warn(
+        { err: error },
+        'the revocation snapshot does not restore; replaying in full',
+      );
+      this.#pendingState = state;
+      this.#dropSnapshot();
+    }
+  }
+
+  /** Reads every partition from its start again, in a new consumer; the state is not merged. */
+  #dropSnapshot(): void {
+    this.#pendingState = undefined;
+    this.#tracker.restart();
+    this.#supervisor.reread();
+  }
+
+  /** Saves a snapshot once ready; one at a time. */
+  #save(): Promise<void> {
+    const snapshots = this.#snapshots;
+    const clusterId = this.#clusterId;
+    if (!this.#isReady || snapshots === undefined || clusterId === undefined)
+      return Promise.resolve();
+    this.#saving ??= snapshots
+      .save(clusterId, this.#tracker.positions())
+      .then(() => {})
+      .finally(() => {
+        this.#saving = undefined;
+      });
+    return this.#saving;
+  }
+
   async #deliverBatch(batch: RecordBatch): Promise<void> {
     if (this.#delivery === undefined) return;
     const progress = this.#tracker.of(batch.topic, batch.partition);
@@ -261,7 +368,8 @@ export class KafkaRevocationFeed implements RevocationFeed {
 
   #checkReplayDone(): void {
     if (this.#isReady || this.#closed || !this.#supervisor.hasConsumer()) return;
-    if (!this.#tracker.replayed()) return;
+    // A snapshot's state not merged yet: its positions are not this blocklist's.
+    if (this.#pendingState !== undefined || !this.#tracker.replayed()) return;
     this.#isReady = true;
     this.#lastContactAt ??= this.#now();
     this.#tracker.stopWatch();
@@ -276,6 +384,10 @@ export class KafkaRevocationFeed implements RevocationFeed {
       },
       'revocation topic replayed; verifier ready',
     );
+    if (this.#snapshots !== undefined) {
+      this.#saveTimer = setInterval(() => void this.#save(), this.#snapshots.intervalMs);
+      this.#saveTimer.unref();
+    }
     this.#resolveReady();
   }
 
@@ -287,7 +399,11 @@ export class KafkaRevocationFeed implements RevocationFeed {
         new NotReadyError({ reason: 'CLOSED', message: 'verifier closed before it was ready' }),
       );
     this.#tracker.stopWatch();
+    clearInterval(this.#saveTimer);
     await this.#supervisor.close();
+    // Nothing is delivered any more: the state and the positions agree, for the next start.
+    await this.#saving;
+    await this.#save();
     const admin = this.#admin ?? this.#client.admin({ retries: 1 });
     this.#admin = undefined;
     await deleteConsumerGroups(admin, this.#supervisor.groupIds(), { logger: this.#logger });

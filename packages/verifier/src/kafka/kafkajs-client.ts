@@ -78,6 +78,7 @@ export function kafkajsClient(options: KafkajsClientOptions): FeedClient {
           );
           return perTopic.flat();
         },
+        clusterId: async () => (await admin.describeCluster()).clusterId,
         describeRetention: () => admin.describeConfigs(topicRetentionRequest(topics)),
         deleteGroups: async (groupIds) => {
           await admin.deleteGroups([...groupIds]);

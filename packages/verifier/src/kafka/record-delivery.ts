@@ -70,7 +70,7 @@ export class RecordDelivery {
     let sinceHeartbeat = 0;
     for (const record of batch.records) {
       if (!batch.active()) return false;
-      if (progress.admit(record.offset)) {
+      if (progress.admit(record.offset, record.timestamp)) {
         this.#lastDeliveryAt = this.#now();
         this.deliver(record);
       }

@@ -28,7 +28,7 @@ function setup(
 function apply(tracker: ReplayTracker, partition: number, from: number, to: number): number {
   let admitted = 0;
   for (let offset = from; offset < to; offset += 1) {
-    if (tracker.of(TOPIC, partition).admit(offset)) admitted += 1;
+    if (tracker.of(TOPIC, partition).admit(offset, 0)) admitted += 1;
   }
   return admitted;
 }

@@ -14,6 +14,25 @@ export function partitionKey(topic: string, partition: number): string {
   return `${topic}/${partition}`;
 }
 
+/**
+ * The last record a snapshot reflects in a partition: a verifier resuming from the snapshot
+ * reads it again and compares, so a topic deleted and recreated since (whose offsets restart)
+ * is never mistaken for the one the snapshot was taken of.
+ */
+export interface SnapshotAnchor {
+  readonly offset: number;
+  /** The record's timestamp, ms. */
+  readonly timestamp: number;
+}
+
+/** An anchor still to be read, and the offset to resume at once it matches. */
+interface PendingAnchor extends SnapshotAnchor {
+  readonly resumeAt: number;
+}
+
+/** Told whether a partition's anchor matched (see {@link SnapshotAnchor}). */
+export type AnchorListener = (progress: PartitionProgress, matched: boolean) => void;
+
 /** Progress of one partition. */
 export class PartitionProgress {
   /** The topic the partition belongs to. */
@@ -24,22 +43,59 @@ export class PartitionProgress {
   next: number;
   /** Latest high-water mark seen. */
   high: number;
+  /** Offset of the last record applied, -1 before any: a snapshot's anchor. */
+  lastOffset = -1;
+  /** Timestamp (ms) of the last record applied. */
+  lastTimestamp = 0;
+  #anchor: PendingAnchor | undefined;
+  readonly #onAnchor: AnchorListener;
 
-  constructor(topic: string, partition: number, next: number) {
+  constructor(topic: string, partition: number, next: number, onAnchor: AnchorListener) {
     this.topic = topic;
     this.partition = partition;
     this.next = next;
     this.high = next;
+    this.#onAnchor = onAnchor;
+  }
+
+  /** A snapshot's anchor is still to be read in this partition. */
+  get anchorPending(): boolean {
+    return this.#anchor !== undefined;
+  }
+
+  /**
+   * Reads from a snapshot's anchor: the next record must be it, and then the partition
+   * resumes at `resumeAt`, the snapshot's position.
+   */
+  expectAnchor(anchor: SnapshotAnchor, resumeAt: number): void {
+    this.#anchor = { ...anchor, resumeAt };
+    this.next = anchor.offset;
   }
 
   /**
    * Whether the record at `offset` is new: true moves the position past it, and the caller
    * applies it; false means it was applied before (a consumer restarted reads from the
-   * beginning again, nothing being committed), so counters and notifications stay exact.
+   * beginning again, nothing being committed), so counters and notifications stay exact. With
+   * an anchor pending, the first record read decides it: the anchor itself (false: the
+   * snapshot holds it) or anything else (the listener drops the snapshot; true).
    */
-  admit(offset: number): boolean {
+  admit(offset: number, timestamp: number | string): boolean {
     if (offset < this.next) return false;
+    const anchor = this.#anchor;
+    if (anchor !== undefined) {
+      this.#anchor = undefined;
+      const matched = offset === anchor.offset && Number(timestamp) === anchor.timestamp;
+      if (matched) {
+        this.next = anchor.resumeAt;
+        this.lastOffset = offset;
+        this.lastTimestamp = anchor.timestamp;
+      }
+      this.#onAnchor(this, matched);
+      if (matched) return false;
+    }
     this.next = offset + 1;
+    this.lastOffset = offset;
+    this.lastTimestamp = Number(timestamp);
     return true;
   }
 
@@ -56,6 +112,14 @@ export interface ReplayTrackerOptions {
   readonly readOffsets: () => Promise<readonly PartitionOffsets[]>;
   /** Called after each re-read of the offsets: the replay may be done now. */
   readonly onWatched: () => void;
+  /** Told whether a snapshot's anchor matched. Default: nothing. */
+  readonly onAnchor?: AnchorListener | undefined;
+}
+
+/** Where a snapshot left one partition, as saved with it. */
+export interface SnapshotPosition extends PartitionPosition {
+  /** The last record applied below `offset`; `null` when none was (only markers, or nothing). */
+  readonly anchor: SnapshotAnchor | null;
 }
 
 /**
@@ -76,9 +140,11 @@ export class ReplayTracker {
   /** `topic/partition` → offset the startup replay must reach (its high-water mark at start). */
   #targets: Map<string, number> | undefined;
   #watch: NodeJS.Timeout | undefined;
+  readonly #onAnchor: AnchorListener;
 
   constructor(options: ReplayTrackerOptions) {
     this.#options = options;
+    this.#onAnchor = options.onAnchor ?? (() => {});
   }
 
   /** The progress of a partition, created at offset `next` when first seen. */
@@ -86,7 +152,7 @@ export class ReplayTracker {
     const key = partitionKey(topic, partition);
     let progress = this.#partitions.get(key);
     if (progress === undefined) {
-      progress = new PartitionProgress(topic, partition, next);
+      progress = new PartitionProgress(topic, partition, next, this.#onAnchor);
       this.#partitions.set(key, progress);
     }
     return progress;
@@ -125,6 +191,34 @@ export class ReplayTracker {
       if (next !== 0) positions.push({ topic, partition, offset: next });
     }
     return positions;
+  }
+
+  /** Every partition's position with its anchor, for a snapshot taken now. */
+  positions(): SnapshotPosition[] {
+    return [...this.#partitions.values()].map(
+      ({ topic, partition, next, lastOffset, lastTimestamp }) => ({
+        topic,
+        partition,
+        offset: next,
+        anchor: lastOffset < 0 ? null : { offset: lastOffset, timestamp: lastTimestamp },
+      }),
+    );
+  }
+
+  /** Snapshot anchors not read yet. */
+  anchorsPending(): number {
+    let pending = 0;
+    for (const progress of this.#partitions.values()) if (progress.anchorPending) pending += 1;
+    return pending;
+  }
+
+  /**
+   * Forgets every position (a snapshot's anchor did not match): the partitions are read again
+   * from their beginning, by a new consumer. The targets stay. A batch loop still holding an
+   * old partition's progress admits into it alone.
+   */
+  restart(): void {
+    this.#partitions.clear();
   }
 
   /**

@@ -37,3 +37,23 @@ export async function consumerGroups(brokers: readonly string[]): Promise<string
   );
   return groups.map((group) => group.groupId);
 }
+
+/**
+ * Deletes a topic and waits until the cluster no longer lists it, so a topic of the same name
+ * can be created at once (a recreated topic: offsets start over).
+ *
+ * @example
+ * ```ts
+ * await deleteTopic(brokers, topic);
+ * await createRevocationTopic(brokers, topic);
+ * ```
+ */
+export async function deleteTopic(brokers: readonly string[], topic: string): Promise<void> {
+  await withAdmin(brokers, { clientId: 'testkit-admin' }, async (admin) => {
+    await admin.deleteTopics({ topics: [topic], timeout: 10_000 });
+    for (let waited = 0; (await admin.listTopics()).includes(topic); waited += 100) {
+      if (waited > 10_000) throw new Error(`topic ${topic} still listed 10 s after its deletion`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+}

@@ -76,8 +76,9 @@ export class PartitionProgress {
    * Whether the record at `offset` is new: true moves the position past it, and the caller
    * applies it; false means it was applied before (a consumer restarted reads from the
    * beginning again, nothing being committed), so counters and notifications stay exact. With
-   * an anchor pending, the first record read decides it: the anchor itself (false: the
-   * snapshot holds it) or anything else (the listener drops the snapshot; true).
+   * an anchor pending, the first record read decides it and is not delivered: the anchor
+   * itself (the snapshot holds it), or anything else (the listener drops the snapshot and has
+   * every partition read again).
    */
   admit(offset: number, timestamp: number | string): boolean {
     if (offset < this.next) return false;
@@ -90,8 +91,10 @@ export class PartitionProgress {
         this.lastOffset = offset;
         this.lastTimestamp = anchor.timestamp;
       }
+      // Either way the record is not delivered here: the snapshot holds it, or every
+      // partition is read again from its start, this record included.
       this.#onAnchor(this, matched);
-      if (matched) return false;
+      return false;
     }
     this.next = offset + 1;
     this.lastOffset = offset;

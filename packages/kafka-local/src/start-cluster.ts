@@ -12,7 +12,13 @@ import {
   type ClusterSelector,
 } from './lib/cluster-files.js';
 import { createAcls, gatewayTopicOf, revocationAcls } from './lib/acls.js';
-import { nodeIds, type ClusterSpec, type NodeCount, type SecureSpec } from './lib/config.js';
+import {
+  nodeIds,
+  nodeJmxPort,
+  type ClusterSpec,
+  type NodeCount,
+  type SecureSpec,
+} from './lib/config.js';
 import { adminLogin, clusterCredentials, type ClusterCredentials } from './lib/credentials.js';
 import { formatStorage } from './lib/format-storage.js';
 import { spawnNode, stopNodeProcess } from './lib/node-process.js';
@@ -46,6 +52,12 @@ export interface StartClusterOptions extends ClusterSelector {
    * no authorizer).
    */
   readonly secure?: boolean | SecureClusterOptions | undefined;
+  /**
+   * Opens each node's JVM to JMX on the loopback interface, without authentication: node `i`
+   * on `jmxBasePort + i - 1`, for tools that read the broker's own metrics (Kafka's JmxTool).
+   * Default: no JMX port.
+   */
+  readonly jmxBasePort?: number | undefined;
   /** Receives one line per step (resolving jars, formatting, starting). Default: silent. */
   readonly log?: ((message: string) => void) | undefined;
 }
@@ -97,6 +109,8 @@ export interface LocalNode {
   readonly logFile: string;
   /** The JVM's pid, when running. */
   readonly pid: number | undefined;
+  /** The JMX port on 127.0.0.1, when the cluster was started with `jmxBasePort`. */
+  readonly jmxPort: number | undefined;
 }
 
 /** A started (or found already running) local cluster. */
@@ -169,6 +183,15 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<L
       `heap must be whole MiB with 32 <= initialMb <= maxMb, got ${JSON.stringify(heap)}`,
     );
   }
+  const jmxBasePort = options.jmxBasePort;
+  if (
+    jmxBasePort !== undefined &&
+    (!Number.isInteger(jmxBasePort) || jmxBasePort < 1024 || jmxBasePort + nodes > 65_535)
+  ) {
+    throw new TypeError(
+      `jmxBasePort must be an integer port from 1024 leaving room for ${nodes} ports, got ${jmxBasePort}`,
+    );
+  }
   const secure = secureSpec(options.secure);
   const log = options.log ?? ((): void => undefined);
   const { name, dir } = locateCluster({ ...options, basePort });
@@ -229,6 +252,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<L
     heap: { initialMb: heap.initialMb, maxMb: heap.maxMb },
     // The ACL plan of an existing cluster is kept: its ACLs already live in its metadata.
     ...(secure === undefined ? {} : { secure: existing?.secure ?? secure }),
+    ...(jmxBasePort === undefined ? {} : { jmxBasePort }),
   };
   // Rewritten every time so a changed template or base port applies on the next start;
   // the data (and with it the cluster id) is kept.
@@ -236,7 +260,12 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<L
   const running = await runningNodes(spec, dir);
   const toStart = layouts.filter((node) => !running.has(node.id));
   for (const node of toStart) {
-    for (const port of [node.brokerPort, node.controllerPort]) {
+    const jmxPort = nodeJmxPort(spec, node.id);
+    for (const port of [
+      node.brokerPort,
+      node.controllerPort,
+      ...(jmxPort === undefined ? [] : [jmxPort]),
+    ]) {
       if (await portAnswers(HOST, port)) throw new PortInUseError(port, node.id);
     }
   }
@@ -327,6 +356,7 @@ async function describe(
     dir: node.dir,
     logFile: node.logFile,
     pid: pidById.get(node.id),
+    jmxPort: nodeJmxPort(spec, node.id),
   }));
   const brokers = nodes.map((node) => `${spec.host}:${node.brokerPort}`);
   return {

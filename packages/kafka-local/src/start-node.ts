@@ -1,6 +1,7 @@
 import { ensureJars } from './ensure-jars.js';
 import { PortInUseError } from './errors.js';
 import { clusterNode, openCluster, type ClusterSelector } from './lib/cluster-files.js';
+import { nodeJmxPort } from './lib/config.js';
 import { adminLogin } from './lib/credentials.js';
 import { formatStorage } from './lib/format-storage.js';
 import { runningPid, spawnNode } from './lib/node-process.js';
@@ -33,6 +34,7 @@ export async function startNode(id: number, options: StartNodeOptions = {}): Pro
   const timeoutMs = options.startTimeoutMs ?? 120_000;
   const cluster = await openCluster(options);
   const node = clusterNode(cluster, id);
+  const jmxPort = nodeJmxPort(cluster.spec, id);
   const describe = (pid: number): LocalNode => ({
     id,
     brokerPort: node.brokerPort,
@@ -40,11 +42,16 @@ export async function startNode(id: number, options: StartNodeOptions = {}): Pro
     dir: node.dir,
     logFile: node.logFile,
     pid,
+    jmxPort,
   });
   const running = await runningPid(node);
   if (running !== undefined) return describe(running);
 
-  for (const port of [node.brokerPort, node.controllerPort]) {
+  for (const port of [
+    node.brokerPort,
+    node.controllerPort,
+    ...(jmxPort === undefined ? [] : [jmxPort]),
+  ]) {
     if (await portAnswers(cluster.spec.host, port)) throw new PortInUseError(port, id);
   }
   const jars = await ensureJars();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nodeLayout, nodePorts, renderServerProperties } from './config.js';
+import { nodeJmxPort, nodeLayout, nodePorts, renderServerProperties } from './config.js';
 import { clusterSpec, properties } from './server-properties.fixture.js';
 
 describe('cluster config', () => {
@@ -8,6 +8,13 @@ describe('cluster config', () => {
       { broker: 9092, controller: 9093 },
       { broker: 9094, controller: 9095 },
       { broker: 9096, controller: 9097 },
+    ]);
+  });
+
+  it('opens JMX only when asked, node i on jmxBasePort+(i-1)', () => {
+    expect(nodeJmxPort(clusterSpec(3), 2)).toBeUndefined();
+    expect([1, 2, 3].map((id) => nodeJmxPort({ jmxBasePort: 49_292 }, id))).toEqual([
+      49_292, 49_293, 49_294,
     ]);
   });
 

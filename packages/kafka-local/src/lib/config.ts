@@ -16,6 +16,8 @@ export interface ClusterSpec {
   readonly heap: { readonly initialMb: number; readonly maxMb: number };
   /** Present when the cluster is secured (SASL/SCRAM clients, StandardAuthorizer ACLs). */
   readonly secure?: SecureSpec | undefined;
+  /** JMX port of node 1 (node `i` listens on `jmxBasePort + i - 1`); absent: no JMX agent. */
+  readonly jmxBasePort?: number | undefined;
 }
 
 /** What a secured cluster authorizes: see `revocationAcls`. */
@@ -49,6 +51,14 @@ export function nodePorts(
 ): { broker: number; controller: number } {
   const broker = basePort + 2 * (nodeId - 1);
   return { broker, controller: broker + 1 };
+}
+
+/** The JMX port of node `nodeId`, when the cluster was started with one. */
+export function nodeJmxPort(
+  spec: Pick<ClusterSpec, 'jmxBasePort'>,
+  nodeId: number,
+): number | undefined {
+  return spec.jmxBasePort === undefined ? undefined : spec.jmxBasePort + nodeId - 1;
 }
 
 /** The node ids of a cluster, `1..nodes`. */

@@ -6,6 +6,7 @@ import {
   stopProcess,
   type StopSignal,
 } from '../local-tools/process.js';
+import { nodeJmxPort } from './config.js';
 import type { ClusterSpec, NodeLayout } from './config.js';
 
 /**
@@ -55,6 +56,7 @@ export async function spawnNode(
       '-Djava.awt.headless=true',
       `-D${NODE_MARKER_PROPERTY}=${node.dir}`,
       `-Dlog4j2.configurationFile=${node.log4j2Properties}`,
+      ...jmxProperties(nodeJmxPort(spec, node.id), spec.host),
       '-cp',
       classpath,
       'kafka.Kafka',
@@ -65,6 +67,24 @@ export async function spawnNode(
   });
   await writeFile(node.pidFile, `${pid}\n`);
   return pid;
+}
+
+/**
+ * The JVM's remote JMX agent, for tools that read the broker's metrics (Kafka's JmxTool). Off
+ * unless asked for. Unauthenticated and without TLS, so it binds the loopback interface only
+ * (`jmxremote.host`), like the brokers' listeners; the RMI registry and the RMI server share one
+ * port, so a client needs no second, random port.
+ */
+function jmxProperties(port: number | undefined, host: string): string[] {
+  if (port === undefined) return [];
+  return [
+    `-Dcom.sun.management.jmxremote.port=${port}`,
+    `-Dcom.sun.management.jmxremote.rmi.port=${port}`,
+    `-Dcom.sun.management.jmxremote.host=${host}`,
+    `-Djava.rmi.server.hostname=${host}`,
+    '-Dcom.sun.management.jmxremote.authenticate=false',
+    '-Dcom.sun.management.jmxremote.ssl=false',
+  ];
 }
 
 /**

@@ -8,6 +8,8 @@ import type { B6Result } from './keycloak/run.js';
 import type { B7Result } from './idle/run.js';
 import type { B8Result } from './issuer/run.js';
 import type { B9Result } from './client-choice/run.js';
+import type { B10Result } from './fleet/run.js';
+import type { B11Result } from './storm/run.js';
 import type { GitInfo, MachineInfo } from './lib/machine.js';
 
 /** A benchmark that could not complete: its error, never a silent gap. */
@@ -15,14 +17,28 @@ export interface BenchFailure {
   readonly error: string;
 }
 
-export type BenchId = 'B1' | 'B2' | 'B3' | 'B4' | 'B5' | 'B6' | 'B7' | 'B8' | 'B9';
-export const BENCH_IDS: readonly BenchId[] = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B8', 'B9'];
+export type BenchId = 'B1' | 'B2' | 'B3' | 'B4' | 'B5' | 'B6' | 'B7' | 'B8' | 'B9' | 'B10' | 'B11';
+export const BENCH_IDS: readonly BenchId[] = [
+  'B1',
+  'B2',
+  'B3',
+  'B4',
+  'B5',
+  'B6',
+  'B7',
+  'B8',
+  'B9',
+  'B10',
+  'B11',
+];
 /** Names `--only` accepts besides the ids. */
 export const BENCH_ALIASES: Readonly<Record<string, BenchId>> = {
   KEYCLOAK: 'B6',
   IDLE: 'B7',
   ISSUER: 'B8',
   'CLIENT-CHOICE': 'B9',
+  FLEET: 'B10',
+  STORM: 'B11',
 };
 
 /**
@@ -59,6 +75,8 @@ export interface BenchResults {
   readonly b7?: B7Result | BenchFailure;
   readonly b8?: B8Result | BenchFailure;
   readonly b9?: B9Result | BenchFailure;
+  readonly b10?: B10Result | BenchFailure;
+  readonly b11?: B11Result | BenchFailure;
   readonly targets: readonly TargetCheck[];
 }
 

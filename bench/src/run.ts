@@ -17,6 +17,8 @@ import { runB6 } from './keycloak/run.js';
 import { runB7 } from './idle/run.js';
 import { runB8 } from './issuer/run.js';
 import { runB9 } from './client-choice/run.js';
+import { runB10 } from './fleet/run.js';
+import { runB11 } from './storm/run.js';
 import type { BenchContext } from './context.js';
 import { createRevocationTopic, deleteTopics, fillRuleTopic } from './lib/kafka.js';
 import type { RuleTopic } from './lib/kafka.js';
@@ -54,7 +56,7 @@ function parseArgs(argv: readonly string[]): Args {
       const unknown = ids.filter((id) => !(BENCH_IDS as readonly string[]).includes(id));
       if (ids.length === 0 || unknown.length > 0) {
         throw new TypeError(
-          `--only takes a list of ${BENCH_IDS.join(',')} (keycloak = B6, idle = B7, issuer = B8, client-choice = B9), got ${String(value)}`,
+          `--only takes a list of ${BENCH_IDS.join(',')} (keycloak = B6, idle = B7, issuer = B8, client-choice = B9, fleet = B10, storm = B11), got ${String(value)}`,
         );
       }
       only = ids as BenchId[];
@@ -66,7 +68,7 @@ function parseArgs(argv: readonly string[]): Args {
       }
     } else {
       throw new TypeError(
-        `unknown argument ${arg}; usage: pnpm bench [--quick] [--only B1,B4|keycloak|idle|issuer|client-choice] [--rounds N]`,
+        `unknown argument ${arg}; usage: pnpm bench [--quick] [--only B1,B4|keycloak|idle|issuer|client-choice|fleet|storm] [--rounds N]`,
       );
     }
   }
@@ -141,7 +143,7 @@ async function main(): Promise<void> {
 
   const selected = new Set(args.only);
   const partial: {
-    -readonly [K in 'b1' | 'b2' | 'b3' | 'b4' | 'b5' | 'b6' | 'b7' | 'b8' | 'b9']?: BenchResults[K];
+    -readonly [K in `b${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11}`]?: BenchResults[K];
   } = {};
   try {
     // B4 first: it produces the rule topics B1 and B2 reuse, and times them on a quiet broker.
@@ -155,6 +157,10 @@ async function main(): Promise<void> {
     if (selected.has('B9')) partial.b9 = await attempt('B9', () => runB9(ctx));
     if (selected.has('B3')) partial.b3 = await attempt('B3', () => runB3(ctx));
     if (selected.has('B8')) partial.b8 = await attempt('B8', () => runB8(ctx));
+    // On clusters of their own (JMX, broker pids known); after the others, whose figures want
+    // the shared broker quiet, and before Keycloak's JVM.
+    if (selected.has('B10')) partial.b10 = await attempt('B10', () => runB10(ctx));
+    if (selected.has('B11')) partial.b11 = await attempt('B11', () => runB11(ctx));
     // Last: it starts Keycloak (a JVM), which would weigh on every figure measured beside it.
     if (selected.has('B6')) partial.b6 = await attempt('B6', () => runB6(ctx));
   } finally {

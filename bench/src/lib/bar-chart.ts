@@ -28,7 +28,8 @@ export interface BarChart {
   readonly digits?: number;
 }
 
-function escapeXml(text: string): string {
+/** Escapes text for an SVG text node. */
+export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 

@@ -18,11 +18,17 @@ export interface BenchVerifierOptions extends Partial<
   /** Kafka client id; its consumer group is derived from it. */
   readonly clientId: string;
   readonly jwks: SingleIssuerVerifierOptions['jwks'];
+  /**
+   * The feed's snapshot directory (`kafkaRevocations({ snapshot: { directory } })`): the
+   * blocklist and the offsets it reflects are written there on close and loaded on start, so
+   * only the tail is replayed. Absent: a full replay.
+   */
+  readonly snapshotDirectory?: string;
 }
 
 /** Creates a benchmark worker's verifier (not yet ready). */
 export function benchVerifier(options: BenchVerifierOptions): Verifier {
-  const { brokers, topic, clientId, ...rest } = options;
+  const { brokers, topic, clientId, snapshotDirectory, ...rest } = options;
   return createVerifier({
     issuer: BENCH_ISSUER,
     audience: BENCH_AUDIENCE,
@@ -30,6 +36,12 @@ export function benchVerifier(options: BenchVerifierOptions): Verifier {
     // The rule topics' global cutoff is signed with the benchmark's brake key.
     authority: { brakeKeys: BENCH_BRAKE_KEYS },
     ...rest,
-    revocations: kafkaRevocations({ brokers: [...brokers], topic, clientId, ...feedSecurity() }),
+    revocations: kafkaRevocations({
+      brokers: [...brokers],
+      topic,
+      clientId,
+      ...feedSecurity(),
+      ...(snapshotDirectory === undefined ? {} : { snapshot: { directory: snapshotDirectory } }),
+    }),
   });
 }

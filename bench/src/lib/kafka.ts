@@ -94,6 +94,18 @@ export async function deleteTopics(
   }
 }
 
+/** The ids of every consumer group the cluster's coordinators know (admin ListGroups). */
+export async function listGroupIds(brokers: readonly string[]): Promise<string[]> {
+  const admin = client(brokers, 'bench-admin').admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.listGroups();
+    return groups.map((group) => group.groupId);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** A topic holding `count` live rules. */
 export interface RuleTopic {
   readonly topic: string;

@@ -1,0 +1,137 @@
+/** The B10 section of RESULTS.md and its chart (fleet.svg). */
+import { renderLineChart } from '../lib/line-chart.js';
+import { resultSection } from '../lib/result-section.js';
+import type { BenchFailure } from '../results.js';
+import { at, idleCoresLine, perEventCoresLine } from './capacity.js';
+import type { FleetFits, LineFit } from './capacity.js';
+import type { B10Point, B10Result } from './run.js';
+
+const f = (value: number | null | undefined, digits = 2): string =>
+  value === null || value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits);
+const int = (value: number | null | undefined): string =>
+  value === null || value === undefined || !Number.isFinite(value)
+    ? '—'
+    : Math.round(value).toLocaleString('en-US');
+
+function apis(rates: Readonly<Record<string, number>>): string {
+  return Object.entries(rates)
+    .filter(([api, rate]) => rate >= 0.05 && api !== 'FetchConsumer' && api !== 'FetchFollower')
+    .sort((a, b) => b[1] - a[1])
+    .map(([api, rate]) => `${api} ${f(rate, 1)}`)
+    .join(', ');
+}
+
+function pointRow(p: B10Point): string {
+  const i = p.idle;
+  return `| ${p.nodes} | ${p.verifiers} | ${f(i.brokerCores, 3)} (${i.brokerCoresByNode.map((c) => f(c, 3)).join(' / ')}) | ${f(i.verifierCores, 3)} | ${f(i.totalRequestsPerS, 0)}: ${apis(i.requestsPerS)} | ${i.connectionsByNode.join(' / ')} | ${i.groups} | ${i.incrementalFetchSessionsByNode.join(' / ')} | ${f(i.fetchSessionEvictionsPerS, 2)} | ${f(p.flowing.brokerCores, 3)} | ${f(p.eventsPerS, 0)} | ${f(p.brokerCoreSecondsPerEvent * 1000, 3)} | ${f(p.brokerCoreSecondsPerRequest * 1e6, 0)} | ${f(p.propagationFarthestMs.p50, 0)} / ${f(p.propagationFarthestMs.p99, 0)} | ${f(p.produceMs.p99, 0)} | ${f(p.propagationFromAckMs.p99, 0)} | ${p.missing} |`;
+}
+
+const slope = (fit: LineFit, scale = 1, digits = 4) =>
+  `${f(fit.slope * scale, digits)} (r² ${f(fit.r2, 3)})`;
+
+function fitRows(fits: FleetFits): string {
+  return [
+    `| ${fits.nodes} | ${slope(fits.idleBrokerCores, 1000, 3)} | ${slope(fits.brokerCoreSecondsPerEvent, 1e6, 3)} | ${slope(fits.idleVerifierCores, 1000, 3)} | ${slope(fits.idleRequestsPerS, 1, 2)} | ${slope(fits.connectionsPerBroker, 1, 2)} | ${slope(fits.heartbeatsPerS, 1, 3)} | ${slope(fits.networkBytesPerEvent, 1, 0)} | ${slope(fits.requestsPerEvent, 1, 3)} | ${f(fits.brokerCoreSecondsPerRequest * 1e6, 0)} |`,
+  ].join('\n');
+}
+
+/** Renders B10 (or says it was not run / failed). */
+export function b10Section(result: B10Result | BenchFailure | undefined): string {
+  const title = '## B10 — Fleet: the broker’s cost against the number of verifiers';
+  return resultSection(title, result, (b10) => {
+    const s = b10.settings;
+    const x = b10.extrapolation;
+    const limits =
+      x === null
+        ? 'No 3-node figures in this run: no extrapolation.'
+        : `At ${x.fleet.toLocaleString('en-US')} verifiers on ${x.nodes} nodes the curve gives **${f(x.idleBrokerCores, 2)} broker cores idle** (${x.idleBasis}) and **${f(x.flowingBrokerCores, 2)} cores at ${b10.offeredEventsPerS} revocations/s** (per event: ${x.perEventBasis}). Where a CPU slope is too small against the brokers' own idle noise to fit (slope ≤ 0 or r² < 0.5), it is modelled as the fitted requests per verifier (r² ≈ 1) times what a request cost the busy brokers; the fleet itself spends ${f(x.idleVerifierCoresEach * 1000, 3)} ms of CPU per second per idle verifier. The limits, first reached first:
+
+| limit | where | reached at N | at ${x.fleet.toLocaleString('en-US')} | why |
+| --- | --- | --- | --- | --- |
+${x.limits.map((l) => `| ${l.name} | ${l.limit} | ${l.reachedAtN === null ? 'not by growth' : int(l.reachedAtN)} | ${l.projected} | ${l.note} |`).join('\n')}
+
+**First limit reached: ${x.limits[0]?.name ?? '—'}${x.limits[0]?.reachedAtN === null || x.limits[0] === undefined ? '' : ` at about ${int(x.limits[0].reachedAtN)} verifiers`}.**`;
+    return `${title}
+
+![broker cores against fleet size](fleet.svg)
+
+N verifiers (${b10.sizes.join(', ')}), ${b10.verifiersPerProcess} per process, each with its own feed
+and consumer group, against clusters of our own (1 node, then 3, JMX on loopback): a
+${b10.settleMs / 1000} s settle, a ${b10.windowMs / 1000} s idle window, then a ${b10.flowingWindowMs / 1000} s window with
+${b10.offeredEventsPerS} session revocations/s. The verifier's consumer, which the slopes depend on:
+${s.client}, fetch wait ${s.fetchWaitMs} ms (minBytes ${s.minBytes}), heartbeat every ${s.heartbeatIntervalMs} ms
+(session timeout ${s.sessionTimeoutMs} ms, kafkajs defaults), ${s.consumerGroup}; fetch sessions:
+${s.fetchSessions}. More groups than verifiers means consumers were replaced during the start
+(each new consumer joins a group of its own; the old group stays until the coordinator expires it).
+
+| nodes | N | broker cores idle (per node) | verifier cores | broker requests/s idle, by API | connections per broker | groups | incremental fetch sessions per broker | evictions/s | broker cores flowing | events/s | broker core-ms per event | broker core-µs per request | publish → farthest p50 / p99 ms | publish → ack p99 ms | ack → farthest p99 ms | missing |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+${b10.points.map(pointRow).join('\n')}
+
+Fits against N (slope per verifier, least squares):
+
+| nodes | broker core-ms/s idle | broker core-µs per event | verifier core-ms/s idle | broker requests/s idle | connections per broker | heartbeats/s | bytes out per event | requests per event | broker core-µs per request (median) |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+${b10.clusters.map((c) => fitRows(c.fits)).join('\n')}
+
+${limits}
+`;
+  });
+}
+
+/** Broker cores against N, 1 and 3 nodes, idle and flowing, with the 3-node fit to 10,000. */
+export function renderFleetChart(
+  result: B10Result | BenchFailure | undefined,
+  run: string,
+): string {
+  const b10 = result === undefined || 'error' in result ? undefined : result;
+  const points = b10?.points ?? [];
+  const series = (nodes: number, pick: (p: B10Point) => number) =>
+    points.filter((p) => p.nodes === nodes).map((p): [number, number] => [p.verifiers, pick(p)]);
+  const three = b10?.clusters.find((c) => c.nodes === 3)?.fits;
+  const fleet = b10?.extrapolation?.fleet ?? 10_000;
+  const rate = b10?.offeredEventsPerS ?? 100;
+  const fitted = (line: (n: number) => number): [number, number][] =>
+    [1, 10, 100, 1_000, fleet].map((n) => [n, line(n)]);
+  return renderLineChart({
+    title: 'Broker CPU against the number of verifiers (cores)',
+    subtitle: `${run}; dashed: 3-node fit extrapolated to ${fleet.toLocaleString('en-US')}; target ≤ 1 core idle at 10,000`,
+    xLabel: 'verifiers (log scale)',
+    yLabel: 'broker cores (all nodes)',
+    logX: true,
+    rules: [{ y: 1, label: 'target: 1 core idle' }],
+    series: [
+      { name: '1 node, idle', color: '#7fb3d5', points: series(1, (p) => p.idle.brokerCores) },
+      { name: '3 nodes, idle', color: '#1f618d', points: series(3, (p) => p.idle.brokerCores) },
+      {
+        name: `1 node, ${rate} ev/s`,
+        color: '#f0b27a',
+        points: series(1, (p) => p.flowing.brokerCores),
+      },
+      {
+        name: `3 nodes, ${rate} ev/s`,
+        color: '#ca6f1e',
+        points: series(3, (p) => p.flowing.brokerCores),
+      },
+      ...(three === undefined
+        ? []
+        : [
+            {
+              name: '3 nodes idle, fit',
+              color: '#1f618d',
+              dashed: true,
+              points: fitted((n) => at(idleCoresLine(three).line, n)),
+            },
+            {
+              name: `3 nodes ${rate} ev/s, fit`,
+              color: '#ca6f1e',
+              dashed: true,
+              points: fitted(
+                (n) =>
+                  at(idleCoresLine(three).line, n) + rate * at(perEventCoresLine(three).line, n),
+              ),
+            },
+          ]),
+    ],
+  });
+}

@@ -15,6 +15,7 @@ export function renderColdStartChart(results: BenchResults): string {
     unit: 's',
     series: [
       { name: 'verifier ready()', color: '#1f618d' },
+      { name: 'from a snapshot', color: '#27ae60' },
       { name: 'floor (parse + keep)', color: '#7fb3d5' },
       { name: 'bare consumer', color: '#bbbbbb' },
     ],
@@ -22,6 +23,7 @@ export function renderColdStartChart(results: BenchResults): string {
       label: `${c.rules.toLocaleString('en-US')} rules`,
       values: [
         c.verifierMedianMs / 1000,
+        c.snapshotMedianMs === undefined ? Number.NaN : c.snapshotMedianMs / 1000,
         c.floorMedianMs === undefined ? Number.NaN : c.floorMedianMs / 1000,
         c.bareMedianMs / 1000,
       ],

@@ -283,6 +283,10 @@ function b4Section(results: BenchResults): string {
     const rows = b4.cases.map((c) => [
       int(c.rules),
       n(c.verifierMedianMs / 1000, 2),
+      c.snapshotMedianMs === undefined ? 'n/a' : n(c.snapshotMedianMs / 1000, 2),
+      c.snapshotSaveMs === undefined
+        ? 'n/a'
+        : `${n(c.snapshotSaveMs / 1000, 2)} s, ${int(c.snapshotMB ?? 0)} MB`,
       c.floorMedianMs === undefined ? 'n/a' : n(c.floorMedianMs / 1000, 2),
       n(c.bareMedianMs / 1000, 2),
       `${n(c.ratio, 2)}×`,
@@ -299,6 +303,8 @@ ${table(
   [
     'live rules',
     'verifier ready s',
+    'from a snapshot s',
+    'snapshot save (close), size',
     'floor s (parse + keep)',
     'bare consumer s',
     'verifier ÷ bare',

@@ -3,6 +3,9 @@
  * consumer reading the same topic to its end. Runs alternate (bare, verifier, bare, …) so a
  * change in background load hits both; the ratio is of medians.
  */
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { BenchContext } from '../context.js';
 import { WorkerProcess } from '../lib/child.js';
 import { median, ratio } from '../lib/stats.js';
@@ -23,6 +26,20 @@ export interface B4Case {
   readonly ratio: number;
   /** verifier ÷ floor, medians. */
   readonly ratioToFloor?: number;
+  /**
+   * A verifier started from the snapshot a previous one saved on close (nothing published
+   * since: the tail is empty), ms per run; absent in older files.
+   */
+  readonly snapshotMs?: readonly number[];
+  readonly snapshotMedianMs?: number;
+  /** Records the started-from-snapshot verifier read from the topic (0: nothing but the snapshot). */
+  readonly snapshotApplied?: number;
+  /** Rules it held once ready (equals `rulesLoaded` when the snapshot holds them all). */
+  readonly snapshotRules?: number;
+  /** close() of the verifier that saved the snapshot, ms: the snapshot's encoding and write. */
+  readonly snapshotSaveMs?: number;
+  /** The snapshot file, MB. */
+  readonly snapshotMB?: number;
   /** Rules the verifier held when ready (equals `rules` when nothing was skipped). */
   readonly rulesLoaded: number;
   readonly verifierHeapUsedMB: number;
@@ -38,6 +55,7 @@ async function once(
   ctx: BenchContext,
   mode: ColdStartRequest['mode'],
   topic: string,
+  snapshotDirectory?: string,
 ): Promise<ColdStartResult> {
   const worker = WorkerProcess.start<ColdStartRequest | { type: 'stop' }, ColdStartResult>(
     'cold-start/worker',
@@ -46,7 +64,13 @@ async function once(
     { execArgv: ['--max-old-space-size=8192'] },
   );
   try {
-    worker.send({ type: 'run', mode, brokers: ctx.brokers, topic });
+    worker.send({
+      type: 'run',
+      mode,
+      brokers: ctx.brokers,
+      topic,
+      ...(snapshotDirectory === undefined ? {} : { snapshotDirectory }),
+    });
     return await worker.next('result', 10 * 60_000);
   } finally {
     await worker.stop();
@@ -56,6 +80,37 @@ async function once(
 /** Rule counts of B4: up to 3M in the full run, for the cold-start-against-size chart. */
 export function coldStartSizes(quick: boolean): readonly number[] {
   return quick ? [20_000, 100_000] : [100_000, 1_000_000, 3_000_000];
+}
+
+/**
+ * One verifier replays in full and saves a snapshot on close; then fresh verifiers start from
+ * it, `repetitions` times (each saves nothing new: nothing moved).
+ */
+async function fromSnapshot(ctx: BenchContext, topic: string, repetitions: number) {
+  const directory = await mkdtemp(join(tmpdir(), 'bench-b4-snapshot-'));
+  try {
+    const saved = await once(ctx, 'snapshot-save', topic, directory);
+    const files = await readdir(directory);
+    const bytes = (
+      await Promise.all(files.map(async (file) => (await stat(join(directory, file))).size))
+    ).reduce((a, b) => a + b, 0);
+    const snapshotMs: number[] = [];
+    let last: ColdStartResult | undefined;
+    for (let r = 0; r < repetitions; r++) {
+      last = await once(ctx, 'snapshot', topic, directory);
+      snapshotMs.push(Math.round(last.ms));
+    }
+    return {
+      snapshotMs,
+      snapshotMedianMs: median(snapshotMs),
+      snapshotApplied: last?.applied ?? 0,
+      snapshotRules: last?.count ?? 0,
+      snapshotSaveMs: Math.round(saved.closeMs ?? 0),
+      snapshotMB: Math.round(bytes / 2 ** 20),
+    };
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
 }
 
 export async function runB4(ctx: BenchContext): Promise<B4Result> {
@@ -83,6 +138,10 @@ export async function runB4(ctx: BenchContext): Promise<B4Result> {
         `B4: ${size} rules: verifier ${Math.round(verifier.ms)} ms, bare ${Math.round(bare.ms)} ms, floor ${Math.round(floor.ms)} ms`,
       );
     }
+    const snapshot = await fromSnapshot(ctx, topic, repetitions);
+    ctx.log(
+      `B4: ${size} rules: from a snapshot ${snapshot.snapshotMs.join(', ')} ms (saved in ${snapshot.snapshotSaveMs} ms, ${snapshot.snapshotMB} MB)`,
+    );
     const verifierMedianMs = median(verifierMs);
     const bareMedianMs = median(bareMs);
     const floorMedianMs = median(floorMs);
@@ -99,11 +158,12 @@ export async function runB4(ctx: BenchContext): Promise<B4Result> {
       ratioToFloor: ratio(verifierMedianMs, floorMedianMs),
       rulesLoaded,
       verifierHeapUsedMB: Math.round(heap / 2 ** 20),
+      ...snapshot,
     });
   }
   return {
     method:
-      'Each run is a fresh child process; the clock starts when the client is created (after module loading). Verifier: createVerifier(...) → ready() (high-water marks captured, topic replayed, every record decoded, validated and applied). Bare: kafkajs admin fetchTopicOffsets, then a consumer (own group, fromBeginning, maxWaitTimeInMs 100) counting records until every partition reached its mark. Floor: the same consumer decoding, JSON.parse-ing and keeping every record in a Map by key (the least any reader that holds the rules must do). Runs alternate bare/verifier/floor; medians.',
+      'Each run is a fresh child process; the clock starts when the client is created (after module loading). Verifier: createVerifier(...) → ready() (high-water marks captured, topic replayed, every record decoded, validated and applied). Bare: kafkajs admin fetchTopicOffsets, then a consumer (own group, fromBeginning, maxWaitTimeInMs 100) counting records until every partition reached its mark. Floor: the same consumer decoding, JSON.parse-ing and keeping every record in a Map by key (the least any reader that holds the rules must do). Runs alternate bare/verifier/floor; medians. From a snapshot: one verifier replays in full with kafkaRevocations({ snapshot: { directory } }) and saves on close (its close() time is the save); then fresh processes start from that snapshot (header and checksum checked, token columns decoded, rules merged, each partition read from its anchor record to the high-water mark).',
     repetitions,
     cases,
   };

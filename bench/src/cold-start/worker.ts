@@ -14,9 +14,16 @@ import { benchVerifier } from '../lib/bench-verifier.js';
 
 export interface ColdStartRequest extends Message {
   readonly type: 'run';
-  readonly mode: 'verifier' | 'bare' | 'floor';
+  /**
+   * `verifier`: a full replay. `snapshot-save`: a full replay with a snapshot directory, then
+   * close (which saves the snapshot; its time is `closeMs`). `snapshot`: a start from that
+   * snapshot. `bare`, `floor`: the kafkajs consumers described above.
+   */
+  readonly mode: 'verifier' | 'snapshot-save' | 'snapshot' | 'bare' | 'floor';
   readonly brokers: readonly string[];
   readonly topic: string;
+  /** The snapshot directory of the snapshot modes. */
+  readonly snapshotDirectory?: string;
 }
 
 export interface ColdStartResult extends Message {
@@ -27,6 +34,10 @@ export interface ColdStartResult extends Message {
   readonly count: number;
   /** heapUsed once ready, bytes. */
   readonly heapUsed: number;
+  /** The verifier's close(), ms: with a snapshot directory, it saves the snapshot. */
+  readonly closeMs?: number;
+  /** Records the verifier read from the topic (a start from a snapshot reads only the tail). */
+  readonly applied?: number;
 }
 
 /** The same fetch wait as the verifier's consumer, so neither idles longer at the end. */
@@ -40,13 +51,19 @@ async function verifierReady(request: ColdStartRequest): Promise<ColdStartResult
     brokers: request.brokers,
     topic: request.topic,
     clientId: 'bench-b4',
+    ...(request.mode === 'verifier' || request.snapshotDirectory === undefined
+      ? {}
+      : { snapshotDirectory: request.snapshotDirectory }),
   });
   await verifier.ready();
   const ms = performance.now() - started;
-  const count = Object.values(verifier.stats().rulesByKind).reduce((a, b) => a + b, 0);
+  const stats = verifier.stats();
+  const count = Object.values(stats.rulesByKind).reduce((a, b) => a + b, 0);
   const heapUsed = process.memoryUsage().heapUsed;
+  const closing = performance.now();
   await verifier.close();
-  return { type: 'result', ms, count, heapUsed };
+  const closeMs = performance.now() - closing;
+  return { type: 'result', ms, count, heapUsed, closeMs, applied: stats.applied };
 }
 
 async function bareConsumer(request: ColdStartRequest): Promise<ColdStartResult> {
@@ -74,6 +91,11 @@ async function bareConsumer(request: ColdStartRequest): Promise<ColdStartResult>
 
 listen<ColdStartRequest | { type: 'stop' }>(async (message) => {
   if (message.type === 'stop') process.exit(0);
-  reply(message.mode === 'verifier' ? await verifierReady(message) : await bareConsumer(message));
+  const { mode } = message;
+  reply(
+    mode === 'bare' || mode === 'floor'
+      ? await bareConsumer(message)
+      : await verifierReady(message),
+  );
 });
 process.on('uncaughtException', fail);

@@ -175,7 +175,7 @@ export class Blocklist {
       );
       return fresh ? incoming : undefined;
     }
-    return this.#applyRule(incoming, now);
+    return this.#applyRule(incoming, now, ownString);
   }
 
   /**
@@ -224,22 +224,26 @@ export class Blocklist {
     const { tokens, sessions, subjects, keys, global } = state;
     const now = this.#now();
     const { targets, packed, updatedAt, eventIds } = tokens;
+    // Strings read from a snapshot are flat already: no copy (ownString) needed.
+    const asIs = (value: string) => value;
+    // A state holds each jti once: into an empty map (a start), nothing can merge.
+    const empty = this.#tokens.size === 0;
     for (let i = 0; i < targets.length; i++) {
       const entry = packed[i] as number;
       const forget = tokenForgetAt(entry);
       if (forget < now) continue;
-      // Strings parsed from a snapshot are flat already: no copy (ownString) needed.
-      this.#putToken(
-        targets[i] as string,
-        forget,
-        tokenReason(entry),
-        { updatedAt: updatedAt[i] as number, eventId: eventIds[i] as string },
-        now,
-        (value) => value,
-      );
+      const target = targets[i] as string;
+      const eventId = eventIds[i] as string;
+      if (empty || !this.#tokens.has(target)) {
+        // The common case (a start): stored as exported, with no merge to compute.
+        this.#tokens.set(target, { packed: entry, updatedAt: updatedAt[i] as number, eventId });
+        continue;
+      }
+      const order = { updatedAt: updatedAt[i] as number, eventId };
+      this.#putToken(target, forget, tokenReason(entry), order, now, asIs);
     }
     for (const rule of [...sessions, ...subjects, ...keys, ...(global === null ? [] : [global])]) {
-      if (forgetAt(rule, this.#policy) >= now) this.#applyRule(rule, now);
+      if (forgetAt(rule, this.#policy) >= now) this.#applyRule(rule, now, asIs);
     }
   }
 
@@ -383,19 +387,23 @@ export class Blocklist {
     return true;
   }
 
-  /** Applies a rule other than a token rule; returns it when it newly restricts (see apply). */
+  /**
+   * Applies a rule other than a token rule; returns it when it newly restricts (see apply).
+   * `own` copies the target of a rule stored new (see ownString).
+   */
   #applyRule(
     incoming: SessionRule | KeyRule | CutoffRule,
     now: number,
+    own: (value: string) => string,
   ): RevocationRule | undefined {
     switch (incoming.kind) {
       case 'session':
-        return this.#applyPlain(this.#sessions, incoming, now);
+        return this.#applyPlain(this.#sessions, incoming, now, own);
       case 'key':
-        return this.#applyPlain(this.#keys, incoming, now);
+        return this.#applyPlain(this.#keys, incoming, now, own);
       case 'subject': {
         const previous = this.#live(this.#subjects.get(incoming.target), now);
-        const next = this.#mergeCutoff(previous, incoming);
+        const next = this.#mergeCutoff(previous, incoming, own);
         this.#subjects.set(next.rule.target, next);
         return previous === undefined || cutoffTightened(previous.rule, next.rule)
           ? next.rule
@@ -403,7 +411,7 @@ export class Blocklist {
       }
       case 'global': {
         const previous = this.#live(this.#global, now);
-        const next = this.#mergeCutoff(previous, incoming);
+        const next = this.#mergeCutoff(previous, incoming, own);
         this.#global = next;
         return previous === undefined || cutoffTightened(previous.rule, next.rule)
           ? next.rule
@@ -429,16 +437,20 @@ export class Blocklist {
    * The rule as stored: its own copy of the target, and the issuer's string shared by every
    * rule rather than one copy per event.
    */
-  #own<R extends RevocationRule>(rule: R): R {
-    return { ...rule, target: ownString(rule.target), issuer: this.#issuer };
+  #own<R extends RevocationRule>(rule: R, own: (value: string) => string): R {
+    return { ...rule, target: own(rule.target), issuer: this.#issuer };
   }
 
   #store<R extends RevocationRule>(rule: R): Stored<R> {
     return { rule, forgetAt: forgetAt(rule, this.#policy) };
   }
 
-  #mergeCutoff(previous: Stored<CutoffRule> | undefined, incoming: CutoffRule): Stored<CutoffRule> {
-    if (previous === undefined) return this.#store(this.#own(incoming));
+  #mergeCutoff(
+    previous: Stored<CutoffRule> | undefined,
+    incoming: CutoffRule,
+    own: (value: string) => string,
+  ): Stored<CutoffRule> {
+    if (previous === undefined) return this.#store(this.#own(incoming, own));
     // mergeRules keeps the kind of its inputs; its return type is just the wider union.
     return this.#store(mergeRules(previous.rule, incoming) as CutoffRule);
   }
@@ -454,6 +466,7 @@ export class Blocklist {
     map: Map<string, Stored<R>>,
     incoming: R,
     now: number,
+    own: (value: string) => string,
   ): R | undefined {
     const previous = this.#live(map.get(incoming.target), now);
     if (previous !== undefined) {
@@ -461,7 +474,7 @@ export class Blocklist {
       map.set(previous.rule.target, this.#store(mergeRules(previous.rule, incoming) as R));
       return undefined;
     }
-    const rule = this.#own(incoming);
+    const rule = this.#own(incoming, own);
     map.set(rule.target, this.#store(rule));
     return rule;
   }

@@ -10,7 +10,7 @@
  * "RFSNAP1\n" | u32 header length | header JSON | body
  * body = u32 JSON length | JSON (the state, its token columns replaced by a count and the
  *        strings UTF-8 cannot carry) | per token column set: packed f64[n] | updatedAt f64[n]
- *        | byte lengths u32[2n] | UTF-8 blob of targets then event ids
+ *        | byte lengths u32[2n] (top bit: ASCII) | UTF-8 blob of targets then event ids
  * ```
  * The header carries the body's length and SHA-256: a file cut short or changed is refused
  * whole, before anything of it is used.
@@ -18,6 +18,8 @@
 import { createHash } from 'node:crypto';
 
 const MAGIC = Buffer.from('RFSNAP1\n', 'latin1');
+/** The top bit of a string's byte length: the string is ASCII. */
+const ASCII = 0x8000_0000;
 
 /** Token rule columns, as `Blocklist.exportState` gives them. */
 export interface TokenColumns {
@@ -85,7 +87,8 @@ export function encodeSnapshot(header: Record<string, unknown>, state: unknown):
     for (const list of [targets, eventIds]) {
       for (const value of list) {
         const written = isWellFormed(value) ? blob.write(value, at, 'utf8') : 0;
-        lengths.writeUInt32LE(written, 4 * slot++);
+        // As many bytes as characters: ASCII, which reads back without UTF-8 decoding.
+        lengths.writeUInt32LE(written === value.length ? written + ASCII : written, 4 * slot++);
         at += written;
       }
     }
@@ -160,20 +163,26 @@ function decodeBody(body: Buffer): unknown {
   const issuers = part.issuers.map((issuer, i) => {
     const n = issuer.tokens;
     if (!Number.isSafeInteger(n) || n < 0) throw new SnapshotFormatError('bad token count');
-    const packed = new Array<number>(n);
-    const updatedAt = new Array<number>(n);
-    for (let k = 0; k < n; k++) {
-      packed[k] = body.readDoubleLE(at + 8 * k);
-      updatedAt[k] = body.readDoubleLE(at + 8 * (n + k));
-    }
+    if (at + 24 * n > body.length) throw new SnapshotFormatError('token columns cut short');
+    // Copied out as whole columns (aligned, little-endian as written on every platform we run).
+    const numbers = new Float64Array(
+      body.buffer.slice(body.byteOffset + at, body.byteOffset + at + 16 * n),
+    );
+    const packed = Array.from(numbers.subarray(0, n));
+    const updatedAt = Array.from(numbers.subarray(n));
     at += 16 * n;
-    const lengthsAt = at;
+    const lengths = new Uint32Array(
+      body.buffer.slice(body.byteOffset + at, body.byteOffset + at + 8 * n),
+    );
     at += 8 * n;
     const strings = new Array<string>(2 * n);
     for (let slot = 0; slot < 2 * n; slot++) {
-      const length = body.readUInt32LE(lengthsAt + 4 * slot);
-      // Each its own flat string: a slice of one large string would keep all of it alive.
-      strings[slot] = body.toString('utf8', at, at + length);
+      const word = lengths[slot] as number;
+      const ascii = word >= ASCII;
+      const length = ascii ? word - ASCII : word;
+      // Each its own flat string (a slice of one large string would keep all of it alive);
+      // ASCII needs no UTF-8 decoding.
+      strings[slot] = body.toString(ascii ? 'latin1' : 'utf8', at, at + length);
       at += length;
     }
     for (const [issuerIndex, slot, value] of part.odd) {

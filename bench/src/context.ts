@@ -25,3 +25,17 @@ export interface BenchContext {
 export function ruleSizes(quick: boolean): readonly number[] {
   return quick ? [20_000, 100_000] : [100_000, 1_000_000];
 }
+
+/**
+ * Sizes from a comma-separated environment variable (`BENCH_FLEET_SIZES=1,10,400`), or undefined
+ * when it is not set: a benchmark's default sizes suit this 2-core box, a larger one can go on.
+ */
+export function sizesFromEnvironment(name: string, max: number): readonly number[] | undefined {
+  const value = process.env[name];
+  if (value === undefined || value.trim() === '') return undefined;
+  const sizes = value.split(',').map((part) => Number(part.trim()));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > max)) {
+    throw new TypeError(`${name} takes integers from 1 to ${max}, comma-separated, got ${value}`);
+  }
+  return sizes;
+}

@@ -65,11 +65,18 @@ export interface FleetFits {
   /** Requests per revocation (flowing − idle requests/s, ÷ events/s) against N. */
   readonly requestsPerEvent: LineFit;
   /**
-   * What one request costs the busy brokers, core-seconds: the median over fleet sizes of
-   * (flowing − idle cores) ÷ (flowing − idle requests/s). Produce and replication are in it, so
-   * it overstates a fetch's cost a little; it stands in for a CPU slope too small to resolve.
+   * Broker cores against requests/s over the flowing windows: the same 100 produce requests/s
+   * in each, so their cost stays in the intercept and the slope is the marginal cost of the
+   * fleet's requests (mostly fetches), core-seconds per request.
+   */
+  readonly brokerCoresAgainstRequests: LineFit;
+  /**
+   * The marginal cost of a request used to model a CPU slope too small to resolve: this
+   * cluster's when resolved, else the other cluster's (see `costPerRequestFrom`); NaN if none.
    */
   readonly brokerCoreSecondsPerRequest: number;
+  /** Which cluster's flowing windows `brokerCoreSecondsPerRequest` comes from, in nodes. */
+  readonly costPerRequestFrom: number | null;
 }
 
 /** A fit whose slope stands out of the noise: positive and a line explains most of it. */
@@ -77,34 +84,50 @@ export function resolved(fit: LineFit): boolean {
   return fit.slope > 0 && fit.r2 >= 0.5;
 }
 
+/**
+ * The fits with a cost per request: their own when resolved, else `fallback`'s (a 3-node cluster
+ * on a saturated 2-core box may not show one; the 1-node cluster does).
+ */
+export function withCostPerRequest(fits: FleetFits, fallback: FleetFits | undefined): FleetFits {
+  if (Number.isFinite(fits.brokerCoreSecondsPerRequest) || fallback === undefined) return fits;
+  return {
+    ...fits,
+    brokerCoreSecondsPerRequest: fallback.brokerCoreSecondsPerRequest,
+    costPerRequestFrom: fallback.costPerRequestFrom,
+  };
+}
+
 /** How a CPU line was obtained: fitted to CPU, or modelled as requests × cost per request. */
 export type CpuBasis = 'fit' | 'requests × cost per request';
 
-/** Idle broker cores against N: the CPU fit when resolved, else requests/s × cost per request. */
-export function idleCoresLine(fits: FleetFits): { line: LineFit; basis: CpuBasis } {
-  if (resolved(fits.idleBrokerCores)) return { line: fits.idleBrokerCores, basis: 'fit' };
+/**
+ * A CPU line against N: `cpu` when resolved, else `requests`' slope times the cost of a request
+ * (the intercept stays `cpu`'s: the brokers' own cost without verifiers).
+ */
+function cpuLine(
+  cpu: LineFit,
+  requests: LineFit,
+  perRequest: number,
+): { line: LineFit; basis: CpuBasis } {
+  if (resolved(cpu)) return { line: cpu, basis: 'fit' };
   return {
-    line: {
-      slope: fits.idleRequestsPerS.slope * fits.brokerCoreSecondsPerRequest,
-      intercept: fits.idleBrokerCores.intercept,
-      r2: Number.NaN,
-    },
+    line: { slope: requests.slope * perRequest, intercept: cpu.intercept, r2: Number.NaN },
     basis: 'requests × cost per request',
   };
 }
 
-/** Broker core-seconds per revocation against N, fitted or modelled the same way. */
+/** Idle broker cores against N, fitted or modelled. */
+export function idleCoresLine(fits: FleetFits): { line: LineFit; basis: CpuBasis } {
+  return cpuLine(fits.idleBrokerCores, fits.idleRequestsPerS, fits.brokerCoreSecondsPerRequest);
+}
+
+/** Broker core-seconds per revocation against N, fitted or modelled. */
 export function perEventCoresLine(fits: FleetFits): { line: LineFit; basis: CpuBasis } {
-  if (resolved(fits.brokerCoreSecondsPerEvent))
-    return { line: fits.brokerCoreSecondsPerEvent, basis: 'fit' };
-  return {
-    line: {
-      slope: fits.requestsPerEvent.slope * fits.brokerCoreSecondsPerRequest,
-      intercept: fits.brokerCoreSecondsPerEvent.intercept,
-      r2: Number.NaN,
-    },
-    basis: 'requests × cost per request',
-  };
+  return cpuLine(
+    fits.brokerCoreSecondsPerEvent,
+    fits.requestsPerEvent,
+    fits.brokerCoreSecondsPerRequest,
+  );
 }
 
 /** One limit the fleet runs into, where it does (from the 3-node fits). */

@@ -12,12 +12,21 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startCluster, stopCluster } from '@revocation-fabric/kafka-local';
 import { uniqueTopic } from '@revocation-fabric/testkit';
 import type { BenchContext } from '../context.js';
+import { sizesFromEnvironment } from '../context.js';
 import { WorkerProcess, stopAll } from '../lib/child.js';
 import { createRevocationTopic, recordProducer } from '../lib/kafka.js';
 import type { RecordProducer } from '../lib/kafka.js';
-import { median, summarize } from '../lib/stats.js';
+import { summarize } from '../lib/stats.js';
 import type { Distribution } from '../lib/stats.js';
-import { at, fitLine, fleetLimits, idleCoresLine, perEventCoresLine } from './capacity.js';
+import {
+  at,
+  fitLine,
+  fleetLimits,
+  idleCoresLine,
+  perEventCoresLine,
+  resolved,
+  withCostPerRequest,
+} from './capacity.js';
 import type { CpuBasis, FleetFits, FleetLimit } from './capacity.js';
 import type { FleetWorkerReply, FleetWorkerRequest } from './fleet-worker.js';
 import { RevocationStream } from './revocation-stream.js';
@@ -45,11 +54,6 @@ export interface B10Point {
   readonly propagationFromAckMs: Distribution;
   /** Publish → the producer's ack (acks=all), ms. */
   readonly produceMs: Distribution;
-  /**
-   * (flowing − idle broker cores) ÷ (flowing − idle requests/s): what one request costs the
-   * brokers when they are busy, produce and replication included, core-seconds.
-   */
-  readonly brokerCoreSecondsPerRequest: number;
   /** Events some verifier never reported within the wait. */
   readonly missing: number;
 }
@@ -84,6 +88,11 @@ export interface B10Result {
     readonly idleBasis: CpuBasis;
     readonly flowingBrokerCores: number;
     readonly perEventBasis: CpuBasis;
+    /**
+     * The same if every revocation cost every verifier one fetch (no coalescing: what a fleet
+     * that keeps up does), at the marginal cost per request.
+     */
+    readonly flowingBrokerCoresIfEveryEventWakesEveryFetch: number;
     readonly idleVerifierCoresEach: number;
     /** Every candidate limit, the first reached first. */
     readonly limits: readonly FleetLimit[];
@@ -211,9 +220,6 @@ async function measureSize(
       propagationNearestMs: summarize(published.nearestMs, 1, 1),
       propagationFromAckMs: summarize(published.farthestFromAckMs, 1, 1),
       produceMs: summarize(published.produceMs, 1, 1),
-      brokerCoreSecondsPerRequest:
-        (flowing.brokerCores - idle.brokerCores) /
-        (flowing.totalRequestsPerS - idle.totalRequestsPerS),
       missing: published.missing,
     };
     ctx.log(
@@ -225,9 +231,11 @@ async function measureSize(
   }
 }
 
-function fitsOf(nodes: number, points: readonly B10Point[]): FleetFits {
+/** The fits of one cluster's points. */
+export function fleetFits(nodes: number, points: readonly B10Point[]): FleetFits {
   const of = points.filter((p) => p.nodes === nodes);
   const line = (pick: (p: B10Point) => number) => fitLine(of.map((p) => [p.verifiers, pick(p)]));
+  const perRequest = fitLine(of.map((p) => [p.flowing.totalRequestsPerS, p.flowing.brokerCores]));
   return {
     nodes,
     idleBrokerCores: line((p) => p.idle.brokerCores),
@@ -243,12 +251,60 @@ function fitsOf(nodes: number, points: readonly B10Point[]): FleetFits {
     requestsPerEvent: line(
       (p) => (p.flowing.totalRequestsPerS - p.idle.totalRequestsPerS) / p.eventsPerS,
     ),
-    brokerCoreSecondsPerRequest: median(of.map((p) => p.brokerCoreSecondsPerRequest)),
+    brokerCoresAgainstRequests: perRequest,
+    brokerCoreSecondsPerRequest: resolved(perRequest) ? perRequest.slope : Number.NaN,
+    costPerRequestFrom: resolved(perRequest) ? nodes : null,
   };
 }
 
+/** Fleet sizes of B10; `BENCH_FLEET_SIZES=1,10,400` overrides (a larger box, or a probe). */
 export function fleetSizes(quick: boolean): readonly number[] {
-  return quick ? [1, 10, 50] : [1, 10, 50, 100, 200, 300];
+  return (
+    sizesFromEnvironment('BENCH_FLEET_SIZES', 5_000) ??
+    (quick ? [1, 10, 50] : [1, 10, 50, 100, 200, 300])
+  );
+}
+
+/**
+ * The fits of every cluster (the 3-node one borrowing the 1-node cost per request when its own
+ * does not resolve) and the extrapolation from the 3-node fits; recomputable from a result
+ * file's points.
+ */
+export function summarizeFleet(
+  clusters: readonly B10Cluster[],
+  points: readonly B10Point[],
+): Pick<B10Result, 'clusters' | 'extrapolation'> {
+  const one = fleetFits(1, points);
+  const fitted = clusters.map((c) => ({
+    ...c,
+    fits: withCostPerRequest(fleetFits(c.nodes, points), c.nodes === 3 ? one : undefined),
+  }));
+  const three = fitted.find((c) => c.nodes === 3);
+  if (three === undefined) return { clusters: fitted, extrapolation: null };
+  const idle = idleCoresLine(three.fits);
+  const perEvent = perEventCoresLine(three.fits);
+  return {
+    clusters: fitted,
+    extrapolation: {
+      fleet: FLEET,
+      nodes: 3,
+      idleBrokerCores: at(idle.line, FLEET),
+      idleBasis: idle.basis,
+      flowingBrokerCores: at(idle.line, FLEET) + EVENTS_PER_S * at(perEvent.line, FLEET),
+      perEventBasis: perEvent.basis,
+      flowingBrokerCoresIfEveryEventWakesEveryFetch:
+        at(idle.line, FLEET) + EVENTS_PER_S * FLEET * three.fits.brokerCoreSecondsPerRequest,
+      idleVerifierCoresEach: three.fits.idleVerifierCores.slope,
+      limits: fleetLimits(three.fits, {
+        fleet: FLEET,
+        nodes: 3,
+        eventsPerS: EVENTS_PER_S,
+        brokerOpenFilesLimit: three.openFilesLimit,
+        fetchSessionSlots: FETCH_SESSION_SLOTS,
+        linkBytesPerS: LINK_BYTES_PER_S,
+      }),
+    },
+  };
 }
 
 export async function runB10(ctx: BenchContext): Promise<B10Result> {
@@ -308,13 +364,13 @@ export async function runB10(ctx: BenchContext): Promise<B10Result> {
         replicationFactor: nodes,
         clusterStartMs,
         openFilesLimit: openFilesLimit(brokers[0]?.pid ?? 0),
-        fits: fitsOf(nodes, points),
+        fits: fleetFits(nodes, points),
       });
     } finally {
       await stopCluster({ name });
     }
   }
-  const three = clusters.find((c) => c.nodes === 3);
+  const { clusters: fitted, extrapolation } = summarizeFleet(clusters, points);
   return {
     method: `Per cluster (1 node, then 3; our own, fresh, JMX on loopback; topic of 6 partitions, RF = nodes): N verifiers in processes of ${VERIFIERS_PER_PROCESS}, each verifier createVerifier + kafkaRevocations with its own client id and group. Once all are ready, a ${timing.settleMs / 1000} s settle, then an idle window of ${timing.windowMs / 1000} s and a window of ${timing.flowingMs / 1000} s with ${EVENTS_PER_S} session revocations/s published open-loop (kafkajs producer, acks=all, one record per send). Broker CPU: utime+stime of each broker JVM (/proc) per second of wall time. Verifier CPU: the worker processes' utime+stime. JMX (org.apache.kafka.tools.JmxTool, one reading just before and one just after each window): RequestsPerSec counts by API, FetchSessionCache NumIncrementalFetchSessions and IncrementalFetchSessionEvictionsPerSec, socket-server-metrics connection-count and outgoing-byte-total (client listener), BrokerTopicMetrics BytesOutPerSec. Groups: admin ListGroups, counted by this fleet's client id prefix. Propagation: publish (before send) → onRevoked in the farthest (and nearest) verifier, one wall clock. Fits: least squares against N; the extrapolation uses the 3-node fits.`,
     settings: VERIFIER_CONSUMER_SETTINGS,
@@ -324,29 +380,8 @@ export async function runB10(ctx: BenchContext): Promise<B10Result> {
     windowMs: timing.windowMs,
     flowingWindowMs: timing.flowingMs,
     offeredEventsPerS: EVENTS_PER_S,
-    clusters,
+    clusters: fitted,
     points,
-    extrapolation:
-      three === undefined
-        ? null
-        : {
-            fleet: FLEET,
-            nodes: 3,
-            idleBrokerCores: at(idleCoresLine(three.fits).line, FLEET),
-            idleBasis: idleCoresLine(three.fits).basis,
-            flowingBrokerCores:
-              at(idleCoresLine(three.fits).line, FLEET) +
-              EVENTS_PER_S * at(perEventCoresLine(three.fits).line, FLEET),
-            perEventBasis: perEventCoresLine(three.fits).basis,
-            idleVerifierCoresEach: three.fits.idleVerifierCores.slope,
-            limits: fleetLimits(three.fits, {
-              fleet: FLEET,
-              nodes: 3,
-              eventsPerS: EVENTS_PER_S,
-              brokerOpenFilesLimit: three.openFilesLimit,
-              fetchSessionSlots: FETCH_SESSION_SLOTS,
-              linkBytesPerS: LINK_BYTES_PER_S,
-            }),
-          },
+    extrapolation,
   };
 }

@@ -23,7 +23,7 @@ function apis(rates: Readonly<Record<string, number>>): string {
 
 function pointRow(p: B10Point): string {
   const i = p.idle;
-  return `| ${p.nodes} | ${p.verifiers} | ${f(i.brokerCores, 3)} (${i.brokerCoresByNode.map((c) => f(c, 3)).join(' / ')}) | ${f(i.verifierCores, 3)} | ${f(i.totalRequestsPerS, 0)}: ${apis(i.requestsPerS)} | ${i.connectionsByNode.join(' / ')} | ${i.groups} | ${i.incrementalFetchSessionsByNode.join(' / ')} | ${f(i.fetchSessionEvictionsPerS, 2)} | ${f(p.flowing.brokerCores, 3)} | ${f(p.eventsPerS, 0)} | ${f(p.brokerCoreSecondsPerEvent * 1000, 3)} | ${f(p.brokerCoreSecondsPerRequest * 1e6, 0)} | ${f(p.propagationFarthestMs.p50, 0)} / ${f(p.propagationFarthestMs.p99, 0)} | ${f(p.produceMs.p99, 0)} | ${f(p.propagationFromAckMs.p99, 0)} | ${p.missing} |`;
+  return `| ${p.nodes} | ${p.verifiers} | ${f(i.brokerCores, 3)} (${i.brokerCoresByNode.map((c) => f(c, 3)).join(' / ')}) | ${f(i.verifierCores, 3)} | ${f(i.totalRequestsPerS, 0)}: ${apis(i.requestsPerS)} | ${i.connectionsByNode.join(' / ')} | ${i.groups} | ${i.incrementalFetchSessionsByNode.join(' / ')} | ${f(i.fetchSessionEvictionsPerS, 2)} | ${f(p.flowing.brokerCores, 3)} | ${f(p.eventsPerS, 0)} | ${f(p.brokerCoreSecondsPerEvent * 1000, 3)} ${f(p.propagationFarthestMs.p50, 0)} / ${f(p.propagationFarthestMs.p99, 0)} | ${f(p.produceMs.p99, 0)} | ${f(p.propagationFromAckMs.p99, 0)} | ${p.missing} |`;
 }
 
 const slope = (fit: LineFit, scale = 1, digits = 4) =>
@@ -31,7 +31,7 @@ const slope = (fit: LineFit, scale = 1, digits = 4) =>
 
 function fitRows(fits: FleetFits): string {
   return [
-    `| ${fits.nodes} | ${slope(fits.idleBrokerCores, 1000, 3)} | ${slope(fits.brokerCoreSecondsPerEvent, 1e6, 3)} | ${slope(fits.idleVerifierCores, 1000, 3)} | ${slope(fits.idleRequestsPerS, 1, 2)} | ${slope(fits.connectionsPerBroker, 1, 2)} | ${slope(fits.heartbeatsPerS, 1, 3)} | ${slope(fits.networkBytesPerEvent, 1, 0)} | ${slope(fits.requestsPerEvent, 1, 3)} | ${f(fits.brokerCoreSecondsPerRequest * 1e6, 0)} |`,
+    `| ${fits.nodes} | ${slope(fits.idleBrokerCores, 1000, 3)} | ${slope(fits.brokerCoreSecondsPerEvent, 1e6, 3)} | ${slope(fits.idleVerifierCores, 1000, 3)} | ${slope(fits.idleRequestsPerS, 1, 2)} | ${slope(fits.connectionsPerBroker, 1, 2)} | ${slope(fits.heartbeatsPerS, 1, 3)} | ${slope(fits.networkBytesPerEvent, 1, 0)} | ${slope(fits.requestsPerEvent, 1, 3)} | ${f(fits.brokerCoreSecondsPerRequest * 1e6, 0)}${fits.costPerRequestFrom !== null && fits.costPerRequestFrom !== fits.nodes ? ` (from ${fits.costPerRequestFrom} node)` : ''} |`,
   ].join('\n');
 }
 
@@ -44,7 +44,7 @@ export function b10Section(result: B10Result | BenchFailure | undefined): string
     const limits =
       x === null
         ? 'No 3-node figures in this run: no extrapolation.'
-        : `At ${x.fleet.toLocaleString('en-US')} verifiers on ${x.nodes} nodes the curve gives **${f(x.idleBrokerCores, 2)} broker cores idle** (${x.idleBasis}) and **${f(x.flowingBrokerCores, 2)} cores at ${b10.offeredEventsPerS} revocations/s** (per event: ${x.perEventBasis}). Where a CPU slope is too small against the brokers' own idle noise to fit (slope ≤ 0 or r² < 0.5), it is modelled as the fitted requests per verifier (r² ≈ 1) times what a request cost the busy brokers; the fleet itself spends ${f(x.idleVerifierCoresEach * 1000, 3)} ms of CPU per second per idle verifier. The limits, first reached first:
+        : `At ${x.fleet.toLocaleString('en-US')} verifiers on ${x.nodes} nodes the curve gives **${f(x.idleBrokerCores, 2)} broker cores idle** (${x.idleBasis}) and **${f(x.flowingBrokerCores, 2)} cores at ${b10.offeredEventsPerS} revocations/s** (per event: ${x.perEventBasis}). If every revocation cost every verifier one fetch (a fleet that keeps up; on this box fetches coalesce several records as N grows), ${b10.offeredEventsPerS} revocations/s would cost **${f(x.flowingBrokerCoresIfEveryEventWakesEveryFetch, 1)} cores**. Where a CPU slope is too small against the brokers' own noise to fit (slope ≤ 0 or r² < 0.5), it is modelled as the fitted requests per verifier (r² ≈ 1) times the marginal cost of a request (the slope of broker cores against requests/s over the flowing windows); the fleet itself spends ${f(x.idleVerifierCoresEach * 1000, 3)} ms of CPU per second per idle verifier. The limits, first reached first:
 
 | limit | where | reached at N | at ${x.fleet.toLocaleString('en-US')} | why |
 | --- | --- | --- | --- | --- |
@@ -64,13 +64,13 @@ ${s.client}, fetch wait ${s.fetchWaitMs} ms (minBytes ${s.minBytes}), heartbeat 
 ${s.fetchSessions}. More groups than verifiers means consumers were replaced during the start
 (each new consumer joins a group of its own; the old group stays until the coordinator expires it).
 
-| nodes | N | broker cores idle (per node) | verifier cores | broker requests/s idle, by API | connections per broker | groups | incremental fetch sessions per broker | evictions/s | broker cores flowing | events/s | broker core-ms per event | broker core-µs per request | publish → farthest p50 / p99 ms | publish → ack p99 ms | ack → farthest p99 ms | missing |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| nodes | N | broker cores idle (per node) | verifier cores | broker requests/s idle, by API | connections per broker | groups | incremental fetch sessions per broker | evictions/s | broker cores flowing | events/s | broker core-ms per event | publish → farthest p50 / p99 ms | publish → ack p99 ms | ack → farthest p99 ms | missing |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${b10.points.map(pointRow).join('\n')}
 
 Fits against N (slope per verifier, least squares):
 
-| nodes | broker core-ms/s idle | broker core-µs per event | verifier core-ms/s idle | broker requests/s idle | connections per broker | heartbeats/s | bytes out per event | requests per event | broker core-µs per request (median) |
+| nodes | broker core-ms/s idle | broker core-µs per event | verifier core-ms/s idle | broker requests/s idle | connections per broker | heartbeats/s | bytes out per event | requests per event | broker core-µs per request (marginal, flowing windows) |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${b10.clusters.map((c) => fitRows(c.fits)).join('\n')}
 
@@ -97,8 +97,9 @@ export function renderFleetChart(
     title: 'Broker CPU against the number of verifiers (cores)',
     subtitle: `${run}; dashed: 3-node fit extrapolated to ${fleet.toLocaleString('en-US')}; target ≤ 1 core idle at 10,000`,
     xLabel: 'verifiers (log scale)',
-    yLabel: 'broker cores (all nodes)',
+    yLabel: 'broker cores, all nodes (log scale)',
     logX: true,
+    logY: true,
     rules: [{ y: 1, label: 'target: 1 core idle' }],
     series: [
       { name: '1 node, idle', color: '#7fb3d5', points: series(1, (p) => p.idle.brokerCores) },

@@ -33,6 +33,21 @@ export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** A chart's opening: the SVG element, a white ground, the title and subtitle from `left`. */
+export function svgHead(
+  width: number,
+  height: number,
+  left: number,
+  chart: { readonly title: string; readonly subtitle: string },
+): string[] {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    `<rect width="${width}" height="${height}" fill="#fff"/>`,
+    `<text x="${left}" y="18" font-size="13" font-weight="bold">${escapeXml(chart.title)}</text>`,
+    `<text x="${left}" y="34" fill="#555">${escapeXml(chart.subtitle)}</text>`,
+  ];
+}
+
 /** Renders `chart` on a linear scale from 0 to the largest value. */
 export function renderBarChart(chart: BarChart): string {
   const left = 170;
@@ -47,12 +62,7 @@ export function renderBarChart(chart: BarChart): string {
   const finite = chart.groups.flatMap((g) => g.values).filter((v) => Number.isFinite(v));
   const max = Math.max(...finite, 1e-9);
   const x = (v: number) => left + (Math.max(0, v) / max) * plotWidth;
-  const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
-    `<rect width="${width}" height="${height}" fill="#fff"/>`,
-    `<text x="${left}" y="18" font-size="13" font-weight="bold">${escapeXml(chart.title)}</text>`,
-    `<text x="${left}" y="34" fill="#555">${escapeXml(chart.subtitle)}</text>`,
-  ];
+  const parts = svgHead(width, height, left, chart);
   chart.series.forEach((s, i) => {
     const lx = left + i * 170;
     parts.push(

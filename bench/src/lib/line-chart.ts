@@ -4,7 +4,7 @@
  * reason: no charting dependency, byte-stable output for review. The x axis may be logarithmic,
  * so a curve measured from 1 to 200 verifiers and its extrapolation to 10,000 share one chart.
  */
-import { escapeXml } from './bar-chart.js';
+import { escapeXml, svgHead } from './bar-chart.js';
 
 /** One series: points (NaN coordinates skipped), a colour, dashed for a fit. */
 export interface LineSeries {
@@ -22,6 +22,8 @@ export interface LineChart {
   readonly yLabel: string;
   /** Log₁₀ x axis (every x must be > 0). Default: linear. */
   readonly logX?: boolean;
+  /** Log₁₀ y axis from a decade below the smallest positive value. Default: linear from 0. */
+  readonly logY?: boolean;
   readonly series: readonly LineSeries[];
   /** Horizontal reference lines (a target, a capacity). */
   readonly rules?: ReadonlyArray<{ readonly y: number; readonly label: string }>;
@@ -59,7 +61,15 @@ export function renderLineChart(chart: LineChart): string {
   const plotH = HEIGHT - TOP - BOTTOM;
   const xs = finite.map(([x]) => x);
   const ys = [...finite.map(([, y]) => y), ...(chart.rules ?? []).map((r) => r.y)];
-  const yTicks = linearTicks(Math.max(...ys, 1e-9));
+  const logY = chart.logY === true;
+  const positive = ys.filter((y) => y > 0);
+  const yMin = logY ? 10 ** Math.floor(Math.log10(Math.min(...positive, 1))) : 0;
+  const yTicks = logY
+    ? Array.from(
+        { length: Math.ceil(Math.log10(Math.max(...positive, 1))) - Math.log10(yMin) + 1 },
+        (_, i) => yMin * 10 ** i,
+      )
+    : linearTicks(Math.max(...ys, 1e-9));
   const yMax = yTicks[yTicks.length - 1] ?? 1;
   const log = chart.logX === true;
   const xMin = log ? 10 ** Math.floor(Math.log10(Math.min(...xs, 1))) : 0;
@@ -76,14 +86,15 @@ export function renderLineChart(chart: LineChart): string {
     (log
       ? ((Math.log10(x) - Math.log10(xMin)) / (Math.log10(xMax) - Math.log10(xMin))) * plotW
       : (x / xMax) * plotW);
-  // A fit may run below zero: the chart starts at 0 and clips it there.
-  const py = (y: number) => TOP + plotH - (Math.min(yMax, Math.max(0, y)) / yMax) * plotH;
-  const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="11">`,
-    `<rect width="${WIDTH}" height="${HEIGHT}" fill="#fff"/>`,
-    `<text x="${LEFT}" y="18" font-size="13" font-weight="bold">${escapeXml(chart.title)}</text>`,
-    `<text x="${LEFT}" y="34" fill="#555">${escapeXml(chart.subtitle)}</text>`,
-  ];
+  // A fit may run below the axis: the chart clips it there.
+  const py = (y: number) => {
+    const v = Math.min(yMax, Math.max(yMin, y));
+    const share = logY
+      ? (Math.log10(v) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin))
+      : v / yMax;
+    return TOP + plotH - share * plotH;
+  };
+  const parts = svgHead(WIDTH, HEIGHT, LEFT, chart);
   chart.series.forEach((s, i) => {
     const lx = LEFT + (i % 3) * 225;
     const ly = 48 + Math.floor(i / 3) * 14;

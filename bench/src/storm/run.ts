@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { startCluster, stopCluster } from '@revocation-fabric/kafka-local';
 import { uniqueTopic } from '@revocation-fabric/testkit';
 import type { BenchContext } from '../context.js';
+import { sizesFromEnvironment } from '../context.js';
 import { WorkerProcess, stopAll } from '../lib/child.js';
 import { wallClockMs } from '../lib/clock.js';
 import { busyShare, cpuTimes } from '../lib/cpu-busy.js';
@@ -163,8 +164,9 @@ async function primeSnapshot(
   return readdir(directory);
 }
 
+/** Storm sizes of B11; `BENCH_STORM_SIZES=20` overrides. */
 export function stormSizes(quick: boolean): readonly number[] {
-  return quick ? [1, 5, 10] : [1, 5, 10, 20];
+  return sizesFromEnvironment('BENCH_STORM_SIZES', 200) ?? (quick ? [1, 5, 10] : [1, 5, 10, 20]);
 }
 
 export async function runB11(ctx: BenchContext): Promise<B11Result> {

@@ -19,6 +19,17 @@ describe('loadConfig', () => {
       kafka: { brokers: ['127.0.0.1:9092'], topic: 'auth.revocations' },
       game: { boardSize: 6 },
     });
+    expect(config.kafka.snapshotDirectory).toBeUndefined();
+  });
+
+  it('keeps verifier snapshots where REVOCATION_SNAPSHOT_DIR says; empty means none', () => {
+    const dir = '/var/cache/revocations';
+    expect(loadConfig({ ...minimal, REVOCATION_SNAPSHOT_DIR: dir }).kafka.snapshotDirectory).toBe(
+      dir,
+    );
+    expect(
+      loadConfig({ ...minimal, REVOCATION_SNAPSHOT_DIR: '' }).kafka.snapshotDirectory,
+    ).toBeUndefined();
   });
 
   it('keeps the issuer exactly as given, since tokens are compared byte for byte', () => {

@@ -95,6 +95,12 @@ export interface GameServiceConfig {
     readonly sasl: KafkaSaslConfig | undefined;
     /** TLS (`KAFKA_TLS`, `KAFKA_TLS_CA_FILE`). Default plaintext. */
     readonly tls: KafkaTlsConfig | undefined;
+    /**
+     * Where the verifier keeps its blocklist snapshots (`REVOCATION_SNAPSHOT_DIR`), so a start
+     * reads only the topic's tail; a node-local volume shared by the instances on a node. Default
+     * none: every start replays the topic.
+     */
+    readonly snapshotDirectory: string | undefined;
   };
   readonly game: {
     /** Cells per side of a board. Default 6. */
@@ -145,6 +151,7 @@ const variables = {
     .regex(/^[^.]+(\.[^.]+)*$/, 'must be a dotted claim path')
     .default('roles'),
   ...revocationTopicVariables('game-service'),
+  REVOCATION_SNAPSHOT_DIR: z.string().min(1).max(4096).optional(),
   ...kafkaSecurityVariables,
   BOARD_SIZE: integer(2, 32).default(6),
   MOVE_INTERVAL_MS: integer(0, 60_000).default(100),
@@ -188,6 +195,7 @@ export function loadConfig(env: Environment = process.env): GameServiceConfig {
       topic: v.REVOCATION_TOPIC,
       sasl: kafkaAuth.sasl,
       tls: kafkaAuth.tls,
+      snapshotDirectory: v.REVOCATION_SNAPSHOT_DIR,
     },
     game: { boardSize: v.BOARD_SIZE, moveIntervalMs: v.MOVE_INTERVAL_MS, maxRooms: v.MAX_ROOMS },
     logLevel: v.LOG_LEVEL,

@@ -108,6 +108,9 @@ export function createGameService(
         clientId: `${config.kafka.clientId}-${config.instanceId}`,
         sasl: config.kafka.sasl,
         tls: config.kafka.tls,
+        ...(config.kafka.snapshotDirectory === undefined
+          ? {}
+          : { snapshot: { directory: config.kafka.snapshotDirectory } }),
       }),
       clockToleranceMs: config.auth.clockToleranceMs,
       onStale: config.auth.onStale,

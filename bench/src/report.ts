@@ -286,7 +286,7 @@ function b4Section(results: BenchResults): string {
       c.snapshotMedianMs === undefined ? 'n/a' : n(c.snapshotMedianMs / 1000, 2),
       c.snapshotSaveMs === undefined
         ? 'n/a'
-        : `${n(c.snapshotSaveMs / 1000, 2)} s, ${int(c.snapshotMB ?? 0)} MB`,
+        : `${n(c.snapshotSaveMs / 1000, 2)} s (longest stall ${int(c.snapshotSaveStallMs ?? 0)} ms), ${int(c.snapshotMB ?? 0)} MB`,
       c.floorMedianMs === undefined ? 'n/a' : n(c.floorMedianMs / 1000, 2),
       n(c.bareMedianMs / 1000, 2),
       `${n(c.ratio, 2)}×`,

@@ -40,6 +40,8 @@ export interface B4Case {
   readonly snapshotSaveMs?: number;
   /** The snapshot file, MB. */
   readonly snapshotMB?: number;
+  /** The event loop's longest stall while that close() saved the snapshot, ms. */
+  readonly snapshotSaveStallMs?: number;
   /** Rules the verifier held when ready (equals `rules` when nothing was skipped). */
   readonly rulesLoaded: number;
   readonly verifierHeapUsedMB: number;
@@ -106,6 +108,7 @@ async function fromSnapshot(ctx: BenchContext, topic: string, repetitions: numbe
       snapshotApplied: last?.applied ?? 0,
       snapshotRules: last?.count ?? 0,
       snapshotSaveMs: Math.round(saved.closeMs ?? 0),
+      snapshotSaveStallMs: Math.round(saved.longestStallMs ?? 0),
       snapshotMB: Math.round(bytes / 2 ** 20),
     };
   } finally {
@@ -140,7 +143,7 @@ export async function runB4(ctx: BenchContext): Promise<B4Result> {
     }
     const snapshot = await fromSnapshot(ctx, topic, repetitions);
     ctx.log(
-      `B4: ${size} rules: from a snapshot ${snapshot.snapshotMs.join(', ')} ms (saved in ${snapshot.snapshotSaveMs} ms, ${snapshot.snapshotMB} MB)`,
+      `B4: ${size} rules: from a snapshot ${snapshot.snapshotMs.join(', ')} ms (saved in ${snapshot.snapshotSaveMs} ms, longest stall ${snapshot.snapshotSaveStallMs} ms, ${snapshot.snapshotMB} MB)`,
     );
     const verifierMedianMs = median(verifierMs);
     const bareMedianMs = median(bareMs);

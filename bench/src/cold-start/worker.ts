@@ -6,6 +6,7 @@
  * the UTF-8 value, `JSON.parse` it, keep it in a Map by its key. Each run is a fresh process,
  * so none profits from another's warm JIT or connections.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Message } from '../lib/child.js';
 import { bareReplay } from '../lib/kafka.js';
 import { createBenchKey, keySet } from '../lib/tokens.js';
@@ -36,6 +37,8 @@ export interface ColdStartResult extends Message {
   readonly heapUsed: number;
   /** The verifier's close(), ms: with a snapshot directory, it saves the snapshot. */
   readonly closeMs?: number;
+  /** The event loop's longest stall during close(), ms. */
+  readonly longestStallMs?: number;
   /** Records the verifier read from the topic (a start from a snapshot reads only the tail). */
   readonly applied?: number;
 }
@@ -60,10 +63,23 @@ async function verifierReady(request: ColdStartRequest): Promise<ColdStartResult
   const stats = verifier.stats();
   const count = Object.values(stats.rulesByKind).reduce((a, b) => a + b, 0);
   const heapUsed = process.memoryUsage().heapUsed;
+  // The longest the event loop stalls while close() saves the snapshot: what a service serving
+  // requests would feel at each periodic save.
+  const stalls = monitorEventLoopDelay({ resolution: 5 });
+  stalls.enable();
   const closing = performance.now();
   await verifier.close();
   const closeMs = performance.now() - closing;
-  return { type: 'result', ms, count, heapUsed, closeMs, applied: stats.applied };
+  stalls.disable();
+  return {
+    type: 'result',
+    ms,
+    count,
+    heapUsed,
+    closeMs,
+    longestStallMs: stalls.max / 1e6,
+    applied: stats.applied,
+  };
 }
 
 async function bareConsumer(request: ColdStartRequest): Promise<ColdStartResult> {

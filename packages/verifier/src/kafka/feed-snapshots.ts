@@ -237,7 +237,7 @@ export class FeedSnapshots {
     };
     const aside = `${this.path}.${process.pid}-${randomUUID()}.tmp`;
     try {
-      const bytes = encodeSnapshot({ ...header }, state);
+      const bytes = await encodeSnapshot({ ...header }, state);
       const encodedMs = performance.now() - startedAt;
       await mkdir(this.#options.directory, { recursive: true });
       await writeFile(aside, bytes, { mode: 0o600 });

@@ -16,6 +16,7 @@
  * whole, before anything of it is used.
  */
 import { createHash } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 
 const MAGIC = Buffer.from('RFSNAP1\n', 'latin1');
 /** The top bit of a string's byte length: the string is ASCII. */
@@ -44,66 +45,79 @@ function hasTokenColumns(state: unknown): state is StateWithTokens {
   return Array.isArray(issuers);
 }
 
+/** Strings encoded between two yields to the event loop: a few ms of work each. */
+const STRINGS_PER_SLICE = 32_768;
+
+/** Lets the event loop run (requests being served) between slices of an encoding. */
+async function yieldToEventLoop(): Promise<void> {
+  await setImmediate();
+}
+
 /**
  * Encodes a header (any JSON object; `bodyBytes` and `sha256` are added) and a state whose
- * `issuers[i].tokens` are token columns.
+ * `issuers[i].tokens` are token columns. The state is a copy already (`capture()`), so it is
+ * encoded in slices with the event loop running between them: a verifier serving requests
+ * stalls for one slice at a time, not for the whole encoding.
  */
-export function encodeSnapshot(header: Record<string, unknown>, state: unknown): Buffer {
+export async function encodeSnapshot(
+  header: Record<string, unknown>,
+  state: unknown,
+): Promise<Buffer> {
   if (!hasTokenColumns(state)) throw new TypeError('snapshot state: issuers must be an array');
-  const columns = state.issuers.map(({ tokens }) => tokens);
   // Strings with lone surrogates do not survive UTF-8: they travel in the JSON part (whose
   // escapes keep them exact), with an empty slot in the blob.
   const odd: [number, number, string][] = [];
-  const jsonState = {
-    ...state,
-    issuers: state.issuers.map((issuer, i) => {
-      const { targets, eventIds } = issuer.tokens;
-      const oddOf = (list: readonly string[], column: number) =>
-        list.forEach((value, index) => {
-          if (!isWellFormed(value)) odd.push([i, column * list.length + index, value]);
-        });
-      oddOf(targets, 0);
-      oddOf(eventIds, 1);
-      return { ...issuer, tokens: targets.length };
-    }),
-    odd,
-  };
-  const json = Buffer.from(JSON.stringify(jsonState), 'utf8');
-  const parts: Buffer[] = [u32(json.length), json];
-  for (const { targets, packed, updatedAt, eventIds } of columns) {
+  const columnParts: Buffer[] = [];
+  let sinceYield = 0;
+  for (const [i, { tokens }] of state.issuers.entries()) {
+    const { targets, packed, updatedAt, eventIds } = tokens;
     const n = targets.length;
     const numbers = Buffer.allocUnsafe(16 * n);
-    for (let i = 0; i < n; i++) {
-      numbers.writeDoubleLE(packed[i] as number, 8 * i);
-      numbers.writeDoubleLE(updatedAt[i] as number, 8 * (n + i));
+    for (let k = 0; k < n; k++) {
+      numbers.writeDoubleLE(packed[k] as number, 8 * k);
+      numbers.writeDoubleLE(updatedAt[k] as number, 8 * (n + k));
     }
     const lengths = Buffer.allocUnsafe(8 * n);
     let chars = 0;
-    for (let i = 0; i < n; i++)
-      chars += (targets[i] as string).length + (eventIds[i] as string).length;
+    for (let k = 0; k < n; k++)
+      chars += (targets[k] as string).length + (eventIds[k] as string).length;
     const blob = Buffer.allocUnsafe(3 * chars);
     let at = 0;
     let slot = 0;
     for (const list of [targets, eventIds]) {
       for (const value of list) {
-        const written = isWellFormed(value) ? blob.write(value, at, 'utf8') : 0;
+        let written = 0;
+        if (isWellFormed(value)) written = blob.write(value, at, 'utf8');
+        else odd.push([i, slot, value]);
         // As many bytes as characters: ASCII, which reads back without UTF-8 decoding.
         lengths.writeUInt32LE(written === value.length ? written + ASCII : written, 4 * slot++);
         at += written;
+        if (++sinceYield === STRINGS_PER_SLICE) {
+          sinceYield = 0;
+          await yieldToEventLoop();
+        }
       }
     }
-    parts.push(numbers, lengths, blob.subarray(0, at));
+    columnParts.push(numbers, lengths, blob.subarray(0, at));
   }
-  const body = Buffer.concat(parts);
+  const jsonState = {
+    ...state,
+    issuers: state.issuers.map((issuer) => ({ ...issuer, tokens: issuer.tokens.targets.length })),
+    odd,
+  };
+  const json = Buffer.from(JSON.stringify(jsonState), 'utf8');
+  const parts = [u32(json.length), json, ...columnParts];
+  const hash = createHash('sha256');
+  for (const part of parts) {
+    hash.update(part);
+    await yieldToEventLoop();
+  }
+  const bodyBytes = parts.reduce((sum, part) => sum + part.length, 0);
   const head = Buffer.from(
-    JSON.stringify({
-      ...header,
-      bodyBytes: body.length,
-      sha256: createHash('sha256').update(body).digest('hex'),
-    }),
+    JSON.stringify({ ...header, bodyBytes, sha256: hash.digest('hex') }),
     'utf8',
   );
-  return Buffer.concat([MAGIC, u32(head.length), head, body]);
+  return Buffer.concat([MAGIC, u32(head.length), head, ...parts]);
 }
 
 /** Reads the header only: cheap, so a snapshot of another fingerprint costs no decoding. */

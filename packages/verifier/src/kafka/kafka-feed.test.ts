@@ -186,15 +186,17 @@ describe('KafkaRevocationFeed resuming from a snapshot', () => {
     return { snapshots, restored };
   }
 
-  it('merges the state once the last record it reflects reads back, and delivers only the tail', async () => {
+  /** A feed over 5 records of partition 0, started with that snapshot, its consumer running. */
+  async function resuming() {
     const { snapshots, restored } = await saved(ANCHOR_AT);
-    const { client, feed, sink, events, ready } = setup([{ low: 0, high: 5 }], {
-      directory,
-      snapshots,
-    });
-    feed.start(sink);
-    await vi.waitFor(() => expect(client.consumers).toHaveLength(1));
-    const consumer = client.last();
+    const fed = setup([{ low: 0, high: 5 }], { directory, snapshots });
+    fed.feed.start(fed.sink);
+    await vi.waitFor(() => expect(fed.client.consumers).toHaveLength(1));
+    return { ...fed, restored, consumer: fed.client.last() };
+  }
+
+  it('merges the state once the last record it reflects reads back, and delivers only the tail', async () => {
+    const { feed, events, ready, restored, consumer } = await resuming();
     expect(consumer.join()).toEqual([{ topic: TOPIC, partition: 0, offset: 2 }]);
     expect(restored).toHaveLength(0);
     const tail = [sessionEvent('c'), sessionEvent('d'), sessionEvent('e')];
@@ -207,14 +209,7 @@ describe('KafkaRevocationFeed resuming from a snapshot', () => {
   });
 
   it('drops the snapshot and reads everything again when that record reads back changed', async () => {
-    const { snapshots, restored } = await saved(ANCHOR_AT);
-    const { client, feed, sink, events, ready } = setup([{ low: 0, high: 5 }], {
-      directory,
-      snapshots,
-    });
-    feed.start(sink);
-    await vi.waitFor(() => expect(client.consumers).toHaveLength(1));
-    const first = client.last();
+    const { client, feed, events, ready, restored, consumer: first } = await resuming();
     first.join();
     // The topic was recreated: offset 2 holds another record now.
     await first.report.batch(writtenAt(batchOf(TOPIC, 2, [sessionEvent('x')], 5), ANCHOR_AT + 1));

@@ -122,9 +122,13 @@ const EVENTS_PER_S = 100;
 const VERIFIERS_PER_PROCESS = 25;
 const APPLY_WAIT_MS = 15_000;
 
-/** Base ports of the two clusters; `BENCH_FLEET_PORT` moves both (and their JMX ports). */
+/**
+ * Base ports of the two clusters; `BENCH_FLEET_PORT` moves both (and their JMX ports). Below
+ * Linux's ephemeral range (32768–60999): hundreds of verifiers' client sockets take ports from
+ * it, and one of them holding a JMX port kept a node from starting.
+ */
 function fleetPorts(nodes: 1 | 3): { basePort: number; jmxBasePort: number } {
-  const value = Number(process.env['BENCH_FLEET_PORT'] ?? 49_192);
+  const value = Number(process.env['BENCH_FLEET_PORT'] ?? 28_192);
   if (!Number.isInteger(value) || value < 1024 || value > 65_000) {
     throw new TypeError(`BENCH_FLEET_PORT must be a port number, got ${String(value)}`);
   }

@@ -35,6 +35,21 @@ function fitRows(fits: FleetFits): string {
   ].join('\n');
 }
 
+/** What the curve says, in sentences built from the figures. */
+function reading(b10: B10Result): string {
+  const lines = b10.clusters.map((c) => {
+    const of = b10.points.filter((p) => p.nodes === c.nodes);
+    const sessions = Math.max(
+      0,
+      ...of.map((p) => Math.max(...p.idle.incrementalFetchSessionsByNode)),
+    );
+    const extraGroups = of.filter((p) => p.idle.groups > p.verifiers);
+    const fits = c.fits;
+    return `- **${c.nodes} node${c.nodes === 1 ? '' : 's'}:** an idle verifier sends ${f(fits.idleRequestsPerS.slope, 2)} requests/s (one fetch per broker per ${b10.settings.fetchWaitMs / 1000} s wait, and heartbeats) and holds ${f(fits.connectionsPerBroker.slope, 2)} connections to each broker; incremental fetch sessions stay at ${sessions} per broker whatever N (${sessions > 0 ? 'the replica fetchers’; ' : ''}the verifiers open none), evictions ${Math.max(0, ...of.map((p) => p.idle.fetchSessionEvictionsPerS)) > 0 ? 'seen' : 'none'}; ${extraGroups.length === 0 ? 'one group per verifier' : `more groups than verifiers at N = ${extraGroups.map((p) => `${p.verifiers} (${p.idle.groups})`).join(', ')}: consumers replaced during the start leave their old group behind`}. With revocations flowing, a verifier costs ${f(fits.requestsPerEvent.slope, 3)} requests per event (1 would be a fetch per event; less means records coalesce into fetches as the box saturates) and ${f(fits.networkBytesPerEvent.slope, 0)} bytes out per event.`;
+  });
+  return lines.join('\n');
+}
+
 /** Renders B10 (or says it was not run / failed). */
 export function b10Section(result: B10Result | BenchFailure | undefined): string {
   const title = '## B10 — Fleet: the broker’s cost against the number of verifiers';
@@ -73,6 +88,8 @@ Fits against N (slope per verifier, least squares):
 | nodes | broker core-ms/s idle | broker core-µs per event | verifier core-ms/s idle | broker requests/s idle | connections per broker | heartbeats/s | bytes out per event | requests per event | broker core-µs per request (marginal, flowing windows) |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${b10.clusters.map((c) => fitRows(c.fits)).join('\n')}
+
+${reading(b10)}
 
 ${limits}
 `;

@@ -66,9 +66,9 @@ type StormWorker = WorkerProcess<StormWorkerRequest, StormWorkerReply>;
 
 const READY_TIMEOUT_MS = 10 * 60_000;
 
-/** Base port of B11's cluster; `BENCH_STORM_PORT` overrides. */
+/** Base port of B11's cluster, below the ephemeral range as B10's; `BENCH_STORM_PORT` overrides. */
 function stormPort(): number {
-  const value = Number(process.env['BENCH_STORM_PORT'] ?? 49_232);
+  const value = Number(process.env['BENCH_STORM_PORT'] ?? 28_232);
   if (!Number.isInteger(value) || value < 1024 || value > 65_000) {
     throw new TypeError(`BENCH_STORM_PORT must be a port number, got ${String(value)}`);
   }

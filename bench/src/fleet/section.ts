@@ -23,7 +23,7 @@ function apis(rates: Readonly<Record<string, number>>): string {
 
 function pointRow(p: B10Point): string {
   const i = p.idle;
-  return `| ${p.nodes} | ${p.verifiers} | ${f(i.brokerCores, 3)} (${i.brokerCoresByNode.map((c) => f(c, 3)).join(' / ')}) | ${f(i.verifierCores, 3)} | ${f(i.totalRequestsPerS, 0)}: ${apis(i.requestsPerS)} | ${i.connectionsByNode.join(' / ')} | ${i.groups} | ${i.incrementalFetchSessionsByNode.join(' / ')} | ${f(i.fetchSessionEvictionsPerS, 2)} | ${f(p.flowing.brokerCores, 3)} | ${f(p.eventsPerS, 0)} | ${f(p.brokerCoreSecondsPerEvent * 1000, 3)} ${f(p.propagationFarthestMs.p50, 0)} / ${f(p.propagationFarthestMs.p99, 0)} | ${f(p.produceMs.p99, 0)} | ${f(p.propagationFromAckMs.p99, 0)} | ${p.missing} |`;
+  return `| ${p.nodes} | ${p.verifiers} | ${f(i.brokerCores, 3)} (${i.brokerCoresByNode.map((c) => f(c, 3)).join(' / ')}) | ${f(i.verifierCores, 3)} | ${f(i.totalRequestsPerS, 0)}: ${apis(i.requestsPerS)} | ${i.connectionsByNode.join(' / ')} | ${i.groups} | ${i.incrementalFetchSessionsByNode.join(' / ')} | ${f(i.fetchSessionEvictionsPerS, 2)} | ${f(p.flowing.brokerCores, 3)} | ${f(p.eventsPerS, 0)} | ${f(p.brokerCoreSecondsPerEvent * 1000, 3)} | ${f(p.propagationFarthestMs.p50, 0)} / ${f(p.propagationFarthestMs.p99, 0)} | ${f(p.produceMs.p99, 0)} | ${f(p.propagationFromAckMs.p99, 0)} | ${p.missing} |`;
 }
 
 const slope = (fit: LineFit, scale = 1, digits = 4) =>
@@ -47,6 +47,12 @@ function reading(b10: B10Result): string {
     const fits = c.fits;
     return `- **${c.nodes} node${c.nodes === 1 ? '' : 's'}:** an idle verifier sends ${f(fits.idleRequestsPerS.slope, 2)} requests/s (one fetch per broker per ${b10.settings.fetchWaitMs / 1000} s wait, and heartbeats) and holds ${f(fits.connectionsPerBroker.slope, 2)} connections to each broker; incremental fetch sessions stay at ${sessions} per broker whatever N (${sessions > 0 ? 'the replica fetchers’; ' : ''}the verifiers open none), evictions ${Math.max(0, ...of.map((p) => p.idle.fetchSessionEvictionsPerS)) > 0 ? 'seen' : 'none'}; ${extraGroups.length === 0 ? 'one group per verifier' : `more groups than verifiers at N = ${extraGroups.map((p) => `${p.verifiers} (${p.idle.groups})`).join(', ')}: consumers replaced during the start leave their old group behind`}. With revocations flowing, a verifier costs ${f(fits.requestsPerEvent.slope, 3)} requests per event (1 would be a fetch per event; less means records coalesce into fetches as the box saturates) and ${f(fits.networkBytesPerEvent.slope, 0)} bytes out per event.`;
   });
+  const behind = b10.points.filter((p) => p.propagationFromAckMs.p99 > 1_000);
+  if (behind.length > 0) {
+    lines.push(
+      `- **Saturation:** at ${behind.map((p) => `${p.verifiers} on ${p.nodes} node${p.nodes === 1 ? '' : 's'}`).join(', ')} the farthest verifier applied revocations more than 1 s after the ack (p99): the box (brokers, fleet and everything else on its cores) no longer kept up, records coalesced into fewer fetches, and the per-event figures there are of a saturated machine — the per-event cost is bracketed below between the coalesced figure and one fetch per event per verifier.`,
+    );
+  }
   return lines.join('\n');
 }
 

@@ -244,6 +244,44 @@ function b7Targets(results: BenchResults): TargetCheck[] {
   });
 }
 
+function b10Targets(results: BenchResults): TargetCheck[] {
+  const target =
+    '10,000 idle verifiers cost a 3-node cluster ≤ 1 broker core, no fetch-session thrash';
+  return checksOf('B10', [target], results.b10, (b10) => {
+    const x = b10.extrapolation;
+    if (x === null) return [notMeasured(target, 'no 3-node figures')];
+    const evictions = Math.max(0, ...b10.points.map((p) => p.idle.fetchSessionEvictionsPerS));
+    const largest = Math.max(...b10.points.filter((p) => p.nodes === 3).map((p) => p.verifiers));
+    const first = x.limits[0];
+    return [
+      {
+        target,
+        measured: `${fmt(x.idleBrokerCores)} cores extrapolated (${x.idleBasis}) from N ≤ ${largest}; fetch-session evictions ${fmt(evictions)}/s`,
+        met: x.idleBrokerCores <= 1 && evictions === 0,
+        note: `first limit reached: ${first?.name ?? '—'}${first?.reachedAtN === null || first === undefined ? '' : ` at about ${first.reachedAtN.toLocaleString('en-US')} verifiers`}; an extrapolation from a 2-core box that runs the fleet beside the brokers.`,
+      },
+    ];
+  });
+}
+
+function b11Targets(results: BenchResults): TargetCheck[] {
+  const target =
+    '20 verifiers at 100,000 rules all ready within 3 s (deploy storm, this 2-core box)';
+  return checksOf('B11', [target], results.b11, (b11) => {
+    const at20 = b11.storms.filter((s) => s.rules === 100_000 && s.verifiers === 20);
+    if (at20.length === 0) return [notMeasured(target, 'no storm of 20 (quick run: up to 10)')];
+    const best = at20.reduce((a, b) => (b.lastReadyMs < a.lastReadyMs ? b : a));
+    return [
+      {
+        target,
+        measured: at20.map((s) => `${s.arm} ${fmt(s.lastReadyMs / 1000)} s`).join(', '),
+        met: best.lastReadyMs <= 3_000,
+        note: `machine ${fmt(best.cpuBusy * 100, 0)} % busy during the ${best.arm} storm; the broker used ${fmt(best.brokerCores)} cores of it.`,
+      },
+    ];
+  });
+}
+
 export function evaluateTargets(results: BenchResults): TargetCheck[] {
   return [
     ...b1Targets(results),
@@ -253,5 +291,7 @@ export function evaluateTargets(results: BenchResults): TargetCheck[] {
     ...b5Targets(results),
     ...b7Targets(results),
     ...b8Targets(results.b8),
+    ...b10Targets(results),
+    ...b11Targets(results),
   ];
 }

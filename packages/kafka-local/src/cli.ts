@@ -28,7 +28,7 @@ import { killNode, stopNode } from './stop-node.js';
 const USAGE = `usage: pnpm kafka <command> [options]
 
 commands:
-  start [--nodes 1|3] [--port N] [--name NAME] [--fresh] [--secure]
+  start [--nodes 1|3] [--port N] [--name NAME] [--fresh] [--secure] [--jmx-port N]
                          start a local cluster (or find it running); prints the bootstrap address
   stop [--name NAME | --port N] [--all]
                          stop a cluster (SIGTERM, then SIGKILL after 30 s); --all stops every cluster
@@ -46,6 +46,8 @@ options:
   --port N      broker port of node 1; node i uses N+2(i-1), its controller one above (default ${DEFAULT_BASE_PORT})
   --name NAME   cluster name, a directory under .kafka/ (default local-<port>)
   --fresh       delete the cluster's data first
+  --jmx-port N  open each node's JVM to JMX on 127.0.0.1 (no authentication): node i on N+(i-1),
+                for Kafka's JmxTool and other readers of the broker's own metrics
   --secure      SASL/SCRAM-SHA-512 clients and ACLs: user-service may write auth.revocations,
                 gateway auth.revocations.gateway, verifier read both, admin anything;
                 prints the credentials, kept in .kafka/<name>/credentials.json`;
@@ -66,7 +68,13 @@ async function main(argv: readonly string[]): Promise<void> {
         nodes: { type: 'string' },
         fresh: { type: 'boolean' },
         secure: { type: 'boolean' },
+        'jmx-port': { type: 'string' },
       });
+      const jmxPort = values['jmx-port'];
+      const jmxBasePort = jmxPort === undefined ? undefined : Number(jmxPort);
+      if (jmxBasePort !== undefined && (!Number.isInteger(jmxBasePort) || jmxBasePort < 1024)) {
+        throw new UsageError(`--jmx-port must be an integer port from 1024, got ${jmxPort}`);
+      }
       const nodes = values.nodes === undefined ? 1 : Number(values.nodes);
       if (nodes !== 1 && nodes !== 3)
         throw new UsageError(`--nodes must be 1 or 3, got ${values.nodes}`);
@@ -78,6 +86,7 @@ async function main(argv: readonly string[]): Promise<void> {
         name: values.name,
         fresh: values.fresh,
         secure: values.secure,
+        jmxBasePort,
         log,
       });
       const seconds = ((Date.now() - started) / 1000).toFixed(1);

@@ -189,28 +189,26 @@ function decodeBody(body: Buffer): unknown {
       body.buffer.slice(body.byteOffset + at, body.byteOffset + at + 8 * n),
     );
     at += 8 * n;
-    const strings = new Array<string>(2 * n);
-    for (let slot = 0; slot < 2 * n; slot++) {
-      const word = lengths[slot] as number;
-      const ascii = word >= ASCII;
-      const length = ascii ? word - ASCII : word;
-      // Each its own flat string (a slice of one large string would keep all of it alive);
-      // ASCII needs no UTF-8 decoding.
-      strings[slot] = body.toString(ascii ? 'latin1' : 'utf8', at, at + length);
-      at += length;
-    }
+    // Targets, then event ids: each string its own flat string (a slice of one large string
+    // would keep all of it alive), ASCII ones without UTF-8 decoding.
+    const [targets, eventIds] = [0, 1].map((column) => {
+      const strings = new Array<string>(n);
+      for (let k = 0; k < n; k++) {
+        const word = lengths[column * n + k] as number;
+        const ascii = word >= ASCII;
+        const length = ascii ? word - ASCII : word;
+        strings[k] = body.toString(ascii ? 'latin1' : 'utf8', at, at + length);
+        at += length;
+      }
+      return strings;
+    }) as [string[], string[]];
     for (const [issuerIndex, slot, value] of part.odd) {
-      if (issuerIndex === i) strings[slot] = value;
+      if (issuerIndex === i) (slot < n ? targets : eventIds)[slot % n] = value;
     }
     if (at > body.length) throw new SnapshotFormatError('token columns cut short');
     return {
       ...issuer,
-      tokens: {
-        targets: strings.slice(0, n),
-        packed,
-        updatedAt,
-        eventIds: strings.slice(n),
-      },
+      tokens: { targets, packed, updatedAt, eventIds },
     };
   });
   if (at !== body.length) throw new SnapshotFormatError('snapshot body has trailing bytes');

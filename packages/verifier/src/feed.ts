@@ -25,6 +25,11 @@ export interface EventOrigin {
   readonly signature?: string | undefined;
   /** The record's value exactly as read: what a signature covers. */
   readonly payload: Uint8Array | string;
+  /**
+   * The record's timestamp (ms), what the event was judged at when decoded; absent when the
+   * source has none. A relay passes it on, so verifiers behind it judge events alike.
+   */
+  readonly timestamp?: number | undefined;
 }
 
 /** What a feed delivers to: decoded events, and the codes of records it had to skip. */

@@ -89,12 +89,13 @@ export class RecordDelivery {
     const { topic, partition, offset } = record;
     const payload = record.value ?? EMPTY;
     const timestamp = Number(record.timestamp);
+    const judgedAt = Number.isFinite(timestamp) && timestamp > 0 ? timestamp : undefined;
     let event;
     try {
       event = decodeEvent(payload, {
         // The record's timestamp, not our clock: every verifier judges an event the same way
         // however late it reads it.
-        now: Number.isFinite(timestamp) && timestamp > 0 ? timestamp : undefined,
+        now: judgedAt,
         clockToleranceMs: this.#clockToleranceMs,
       });
     } catch (error) {
@@ -108,7 +109,12 @@ export class RecordDelivery {
     }
     this.#delivered += 1;
     try {
-      this.#sink.event(event, { source: topic, signature: record.signature, payload });
+      this.#sink.event(event, {
+        source: topic,
+        signature: record.signature,
+        payload,
+        timestamp: judgedAt,
+      });
     } catch (error) {
       this.#logger.error(
         { err: error, topic, partition, offset },

@@ -9,6 +9,7 @@ afterEach(() => vi.useRealTimers());
 function setup(options: { prepare?: () => Promise<'start' | 'refuse'> } = {}) {
   const client = new FakeClient();
   const delivered: string[] = [];
+  const retiredGroups: string[] = [];
   let contacts = 0;
   let running = 0;
   const supervisor = new ConsumerSupervisor({
@@ -19,6 +20,7 @@ function setup(options: { prepare?: () => Promise<'start' | 'refuse'> } = {}) {
     random: () => 0.5, // no jitter: the backoff is exactly its base
     prepare: options.prepare ?? (() => Promise.resolve('start')),
     onRunning: () => (running += 1),
+    onGroupRetired: (groupId) => retiredGroups.push(groupId),
     events: {
       contact: () => (contacts += 1),
       joined: () => {},
@@ -34,6 +36,7 @@ function setup(options: { prepare?: () => Promise<'start' | 'refuse'> } = {}) {
     client,
     supervisor,
     delivered,
+    retiredGroups,
     contacts: () => contacts,
     running: () => running,
   };
@@ -193,6 +196,47 @@ describe('ConsumerSupervisor', () => {
     expect(client.consumers).toHaveLength(0);
     expect(running()).toBe(0);
     expect(supervisor.groupIds()).toHaveLength(1);
+  });
+
+  it('reports a replaced consumer’s group retired once it left, never the group a restart reuses', async () => {
+    const { client, supervisor, retiredGroups } = setup();
+    supervisor.start();
+    await vi.advanceTimersByTimeAsync(0);
+    const first = client.last();
+    // A crash for good: the restart joins the same group, which stays in use.
+    first.report.crashed(new Error('not authorized'), false);
+    await vi.advanceTimersByTimeAsync(1_000);
+    const restarted = client.last();
+    expect(restarted.options.groupId).toBe(first.options.groupId);
+    expect(retiredGroups).toEqual([]);
+
+    restarted.disconnectFails = true;
+    supervisor.brokerReturned();
+    await vi.advanceTimersByTimeAsync(0);
+    // Its disconnect failed, yet it is gone from the supervisor: the group is reported (the
+    // feed's deletion retries until the coordinator drops the member).
+    expect(retiredGroups).toEqual([first.options.groupId]);
+
+    // Its client revived it and it rejoined: retired again, and the group reported again.
+    restarted.join();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(retiredGroups).toEqual([first.options.groupId, first.options.groupId]);
+    await supervisor.close();
+    expect(retiredGroups).toHaveLength(2);
+  });
+
+  it('reports the group of a consumer that failed to start once a reread moves on', async () => {
+    const { client, supervisor, retiredGroups } = setup();
+    client.plan.push('fails');
+    supervisor.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(supervisor.state).toBe('backing-off');
+    const failed = client.last();
+    supervisor.reread();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(retiredGroups).toEqual([failed.options.groupId]);
+    expect(client.last().options.groupId).not.toBe(failed.options.groupId);
+    expect(supervisor.state).toBe('running');
   });
 
   it('retires the running consumer on close and starts nothing after', async () => {

@@ -7,6 +7,10 @@
  * Each (re)start loop is a generation: a loop that a newer one superseded gives up. A retired
  * consumer can come back to life (kafkajs may restart it from a crash scheduled before its
  * disconnect): whatever it reports is ignored, and it is retired again.
+ *
+ * A restart after a crash or a failed start reuses the group; a replacement moves to a new one.
+ * Once no consumer will use a group again and the last one in it has disconnected, the group is
+ * reported retired, so the feed deletes it while it runs instead of at close.
  */
 import { randomUUID } from 'node:crypto';
 import type { VerifierLogger } from '../logger.js';
@@ -86,6 +90,12 @@ export interface ConsumerSupervisorOptions {
   readonly topics: readonly string[];
   /** Jitter source of the backoff, in [0, 1). Default `Math.random`. */
   readonly random?: (() => number) | undefined;
+  /**
+   * A group no consumer of this instance will join again has no member of ours left (each
+   * disconnected, or tried to): it may be deleted. Again if a revived consumer rejoined it.
+   * Not called once closing: close deletes every group. Default: nothing.
+   */
+  readonly onGroupRetired?: ((groupId: string) => void) | undefined;
 }
 
 /**
@@ -103,9 +113,12 @@ export class ConsumerSupervisor {
   readonly #options: ConsumerSupervisorOptions;
   readonly #logger: VerifierLogger;
   readonly #random: () => number;
-  /** Every group id this instance used: the feed deletes them on close. */
+  /** Every group id this instance used: close deletes those not deleted while it ran. */
   readonly #groupIds: string[] = [];
   #groupId: string;
+  /** Consumers not yet retired and disconnected, by group id: a group in use has some. */
+  readonly #members = new Map<string, Set<FeedConsumer>>();
+  readonly #groupOf = new WeakMap<FeedConsumer, string>();
   /** Bumped by every (re)start loop: a loop of an older generation gives up. */
   #generation = 0;
   /** The consumer being started or running; every other consumer is retired. */
@@ -170,8 +183,11 @@ export class ConsumerSupervisor {
   }
 
   #replace(reason: StartReason): void {
-    if (this.#current !== undefined) void this.#retire(this.#current, 'replaced');
+    const current = this.#current;
+    const left = this.#groupId;
     this.#groupId = this.#newGroupId();
+    if (current !== undefined) void this.#retire(current, 'replaced');
+    else this.#groupLeft(left);
     void this.#supervise(reason);
   }
 
@@ -232,8 +248,9 @@ export class ConsumerSupervisor {
     }
     // The consumer's handlers exist before it does: they find it through this reference.
     const member: { consumer?: FeedConsumer } = {};
+    const groupId = this.#groupId;
     const consumer = this.#options.client.consumer({
-      groupId: this.#groupId,
+      groupId,
       events: this.#currentOnly(member),
       mayRestart: () => {
         if (this.#state !== 'closed' && member.consumer === this.#current) return true;
@@ -243,6 +260,10 @@ export class ConsumerSupervisor {
     });
     member.consumer = consumer;
     this.#current = consumer;
+    this.#groupOf.set(consumer, groupId);
+    const members = this.#members.get(groupId) ?? new Set<FeedConsumer>();
+    members.add(consumer);
+    this.#members.set(groupId, members);
     const abandoned = async (): Promise<boolean> => {
       if (!superseded()) return false;
       await this.#retire(consumer, this.#state === 'closed' ? 'closing' : 'replaced');
@@ -314,6 +335,19 @@ export class ConsumerSupervisor {
     await consumer.disconnect().catch((error: unknown) => {
       this.#logger.debug({ err: error, reason }, 'revocation consumer disconnect failed');
     });
+    const groupId = this.#groupOf.get(consumer);
+    if (groupId === undefined) return;
+    this.#members.get(groupId)?.delete(consumer);
+    this.#groupLeft(groupId);
+  }
+
+  /** Reports `groupId` retired if no consumer will use it again and none of ours is left in it. */
+  #groupLeft(groupId: string): void {
+    if (this.#state === 'closed' || groupId === this.#groupId) return;
+    const members = this.#members.get(groupId);
+    // A group no consumer was created in does not exist on the broker.
+    if (members === undefined || members.size > 0) return;
+    this.#options.onGroupRetired?.(groupId);
   }
 
   /** Waits `ms`, unless woken (the broker answers again) or closed first. */

@@ -26,6 +26,10 @@ export class FakeConsumer implements FeedConsumer {
   readonly #connect: ConnectBehaviour;
   disconnects = 0;
   running = false;
+  /** Its disconnect fails (the broker away): it stays in its group until `sessionExpired()`. */
+  disconnectFails = false;
+  /** In its group at the broker: connected and not left. */
+  member = false;
 
   constructor(options: FeedConsumerOptions, connect: ConnectBehaviour) {
     this.options = options;
@@ -35,6 +39,7 @@ export class FakeConsumer implements FeedConsumer {
   connect(): Promise<void> {
     if (this.#connect === 'fails') return Promise.reject(new Error('ECONNREFUSED'));
     if (this.#connect === 'hangs') return new Promise(() => {});
+    this.member = true;
     return Promise.resolve();
   }
 
@@ -50,7 +55,14 @@ export class FakeConsumer implements FeedConsumer {
   disconnect(): Promise<void> {
     this.disconnects += 1;
     this.running = false;
+    if (this.disconnectFails) return Promise.reject(new Error('ECONNREFUSED'));
+    this.member = false;
     return Promise.resolve();
+  }
+
+  /** The coordinator dropped it (its session timed out). */
+  sessionExpired(): void {
+    this.member = false;
   }
 
   /** What the client would report. */
@@ -66,12 +78,20 @@ export class FakeConsumer implements FeedConsumer {
   }
 }
 
-/** An admin double answering fixed offsets; it records the groups it was asked to delete. */
+/**
+ * An admin double answering fixed offsets; it records the groups it deleted. Like a broker, it
+ * refuses to delete a group a consumer is still in.
+ */
 export class FakeAdmin implements FeedAdmin {
   offsets: PartitionOffsets[] = [];
   retention: DescribeTopicConfigsAnswer = { resources: [] };
   readonly deletedGroups: string[] = [];
   connected = false;
+  readonly #consumers: readonly FakeConsumer[];
+
+  constructor(consumers: readonly FakeConsumer[] = []) {
+    this.#consumers = consumers;
+  }
 
   connect(): Promise<void> {
     this.connected = true;
@@ -91,7 +111,12 @@ export class FakeAdmin implements FeedAdmin {
   }
 
   deleteGroups(groupIds: readonly string[]): Promise<void> {
-    this.deletedGroups.push(...groupIds);
+    const busy = groupIds.filter((groupId) =>
+      this.#consumers.some((c) => c.member && c.options.groupId === groupId),
+    );
+    this.deletedGroups.push(...groupIds.filter((groupId) => !busy.includes(groupId)));
+    if (busy.length > 0)
+      return Promise.reject(new Error(`The group is not empty: ${busy.join(', ')}`));
     return Promise.resolve();
   }
 
@@ -118,7 +143,7 @@ export class FakeClient implements FeedClient {
   }
 
   admin(): FakeAdmin {
-    const admin = new FakeAdmin();
+    const admin = new FakeAdmin(this.consumers);
     admin.offsets = this.offsets;
     this.admins.push(admin);
     return admin;
@@ -128,6 +153,11 @@ export class FakeClient implements FeedClient {
     const consumer = this.consumers.at(-1);
     if (consumer === undefined) throw new Error('no consumer was created');
     return consumer;
+  }
+
+  /** Every group any admin deleted, in order. */
+  deletedGroups(): string[] {
+    return this.admins.flatMap((admin) => admin.deletedGroups);
   }
 
   /** ms between the creations of consecutive consumers. */

@@ -228,4 +228,41 @@ describe('KafkaRevocationFeed resuming from a snapshot', () => {
     expect(sessions(events)).toEqual(['v', 'w', 'x', 'y', 'z']);
     await feed.close();
   });
+
+  it('deletes the group of the consumer it replaced while it runs, and the current one at close', async () => {
+    const { client, feed, consumer: first } = await resuming();
+    first.join();
+    await first.report.batch(writtenAt(batchOf(TOPIC, 2, [sessionEvent('x')], 5), ANCHOR_AT + 1));
+    await vi.advanceTimersByTimeAsync(0);
+    const second = client.last();
+    expect(second).not.toBe(first);
+    expect(client.deletedGroups()).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(client.deletedGroups()).toEqual([first.options.groupId]);
+    await feed.close();
+    // Each group deleted once: close deletes only what is left.
+    expect(client.deletedGroups().sort()).toEqual(
+      [first.options.groupId, second.options.groupId].sort(),
+    );
+  });
+
+  it('keeps trying to delete a replaced consumer’s group it is still a member of, and runs on', async () => {
+    const { client, feed, consumer: first } = await resuming();
+    first.join();
+    first.disconnectFails = true;
+    await first.report.batch(writtenAt(batchOf(TOPIC, 2, [sessionEvent('x')], 5), ANCHOR_AT + 1));
+    await vi.advanceTimersByTimeAsync(1_500);
+    // The group is not empty: no deletion, no crash, the new consumer reads on.
+    expect(client.deletedGroups()).toEqual([]);
+    const second = client.last();
+    await second.report.batch(batchOf(TOPIC, 0, ['v', 'w', 'x', 'y', 'z'].map(sessionEvent)));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(feed.isReady()).toBe(true);
+    expect(client.consumers).toHaveLength(2);
+    // The coordinator drops the lingering member: the next attempt deletes the group.
+    first.sessionExpired();
+    await vi.advanceTimersByTimeAsync(7_500);
+    expect(client.deletedGroups()).toEqual([first.options.groupId]);
+    await feed.close();
+  });
 });

@@ -20,7 +20,7 @@ import type { FeedAdmin, FeedClient, PartitionOffsets, RecordBatch } from './cli
 import { ConsumerSupervisor } from './consumer-supervisor.js';
 import { fetchWaitMs } from './fetch-wait.js';
 import { FeedSnapshots } from './feed-snapshots.js';
-import { deleteConsumerGroups } from './group-deletion.js';
+import { RetiredGroups, deleteConsumerGroups } from './group-deletion.js';
 import { kafkajsClient } from './kafkajs-client.js';
 import type { ResolvedKafkaOptions } from './options.js';
 import { PoisonLog } from './poison-log.js';
@@ -52,6 +52,8 @@ export class KafkaRevocationFeed implements RevocationFeed {
   /** Fetch wait at the broker, ms (see fetch-wait.ts). */
   readonly #fetchWaitMs: number;
   readonly #supervisor: ConsumerSupervisor;
+  /** Deletes the groups of replaced consumers while the feed runs; close() deletes the rest. */
+  readonly #retiredGroups: RetiredGroups;
   readonly #tracker: ReplayTracker;
   readonly #watch: BrokerWatch;
   readonly #poison: PoisonLog;
@@ -103,6 +105,10 @@ export class KafkaRevocationFeed implements RevocationFeed {
       onWatched: () => this.#checkReplayDone(),
       onAnchor: (progress, matched) => this.#anchorRead(progress, matched),
     });
+    this.#retiredGroups = new RetiredGroups({
+      admin: () => this.#client.admin({ retries: 1 }),
+      logger: options.logger,
+    });
     const touch = () => {
       this.#lastContactAt = this.#now();
     };
@@ -113,6 +119,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
       logger: options.logger,
       prepare: () => this.#prepare(),
       onRunning: () => this.#checkReplayDone(),
+      onGroupRetired: (groupId) => this.#retiredGroups.add(groupId),
       events: {
         contact: touch,
         joined: (seek) => {
@@ -401,11 +408,13 @@ export class KafkaRevocationFeed implements RevocationFeed {
     this.#tracker.stopWatch();
     clearInterval(this.#saveTimer);
     await this.#supervisor.close();
+    await this.#retiredGroups.stop();
     // Nothing is delivered any more: the state and the positions agree, for the next start.
     await this.#saving;
     await this.#save();
     const admin = this.#admin ?? this.#client.admin({ retries: 1 });
     this.#admin = undefined;
-    await deleteConsumerGroups(admin, this.#supervisor.groupIds(), { logger: this.#logger });
+    const groupIds = this.#retiredGroups.remaining(this.#supervisor.groupIds());
+    await deleteConsumerGroups(admin, groupIds, { logger: this.#logger });
   }
 }

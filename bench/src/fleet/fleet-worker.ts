@@ -1,12 +1,17 @@
 /**
  * B10 worker: a share of the fleet — several verifiers in one process, each with its own feed
- * (its own kafkajs clients, connections and consumer group) exactly as a pod has. It reports its
+ * (its own kafkajs clients, connections and consumer group) exactly as a pod has; or, as a host
+ * with a relay, one relay (one consumer) and the verifiers reading from it. It reports its
  * CPU and the requests it wrote to the brokers, and, per session rule the parent publishes, when
  * the first and the last of its verifiers applied it (the parent wants the farthest of all).
  */
 import type { RevocationRule } from '@revocation-fabric/protocol';
 import type { Verifier } from '@revocation-fabric/verifier';
+import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
+import { createRevocationRelay } from '@revocation-fabric/verifier/relay';
+import type { RevocationRelay } from '@revocation-fabric/verifier/relay';
 import { benchVerifier } from '../lib/bench-verifier.js';
+import { MAX_TOKEN_LIFETIME_MS, feedSecurity } from '../lib/kafka.js';
 import { countBrokerRequests } from '../lib/broker-requests.js';
 import { wallClockMs } from '../lib/clock.js';
 import { createBenchKey, keySet } from '../lib/tokens.js';
@@ -20,6 +25,11 @@ export type FleetWorkerRequest =
       readonly verifiers: number;
       readonly brokers: readonly string[];
       readonly topic: string;
+      /**
+       * The process is a host with a relay: one Kafka consumer (the relay's), and the
+       * verifiers read from it over loopback HTTP.
+       */
+      readonly relay: boolean;
     }
   | { readonly type: 'sample' }
   | { readonly type: 'stop' };
@@ -48,6 +58,7 @@ export type FleetWorkerReply =
     };
 
 let verifiers: Verifier[] = [];
+let relay: RevocationRelay | undefined;
 let requests: () => number = () => 0;
 /** Per session rule: how many of this process's verifiers applied it, and when the first did. */
 const seen = new Map<string, { count: number; first: number }>();
@@ -71,12 +82,29 @@ listen<FleetWorkerRequest>(async (message) => {
       const started = performance.now();
       requests = countBrokerRequests();
       const key = await createBenchKey();
+      let relayUrl: string | undefined;
+      if (message.relay) {
+        relay = createRevocationRelay({
+          revocations: kafkaRevocations({
+            brokers: [...message.brokers],
+            topic: message.topic,
+            clientId: `${message.clientIdPrefix}-relay`,
+            ...feedSecurity(),
+          }),
+          listen: { port: 0 },
+          maxTokenLifetimeMs: MAX_TOKEN_LIFETIME_MS,
+        });
+        const address = await relay.start();
+        if (!('url' in address)) throw new Error('relay listens on a socket path');
+        relayUrl = address.url;
+      }
       verifiers = Array.from({ length: message.verifiers }, (_, i) =>
         benchVerifier({
           jwks: keySet(key),
           brokers: message.brokers,
           topic: message.topic,
           clientId: `${message.clientIdPrefix}-${i}`,
+          ...(relayUrl === undefined ? {} : { relayUrl }),
         }),
       );
       for (const verifier of verifiers) verifier.onRevoked(onRevoked);
@@ -97,6 +125,7 @@ listen<FleetWorkerRequest>(async (message) => {
     case 'stop':
       // close() deletes each verifier's consumer group: the next fleet size starts from none.
       await Promise.allSettled(verifiers.map((verifier) => verifier.close()));
+      await relay?.close();
       process.exit(0);
   }
 });

@@ -38,6 +38,11 @@ export interface B10Point {
   readonly nodes: number;
   readonly verifiers: number;
   readonly processes: number;
+  /**
+   * Host relays the verifiers read through (one per process, each one Kafka consumer); 0 or
+   * absent: every verifier its own consumer.
+   */
+  readonly relays?: number;
   /** From the workers' start until the slowest process had every verifier ready, ms. */
   readonly readyMs: number;
   readonly idle: FleetWindow;
@@ -96,6 +101,16 @@ export interface B10Result {
     readonly idleVerifierCoresEach: number;
     /** Every candidate limit, the first reached first. */
     readonly limits: readonly FleetLimit[];
+    /**
+     * The same fleet behind host relays of `podsPerHost` verifiers each: the broker sees one
+     * consumer per host, so the direct curve read at the number of hosts.
+     */
+    readonly throughRelays?: {
+      readonly podsPerHost: number;
+      readonly hosts: number;
+      readonly idleBrokerCores: number;
+      readonly flowingBrokerCores: number;
+    };
   } | null;
 }
 
@@ -149,6 +164,7 @@ async function startFleet(
   topic: string,
   verifiers: number,
   prefix: string,
+  relay: boolean,
 ): Promise<{ workers: FleetWorker[]; readyMs: number }> {
   const processes = Math.ceil(verifiers / VERIFIERS_PER_PROCESS);
   const workers = Array.from({ length: processes }, (_, i) =>
@@ -165,6 +181,7 @@ async function startFleet(
           verifiers: share,
           brokers,
           topic,
+          relay,
         });
         await worker.next('ready', 10 * 60_000);
       }),
@@ -174,7 +191,9 @@ async function startFleet(
     throw error;
   }
   const readyMs = Math.round(performance.now() - started);
-  ctx.log(`B10: ${verifiers} verifiers in ${processes} processes ready in ${readyMs} ms`);
+  ctx.log(
+    `B10: ${verifiers} verifiers in ${processes} processes${relay ? ' behind a relay each' : ''} ready in ${readyMs} ms`,
+  );
   return { workers, readyMs };
 }
 
@@ -186,9 +205,17 @@ async function measureSize(
   producer: RecordProducer,
   verifiers: number,
   timing: { readonly settleMs: number; readonly windowMs: number; readonly flowingMs: number },
+  relay = false,
 ): Promise<B10Point> {
-  const prefix = `bench-b10-${nodes}n-${verifiers}-${Date.now().toString(36)}`;
-  const { workers, readyMs } = await startFleet(ctx, cluster.bootstrap, topic, verifiers, prefix);
+  const prefix = `bench-b10-${nodes}n-${verifiers}${relay ? 'r' : ''}-${Date.now().toString(36)}`;
+  const { workers, readyMs } = await startFleet(
+    ctx,
+    cluster.bootstrap,
+    topic,
+    verifiers,
+    prefix,
+    relay,
+  );
   try {
     await sleep(timing.settleMs);
     const idle = await measureWindow(
@@ -215,6 +242,7 @@ async function measureSize(
       nodes,
       verifiers,
       processes: workers.length,
+      relays: relay ? workers.length : 0,
       readyMs,
       idle,
       flowing,
@@ -227,7 +255,7 @@ async function measureSize(
       missing: published.missing,
     };
     ctx.log(
-      `B10 ${nodes}n N=${verifiers}: idle brokers ${idle.brokerCores.toFixed(3)} cores (${idle.totalRequestsPerS.toFixed(0)} req/s, ${idle.connectionsByNode.join('/')} conns, ${idle.groups} groups, fetch sessions ${idle.incrementalFetchSessionsByNode.join('/')}), verifiers ${idle.verifierCores.toFixed(3)} cores; flowing ${flowing.brokerCores.toFixed(3)} cores at ${eventsPerS.toFixed(0)} ev/s, farthest p99 ${point.propagationFarthestMs.p99} ms (from ack ${point.propagationFromAckMs.p99}, produce p99 ${point.produceMs.p99}), missing ${point.missing}, groups ${flowing.groups}`,
+      `B10 ${nodes}n N=${verifiers}${relay ? ` via ${workers.length} relays` : ''}: idle brokers ${idle.brokerCores.toFixed(3)} cores (${idle.totalRequestsPerS.toFixed(0)} req/s, ${idle.connectionsByNode.join('/')} conns, ${idle.groups} groups, fetch sessions ${idle.incrementalFetchSessionsByNode.join('/')}), verifiers ${idle.verifierCores.toFixed(3)} cores; flowing ${flowing.brokerCores.toFixed(3)} cores at ${eventsPerS.toFixed(0)} ev/s, farthest p99 ${point.propagationFarthestMs.p99} ms (from ack ${point.propagationFromAckMs.p99}, produce p99 ${point.produceMs.p99}), missing ${point.missing}, groups ${flowing.groups}`,
     );
     return point;
   } finally {
@@ -237,7 +265,8 @@ async function measureSize(
 
 /** The fits of one cluster's points. */
 export function fleetFits(nodes: number, points: readonly B10Point[]): FleetFits {
-  const of = points.filter((p) => p.nodes === nodes);
+  // The curve of verifiers that are each their own consumer; relay points are read apart.
+  const of = points.filter((p) => p.nodes === nodes && (p.relays ?? 0) === 0);
   const line = (pick: (p: B10Point) => number) => fitLine(of.map((p) => [p.verifiers, pick(p)]));
   const perRequest = fitLine(of.map((p) => [p.flowing.totalRequestsPerS, p.flowing.brokerCores]));
   return {
@@ -259,6 +288,11 @@ export function fleetFits(nodes: number, points: readonly B10Point[]): FleetFits
     brokerCoreSecondsPerRequest: resolved(perRequest) ? perRequest.slope : Number.NaN,
     costPerRequestFrom: resolved(perRequest) ? nodes : null,
   };
+}
+
+/** Fleet sizes of B10's relay arm; `BENCH_RELAY_FLEET_SIZES` overrides. */
+export function relayFleetSizes(quick: boolean): readonly number[] {
+  return sizesFromEnvironment('BENCH_RELAY_FLEET_SIZES', 5_000) ?? (quick ? [50] : [100, 300]);
 }
 
 /** Fleet sizes of B10; `BENCH_FLEET_SIZES=1,10,400` overrides (a larger box, or a probe). */
@@ -299,6 +333,14 @@ export function summarizeFleet(
       flowingBrokerCoresIfEveryEventWakesEveryFetch:
         at(idle.line, FLEET) + EVENTS_PER_S * FLEET * three.fits.brokerCoreSecondsPerRequest,
       idleVerifierCoresEach: three.fits.idleVerifierCores.slope,
+      throughRelays: {
+        podsPerHost: VERIFIERS_PER_PROCESS,
+        hosts: Math.ceil(FLEET / VERIFIERS_PER_PROCESS),
+        idleBrokerCores: at(idle.line, Math.ceil(FLEET / VERIFIERS_PER_PROCESS)),
+        flowingBrokerCores:
+          at(idle.line, Math.ceil(FLEET / VERIFIERS_PER_PROCESS)) +
+          EVENTS_PER_S * at(perEvent.line, Math.ceil(FLEET / VERIFIERS_PER_PROCESS)),
+      },
       limits: fleetLimits(three.fits, {
         fleet: FLEET,
         nodes: 3,
@@ -359,6 +401,21 @@ export async function runB10(ctx: BenchContext): Promise<B10Result> {
             ),
           );
         }
+        // The same fleet behind host relays (one per process of 25): the 3-node cluster only.
+        for (const verifiers of nodes === 3 ? relayFleetSizes(ctx.quick) : []) {
+          points.push(
+            await measureSize(
+              ctx,
+              nodes,
+              { bootstrap: cluster.brokers, brokers },
+              topic,
+              producer,
+              verifiers,
+              timing,
+              true,
+            ),
+          );
+        }
       } finally {
         await producer.disconnect();
       }
@@ -376,7 +433,7 @@ export async function runB10(ctx: BenchContext): Promise<B10Result> {
   }
   const { clusters: fitted, extrapolation } = summarizeFleet(clusters, points);
   return {
-    method: `Per cluster (1 node, then 3; our own, fresh, JMX on loopback; topic of 6 partitions, RF = nodes): N verifiers in processes of ${VERIFIERS_PER_PROCESS}, each verifier createVerifier + kafkaRevocations with its own client id and group. Once all are ready, a ${timing.settleMs / 1000} s settle, then an idle window of ${timing.windowMs / 1000} s and a window of ${timing.flowingMs / 1000} s with ${EVENTS_PER_S} session revocations/s published open-loop (kafkajs producer, acks=all, one record per send). Broker CPU: utime+stime of each broker JVM (/proc) per second of wall time. Verifier CPU: the worker processes' utime+stime. JMX (org.apache.kafka.tools.JmxTool, one reading just before and one just after each window): RequestsPerSec counts by API, FetchSessionCache NumIncrementalFetchSessions and IncrementalFetchSessionEvictionsPerSec, socket-server-metrics connection-count and outgoing-byte-total (client listener), BrokerTopicMetrics BytesOutPerSec. Groups: admin ListGroups, counted by this fleet's client id prefix. Propagation: publish (before send) → onRevoked in the farthest (and nearest) verifier, one wall clock. Fits: least squares against N; the extrapolation uses the 3-node fits.`,
+    method: `Per cluster (1 node, then 3; our own, fresh, JMX on loopback; topic of 6 partitions, RF = nodes): N verifiers in processes of ${VERIFIERS_PER_PROCESS}, each verifier createVerifier + kafkaRevocations with its own client id and group. Once all are ready, a ${timing.settleMs / 1000} s settle, then an idle window of ${timing.windowMs / 1000} s and a window of ${timing.flowingMs / 1000} s with ${EVENTS_PER_S} session revocations/s published open-loop (kafkajs producer, acks=all, one record per send). Broker CPU: utime+stime of each broker JVM (/proc) per second of wall time. Verifier CPU: the worker processes' utime+stime. JMX (org.apache.kafka.tools.JmxTool, one reading just before and one just after each window): RequestsPerSec counts by API, FetchSessionCache NumIncrementalFetchSessions and IncrementalFetchSessionEvictionsPerSec, socket-server-metrics connection-count and outgoing-byte-total (client listener), BrokerTopicMetrics BytesOutPerSec. Groups: admin ListGroups, counted by this fleet's client id prefix. Propagation: publish (before send) → onRevoked in the farthest (and nearest) verifier, one wall clock. Fits: least squares against N; the extrapolation uses the 3-node fits. Relay arm (3 nodes): the same fleet with one relay per process (createRevocationRelay over kafkaRevocations, one consumer and group per process) and its verifiers on relayRevocations over loopback HTTP; not part of the fits.`,
     settings: VERIFIER_CONSUMER_SETTINGS,
     sizes,
     verifiersPerProcess: VERIFIERS_PER_PROCESS,

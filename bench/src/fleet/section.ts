@@ -35,6 +35,36 @@ function fitRows(fits: FleetFits): string {
   ].join('\n');
 }
 
+/**
+ * The relay arm: the same fleets behind one host relay per process, and what the curve says a
+ * fleet of 10,000 costs that way.
+ */
+function relayTable(b10: B10Result): string {
+  const relayed = b10.points.filter((p) => (p.relays ?? 0) > 0);
+  if (relayed.length === 0) return 'No relay arm in this run.';
+  const x = b10.extrapolation?.throughRelays;
+  const direct = (p: B10Point) =>
+    b10.points.find(
+      (d) => (d.relays ?? 0) === 0 && d.nodes === p.nodes && d.verifiers === p.verifiers,
+    );
+  return `**Through host relays** (\`@revocation-fabric/verifier/relay\`): the same fleets with one relay per process of ${b10.verifiersPerProcess} — one Kafka consumer and group per "host" — and its verifiers reading it over loopback HTTP.
+
+| nodes | N | relays (consumers) | broker cores idle | same N direct | broker requests/s idle | groups | broker cores flowing | publish → farthest p50 / p99 ms | missing |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+${relayed
+  .map(
+    (p) =>
+      `| ${p.nodes} | ${p.verifiers} | ${p.relays ?? 0} | ${f(p.idle.brokerCores, 3)} | ${f(direct(p)?.idle.brokerCores, 3)} | ${f(p.idle.totalRequestsPerS, 0)} | ${p.idle.groups} | ${f(p.flowing.brokerCores, 3)} | ${f(p.propagationFarthestMs.p50, 0)} / ${f(p.propagationFarthestMs.p99, 0)} | ${p.missing} |`,
+  )
+  .join('\n')}
+${
+  x === undefined
+    ? ''
+    : `
+A relay is one consumer, so the broker's cost of a relayed fleet is the direct curve read at the number of hosts: ${b10.extrapolation?.fleet.toLocaleString('en-US') ?? '10,000'} verifiers, ${x.podsPerHost} per host, are ${x.hosts.toLocaleString('en-US')} consumers — **${f(x.idleBrokerCores, 2)} broker cores idle, ${f(x.flowingBrokerCores, 2)} at ${b10.offeredEventsPerS} revocations/s** on 3 nodes.`
+}`;
+}
+
 /** What the curve says, in sentences built from the figures. */
 function reading(b10: B10Result): string {
   const lines = b10.clusters.map((c) => {
@@ -87,7 +117,12 @@ ${s.fetchSessions}. More groups than verifiers means consumers were replaced dur
 
 | nodes | N | broker cores idle (per node) | verifier cores | broker requests/s idle, by API | connections per broker | groups | incremental fetch sessions per broker | evictions/s | broker cores flowing | events/s | broker core-ms per event | publish → farthest p50 / p99 ms | publish → ack p99 ms | ack → farthest p99 ms | missing |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
-${b10.points.map(pointRow).join('\n')}
+${b10.points
+  .filter((p) => (p.relays ?? 0) === 0)
+  .map(pointRow)
+  .join('\n')}
+
+${relayTable(b10)}
 
 Fits against N (slope per verifier, least squares):
 

@@ -5,6 +5,7 @@
 import { createVerifier } from '@revocation-fabric/verifier';
 import type { SingleIssuerVerifierOptions, Verifier } from '@revocation-fabric/verifier';
 import { kafkaRevocations } from '@revocation-fabric/verifier/kafka';
+import { relayRevocations } from '@revocation-fabric/verifier/relay';
 import { feedSecurity } from './kafka.js';
 import { BENCH_AUDIENCE, BENCH_ISSUER } from './tokens.js';
 import { BENCH_BRAKE_KEYS } from './brake-key.js';
@@ -24,11 +25,16 @@ export interface BenchVerifierOptions extends Partial<
    * only the tail is replayed. Absent: a full replay.
    */
   readonly snapshotDirectory?: string;
+  /**
+   * Read revocations from the host's relay at this URL (`relayRevocations`) instead of from
+   * Kafka; `brokers`, `topic` and `clientId` are then the relay's business.
+   */
+  readonly relayUrl?: string;
 }
 
 /** Creates a benchmark worker's verifier (not yet ready). */
 export function benchVerifier(options: BenchVerifierOptions): Verifier {
-  const { brokers, topic, clientId, snapshotDirectory, ...rest } = options;
+  const { brokers, topic, clientId, snapshotDirectory, relayUrl, ...rest } = options;
   return createVerifier({
     issuer: BENCH_ISSUER,
     audience: BENCH_AUDIENCE,
@@ -36,12 +42,17 @@ export function benchVerifier(options: BenchVerifierOptions): Verifier {
     // The rule topics' global cutoff is signed with the benchmark's brake key.
     authority: { brakeKeys: BENCH_BRAKE_KEYS },
     ...rest,
-    revocations: kafkaRevocations({
-      brokers: [...brokers],
-      topic,
-      clientId,
-      ...feedSecurity(),
-      ...(snapshotDirectory === undefined ? {} : { snapshot: { directory: snapshotDirectory } }),
-    }),
+    revocations:
+      relayUrl !== undefined
+        ? relayRevocations({ url: relayUrl })
+        : kafkaRevocations({
+            brokers: [...brokers],
+            topic,
+            clientId,
+            ...feedSecurity(),
+            ...(snapshotDirectory === undefined
+              ? {}
+              : { snapshot: { directory: snapshotDirectory } }),
+          }),
   });
 }

@@ -24,6 +24,11 @@ import type {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Blocklist } from './blocklist.js';
+import {
+  decodeSnapshotHeader,
+  decodeSnapshotState,
+  encodeSnapshot,
+} from './kafka/snapshot-codec.js';
 import { checkBlocklistState } from './lib/blocklist-state.js';
 import { assertReasonEncoding, packedForgetAt } from './lib/packed-token-rule.js';
 
@@ -431,11 +436,13 @@ describe('Blocklist', () => {
     );
   });
 
-  it('gives a full replay’s verdicts from a snapshot of a prefix plus the rest, in either order', () => {
+  it('gives a full replay’s verdicts from a snapshot of a prefix plus the rest, in either order', async () => {
     // What a verifier starting from a snapshot does: the state of the events before the
-    // snapshot's positions, through JSON and its check, merged with the events after them —
+    // snapshot's positions — through JSON, or through the snapshot file's encoding (token rules
+    // then frozen, lib/frozen-tokens.ts) — and its check, merged with the events after them,
     // before or after those (the feed may deliver the tail first). Judged now and later, as
-    // rules are forgotten, and idempotent (a state merged twice changes nothing).
+    // rules are forgotten; idempotent (a state merged twice changes nothing); and a snapshot of
+    // the resumed blocklist resumes the same again.
     const instant = fc.integer({ min: -10_000, max: 10_000 }).map((d) => T0 + d);
     const arbitraryEvent = fc
       .record({
@@ -450,31 +457,46 @@ describe('Blocklist', () => {
       })
       .map(eventOf);
     const facts = arbitraryFacts(fc.integer({ min: -LIFETIME, max: 40_000 }).map((d) => T0 + d));
-    fc.assert(
-      fc.property(
+    const throughFile = async (state: unknown): Promise<unknown> => {
+      const bytes = await encodeSnapshot({}, { issuers: [state] });
+      const { header, bodyAt } = decodeSnapshotHeader(bytes);
+      return (decodeSnapshotState(bytes, header, bodyAt) as { issuers: unknown[] }).issuers[0];
+    };
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(arbitraryEvent, { maxLength: 14 }),
         fc.nat(),
         fc.boolean(),
+        fc.boolean(),
+        fc.boolean(),
         fc.array(facts, { minLength: 1, maxLength: 10 }),
-        (events, cut, stateFirst, probes) => {
+        async (events, cut, stateFirst, file, twice, probes) => {
           const split = events.length === 0 ? 0 : cut % (events.length + 1);
           const full = setup();
           for (const e of events) full.blocklist.apply(e);
           const head = setup();
           for (const e of events.slice(0, split)) head.blocklist.apply(e);
-          const saved: unknown = JSON.parse(JSON.stringify(head.blocklist.exportState()));
+          const exported = head.blocklist.exportState();
+          const saved: unknown = file
+            ? await throughFile(exported)
+            : JSON.parse(JSON.stringify(exported));
           const resumed = setup();
           const restore = () =>
             resumed.blocklist.restoreState(checkBlocklistState(saved, common.iss));
           if (stateFirst) restore();
           for (const e of events.slice(split)) resumed.blocklist.apply(e);
-          restore();
           if (!stateFirst) restore();
+          if (twice) restore();
+          const again = setup();
+          again.blocklist.restoreState(
+            checkBlocklistState(await throughFile(resumed.blocklist.exportState()), common.iss),
+          );
           for (const later of [0, MINUTE, LIFETIME, 2 * LIFETIME]) {
-            full.clock.now = T0 + later;
-            resumed.clock.now = T0 + later;
+            for (const b of [full, resumed, again]) b.clock.now = T0 + later;
             for (const probe of probes) {
-              expect(resumed.blocklist.check(probe)).toEqual(full.blocklist.check(probe));
+              const expected = full.blocklist.check(probe);
+              expect(resumed.blocklist.check(probe)).toEqual(expected);
+              expect(again.blocklist.check(probe)).toEqual(expected);
             }
           }
         },

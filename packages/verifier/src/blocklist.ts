@@ -34,7 +34,9 @@ import type {
   SessionRule,
   TokenFacts,
 } from '@revocation-fabric/protocol';
-import type { BlocklistState } from './lib/blocklist-state.js';
+import { isFrozenColumns } from './lib/blocklist-state.js';
+import type { BlocklistState, TokenRulesState } from './lib/blocklist-state.js';
+import { FrozenTokens } from './lib/frozen-tokens.js';
 import { packToken, packedForgetAt, tokenForgetAt, tokenReason } from './lib/packed-token-rule.js';
 import type { TokenEntry } from './lib/packed-token-rule.js';
 import { validateDuration, validateInteger, validateRequiredDuration } from './lib/validate.js';
@@ -113,6 +115,11 @@ export class Blocklist {
   readonly #now: () => number;
   readonly #issuer: string;
   readonly #tokens = new Map<string, TokenEntry>();
+  /**
+   * Token rules restored from a snapshot's byte columns (lib/frozen-tokens.ts). A jti in
+   * `#tokens` shadows its frozen rule: every change to a frozen rule is made there, merged.
+   */
+  #frozen: FrozenTokens | undefined;
   readonly #sessions = new Map<string, Stored<SessionRule>>();
   readonly #subjects = new Map<string, Stored<CutoffRule>>();
   readonly #keys = new Map<string, Stored<KeyRule>>();
@@ -196,6 +203,17 @@ export class Blocklist {
       updatedAt.push(entry.updatedAt);
       eventIds.push(entry.eventId);
     }
+    const frozen = this.#frozen;
+    for (let i = 0; frozen !== undefined && i < frozen.count; i++) {
+      if (tokenForgetAt(frozen.packed(i)) < now) continue;
+      const target = frozen.target(i);
+      if (this.#tokens.has(target)) continue;
+      const order = frozen.order(i);
+      targets.push(target);
+      packed.push(frozen.packed(i));
+      updatedAt.push(order.updatedAt);
+      eventIds.push(order.eventId);
+    }
     const live = <R extends RevocationRule>(map: Map<string, Stored<R>>): R[] =>
       [...map.values()].filter((stored) => stored.forgetAt >= now).map(({ rule }) => rule);
     return {
@@ -223,9 +241,66 @@ export class Blocklist {
     }
     const { tokens, sessions, subjects, keys, global } = state;
     const now = this.#now();
-    const { targets, packed, updatedAt, eventIds } = tokens;
     // Strings read from a snapshot are flat already: no copy (ownString) needed.
     const asIs = (value: string) => value;
+    if (isFrozenColumns(tokens)) this.#restoreFrozen(new FrozenTokens(tokens), now);
+    else this.#restoreTokens(tokens, now, asIs);
+    for (const rule of [...sessions, ...subjects, ...keys, ...(global === null ? [] : [global])]) {
+      if (forgetAt(rule, this.#policy) >= now) this.#applyRule(rule, now, asIs);
+    }
+  }
+
+  /**
+   * Keeps a snapshot's frozen token rules, merged with the rules already held: a jti held in
+   * both is merged into `#tokens`, which shadows the frozen rule. A second frozen set (a second
+   * restore, rare) is merged into `#tokens` whole.
+   */
+  #restoreFrozen(frozen: FrozenTokens, now: number): void {
+    const asIs = (value: string) => value;
+    if (this.#frozen !== undefined) {
+      for (let i = 0; i < frozen.count; i++) {
+        const entry = frozen.packed(i);
+        if (tokenForgetAt(entry) < now) continue;
+        const order = frozen.order(i);
+        this.#putToken(
+          frozen.target(i),
+          tokenForgetAt(entry),
+          tokenReason(entry),
+          order,
+          now,
+          asIs,
+        );
+      }
+      return;
+    }
+    // Rules held before the snapshot arrived (its tail read first) merge with their frozen
+    // twins now; every later event for a frozen jti merges as it arrives (#putToken).
+    const held = [...this.#tokens].filter(([target]) => frozen.find(target) >= 0);
+    this.#frozen = frozen;
+    for (const [target, entry] of held) {
+      this.#tokens.delete(target);
+      const index = frozen.find(target);
+      const frozenEntry = frozen.packed(index);
+      if (tokenForgetAt(frozenEntry) >= now) {
+        this.#tokens.set(target, { packed: frozenEntry, ...frozen.order(index) });
+      }
+      if (tokenForgetAt(entry.packed) >= now) {
+        const order = { updatedAt: entry.updatedAt, eventId: entry.eventId };
+        this.#putToken(
+          target,
+          tokenForgetAt(entry.packed),
+          tokenReason(entry.packed),
+          order,
+          now,
+          asIs,
+        );
+      }
+    }
+  }
+
+  /** Merges token rules given as string columns. */
+  #restoreTokens(tokens: TokenRulesState, now: number, asIs: (value: string) => string): void {
+    const { targets, packed, updatedAt, eventIds } = tokens;
     // A state holds each jti once: into an empty map (a start), nothing can merge.
     const empty = this.#tokens.size === 0;
     for (let i = 0; i < targets.length; i++) {
@@ -234,16 +309,13 @@ export class Blocklist {
       if (forget < now) continue;
       const target = targets[i] as string;
       const eventId = eventIds[i] as string;
-      if (empty || !this.#tokens.has(target)) {
+      if ((empty || !this.#tokens.has(target)) && this.#frozen === undefined) {
         // The common case (a start): stored as exported, with no merge to compute.
         this.#tokens.set(target, { packed: entry, updatedAt: updatedAt[i] as number, eventId });
         continue;
       }
       const order = { updatedAt: updatedAt[i] as number, eventId };
       this.#putToken(target, forget, tokenReason(entry), order, now, asIs);
-    }
-    for (const rule of [...sessions, ...subjects, ...keys, ...(global === null ? [] : [global])]) {
-      if (forgetAt(rule, this.#policy) >= now) this.#applyRule(rule, now, asIs);
     }
   }
 
@@ -259,10 +331,12 @@ export class Blocklist {
     // This runs on every verification, cache hit or not. An empty map is skipped without
     // hashing its key (most deployments never hold key rules, many no session rules), and
     // nothing is allocated unless a rule matches.
-    if (facts.jti !== undefined && this.#tokens.size !== 0) {
-      const token = this.#tokens.get(facts.jti);
-      if (token !== undefined && tokenForgetAt(token.packed) >= now) {
-        return { kind: 'token', reason: tokenReason(token.packed) };
+    if (facts.jti !== undefined) {
+      // A jti held in the map is judged by it alone: it shadows a frozen rule it merged.
+      const token = this.#tokens.size === 0 ? undefined : this.#tokens.get(facts.jti);
+      const packed = token !== undefined ? token.packed : this.#frozen?.packedOf(facts.jti);
+      if (packed !== undefined && tokenForgetAt(packed) >= now) {
+        return { kind: 'token', reason: tokenReason(packed) };
       }
     }
     if (facts.sid !== undefined && this.#sessions.size !== 0) {
@@ -314,6 +388,10 @@ export class Blocklist {
       this.#global = undefined;
       removed += 1;
     }
+    if (this.#frozen !== undefined && this.#frozen.lastForgetAt < now) {
+      removed += this.#frozen.count;
+      this.#frozen = undefined;
+    }
     // Visit each map at most once per call, so an empty blocklist costs nothing.
     for (
       let examined = 0, mapsVisited = 0;
@@ -343,7 +421,8 @@ export class Blocklist {
   /** Number of stored rules per kind. Rules past their forget time count until purged. */
   size(): RuleCounts {
     return {
-      token: this.#tokens.size,
+      // A frozen rule shadowed by the map counts twice until the frozen set is purged whole.
+      token: this.#tokens.size + (this.#frozen?.count ?? 0),
       session: this.#sessions.size,
       subject: this.#subjects.size,
       key: this.#keys.size,
@@ -366,10 +445,12 @@ export class Blocklist {
     now: number,
     own: (value: string) => string,
   ): boolean {
-    const previous = this.#tokens.get(target);
+    const held = this.#tokens.get(target);
+    const previous = held ?? this.#frozenEntry(target);
     if (previous !== undefined && tokenForgetAt(previous.packed) >= now) {
       const previousIsNewest = isLaterOrSame(previous, order);
-      this.#tokens.set(target, {
+      // A merge with a frozen rule adds the jti to the map: its own copy, as any new key.
+      this.#tokens.set(held === undefined ? own(target) : target, {
         packed: packToken(
           Math.max(tokenForgetAt(previous.packed), forgetAtMs),
           previousIsNewest ? tokenReason(previous.packed) : reason,
@@ -385,6 +466,16 @@ export class Blocklist {
       eventId: own(order.eventId),
     });
     return true;
+  }
+
+  /** A frozen rule as an entry of the map, for a merge; `undefined` when there is none. */
+  #frozenEntry(target: string): TokenEntry | undefined {
+    const frozen = this.#frozen;
+    if (frozen === undefined) return undefined;
+    const index = frozen.find(target);
+    if (index < 0) return undefined;
+    const { updatedAt, eventId } = frozen.order(index);
+    return { packed: frozen.packed(index), updatedAt, eventId };
   }
 
   /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { asArrays } from '../lib/frozen-tokens.fixture.js';
 import {
   SnapshotFormatError,
   decodeSnapshotHeader,
@@ -33,9 +34,10 @@ const state = {
   ],
 };
 
+/** The decoded state, frozen token columns (all-ASCII issuers) read back as string columns. */
 function decode(bytes: Buffer): unknown {
   const { header, bodyAt } = decodeSnapshotHeader(bytes);
-  return decodeSnapshotState(bytes, header, bodyAt);
+  return asArrays(decodeSnapshotState(bytes, header, bodyAt));
 }
 
 describe('snapshot codec', () => {
@@ -54,6 +56,17 @@ describe('snapshot codec', () => {
     expect(() => decode(Buffer.concat([bytes, Buffer.from([0])]))).toThrow(SnapshotFormatError);
     expect(() => decodeSnapshotHeader(Buffer.from('{"issuers":[]}'))).toThrow(/magic/);
     expect(() => decodeSnapshotHeader(bytes.subarray(0, 14))).toThrow(/header cut short/);
+  });
+
+  it('hands all-ASCII token columns over as bytes, without a string per rule', async () => {
+    const bytes = await encodeSnapshot({ format: 1 }, state);
+    const { header, bodyAt } = decodeSnapshotHeader(bytes);
+    const decoded = decodeSnapshotState(bytes, header, bodyAt) as {
+      issuers: { tokens: unknown }[];
+    };
+    // Issuer a has strings UTF-8 cannot carry: string columns. Issuer b: byte columns.
+    expect(Array.isArray((decoded.issuers[0]?.tokens as { targets: unknown }).targets)).toBe(true);
+    expect(decoded.issuers[1]?.tokens).toMatchObject({ count: 0 });
   });
 
   it('refuses a state without issuers to encode', async () => {

@@ -17,6 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
+import type { FrozenTokenColumns } from '../lib/frozen-tokens.js';
 
 const MAGIC = Buffer.from('RFSNAP1\n', 'latin1');
 /** The top bit of a string's byte length: the string is ASCII. */
@@ -182,33 +183,65 @@ function decodeBody(body: Buffer): unknown {
     const numbers = new Float64Array(
       body.buffer.slice(body.byteOffset + at, body.byteOffset + at + 16 * n),
     );
-    const packed = Array.from(numbers.subarray(0, n));
-    const updatedAt = Array.from(numbers.subarray(n));
     at += 16 * n;
     const lengths = new Uint32Array(
       body.buffer.slice(body.byteOffset + at, body.byteOffset + at + 8 * n),
     );
     at += 8 * n;
+    const starts = (column: number): Uint32Array => {
+      const out = new Uint32Array(n + 1);
+      for (let k = 0; k < n; k++) {
+        const word = lengths[column * n + k] as number;
+        out[k + 1] = (out[k] as number) + (word >= ASCII ? word - ASCII : word);
+      }
+      return out;
+    };
+    const targetStarts = starts(0);
+    const eventIdStarts = starts(1);
+    const targetBytes = targetStarts[n] as number;
+    const eventIdBytes = eventIdStarts[n] as number;
+    if (at + targetBytes + eventIdBytes > body.length)
+      throw new SnapshotFormatError('token columns cut short');
+    const odd = part.odd.filter(([issuerIndex]) => issuerIndex === i);
+    let ascii = odd.length === 0;
+    for (let k = 0; ascii && k < n; k++) ascii = (lengths[k] as number) >= ASCII;
+    if (ascii) {
+      // The usual case (UUID jtis): the columns as they are, for the blocklist's frozen rules
+      // (lib/frozen-tokens.ts) — no string per rule.
+      const tokens: FrozenTokenColumns = {
+        count: n,
+        packed: numbers.subarray(0, n),
+        updatedAt: numbers.subarray(n),
+        // Copied, so the file's buffer is not kept alive by them.
+        targets: Buffer.from(body.subarray(at, at + targetBytes)),
+        targetStarts,
+        eventIds: Buffer.from(body.subarray(at + targetBytes, at + targetBytes + eventIdBytes)),
+        eventIdStarts,
+      };
+      at += targetBytes + eventIdBytes;
+      return { ...issuer, tokens };
+    }
     // Targets, then event ids: each string its own flat string (a slice of one large string
     // would keep all of it alive), ASCII ones without UTF-8 decoding.
     const [targets, eventIds] = [0, 1].map((column) => {
       const strings = new Array<string>(n);
       for (let k = 0; k < n; k++) {
         const word = lengths[column * n + k] as number;
-        const ascii = word >= ASCII;
-        const length = ascii ? word - ASCII : word;
-        strings[k] = body.toString(ascii ? 'latin1' : 'utf8', at, at + length);
+        const length = word >= ASCII ? word - ASCII : word;
+        strings[k] = body.toString(word >= ASCII ? 'latin1' : 'utf8', at, at + length);
         at += length;
       }
       return strings;
     }) as [string[], string[]];
-    for (const [issuerIndex, slot, value] of part.odd) {
-      if (issuerIndex === i) (slot < n ? targets : eventIds)[slot % n] = value;
-    }
-    if (at > body.length) throw new SnapshotFormatError('token columns cut short');
+    for (const [, slot, value] of odd) (slot < n ? targets : eventIds)[slot % n] = value;
     return {
       ...issuer,
-      tokens: { targets, packed, updatedAt, eventIds },
+      tokens: {
+        targets,
+        packed: Array.from(numbers.subarray(0, n)),
+        updatedAt: Array.from(numbers.subarray(n)),
+        eventIds,
+      },
     };
   });
   if (at !== body.length) throw new SnapshotFormatError('snapshot body has trailing bytes');

@@ -5,6 +5,7 @@
  * change, a state of another issuer), not an attacker: it is exact but cheap, one pass.
  */
 import { REVOCATION_REASONS } from '@revocation-fabric/protocol';
+import type { FrozenTokenColumns } from './frozen-tokens.js';
 import { REASON_SLOTS } from './packed-token-rule.js';
 import type { CutoffRule, KeyRule, RevocationRule, SessionRule } from '@revocation-fabric/protocol';
 
@@ -19,11 +20,14 @@ export interface TokenRulesState {
   readonly eventIds: readonly string[];
 }
 
-/** One issuer's live rules, as `Blocklist.exportState` gives them. */
+/**
+ * One issuer's live rules, as `Blocklist.exportState` gives them — or as a snapshot reads them
+ * back, its token rules then possibly as bytes (`FrozenTokenColumns`).
+ */
 export interface BlocklistState {
   /** The issuer whose rules these are. */
   readonly issuer: string;
-  readonly tokens: TokenRulesState;
+  readonly tokens: TokenRulesState | FrozenTokenColumns;
   readonly sessions: readonly SessionRule[];
   readonly subjects: readonly CutoffRule[];
   readonly keys: readonly KeyRule[];
@@ -51,8 +55,53 @@ function finiteOrAbsent(value: unknown, path: string): void {
     fail(path, 'a finite number when present');
 }
 
-function checkTokens(value: unknown): TokenRulesState {
+/** Whether token rules are a snapshot's byte columns. */
+export function isFrozenColumns(
+  tokens: TokenRulesState | FrozenTokenColumns,
+): tokens is FrozenTokenColumns {
+  return 'targetStarts' in tokens;
+}
+
+function validPacked(entry: unknown): boolean {
+  return (
+    typeof entry === 'number' &&
+    Number.isSafeInteger(entry) &&
+    entry >= 0 &&
+    entry % REASON_SLOTS < REVOCATION_REASONS.length
+  );
+}
+
+function checkStarts(starts: unknown, count: number, bytes: number, path: string): void {
+  if (!(starts instanceof Uint32Array) || starts.length !== count + 1 || starts[0] !== 0)
+    fail(path, `${count + 1} offsets from 0`);
+  for (let i = 0; i < count; i++)
+    if ((starts[i + 1] as number) < (starts[i] as number)) fail(`${path}[${i + 1}]`, 'ascending');
+  if (starts[count] !== bytes) fail(`${path}[${count}]`, `the ${bytes} bytes`);
+}
+
+function checkFrozen(tokens: Record<string, unknown>): FrozenTokenColumns {
+  const { count, packed, updatedAt, targets, targetStarts, eventIds, eventIdStarts } = tokens;
+  if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0)
+    fail('tokens.count', 'a count');
+  if (!(packed instanceof Float64Array) || packed.length !== count)
+    fail('tokens.packed', `${count} numbers`);
+  if (!(updatedAt instanceof Float64Array) || updatedAt.length !== count)
+    fail('tokens.updatedAt', `${count} numbers`);
+  if (!Buffer.isBuffer(targets) || !Buffer.isBuffer(eventIds)) fail('tokens', 'byte columns');
+  checkStarts(targetStarts, count, targets.length, 'tokens.targetStarts');
+  checkStarts(eventIdStarts, count, eventIds.length, 'tokens.eventIdStarts');
+  for (let i = 0; i < count; i++) {
+    if (!validPacked(packed[i])) fail(`tokens.packed[${i}]`, 'a packed token rule');
+    if (!Number.isFinite(updatedAt[i])) fail(`tokens.updatedAt[${i}]`, 'a finite number');
+  }
+  for (let i = 0; i < targets.length; i++)
+    if ((targets[i] as number) > 0x7f) fail('tokens.targets', 'ASCII');
+  return tokens as unknown as FrozenTokenColumns;
+}
+
+function checkTokens(value: unknown): TokenRulesState | FrozenTokenColumns {
   const tokens = record(value, 'tokens');
+  if ('targetStarts' in tokens) return checkFrozen(tokens);
   const targets = array(tokens['targets'], 'tokens.targets');
   const packed = array(tokens['packed'], 'tokens.packed');
   const updatedAt = array(tokens['updatedAt'], 'tokens.updatedAt');
@@ -66,13 +115,7 @@ function checkTokens(value: unknown): TokenRulesState {
     if (typeof eventIds[i] !== 'string') fail(`tokens.eventIds[${i}]`, 'a string');
     if (typeof updatedAt[i] !== 'number' || !Number.isFinite(updatedAt[i]))
       fail(`tokens.updatedAt[${i}]`, 'a finite number');
-    if (
-      typeof entry !== 'number' ||
-      !Number.isSafeInteger(entry) ||
-      entry < 0 ||
-      entry % REASON_SLOTS >= REVOCATION_REASONS.length
-    )
-      fail(`tokens.packed[${i}]`, 'a packed token rule');
+    if (!validPacked(entry)) fail(`tokens.packed[${i}]`, 'a packed token rule');
   }
   return tokens as unknown as TokenRulesState;
 }

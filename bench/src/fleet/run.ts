@@ -388,32 +388,18 @@ export async function runB10(ctx: BenchContext): Promise<B10Result> {
       const producer = recordProducer(cluster.brokers, 'bench-b10-producer');
       await producer.connect();
       try {
-        for (const verifiers of sizes) {
+        // Then the same fleets behind host relays (one per process of 25), on 3 nodes only.
+        const runs = [
+          ...sizes.map((verifiers) => ({ verifiers, relay: false })),
+          ...(nodes === 3 ? relayFleetSizes(ctx.quick) : []).map((verifiers) => ({
+            verifiers,
+            relay: true,
+          })),
+        ];
+        for (const { verifiers, relay } of runs) {
+          const target = { bootstrap: cluster.brokers, brokers };
           points.push(
-            await measureSize(
-              ctx,
-              nodes,
-              { bootstrap: cluster.brokers, brokers },
-              topic,
-              producer,
-              verifiers,
-              timing,
-            ),
-          );
-        }
-        // The same fleet behind host relays (one per process of 25): the 3-node cluster only.
-        for (const verifiers of nodes === 3 ? relayFleetSizes(ctx.quick) : []) {
-          points.push(
-            await measureSize(
-              ctx,
-              nodes,
-              { bootstrap: cluster.brokers, brokers },
-              topic,
-              producer,
-              verifiers,
-              timing,
-              true,
-            ),
+            await measureSize(ctx, nodes, target, topic, producer, verifiers, timing, relay),
           );
         }
       } finally {

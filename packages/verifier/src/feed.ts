@@ -83,6 +83,11 @@ export interface FeedStats {
   readonly lagByPartition: Readonly<Record<string, number>>;
   /** Valid events delivered to the sink. */
   readonly applied: number;
+  /**
+   * Receipts given: commits of the applied position to the feed's own consumer group, which
+   * operators read to tell which verifiers applied an event. Optional: a feed without them.
+   */
+  readonly receipts?: number | undefined;
   /** Skipped records per code. */
   readonly poisonByCode: Readonly<Partial<Record<PoisonCode, number>>>;
   /**

@@ -72,8 +72,9 @@ export interface FeedConsumerOptions {
 }
 
 /**
- * One consumer of the feed's topics, reading from their beginning and committing nothing: the
- * blocklist lives in memory and is rebuilt by replay.
+ * One consumer of the feed's topics, reading from their beginning. What it commits is a receipt
+ * for operators (see applied-receipts.ts), never read back: the blocklist lives in memory and
+ * is rebuilt by replay.
  */
 export interface FeedConsumer {
   connect(): Promise<void>;
@@ -81,6 +82,8 @@ export interface FeedConsumer {
   subscribe(): Promise<void>;
   /** Starts fetching; resolves once the fetch loop runs (batches arrive through `events`). */
   run(): Promise<void>;
+  /** Commits positions (each the next offset to read) as the group's offsets. */
+  commitOffsets(positions: readonly PartitionPosition[]): Promise<void>;
   disconnect(): Promise<void>;
 }
 

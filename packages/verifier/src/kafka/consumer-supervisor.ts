@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import type { VerifierLogger } from '../logger.js';
 import { restartBackoff } from './backoff.js';
-import type { ConsumerEvents, ConsumerFactory, FeedConsumer } from './client.js';
+import type { ConsumerEvents, ConsumerFactory, FeedConsumer, PartitionPosition } from './client.js';
 
 /** Why a (re)start loop began. */
 export type StartReason =
@@ -142,6 +142,21 @@ export class ConsumerSupervisor {
   /** A consumer is being started or runs. */
   hasConsumer(): boolean {
     return this.#current !== undefined;
+  }
+
+  /**
+   * Commits positions to the running consumer's group (a receipt); false when none runs.
+   */
+  async commitOffsets(positions: readonly PartitionPosition[]): Promise<boolean> {
+    const current = this.#current;
+    if (this.#state !== 'running' || current === undefined) return false;
+    await current.commitOffsets(positions);
+    return true;
+  }
+
+  /** The group of the consumer being started or running. */
+  get groupId(): string {
+    return this.#groupId;
   }
 
   /** Every consumer group id used so far, the current one last. */

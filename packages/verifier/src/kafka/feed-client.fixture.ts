@@ -52,6 +52,14 @@ export class FakeConsumer implements FeedConsumer {
     return Promise.resolve();
   }
 
+  /** Every commit, in order: the receipts the feed gave. */
+  readonly commits: (readonly PartitionPosition[])[] = [];
+
+  commitOffsets(positions: readonly PartitionPosition[]): Promise<void> {
+    this.commits.push(positions);
+    return Promise.resolve();
+  }
+
   disconnect(): Promise<void> {
     this.disconnects += 1;
     this.running = false;

@@ -1,6 +1,15 @@
 export { kafkaRevocations } from './kafka-revocations.js';
-export { DEFAULT_KAFKA_CLIENT_ID, DEFAULT_SNAPSHOT_INTERVAL_MS } from './options.js';
-export type { KafkaRevocationsOptions, KafkaSaslOptions, SnapshotOptions } from './options.js';
+export {
+  DEFAULT_KAFKA_CLIENT_ID,
+  DEFAULT_RECEIPT_INTERVAL_MS,
+  DEFAULT_SNAPSHOT_INTERVAL_MS,
+} from './options.js';
+export type {
+  KafkaRevocationsOptions,
+  KafkaSaslOptions,
+  ReceiptOptions,
+  SnapshotOptions,
+} from './options.js';
 export type {
   KafkaConnectionOptions,
   KafkaSasl,

@@ -15,6 +15,7 @@ import type {
   DescribeTopicConfigsAnswer,
   TopicRetentionVerdict,
 } from '@revocation-fabric/protocol';
+import { AppliedReceipts } from './applied-receipts.js';
 import { BrokerWatch, CONTACT_LOST_MS } from './broker-watch.js';
 import type { FeedAdmin, FeedClient, PartitionOffsets, RecordBatch } from './client.js';
 import { ConsumerSupervisor } from './consumer-supervisor.js';
@@ -77,6 +78,8 @@ export class KafkaRevocationFeed implements RevocationFeed {
   /** A snapshot's state waiting for its anchors to read back before it is merged. */
   #pendingState: unknown;
   #saveTimer: NodeJS.Timeout | undefined;
+  /** Commits the applied position as this instance's group offsets; none when turned off. */
+  readonly #receipts: AppliedReceipts | undefined;
   #saving: Promise<void> | undefined;
   #closed = false;
   #closing: Promise<void> | undefined;
@@ -118,7 +121,11 @@ export class KafkaRevocationFeed implements RevocationFeed {
       topics: options.topics,
       logger: options.logger,
       prepare: () => this.#prepare(),
-      onRunning: () => this.#checkReplayDone(),
+      onRunning: () => {
+        // A new consumer may be in a new group, which holds no receipt yet.
+        this.#receipts?.consumerRunning();
+        this.#checkReplayDone();
+      },
       onGroupRetired: (groupId) => this.#retiredGroups.add(groupId),
       events: {
         contact: touch,
@@ -138,11 +145,24 @@ export class KafkaRevocationFeed implements RevocationFeed {
           this.#tracker.batchStarting(topic, partition, high),
         emptyBatchEnded: (topic, partition, lastOffset) => {
           this.#tracker.markersRead(topic, partition, lastOffset);
+          this.#receipts?.applied();
           this.#checkReplayDone();
         },
         batch: (batch) => this.#deliverBatch(batch),
       },
     });
+    this.#receipts =
+      options.receiptIntervalMs === false
+        ? undefined
+        : new AppliedReceipts({
+            intervalMs: options.receiptIntervalMs,
+            // Positions a snapshot vouches for count only once its state is merged.
+            positions: () =>
+              this.#pendingState === undefined ? this.#tracker.resumePositions() : [],
+            commit: (positions) => this.#supervisor.commitOffsets(positions),
+            logger: options.logger,
+            now: options.now,
+          });
     this.#watch = new BrokerWatch({
       probe: () =>
         probeBrokers({ brokers: options.brokers, tls: options.tls, timeoutMs: PROBE_TIMEOUT_MS }),
@@ -198,6 +218,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
       lastContactAt: this.#lastContactAt,
       lagByPartition: this.#tracker.lagByPartition(),
       applied: this.#delivery?.delivered ?? 0,
+      receipts: this.#receipts?.commits ?? 0,
       poisonByCode: this.#poison.counts(),
       topicRetention: this.#topicRetention,
     };
@@ -370,6 +391,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
     if (this.#delivery === undefined) return;
     const progress = this.#tracker.of(batch.topic, batch.partition);
     const completed = await this.#delivery.deliverBatch(batch, progress);
+    this.#receipts?.applied();
     if (completed) this.#checkReplayDone();
   }
 
@@ -407,6 +429,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
       );
     this.#tracker.stopWatch();
     clearInterval(this.#saveTimer);
+    await this.#receipts?.stop();
     await this.#supervisor.close();
     await this.#retiredGroups.stop();
     // Nothing is delivered any more: the state and the positions agree, for the next start.

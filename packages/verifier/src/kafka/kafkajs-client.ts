@@ -110,12 +110,21 @@ function kafkajsConsumer(
     subscribe: () => consumer.subscribe({ topics: [...topics], fromBeginning: true }),
     run: () =>
       consumer.run({
-        // Offsets are never committed: the blocklist lives in memory and is rebuilt by replay.
+        // Offsets are committed only as receipts (applied-receipts.ts), by the feed, never read
+        // back: the blocklist lives in memory and is rebuilt by replay.
         autoCommit: false,
         eachBatchAutoResolve: true,
         partitionsConsumedConcurrently: 1,
         eachBatch: (payload) => events.batch(recordBatch(payload)),
       }),
+    commitOffsets: (positions) =>
+      consumer.commitOffsets(
+        positions.map(({ topic, partition, offset }) => ({
+          topic,
+          partition,
+          offset: String(offset),
+        })),
+      ),
     disconnect: () => consumer.disconnect(),
   };
 }

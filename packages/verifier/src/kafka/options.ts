@@ -41,7 +41,24 @@ export interface KafkaRevocationsOptions extends KafkaConnectionOptions {
    * none, every start replays in full. See {@link SnapshotOptions}.
    */
   readonly snapshot?: SnapshotOptions | undefined;
+  /**
+   * Receipts: the applied position committed as this verifier's consumer group offsets, so
+   * operators see which live verifiers have applied an event (`revocation-fabric status`, the
+   * user-service's `Prefer: wait=applied`). Nothing while idle; at most one commit per
+   * `intervalMs` while events flow, the first at once. `false` turns them off (the verifier
+   * then counts as a laggard for every event). Default `{ intervalMs: 1000 }`.
+   */
+  readonly receipts?: false | ReceiptOptions | undefined;
 }
+
+/** How often a verifier may commit its applied position (see `receipts`). */
+export interface ReceiptOptions {
+  /** Least time between two commits, ms. Default 1000; at least 10. */
+  readonly intervalMs?: number | undefined;
+}
+
+/** Default {@link ReceiptOptions.intervalMs}. */
+export const DEFAULT_RECEIPT_INTERVAL_MS = 1_000;
 
 /**
  * Where and how often the feed saves snapshots. A snapshot records the exact offsets it
@@ -78,6 +95,17 @@ export interface ResolvedKafkaOptions extends KafkaConnection {
   readonly topics: readonly string[];
   /** Snapshots, when kept. */
   readonly snapshot?: ResolvedSnapshotOptions | undefined;
+  /** Least time between two receipts (commits), ms; `false` when off. */
+  readonly receiptIntervalMs: number | false;
+}
+
+function validateReceipts(value: unknown): number | false {
+  if (value === false) return false;
+  if (value === undefined) return DEFAULT_RECEIPT_INTERVAL_MS;
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new TypeError(`kafka.receipts must be false or an object, got ${describe(value)}`);
+  const { intervalMs } = value as Record<string, unknown>;
+  return validateDuration(intervalMs, DEFAULT_RECEIPT_INTERVAL_MS, 'kafka.receipts.intervalMs', 10);
 }
 
 function validateSnapshot(value: unknown): ResolvedSnapshotOptions | undefined {
@@ -131,9 +159,11 @@ export function resolveKafkaOptions(value: unknown): ResolvedKafkaOptions {
   const { topic, topics } = value as { readonly topic?: unknown; readonly topics?: unknown };
   const { snapshot } = value as { readonly snapshot?: unknown };
   const resolvedSnapshot = validateSnapshot(snapshot);
+  const { receipts } = value as { readonly receipts?: unknown };
   return {
     ...connection,
     topics: validateTopics(topic, topics),
+    receiptIntervalMs: validateReceipts(receipts),
     ...(resolvedSnapshot === undefined ? {} : { snapshot: resolvedSnapshot }),
   };
 }

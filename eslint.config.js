@@ -23,6 +23,7 @@ const KAFKA_CLIENT_FILES = [
   'packages/verifier/src/kafka/kafkajs-client.ts',
   'packages/publisher/src/kafka/kafka-publisher.ts',
   'packages/testkit/src/lib/kafka-client.ts',
+  'packages/operator/src/kafka-client.ts',
   'bench/src/lib/kafka.ts',
   'demo/src/stack.ts',
 ];

@@ -87,6 +87,16 @@ export class WorkerProcess<In extends WorkerMessage, Out extends WorkerMessage> 
     this.#child.send(message);
   }
 
+  /** Freezes the process (SIGSTOP): its sockets stay open, it answers and applies nothing. */
+  pause(): void {
+    this.#child.kill('SIGSTOP');
+  }
+
+  /** Lets a paused process run again (SIGCONT). */
+  resume(): void {
+    this.#child.kill('SIGCONT');
+  }
+
   /**
    * The next message of `type`, already received or still to come.
    *

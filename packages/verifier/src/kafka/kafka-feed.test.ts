@@ -42,6 +42,7 @@ function setup(
       tls: undefined,
       sasl: undefined,
       connectionTimeoutMs: 1_000,
+      receiptIntervalMs: 1_000,
       logger: silentLogger,
       now: () => Date.now(),
       clockToleranceMs: 5_000,
@@ -132,6 +133,32 @@ describe('KafkaRevocationFeed over a client double', () => {
       applied: 3,
       poisonByCode: { EVENT_NOT_JSON: 1 },
     });
+    await feed.close();
+  });
+
+  it('commits what it applied as receipts, and all of it again from a restarted consumer', async () => {
+    const { client, feed, sink } = setup([{ low: 0, high: 2 }]);
+    feed.start(sink);
+    await vi.advanceTimersByTimeAsync(0);
+    const first = client.last();
+    // Running, nothing applied yet: nothing to commit.
+    expect(first.commits).toEqual([]);
+    await first.report.batch(batchOf(TOPIC, 0, [sessionEvent('a'), sessionEvent('b')]));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(first.commits).toEqual([[{ topic: TOPIC, partition: 0, offset: 2 }]]);
+    // A later event within the interval: one trailing commit once the interval is over.
+    await first.report.batch(batchOf(TOPIC, 2, [sessionEvent('c')]));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(first.commits).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(first.commits.at(-1)).toEqual([{ topic: TOPIC, partition: 0, offset: 3 }]);
+
+    first.report.crashed(new Error('not authorized'), false);
+    await vi.advanceTimersByTimeAsync(0);
+    const second = client.last();
+    // Its group may be a new one, holding no receipt: the position is committed at once.
+    expect(second.commits).toEqual([[{ topic: TOPIC, partition: 0, offset: 3 }]]);
+    expect(feed.stats().receipts).toBe(3);
     await feed.close();
   });
 

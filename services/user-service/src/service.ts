@@ -19,6 +19,7 @@ import { createApp } from './http/app.js';
 import type { Route } from './http/route.js';
 import { accountRoutes } from './http/routes/account-routes.js';
 import { adminRoutes } from './http/routes/admin-routes.js';
+import { consoleRoutes } from './http/routes/console-routes.js';
 import { sessionRoutes } from './http/routes/session-routes.js';
 import { systemRoutes } from './http/routes/system-routes.js';
 import { createLogger } from './logger.js';
@@ -102,7 +103,12 @@ export function createUserService(
     now,
   };
 
-  const apiRoutes: Route[] = [...accountRoutes(ctx), ...sessionRoutes(ctx), ...adminRoutes(ctx)];
+  const apiRoutes: Route[] = [
+    ...accountRoutes(ctx),
+    ...sessionRoutes(ctx),
+    ...adminRoutes(ctx),
+    ...consoleRoutes(ctx),
+  ];
   const routes = [
     ...apiRoutes,
     ...systemRoutes(ctx, apiRoutes, {

@@ -67,6 +67,14 @@ export {
 export type { BrakeKind } from './brakes.js';
 
 export {
+  TRACEPARENT_HEADER,
+  TRACESTATE_HEADER,
+  formatTraceparent,
+  parseTraceparent,
+} from './trace-context.js';
+export type { TraceContextHeaders, TraceParent } from './trace-context.js';
+
+export {
   accessTokenClaimsSchema,
   issuedAccessTokenClaimsSchema,
   tokenFactsFromClaims,

@@ -1,5 +1,6 @@
 export { enqueue } from './outbox/enqueue.js';
 export type { BrakeSigner, EnqueueOptions } from './outbox/enqueue.js';
+export { activeTraceContext } from './tracing/tracing.js';
 
 export { outboxMigration, outboxHeadersMigration } from './outbox/migration.js';
 export type { OutboxMigration, OutboxMigrationOptions } from './outbox/migration.js';

@@ -12,7 +12,10 @@ export interface RevocationMessage {
   readonly value: string;
   /** The event's id, also sent as the `event-id` header. */
   readonly eventId: string;
-  /** Further record headers committed with the event (a brake's `revocation-signature`). */
+  /**
+   * Further record headers committed with the event: a brake's `revocation-signature`, the
+   * creating span's `traceparent` and `tracestate` when tracing was on.
+   */
   readonly headers?: Readonly<Record<string, string>> | undefined;
 }
 

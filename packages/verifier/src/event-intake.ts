@@ -9,7 +9,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createLocalJWKSet, createRemoteJWKSet } from 'jose';
 import type { JWTVerifyGetKey } from 'jose';
 import { isBrake } from '@revocation-fabric/protocol';
-import type { RevocationEvent, RevocationRule } from '@revocation-fabric/protocol';
+import type {
+  RevocationEvent,
+  RevocationRule,
+  TraceContextHeaders,
+} from '@revocation-fabric/protocol';
 import { RefusedEvents, sourceAllows } from './authority.js';
 import type { RefusedEventReason, ResolvedSources } from './authority.js';
 import { verifyBrakeSignature } from './brake-signature.js';
@@ -19,13 +23,27 @@ import { fromKeySetError } from './lib/jose-error.js';
 import type { VerifierLogger } from './logger.js';
 import type { VerifierMetrics } from './metrics.js';
 import type { IssuerTrust } from './token-verification.js';
+import { startApplySpan } from './tracing.js';
+
+/** What a {@link RevokedListener} learns about the apply besides the rule. */
+export interface RevokedContext {
+  /**
+   * The W3C trace context of the span that applied the rule, when OpenTelemetry tracing is on
+   * and the event carried one: work the listener does for the rule (the socket.io adapter's
+   * disconnects) can be a child of it.
+   */
+  readonly trace?: TraceContextHeaders | undefined;
+}
 
 /**
  * Called with every rule that newly rejects tokens, once applied (after ready; the startup
  * replay does not call it). Runs synchronously on the feed's path: keep it short. An exception
  * it throws is logged and swallowed.
  */
-export type RevokedListener = (rule: RevocationRule) => void;
+export type RevokedListener = (rule: RevocationRule, applied: RevokedContext) => void;
+
+/** The context of an apply that was not traced. */
+const UNTRACED: RevokedContext = Object.freeze({});
 
 /** First wait before asking an unreachable brake key set again, ms; doubles up to the max. */
 const BRAKE_RETRY_MS = 1_000;
@@ -155,7 +173,7 @@ export class EventIntake {
       throw new TypeError(`onRevoked: listener must be a function, got ${typeof listener}`);
     }
     // A wrapper per subscription, so subscribing one function twice needs two unsubscribes.
-    const entry: RevokedListener = (rule) => listener(rule);
+    const entry: RevokedListener = (rule, applied) => listener(rule, applied);
     this.#listeners.add(entry);
     return () => {
       this.#listeners.delete(entry);
@@ -179,7 +197,7 @@ export class EventIntake {
       return;
     }
     if (!isBrake(event.kind)) {
-      this.#apply(trust, event);
+      this.#apply(trust, event, origin);
       return;
     }
     if (authority.brakeKeys === false) {
@@ -235,7 +253,7 @@ export class EventIntake {
       );
       if (signal.aborted) return;
       if (verdict === 'valid') {
-        this.#apply(trust, event);
+        this.#apply(trust, event, origin);
         return;
       }
       if (verdict === 'invalid') {
@@ -255,22 +273,41 @@ export class EventIntake {
     this.#options.metrics()?.refused(reason);
   }
 
-  #apply(trust: IssuerTrust, event: RevocationEvent): void {
+  #apply(trust: IssuerTrust, event: RevocationEvent, origin: EventOrigin): void {
+    // Only an event that carries a trace context costs anything for tracing, and only once an
+    // SDK is registered (tracing.ts).
+    const span =
+      origin.trace === undefined ? undefined : startApplySpan(event, origin.source, origin.trace);
+    if (span === undefined) {
+      this.#applyAndTell(trust, event, UNTRACED);
+      return;
+    }
+    let rejects = false;
+    try {
+      rejects = this.#applyAndTell(trust, event, { trace: span.trace });
+    } finally {
+      span.end(rejects, this.#options.live());
+    }
+  }
+
+  /** Applies an event; tells the listeners, with `applied`. Returns whether it newly rejects. */
+  #applyAndTell(trust: IssuerTrust, event: RevocationEvent, applied: RevokedContext): boolean {
     const live = this.#options.live();
     const rule = trust.blocklist.apply(event);
     // Delay is only meaningful for live events: replayed ones are as old as the topic.
     this.#options.metrics()?.applied(live ? this.#options.now() - event.issuedAt : undefined);
-    if (rule === undefined || !live) return;
+    if (rule === undefined || !live) return rule !== undefined;
     this.#options.logger.debug(
       { kind: rule.kind, reason: rule.reason, eventId: event.id },
       'revocation applied',
     );
     for (const listener of this.#listeners) {
       try {
-        listener(rule);
+        listener(rule, applied);
       } catch (error) {
         this.#options.logger.error({ err: error }, 'a revoked listener threw');
       }
     }
+    return true;
   }
 }

@@ -8,6 +8,7 @@ import type {
   EventErrorCode,
   RevocationEvent,
   TopicRetentionVerdict,
+  TraceContextHeaders,
 } from '@revocation-fabric/protocol';
 import type { VerifierLogger } from './logger.js';
 
@@ -30,6 +31,11 @@ export interface EventOrigin {
    * source has none. A relay passes it on, so verifiers behind it judge events alike.
    */
   readonly timestamp?: number | undefined;
+  /**
+   * The record's W3C trace context (`traceparent`, `tracestate` headers), when the producer
+   * traced it: with tracing on, the verifier's apply joins that trace. A relay passes it on.
+   */
+  readonly trace?: TraceContextHeaders | undefined;
 }
 
 /** What a feed delivers to: decoded events, and the codes of records it had to skip. */

@@ -1,5 +1,5 @@
 export { createVerifier } from './verifier.js';
-export type { RevokedListener, Verifier } from './verifier.js';
+export type { RevokedContext, RevokedListener, Verifier } from './verifier.js';
 export type { VerifierStats } from './stats.js';
 
 export {

@@ -15,7 +15,7 @@ import type { ResolvedVerifierOptions, VerifierOptions } from './options.js';
 import { TokenVerification } from './token-verification.js';
 import type { IssuerTrust } from './token-verification.js';
 
-export type { RevokedListener } from './event-intake.js';
+export type { RevokedContext, RevokedListener } from './event-intake.js';
 
 /**
  * Verifies access tokens locally and rejects revoked ones, fed by the revocation topic.

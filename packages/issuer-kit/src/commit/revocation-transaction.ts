@@ -6,7 +6,7 @@
  * returns — it never waits for Kafka.
  */
 import type { RevocationEvent, RevocationEventInput } from '@revocation-fabric/protocol';
-import { enqueue } from '@revocation-fabric/publisher';
+import { activeTraceContext, enqueue } from '@revocation-fabric/publisher';
 import type { Transaction } from 'kysely';
 import type { CommitAttempt, CommitGroup } from './commit-group.js';
 
@@ -91,6 +91,9 @@ export async function revocationTransaction<DB, T>(
   setup: RevocationTransactionSetup<DB>,
   work: RerunnableWork<DB, T>,
 ): Promise<CommittedRevocation<T>> {
+  // The caller's trace, captured here: the group commit may run this work in the async context
+  // of another caller's request, so the active context there is not this revocation's.
+  const trace = activeTraceContext() ?? null;
   const committed = await setup.commits.run(async ({ trx, afterCommit }) => {
     const events: RevocationEvent[] = [];
     const result = await work({
@@ -110,6 +113,7 @@ export async function revocationTransaction<DB, T>(
           {
             now: setup.now,
             clockToleranceMs: setup.clockToleranceMs,
+            trace,
             signBrake:
               signBrake === undefined ? undefined : (payload, e) => signBrake(trx, payload, e),
           },

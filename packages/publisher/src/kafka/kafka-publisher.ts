@@ -17,6 +17,7 @@ import {
 import { PublishFailedError, TopicSetupError } from '../errors.js';
 import { silentLogger } from '../logger.js';
 import type { RevocationMessage, RevocationPublisher } from '../revocation-publisher.js';
+import { traceSend } from '../tracing/tracing.js';
 import type { KafkaPublisherOptions } from './options.js';
 
 /** Deadline of one reachability probe (connect + ApiVersions answer), ms. */
@@ -159,16 +160,18 @@ export function kafkaPublisher(options: KafkaPublisherOptions): RevocationPublis
       try {
         const ready = await connected();
         reportRetention();
-        await ready.send({
-          topic,
-          acks: -1,
-          timeout: requestTimeout,
-          messages: messages.map((m) => ({
-            key: m.key,
-            value: m.value,
-            headers: { ...m.headers, 'event-id': m.eventId },
-          })),
-        });
+        await traceSend(topic, messages, () =>
+          ready.send({
+            topic,
+            acks: -1,
+            timeout: requestTimeout,
+            messages: messages.map((m) => ({
+              key: m.key,
+              value: m.value,
+              headers: { ...m.headers, 'event-id': m.eventId },
+            })),
+          }),
+        );
       } catch (cause) {
         await drop();
         if (cause instanceof TopicSetupError) throw cause;

@@ -5,11 +5,18 @@
  */
 import {
   REVOCATION_SIGNATURE_HEADER,
+  TRACEPARENT_HEADER,
+  TRACESTATE_HEADER,
   createEvent,
   encodeEvent,
   isBrake,
 } from '@revocation-fabric/protocol';
-import type { RevocationEvent, RevocationEventInput } from '@revocation-fabric/protocol';
+import type {
+  RevocationEvent,
+  RevocationEventInput,
+  TraceContextHeaders,
+} from '@revocation-fabric/protocol';
+import { traceCreate } from '../tracing/tracing.js';
 import { outboxView } from './outbox-table.js';
 import type { OutboxExecutor } from './outbox-table.js';
 
@@ -31,6 +38,17 @@ export interface EnqueueOptions {
    * verifiers refuse unsigned ones, so an unsigned brake is refused here, at the source.
    */
   readonly signBrake?: BrakeSigner | undefined;
+  /**
+   * The trace the event belongs to, when OpenTelemetry tracing is on (an SDK's tracer provider
+   * is registered): the event's `create` span becomes a child of this context, and its own
+   * context is committed with the row and published as the record's `traceparent` and
+   * `tracestate` headers, so verifiers join the trace. Default: the active context (the
+   * request's, inside its handler); `null`: a trace of its own. Pass what
+   * `activeTraceContext()` captured when the transaction runs outside the request's context.
+   * Ignored when tracing is off: then no trace headers are written. Tracing needs the outbox's
+   * `headers` column (`outboxHeadersMigration`).
+   */
+  readonly trace?: TraceContextHeaders | null | undefined;
 }
 
 /**
@@ -74,17 +92,21 @@ export async function enqueue<DB>(
     now: event.issuedAt,
     clockToleranceMs: options.clockToleranceMs,
   });
-  let headers: string | null = null;
+  const recordHeaders: Record<string, string> = {};
   if (isBrake(event.kind)) {
     if (options.signBrake === undefined) {
       throw new TypeError(
         `enqueue: a ${event.kind} rule is a brake and needs options.signBrake: verifiers refuse unsigned brakes`,
       );
     }
-    headers = JSON.stringify({
-      [REVOCATION_SIGNATURE_HEADER]: await options.signBrake(value, event),
-    });
+    recordHeaders[REVOCATION_SIGNATURE_HEADER] = await options.signBrake(value, event);
   }
+  const created = traceCreate(event, key, options.trace);
+  if (created !== undefined) {
+    recordHeaders[TRACEPARENT_HEADER] = created.traceparent;
+    if (created.tracestate !== undefined) recordHeaders[TRACESTATE_HEADER] = created.tracestate;
+  }
+  const headers = Object.keys(recordHeaders).length === 0 ? null : JSON.stringify(recordHeaders);
   await outboxView(executor)
     .insertInto('outbox')
     .values({

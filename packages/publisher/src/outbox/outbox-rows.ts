@@ -11,7 +11,7 @@ export interface PendingEvent {
   readonly eventId: string;
   readonly messageKey: string;
   readonly payload: string;
-  /** Record headers to send with it (a brake's signature), beyond `event-id`. */
+  /** Record headers to send with it (a brake's signature, a trace context), beyond `event-id`. */
   readonly headers: Readonly<Record<string, string>> | undefined;
   readonly attempts: number;
 }

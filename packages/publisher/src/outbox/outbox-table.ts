@@ -22,7 +22,7 @@ export interface OutboxTable {
   /** The encoded event, exactly as it goes on the wire. */
   payload: string;
   /**
-   * Record headers beyond `event-id`, as a JSON object of strings (a brake's signature); null
+   * Record headers beyond `event-id`, as a JSON object of strings (a brake's signature, a trace context); null
    * when none. Added by `outboxHeadersMigration`.
    */
   headers: ColumnType<string | null, string | null | undefined, string | null>;

@@ -4,7 +4,8 @@
  * line per request, a duration histogram by route template, JSON bodies, validation of params
  * and bodies against each route's schemas, 404, 405 with `Allow`, and protocol's one error body
  * for every refusal — a client's mistake (a malformed percent-escape, a body that is not JSON, one
- * over the limit) is a 4xx, never the 500 path, and a 500 never carries internals.
+ * over the limit) is a 4xx, never the 500 path, and a 500 never carries internals. With an
+ * OpenTelemetry SDK registered, each request is a server span (server-span.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -19,6 +20,7 @@ import { clientMistakeOf } from '../client-mistake.js';
 import { requestIdOf, requestLogOptions } from '../request-log.js';
 import { HttpError, shellError } from './http-error.js';
 import type { RequestFacts, Route, RouteResult } from './route.js';
+import { inRequestContext, traceRequests } from './server-span.js';
 
 /** The duration histogram the shell observes (a prom-client `Histogram` fits). */
 export interface HttpDurationMetric {
@@ -120,7 +122,8 @@ function routeHandler<Caller>(options: HttpAppOptions<Caller>, route: Route<Call
         throw shellError('UNSUPPORTED_MEDIA_TYPE', 'the body must be application/json');
       body = parseOrThrow(route.body, req.body, 'body');
     }
-    send(res, await route.invoke({ params, body, caller, request: requestFacts(req), req }));
+    const invoke = () => route.invoke({ params, body, caller, request: requestFacts(req), req });
+    send(res, await inRequestContext(req, invoke));
   };
 }
 
@@ -182,6 +185,7 @@ export function createHttpApp<Caller>(options: HttpAppOptions<Caller>): express.
       ...requestLogOptions,
     }),
   );
+  app.use(traceRequests);
   app.use((req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {

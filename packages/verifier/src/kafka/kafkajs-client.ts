@@ -6,7 +6,11 @@
 import { Kafka, logLevel } from 'kafkajs';
 import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage, LogEntry } from 'kafkajs';
 import { fixKafkajsIdleTimer } from '@revocation-fabric/kafkajs-idle-fix';
-import { REVOCATION_SIGNATURE_HEADER } from '@revocation-fabric/protocol';
+import {
+  REVOCATION_SIGNATURE_HEADER,
+  TRACEPARENT_HEADER,
+  TRACESTATE_HEADER,
+} from '@revocation-fabric/protocol';
 import type { VerifierLogger } from '../logger.js';
 import type { ConsumerEvents, FeedClient, FeedConsumer, FeedConsumerOptions } from './client.js';
 import type { PartitionOffsets, RecordBatch } from './client.js';
@@ -173,6 +177,8 @@ function revocationRecord(
     value: message.value,
     timestamp: message.timestamp,
     signature: headerText(message.headers?.[REVOCATION_SIGNATURE_HEADER]),
+    traceparent: headerText(message.headers?.[TRACEPARENT_HEADER]),
+    tracestate: headerText(message.headers?.[TRACESTATE_HEADER]),
     topic,
     partition,
     offset: Number(message.offset),

@@ -17,6 +17,10 @@ export interface RevocationRecord {
   readonly timestamp: string | number;
   /** The brake signature header's value, if the record carried one. */
   readonly signature?: string | undefined;
+  /** The W3C `traceparent` header's value, if the record carried one. */
+  readonly traceparent?: string | undefined;
+  /** The W3C `tracestate` header's value, if the record carried one. */
+  readonly tracestate?: string | undefined;
   readonly topic: string;
   readonly partition: number;
   readonly offset: number;
@@ -114,6 +118,9 @@ export class RecordDelivery {
         signature: record.signature,
         payload,
         timestamp: judgedAt,
+        ...(record.traceparent === undefined
+          ? {}
+          : { trace: { traceparent: record.traceparent, tracestate: record.tracestate } }),
       });
     } catch (error) {
       this.#logger.error(

@@ -20,7 +20,7 @@ import type {
 import type { RevocationFeedFactory } from '../feed.js';
 import type { VerifierLogger } from '../logger.js';
 import { RELAY_STREAM_PATH, RelayLineError, parseRelayLine } from './wire.js';
-import type { RelayLine } from './wire.js';
+import type { EventLine, RelayLine } from './wire.js';
 
 /** Options of {@link relayRevocations}: where the host's relay listens, one of the two. */
 export type RelayRevocationsOptions =
@@ -209,7 +209,7 @@ class RelayRevocationFeed implements RevocationFeed {
       case 'event':
         if (line.seq < this.#next) return;
         this.#next = line.seq + 1;
-        this.#deliver(line.value, line.source, line.timestamp, line.signature);
+        this.#deliver(line);
         return;
       case 'ready':
         this.#caughtUp = true;
@@ -231,12 +231,8 @@ class RelayRevocationFeed implements RevocationFeed {
     }
   }
 
-  #deliver(
-    value: string,
-    source: string,
-    timestamp: number | undefined,
-    signature: string | undefined,
-  ): void {
+  #deliver(line: EventLine): void {
+    const { value, source, timestamp, signature, traceparent, tracestate } = line;
     const sink = this.#sink;
     if (sink === undefined) return;
     let event;
@@ -252,6 +248,12 @@ class RelayRevocationFeed implements RevocationFeed {
       return;
     }
     this.#delivered += 1;
-    sink.event(event, { source, signature, payload: value, timestamp });
+    sink.event(event, {
+      source,
+      signature,
+      payload: value,
+      timestamp,
+      ...(traceparent === undefined ? {} : { trace: { traceparent, tracestate } }),
+    });
   }
 }

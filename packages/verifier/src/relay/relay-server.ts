@@ -227,6 +227,8 @@ class Relay implements RevocationRelay {
         value,
         ...(origin.timestamp === undefined ? {} : { timestamp: origin.timestamp }),
         ...(origin.signature === undefined ? {} : { signature: origin.signature }),
+        ...(origin.trace === undefined ? {} : { traceparent: origin.trace.traceparent }),
+        ...(origin.trace?.tracestate === undefined ? {} : { tracestate: origin.trace.tracestate }),
       }),
     );
     this.#forgetAt.push(forgetAt(ruleFromEvent(event), this.#policy));

@@ -7,7 +7,8 @@
  *   numbers of another epoch mean nothing) and the sequence the stream starts at.
  * - `event`: the relay's `seq`-th event: the record's value exactly as read (a brake's
  *   signature covers it), its timestamp (what the event is judged at, as the Kafka feed does),
- *   the source it was read from, and a brake's signature. The verifier decodes it itself.
+ *   the source it was read from, a brake's signature, and the record's trace context
+ *   (`traceparent`, `tracestate`) when it had one. The verifier decodes it itself.
  * - `ready`: everything the relay had applied when it became ready has been sent on this
  *   stream (sent once per stream, once the relay is ready).
  * - `contact`: how long ago the relay last heard from Kafka (null: not yet), every second.
@@ -34,6 +35,10 @@ export interface EventLine {
   readonly timestamp?: number;
   /** A brake's signature. */
   readonly signature?: string;
+  /** The record's W3C `traceparent` header, when the event was traced. */
+  readonly traceparent?: string;
+  /** The record's W3C `tracestate` header, with a `traceparent`. */
+  readonly tracestate?: string;
 }
 
 /** Everything up to the relay's readiness has been sent. */
@@ -85,10 +90,13 @@ export function parseRelayLine(line: string): RelayLine {
       break;
     }
     case 'event': {
-      const { seq, source, value, timestamp, signature } = message as Record<string, unknown>;
+      const fields = message as Record<string, unknown>;
+      const { seq, source, value, timestamp, signature, traceparent, tracestate } = fields;
       if (!isCount(seq) || typeof source !== 'string' || typeof value !== 'string') break;
       if (timestamp !== undefined && !isCount(timestamp)) break;
       if (signature !== undefined && typeof signature !== 'string') break;
+      // A trace context that is not text is dropped, never a reason to refuse the event.
+      const trace = typeof traceparent === 'string' ? traceparent : undefined;
       return {
         type: 'event',
         seq,
@@ -96,6 +104,8 @@ export function parseRelayLine(line: string): RelayLine {
         value,
         ...(timestamp === undefined ? {} : { timestamp }),
         ...(signature === undefined ? {} : { signature }),
+        ...(trace === undefined ? {} : { traceparent: trace }),
+        ...(trace === undefined || typeof tracestate !== 'string' ? {} : { tracestate }),
       };
     }
   }

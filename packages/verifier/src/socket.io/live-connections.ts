@@ -3,9 +3,10 @@
  * token's `exp`, and ended — `revoked` first, then the disconnect — in batches when a rule or
  * an expiry cuts them.
  */
-import type { RevocationRule, TokenFacts } from '@revocation-fabric/protocol';
+import type { RevocationRule, TokenFacts, TraceContextHeaders } from '@revocation-fabric/protocol';
 import type { Socket } from 'socket.io';
 import { factsOf } from '../claims.js';
+import { startCutSpan } from '../tracing.js';
 import type { VerifiedToken } from '../claims.js';
 import { SocketIndex } from './socket-index.js';
 import { holdSocketToken } from './socket-token.js';
@@ -95,11 +96,19 @@ export class LiveConnections {
     this.#arm(entry);
   }
 
-  /** Cuts every connection whose token the rule rejects; returns how many. */
-  cutMatching(rule: RevocationRule): number {
+  /**
+   * Cuts every connection whose token the rule rejects; returns how many. `applied`: the trace
+   * context of the apply that found the rule, of which the cut is then a `socket.io disconnect`
+   * span (with tracing on).
+   */
+  cutMatching(rule: RevocationRule, applied?: TraceContextHeaders): number {
     const matched = this.#index.matching(rule);
     if (matched.length > 0) {
-      this.cut(matched, { code: 'TOKEN_REVOKED', kind: rule.kind, reason: rule.reason });
+      this.cut(
+        matched,
+        { code: 'TOKEN_REVOKED', kind: rule.kind, reason: rule.reason },
+        startCutSpan(applied, rule, matched.length),
+      );
     }
     return matched.length;
   }
@@ -108,9 +117,9 @@ export class LiveConnections {
    * Ends connections. They leave the index at once, so from here on their events are dropped;
    * the sockets themselves are ended in batches of {@link CUT_BATCH} per event-loop turn, so a
    * global rule matching every socket does not stall the loop (and the consumer that delivered
-   * the rule) while thousands of connections close.
+   * the rule) while thousands of connections close. `done` runs once the last is ended.
    */
-  cut(targets: readonly Connection[], payload: RevokedPayload): void {
+  cut(targets: readonly Connection[], payload: RevokedPayload, done?: () => void): void {
     for (const connection of targets) this.forget(connection);
     if (payload.code === 'TOKEN_REVOKED') this.counts.revoked += targets.length;
     else this.counts.expired += targets.length;
@@ -119,6 +128,7 @@ export class LiveConnections {
       end(targets.slice(offset, offset + CUT_BATCH), payload);
       offset += CUT_BATCH;
       if (offset < targets.length) setImmediate(step);
+      else done?.();
     };
     step();
   }

@@ -121,8 +121,8 @@ export function socketAuth(verifier: SocketVerifier, options: SocketAuthOptions 
   let isClosed = false;
   const closed = (): boolean => isClosed;
 
-  const unsubscribe = subscribeToRevocations(verifier, (rule: RevocationRule) => {
-    const sockets = connections.cutMatching(rule);
+  const unsubscribe = subscribeToRevocations(verifier, (rule: RevocationRule, applied) => {
+    const sockets = connections.cutMatching(rule, applied.trace);
     if (sockets === 0) return;
     logger.info(
       { sockets, kind: rule.kind, reason: rule.reason, eventId: rule.eventId },

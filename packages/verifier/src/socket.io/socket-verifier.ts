@@ -2,8 +2,7 @@
  * What the adapter needs of a verifier, and the one place it subscribes to the rules the
  * verifier applies.
  */
-import type { RevocationRule } from '@revocation-fabric/protocol';
-import type { Verifier } from '../verifier.js';
+import type { RevokedListener, Verifier } from '../verifier.js';
 
 /** The part of a {@link Verifier} the socket.io adapter uses. */
 export type SocketVerifier = Pick<Verifier, 'verify' | 'check' | 'onRevoked' | 'now'> &
@@ -31,7 +30,7 @@ export function assertSocketVerifier(verifier: unknown): asserts verifier is Soc
  */
 export function subscribeToRevocations(
   verifier: SocketVerifier,
-  listener: (rule: RevocationRule) => void,
+  listener: RevokedListener,
 ): () => void {
   return verifier.onRevoked(listener);
 }

@@ -35,14 +35,25 @@ export default defineConfig({
     projects: [
       project(0, {
         name: 'unit',
-        // test/readme compiles the READMEs' code blocks: no broker needed.
-        include: ['{packages,services}/*/src/**/*.test.ts', 'test/readme/**/*.test.ts'],
+        // test/readme compiles the READMEs' code blocks, test/contract checks the AsyncAPI
+        // document, dashboards and alerts against the code: no broker needed.
+        include: [
+          '{packages,services}/*/src/**/*.test.ts',
+          'test/readme/**/*.test.ts',
+          'test/contract/**/*.test.ts',
+        ],
         exclude: ['**/*.int.test.ts', KEYCLOAK_TESTS, '**/node_modules/**', '**/dist/**'],
       }),
       project(1, {
         name: 'integration',
         include: ['{packages,services}/*/src/**/*.int.test.ts', 'test/**/*.test.ts'],
-        exclude: [KEYCLOAK_TESTS, 'test/readme/**', '**/node_modules/**', '**/dist/**'],
+        exclude: [
+          KEYCLOAK_TESTS,
+          'test/readme/**',
+          'test/contract/**',
+          '**/node_modules/**',
+          '**/dist/**',
+        ],
         // One broker for the whole run: started here if none is reachable, stopped at the end.
         globalSetup: ['test/setup/kafka.ts'],
         testTimeout: 120_000,

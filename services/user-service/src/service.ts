@@ -20,9 +20,12 @@ import type { Route } from './http/route.js';
 import { accountRoutes } from './http/routes/account-routes.js';
 import { adminRoutes } from './http/routes/admin-routes.js';
 import { consoleRoutes } from './http/routes/console-routes.js';
+import { operatorRoutes } from './http/routes/operator-routes.js';
 import { sessionRoutes } from './http/routes/session-routes.js';
 import { systemRoutes } from './http/routes/system-routes.js';
+import { REVOKING_OPERATIONS, withReceipts } from './http/with-receipts.js';
 import { createLogger } from './logger.js';
+import { RevocationReceipts } from './receipts/revocation-receipts.js';
 import { ServiceMetrics } from './metrics.js';
 import { PrivateKeySealer } from './tokens/key-protection.js';
 import { SigningKeys } from './tokens/signing-keys.js';
@@ -103,12 +106,17 @@ export function createUserService(
     now,
   };
 
+  // Receipts read Kafka only when asked (Prefer: wait=applied, the console's fleet and feed).
+  const receipts = new RevocationReceipts({ kafka: config.kafka, store, logger, now });
   const apiRoutes: Route[] = [
     ...accountRoutes(ctx),
     ...sessionRoutes(ctx),
     ...adminRoutes(ctx),
     ...consoleRoutes(ctx),
-  ];
+    ...operatorRoutes(receipts),
+  ].map((route) =>
+    REVOKING_OPERATIONS.has(route.operationId) ? withReceipts(route, receipts, now) : route,
+  );
   const routes = [
     ...apiRoutes,
     ...systemRoutes(ctx, apiRoutes, {
@@ -158,6 +166,7 @@ export function createUserService(
       async release() {
         rotation?.stop();
         await keyRuleWatch.close();
+        await receipts.close();
         await issuer.stop();
         logger.info('user-service stopped');
       },

@@ -6,21 +6,27 @@
 
 /** How often the feed and the fleet are read again, ms. */
 const POLL_MS = 2000;
-/** How far back the feed starts, ms before signing in. */
-const FEED_WINDOW_MS = 15 * 60 * 1000;
+/** How many of the latest revocations the feed shows. */
+const FEED_LENGTH = 20;
+/**
+ * Revocations are answered once every live verifier has applied them (or after this bound, s),
+ * so each action's result says how far it got.
+ */
+const PREFER_APPLIED = 'wait=applied; timeout=5';
 
 /**
  * @typedef {{ accessToken: string, refreshToken: string, sessionId: string }} Tokens
  * @typedef {{ id: string, username: string, roles: string[], status: string, createdAt: number }} Account
  * @typedef {{ id: string, current: boolean, createdAt: number, lastUsedAt: number, authTime: number,
  *   userAgent: string | null, clientAddress: string | null }} Session
- * @typedef {{ groupId: string, clientId?: string, host?: string }} VerifierRef
- * @typedef {{ eventId: string, kind: string, target: string, reason: string, actor: string,
- *   issuer?: string, issuedAt: number, receipt?: { applied: number, of: number,
- *   laggards: VerifierRef[] } }} RevocationRow
- * @typedef {VerifierRef & { committed?: Record<string, number>, lag?: number, state?: string,
- *   lastCommitAt?: number, stalenessMs?: number }} VerifierRow
- * @typedef {{ topic?: string, partitions?: { partition: number, high: number }[],
+ * @typedef {{ groupId: string, clientId?: string, host?: string, behind?: number }} VerifierRef
+ * @typedef {{ applied: number | VerifierRef[], of: number, complete?: boolean,
+ *   pending?: VerifierRef[], laggards?: VerifierRef[] }} Receipt
+ * @typedef {{ eventId?: string, kind?: string, target?: string, reason?: string, actor?: string,
+ *   issuer?: string, issuedAt?: number, timestamp?: number, partition?: number, offset?: number,
+ *   invalid?: { code: string, message: string }, receipt?: Receipt }} RevocationRow
+ * @typedef {VerifierRef & { committed?: Record<string, number>, lag?: number, state?: string }} VerifierRow
+ * @typedef {{ topic?: string, readAt?: number, partitions?: { partition: number, high: number }[],
  *   verifiers?: VerifierRow[] }} FleetView
  */
 
@@ -30,7 +36,6 @@ let tokens;
 let selected;
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let poll;
-let feedSince = 0;
 
 /**
  * The element with `id`, of the given kind.
@@ -66,7 +71,7 @@ class ApiError extends Error {
  * Calls the API with the admin's token; refreshes it once on a 401.
  * @param {string} method
  * @param {string} path
- * @param {{ json?: unknown, token?: string | false }} [options]
+ * @param {{ json?: unknown, token?: string | false, prefer?: string }} [options]
  * @returns {Promise<any>}
  */
 async function api(method, path, options = {}) {
@@ -75,6 +80,7 @@ async function api(method, path, options = {}) {
   const headers = { accept: 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
   if (options.json !== undefined) headers['content-type'] = 'application/json';
+  if (options.prefer !== undefined) headers.prefer = options.prefer;
   const response = await fetch(path, {
     method,
     headers,
@@ -180,7 +186,6 @@ async function signIn(/** @type {SubmitEvent} */ event) {
     el('signed-in-as').textContent = `Signed in as ${username}`;
     el('signed-in-as').hidden = false;
     el('sign-out').hidden = false;
-    feedSince = Date.now() - FEED_WINDOW_MS;
     announce(`Signed in as ${username}.`);
     byId('user-query', HTMLInputElement).focus();
     void refreshLiveViews();
@@ -304,8 +309,8 @@ function renderSessions(/** @type {Session[]} */ sessions) {
 
 async function revokeSession(/** @type {string} */ sid) {
   try {
-    await api('DELETE', `/admin/sessions/${sid}`);
-    announce(`Session ${sid} revoked.`);
+    const answer = await api('DELETE', `/admin/sessions/${sid}`, { prefer: PREFER_APPLIED });
+    announce(`Session ${sid} revoked.${receiptText(answer?.receipt)}`);
   } catch (failure) {
     report(`Revoking session ${sid} failed`, failure);
   }
@@ -319,8 +324,8 @@ async function revokeAll() {
   if (selected === undefined) return;
   const user = selected;
   try {
-    await api('POST', `/admin/users/${user.id}/revoke`);
-    announce(`Every session and token of ${user.username} revoked.`);
+    const answer = await api('POST', `/admin/users/${user.id}/revoke`, { prefer: PREFER_APPLIED });
+    announce(`Every session and token of ${user.username} revoked.${receiptText(answer?.receipt)}`);
   } catch (failure) {
     report(`Revoking ${user.username}'s sessions failed`, failure);
   }
@@ -339,16 +344,27 @@ async function ban() {
   if (selected === undefined) return;
   const user = selected;
   try {
-    await api('POST', `/admin/users/${user.id}/ban`);
+    const answer = await api('POST', `/admin/users/${user.id}/ban`, { prefer: PREFER_APPLIED });
     selected = { ...user, status: 'banned' };
     el('user-facts').textContent =
       `Status: banned · roles: ${user.roles.join(', ')} · id ${user.id}`;
-    announce(`${user.username} banned; every session revoked.`);
+    announce(`${user.username} banned; every session revoked.${receiptText(answer?.receipt)}`);
   } catch (failure) {
     report(`Banning ${user.username} failed`, failure);
   }
   await loadSessions();
   el('ban').focus();
+}
+
+/** How many verifiers have applied a revocation, and which have not: a sentence (or nothing). */
+function receiptText(/** @type {Receipt | undefined} */ receipt) {
+  if (receipt === undefined) return '';
+  const applied = Array.isArray(receipt.applied) ? receipt.applied.length : receipt.applied;
+  const laggards = receipt.pending ?? receipt.laggards ?? [];
+  return (
+    ` Applied by ${applied} of ${receipt.of} verifier${receipt.of === 1 ? '' : 's'}.` +
+    (laggards.length === 0 ? '' : ` Not yet by ${laggards.map(verifierName).join(', ')}.`)
+  );
 }
 
 /** Reports a failed action in the live region, with the error body's code. */
@@ -375,10 +391,10 @@ function unavailable(/** @type {unknown} */ failure) {
 
 async function loadFeed() {
   try {
-    const { events } = await api('GET', `/admin/revocations?since=${feedSince}`);
+    const { events } = await api('GET', `/admin/revocations?limit=${FEED_LENGTH}`);
     renderFeed(events);
     el('feed-note').textContent =
-      `Updated ${when(Date.now())}; refreshed every ${POLL_MS / 1000} s.`;
+      `The latest ${FEED_LENGTH}, read ${when(Date.now())}, every ${POLL_MS / 1000} s.`;
   } catch (failure) {
     el('feed-note').textContent = unavailable(failure);
   }
@@ -388,27 +404,32 @@ const verifierName = (/** @type {VerifierRef} */ v) =>
   [v.groupId, v.clientId, v.host].filter(Boolean).join(' / ');
 
 function renderFeed(/** @type {RevocationRow[]} */ events) {
-  const rows = [...events].sort((a, b) => b.issuedAt - a.issuedAt).slice(0, 50);
+  const time = (/** @type {RevocationRow} */ e) => e.issuedAt ?? e.timestamp ?? 0;
+  const rows = [...events].sort((a, b) => time(b) - time(a)).slice(0, FEED_LENGTH);
   byId('feed-table', HTMLTableElement).tBodies[0]?.replaceChildren(
     ...rows.map((event) => {
       const row = document.createElement('tr');
-      row.dataset.eventId = event.eventId;
+      if (event.eventId) row.dataset.eventId = event.eventId;
       const receipt = event.receipt;
-      const done = receipt !== undefined && receipt.applied >= receipt.of;
+      const applied = Array.isArray(receipt?.applied) ? receipt.applied.length : receipt?.applied;
+      const done = receipt !== undefined && (receipt.complete ?? (applied ?? 0) >= receipt.of);
+      const laggards = receipt?.pending ?? receipt?.laggards ?? [];
       row.append(
-        cell(when(event.issuedAt)),
-        cell(event.kind),
-        cell(code(event.target)),
-        cell(event.reason),
-        cell(code(event.actor)),
+        cell(when(time(event))),
+        cell(event.kind ?? (event.invalid ? `invalid (${event.invalid.code})` : '?')),
+        cell(code(event.target ?? `p${event.partition ?? '?'}@${event.offset ?? '?'}`)),
+        cell(event.reason ?? '—'),
+        cell(event.actor ? code(event.actor) : '—'),
         cell(
-          receipt === undefined ? '—' : `${receipt.applied} of ${receipt.of}`,
+          receipt === undefined ? '—' : `${applied} of ${receipt.of}`,
           receipt === undefined ? undefined : done ? 'applied-all' : 'applied-partial',
         ),
         cell(
-          receipt === undefined || receipt.laggards.length === 0
+          laggards.length === 0
             ? '—'
-            : receipt.laggards.map(verifierName).join(', '),
+            : laggards
+                .map((v) => verifierName(v) + (v.behind ? ` (${v.behind} behind)` : ''))
+                .join(', '),
         ),
       );
       return row;
@@ -421,8 +442,10 @@ async function loadFleet() {
     /** @type {FleetView} */
     const fleet = await api('GET', '/admin/fleet');
     renderFleet(fleet);
+    const count = (fleet.verifiers ?? []).length;
     el('fleet-note').textContent =
-      `Topic ${fleet.topic ?? '?'}: ${(fleet.verifiers ?? []).length} verifier(s); updated ${when(Date.now())}.`;
+      `Topic ${fleet.topic ?? '?'}: ${count} live verifier${count === 1 ? '' : 's'}; ` +
+      `read ${when(fleet.readAt ?? Date.now())}, every ${POLL_MS / 1000} s.`;
   } catch (failure) {
     el('fleet-note').textContent = unavailable(failure);
   }
@@ -438,16 +461,12 @@ function renderFleet(/** @type {FleetView} */ fleet) {
         .map(([partition, offset]) => `p${partition}: ${offset}/${high.get(partition) ?? '?'}`)
         .join(', ');
       const state = verifier.state ?? 'unknown';
-      const staleness =
-        verifier.stalenessMs === undefined
-          ? ''
-          : ` (last commit ${Math.round(verifier.stalenessMs / 1000)} s ago)`;
       row.append(
         cell(code(verifier.groupId)),
         cell(verifier.clientId ?? '—'),
         cell(verifier.host ?? '—'),
         cell(String(verifier.lag ?? '—'), 'number'),
-        cell(state + staleness, `state-${state}`),
+        cell(state, (verifier.lag ?? 0) === 0 ? 'state-live' : 'state-stale'),
         cell(offsets === '' ? '—' : offsets),
       );
       return row;

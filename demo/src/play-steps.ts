@@ -6,6 +6,7 @@
 import { GameConnection } from './game-client.js';
 import type { SocketEnd } from './game-client.js';
 import type { Report } from './report.js';
+import type { Receipt } from './user-api.js';
 import type { StackService } from './stack.js';
 import { errorCodeOf, gameMe } from './user-api.js';
 
@@ -85,6 +86,24 @@ export class PlaySteps {
    * Waits for each socket's cut and checks it was the expected revocation; the time from
    * `since` (`performance.now()` at `from`) goes to the report's table as `cause`.
    */
+  /**
+   * The receipt of a revocation: applied by every live verifier (both game instances and the
+   * user-service's key watch, which reads the topic too), named by client id.
+   */
+  receipt(what: string, receipt: Receipt): void {
+    const names = new Map<string, number>();
+    for (const verifier of [...receipt.applied, ...receipt.pending])
+      names.set(verifier.clientId, (names.get(verifier.clientId) ?? 0) + 1);
+    const who = [...names].map(([name, n]) => (n > 1 ? `${name} ×${n}` : name)).join(', ');
+    const late = receipt.pending.map((v) => `${v.clientId} (${v.host}, ${v.behind} behind)`);
+    this.report.expect(
+      receipt.complete && receipt.of >= 2,
+      receipt.complete
+        ? `${what} applied by ${receipt.applied.length} of ${receipt.of} verifiers in ${receipt.ms.toFixed(0)} ms (${who})`
+        : `${what} applied by ${receipt.applied.length} of ${receipt.of} verifiers; not yet: ${late.join(', ')} (${receipt.state})`,
+    );
+  }
+
   async expectCut(
     player: string,
     connections: readonly GameConnection[],

@@ -65,7 +65,7 @@ export class Report {
     if (this.timings.length > 0) {
       this.#print('');
       this.#print(
-        'Disconnect times (client clock; from the HTTP response of the revocation, from the start of a Keycloak call, or from exp):',
+        'Disconnect times (client clock; from the revocation’s HTTP request, from the start of a Keycloak call, or from exp):',
       );
       const width = Math.max(7, ...this.timings.map((t) => t.cause.length));
       for (const t of this.timings) {

@@ -73,9 +73,11 @@ export async function runScenario(stack: Stack, report: Report): Promise<void> {
     const aliceSockets = await steps.connectAll(alice.name, alice.tokens.accessToken);
     for (const connection of aliceSockets) await steps.play(connection, 'plays');
     await steps.meEverywhere(alice.tokens.accessToken, 200);
-    await api.logout(alice.tokens.accessToken);
+    // The answer waits for the receipt (every live verifier applied it): cuts are timed from
+    // the request, which the answer may follow.
     const loggedOutAt = performance.now();
-    await steps.expectCut(alice.name, aliceSockets, 'logout', 'logout response', loggedOutAt, {
+    steps.receipt("alice's logout", await api.logout(alice.tokens.accessToken));
+    await steps.expectCut(alice.name, aliceSockets, 'logout', 'logout request', loggedOutAt, {
       kind: 'session',
       reason: 'logout',
     });
@@ -87,9 +89,9 @@ export async function runScenario(stack: Stack, report: Report): Promise<void> {
     const bobSockets = await steps.connectAll(bob.name, bob.tokens.accessToken);
     for (const connection of bobSockets) await steps.play(connection, 'plays');
     await steps.meEverywhere(bob.tokens.accessToken, 200);
-    await api.ban(admin.accessToken, subjectOf(bob.tokens.accessToken));
     const bannedAt = performance.now();
-    await steps.expectCut(bob.name, bobSockets, 'ban', 'ban response', bannedAt, {
+    steps.receipt("bob's ban", await api.ban(admin.accessToken, subjectOf(bob.tokens.accessToken)));
+    await steps.expectCut(bob.name, bobSockets, 'ban', 'ban request', bannedAt, {
       kind: 'subject',
       reason: 'ban',
     });

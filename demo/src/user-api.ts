@@ -40,9 +40,10 @@ export function errorCodeOf(body: unknown): string | undefined {
 
 async function call(
   url: string,
-  init: { method?: string; body?: unknown; token?: string } = {},
+  init: { method?: string; body?: unknown; token?: string; prefer?: string } = {},
 ): Promise<{ status: number; body: unknown }> {
   const headers: Record<string, string> = {};
+  if (init.prefer !== undefined) headers['prefer'] = init.prefer;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   if (init.token !== undefined) headers['authorization'] = `Bearer ${init.token}`;
   const response = await fetch(url, {
@@ -59,6 +60,37 @@ async function call(
     // Not JSON: keep the text for the error message.
   }
   return { status: response.status, body };
+}
+
+/** Answer once every live verifier applied the revocation, within 10 s. */
+const APPLIED = 'wait=applied; timeout=10';
+
+/** A verifier named in a receipt. */
+export interface ReceiptVerifier {
+  readonly groupId: string;
+  readonly clientId: string;
+  readonly host: string;
+  readonly behind: number;
+}
+
+/** The user-service's receipt of a revocation (see its `Prefer: wait=applied`). */
+export interface Receipt {
+  readonly state: string;
+  readonly complete: boolean;
+  readonly of: number;
+  readonly applied: readonly ReceiptVerifier[];
+  readonly pending: readonly ReceiptVerifier[];
+  readonly ms: number;
+}
+
+function receiptOf(body: unknown): Receipt {
+  const receipt = (body as { receipt?: Receipt } | undefined)?.receipt;
+  if (receipt === undefined || !Array.isArray(receipt.applied) || !Array.isArray(receipt.pending))
+    throw new ApiError({
+      status: 200,
+      message: `no receipt in the answer: ${JSON.stringify(body)}`,
+    });
+  return receipt;
 }
 
 function expectStatus(
@@ -128,18 +160,32 @@ export class UserApi {
     return result.body as TokenPair;
   }
 
-  async logout(accessToken: string): Promise<void> {
-    const result = await call(`${this.url}/auth/logout`, { method: 'POST', token: accessToken });
-    expectStatus('logout', result, 204);
+  /**
+   * Logs out and waits until every live verifier applied it (`Prefer: wait=applied`): the
+   * answer carries the receipt.
+   */
+  async logout(accessToken: string): Promise<Receipt> {
+    const result = await call(`${this.url}/auth/logout`, {
+      method: 'POST',
+      token: accessToken,
+      prefer: APPLIED,
+    });
+    expectStatus('logout', result, 200);
+    return receiptOf(result.body);
   }
 
-  /** Bans an account (admin calls are authenticated from the user-service's own database). */
-  async ban(adminToken: string, userId: string): Promise<void> {
+  /**
+   * Bans an account (admin calls are authenticated from the user-service's own database) and
+   * waits for its receipt.
+   */
+  async ban(adminToken: string, userId: string): Promise<Receipt> {
     const result = await call(`${this.url}/admin/users/${encodeURIComponent(userId)}/ban`, {
       method: 'POST',
       token: adminToken,
+      prefer: APPLIED,
     });
-    expectStatus('ban', result, 204);
+    expectStatus('ban', result, 200);
+    return receiptOf(result.body);
   }
 }
 

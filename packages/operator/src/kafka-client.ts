@@ -4,18 +4,22 @@
  * decides nothing.
  */
 import { randomUUID } from 'node:crypto';
-import {
+import kafkajs from 'kafkajs';
+import type { Admin, IHeaders } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
+import { fixKafkajsIdleTimer } from '@revocation-fabric/kafkajs-idle-fix';
+
+// kafkajs is CommonJS, and Node's ESM loader finds only some of its named exports (its code
+// tables are not among them): everything comes from its default export.
+const {
   AclOperationTypes,
   AclPermissionTypes,
   AclResourceTypes,
   AssignerProtocol,
   ConfigResourceTypes,
-  Kafka,
   ResourcePatternTypes,
   logLevel,
-} from 'kafkajs';
-import type { Admin, IHeaders } from 'kafkajs';
-import { fixKafkajsIdleTimer } from '@revocation-fabric/kafkajs-idle-fix';
+} = kafkajs;
 import type { KafkaConnection } from '@revocation-fabric/kafka-connection';
 
 /** The prefix of the consumer groups the operator's own readers use: never a verifier. */
@@ -130,7 +134,7 @@ export function operatorKafka(connection: KafkaConnection): OperatorKafka {
   // kafkajs 2.2.4 re-arms a 1 ms timer on idle connections (kafkajs #1556): mended in the
   // package's one kafkajs file, so every installation of the CLI gets it.
   fixKafkajsIdleTimer(import.meta.url);
-  const kafka = new Kafka({
+  const kafka = new kafkajs.Kafka({
     clientId: connection.clientId,
     brokers: connection.brokers,
     ...(connection.tls === undefined ? {} : { ssl: connection.tls }),

@@ -5,7 +5,7 @@
  * headless Chromium (Debian's `/usr/bin/chromium`, driven by playwright-core; no download).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createGameService, loadConfig as loadGameConfig } from '@revocation-fabric/game-service';
 import type { GameService } from '@revocation-fabric/game-service';
 import { createTestDatabase, uniqueTopic } from '@revocation-fabric/testkit';
@@ -151,6 +151,11 @@ export async function playFrom(
 
 /** Headless Chromium as CI runs it: no sandbox (root in a container), nothing in the background. */
 export function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `no Chromium at ${CHROMIUM}: install Debian's (apt-get install chromium; .ci/run does) or set CHROMIUM_PATH`,
+    );
+  }
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [

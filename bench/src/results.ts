@@ -10,6 +10,7 @@ import type { B8Result } from './issuer/run.js';
 import type { B9Result } from './client-choice/run.js';
 import type { B10Result } from './fleet/run.js';
 import type { B11Result } from './storm/run.js';
+import type { B12Result } from './tracing/run.js';
 import type { GitInfo, MachineInfo } from './lib/machine.js';
 
 /** A benchmark that could not complete: its error, never a silent gap. */
@@ -17,7 +18,8 @@ export interface BenchFailure {
   readonly error: string;
 }
 
-export type BenchId = 'B1' | 'B2' | 'B3' | 'B4' | 'B5' | 'B6' | 'B7' | 'B8' | 'B9' | 'B10' | 'B11';
+export type BenchId =
+  'B1' | 'B2' | 'B3' | 'B4' | 'B5' | 'B6' | 'B7' | 'B8' | 'B9' | 'B10' | 'B11' | 'B12';
 export const BENCH_IDS: readonly BenchId[] = [
   'B1',
   'B2',
@@ -30,6 +32,7 @@ export const BENCH_IDS: readonly BenchId[] = [
   'B9',
   'B10',
   'B11',
+  'B12',
 ];
 /** Names `--only` accepts besides the ids. */
 export const BENCH_ALIASES: Readonly<Record<string, BenchId>> = {
@@ -39,6 +42,7 @@ export const BENCH_ALIASES: Readonly<Record<string, BenchId>> = {
   'CLIENT-CHOICE': 'B9',
   FLEET: 'B10',
   STORM: 'B11',
+  TRACING: 'B12',
 };
 
 /**
@@ -77,6 +81,7 @@ export interface BenchResults {
   readonly b9?: B9Result | BenchFailure;
   readonly b10?: B10Result | BenchFailure;
   readonly b11?: B11Result | BenchFailure;
+  readonly b12?: B12Result | BenchFailure;
   readonly targets: readonly TargetCheck[];
 }
 

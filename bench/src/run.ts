@@ -19,6 +19,7 @@ import { runB8 } from './issuer/run.js';
 import { runB9 } from './client-choice/run.js';
 import { runB10 } from './fleet/run.js';
 import { runB11 } from './storm/run.js';
+import { runB12 } from './tracing/run.js';
 import type { BenchContext } from './context.js';
 import { createRevocationTopic, deleteTopics, fillRuleTopic } from './lib/kafka.js';
 import type { RuleTopic } from './lib/kafka.js';
@@ -56,7 +57,7 @@ function parseArgs(argv: readonly string[]): Args {
       const unknown = ids.filter((id) => !(BENCH_IDS as readonly string[]).includes(id));
       if (ids.length === 0 || unknown.length > 0) {
         throw new TypeError(
-          `--only takes a list of ${BENCH_IDS.join(',')} (keycloak = B6, idle = B7, issuer = B8, client-choice = B9, fleet = B10, storm = B11), got ${String(value)}`,
+          `--only takes a list of ${BENCH_IDS.join(',')} (keycloak = B6, idle = B7, issuer = B8, client-choice = B9, fleet = B10, storm = B11, tracing = B12), got ${String(value)}`,
         );
       }
       only = ids as BenchId[];
@@ -68,7 +69,7 @@ function parseArgs(argv: readonly string[]): Args {
       }
     } else {
       throw new TypeError(
-        `unknown argument ${arg}; usage: pnpm bench [--quick] [--only B1,B4|keycloak|idle|issuer|client-choice|fleet|storm] [--rounds N]`,
+        `unknown argument ${arg}; usage: pnpm bench [--quick] [--only B1,B4|keycloak|idle|issuer|client-choice|fleet|storm|tracing] [--rounds N]`,
       );
     }
   }
@@ -143,7 +144,7 @@ async function main(): Promise<void> {
 
   const selected = new Set(args.only);
   const partial: {
-    -readonly [K in `b${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11}`]?: BenchResults[K];
+    -readonly [K in `b${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12}`]?: BenchResults[K];
   } = {};
   try {
     // B4 first: it produces the rule topics B1 and B2 reuse, and times them on a quiet broker.
@@ -157,6 +158,8 @@ async function main(): Promise<void> {
     if (selected.has('B9')) partial.b9 = await attempt('B9', () => runB9(ctx));
     if (selected.has('B3')) partial.b3 = await attempt('B3', () => runB3(ctx));
     if (selected.has('B8')) partial.b8 = await attempt('B8', () => runB8(ctx));
+    // In process, no broker traffic: its ratios are of two arms measured side by side.
+    if (selected.has('B12')) partial.b12 = await attempt('B12', () => runB12(ctx));
     // On clusters of their own (JMX, broker pids known); after the others, whose figures want
     // the shared broker quiet, and before Keycloak's JVM.
     if (selected.has('B10')) partial.b10 = await attempt('B10', () => runB10(ctx));

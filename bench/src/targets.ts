@@ -292,6 +292,19 @@ function b11Targets(results: BenchResults): TargetCheck[] {
   });
 }
 
+function b12Targets(results: BenchResults): TargetCheck[] {
+  const target =
+    'tracing off costs nothing measurable: verify() ≤ 1.05× with an SDK on, a traced event ≤ 1.05× an untraced one';
+  return checksOf('B12', [target], results.b12, (b12) => [
+    {
+      target,
+      measured: `verify() on ÷ off ${fmt(b12.ratios.verifyOnOverOff)}; apply, traced ÷ untraced event with tracing off ${fmt(b12.ratios.applyTracedOffOverUntracedOff)}`,
+      met: b12.ratios.verifyOnOverOff <= 1.05 && b12.ratios.applyTracedOffOverUntracedOff <= 1.05,
+      note: `a traced event's apply with tracing on (a process span, in-memory exporter) costs ${fmt(b12.ratios.applyTracedOnOverOff)}× off.`,
+    },
+  ]);
+}
+
 export function evaluateTargets(results: BenchResults): TargetCheck[] {
   return [
     ...b1Targets(results),
@@ -303,5 +316,6 @@ export function evaluateTargets(results: BenchResults): TargetCheck[] {
     ...b8Targets(results.b8),
     ...b10Targets(results),
     ...b11Targets(results),
+    ...b12Targets(results),
   ];
 }

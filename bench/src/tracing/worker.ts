@@ -1,0 +1,220 @@
+/**
+ * B12 worker: one verifier in this process, fed by hand (no broker: what is measured is the
+ * verifier's own work), timed with OpenTelemetry off (no SDK registered, the API's no-op) and on
+ * (the SDK's tracer provider with an in-memory exporter), block by block, alternating:
+ * `verify()` of cached tokens, and the apply of one revocation event per call, with the record's
+ * trace context and without.
+ */
+import { trace } from '@opentelemetry/api';
+import {
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
+import { createEvent, formatTraceparent } from '@revocation-fabric/protocol';
+import type { RevocationEvent } from '@revocation-fabric/protocol';
+import { createVerifier } from '@revocation-fabric/verifier';
+import type {
+  EventOrigin,
+  FeedStats,
+  RevocationFeed,
+  RevocationSink,
+} from '@revocation-fabric/verifier';
+import type { Message } from '../lib/child.js';
+import { median } from '../lib/stats.js';
+import { timeBatchesAsync, timeBatchesSync } from '../lib/timing.js';
+import { BENCH_AUDIENCE, BENCH_ISSUER, createBenchKey, keySet, mintTokens } from '../lib/tokens.js';
+import { fail, listen, reply } from '../lib/worker-side.js';
+
+export interface TracingCostRequest extends Message {
+  readonly type: 'run';
+  /** Alternating off/on rounds; each arm gets one block per round. */
+  readonly rounds: number;
+  /** verify() calls per block. */
+  readonly verifyOps: number;
+  /** Events applied per block. */
+  readonly applyOps: number;
+}
+
+/** Medians over the rounds of each block's mean, ns per call. */
+export interface TracingCostCase {
+  readonly verifyOffNs: number;
+  readonly verifyOnNs: number;
+  /** An event without a traceparent, tracing off: the apply as it was before tracing. */
+  readonly applyUntracedOffNs: number;
+  /** An event carrying a traceparent, tracing off: what a verifier without an SDK pays. */
+  readonly applyTracedOffNs: number;
+  /** The same with tracing on: a `process` span per event, exported in memory. */
+  readonly applyTracedOnNs: number;
+  /** An event without a traceparent, tracing on. */
+  readonly applyUntracedOnNs: number;
+  /** Spans exported per traced event with tracing on (1: the `process` span). */
+  readonly spansPerTracedEvent: number;
+}
+
+export interface TracingCostResult extends Message {
+  readonly type: 'result';
+  readonly result: TracingCostCase;
+}
+
+const SOURCE = 'auth.revocations';
+const WARM_TOKENS = 1_000;
+
+/** A feed driven by this worker: ready at once, events handed to the sink directly. */
+class HandFeed implements RevocationFeed {
+  sink: RevocationSink | undefined;
+  start(sink: RevocationSink): void {
+    this.sink = sink;
+  }
+  ready(): Promise<void> {
+    return Promise.resolve();
+  }
+  isReady(): boolean {
+    return true;
+  }
+  lastContactAt(): number {
+    return Date.now();
+  }
+  stats(): FeedStats {
+    return {
+      ready: true,
+      lastContactAt: Date.now(),
+      lagByPartition: {},
+      applied: 0,
+      poisonByCode: {},
+    };
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+let sequence = 0;
+
+/** `count` session revocations never applied before, each with its origin. */
+function events(count: number, traced: boolean): [RevocationEvent, EventOrigin][] {
+  return Array.from({ length: count }, () => {
+    sequence += 1;
+    const event = createEvent({
+      kind: 'session',
+      sid: `s-${sequence}`,
+      reason: 'logout',
+      actor: 'bench',
+      iss: BENCH_ISSUER,
+    });
+    const hex = sequence.toString(16).padStart(16, '0');
+    const origin: EventOrigin = {
+      source: SOURCE,
+      payload: '',
+      ...(traced
+        ? {
+            trace: {
+              traceparent: formatTraceparent({
+                traceId: `${hex}${hex}`,
+                spanId: hex,
+                traceFlags: 1,
+              }),
+            },
+          }
+        : {}),
+    };
+    return [event, origin];
+  });
+}
+
+async function run(request: TracingCostRequest): Promise<TracingCostCase> {
+  const key = await createBenchKey();
+  const tokens = await mintTokens(key, WARM_TOKENS);
+  const feed = new HandFeed();
+  const verifier = createVerifier({
+    issuer: BENCH_ISSUER,
+    audience: BENCH_AUDIENCE,
+    algorithms: ['ES256'],
+    jwks: keySet(key),
+    revocations: () => feed,
+  });
+  await verifier.ready();
+  // A listener, as the socket.io adapter has one: the applied rule's context reaches it.
+  verifier.onRevoked(() => undefined);
+  for (const token of tokens) await verifier.verify(token);
+  const sink = feed.sink;
+  if (sink === undefined) throw new Error('the verifier did not start its feed');
+
+  const exporter = new InMemorySpanExporter();
+  const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+  const on = (): void => {
+    trace.setGlobalTracerProvider(provider);
+  };
+  const off = (): void => {
+    trace.disable();
+  };
+
+  const verifyBlock = async (): Promise<number> =>
+    (
+      await timeBatchesAsync(1, request.verifyOps, (i) =>
+        verifier.verify(tokens[i % WARM_TOKENS] ?? ''),
+      )
+    )[0] ?? NaN;
+  const applyBlock = (traced: boolean): number => {
+    const batch = events(request.applyOps, traced);
+    return (
+      timeBatchesSync(1, request.applyOps, (i) => {
+        const [event, origin] = batch[i] as [RevocationEvent, EventOrigin];
+        sink.event(event, origin);
+      })[0] ?? NaN
+    );
+  };
+
+  const samples = {
+    verifyOff: [] as number[],
+    verifyOn: [] as number[],
+    applyTracedOff: [] as number[],
+    applyUntracedOff: [] as number[],
+    applyTracedOn: [] as number[],
+    applyUntracedOn: [] as number[],
+  };
+  let tracedOnEvents = 0;
+  let tracedOnSpans = 0;
+  // Round 0 warms both arms up and is not counted.
+  for (let round = 0; round <= request.rounds; round++) {
+    const keep = round > 0;
+    off();
+    const verifyOff = await verifyBlock();
+    const applyTracedOff = applyBlock(true);
+    const applyUntracedOff = applyBlock(false);
+    on();
+    const verifyOn = await verifyBlock();
+    exporter.reset();
+    const applyTracedOn = applyBlock(true);
+    const spans = exporter.getFinishedSpans().length;
+    const applyUntracedOn = applyBlock(false);
+    exporter.reset();
+    off();
+    if (!keep) continue;
+    samples.verifyOff.push(verifyOff);
+    samples.verifyOn.push(verifyOn);
+    samples.applyTracedOff.push(applyTracedOff);
+    samples.applyUntracedOff.push(applyUntracedOff);
+    samples.applyTracedOn.push(applyTracedOn);
+    samples.applyUntracedOn.push(applyUntracedOn);
+    tracedOnEvents += request.applyOps;
+    tracedOnSpans += spans;
+  }
+  await verifier.close();
+  await provider.shutdown();
+  const round = (ns: number) => Math.round(ns);
+  return {
+    verifyOffNs: round(median(samples.verifyOff)),
+    verifyOnNs: round(median(samples.verifyOn)),
+    applyTracedOffNs: round(median(samples.applyTracedOff)),
+    applyUntracedOffNs: round(median(samples.applyUntracedOff)),
+    applyTracedOnNs: round(median(samples.applyTracedOn)),
+    applyUntracedOnNs: round(median(samples.applyUntracedOn)),
+    spansPerTracedEvent: Math.round((tracedOnSpans / tracedOnEvents) * 100) / 100,
+  };
+}
+
+listen<TracingCostRequest>(async (request) => {
+  reply<TracingCostResult>({ type: 'result', result: await run(request) });
+});
+process.on('uncaughtException', fail);

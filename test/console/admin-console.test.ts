@@ -188,6 +188,27 @@ describe('the admin console in headless Chromium', () => {
     await screenshot(page, '05-session-revoked');
   });
 
+  it('revokes every session of an account at once: all its sockets are cut, not another account’s', async () => {
+    const [player, bystander] = [uniquePlayer('all'), uniquePlayer('bystander')];
+    await Promise.all([registerPlayer(stack, player), registerPlayer(stack, bystander)]);
+    const devices = await Promise.all(
+      ['watch', 'console'].map((device) => playFrom(stack, player, device, sockets)),
+    );
+    const other = await playFrom(stack, bystander, 'phone', sockets);
+    const cuts = devices.map((device) => cutOf(device.socket));
+    const page = await openConsole();
+    await signIn(page, ADMIN);
+    await openSessionsOf(page, player);
+
+    await page.getByRole('button', { name: 'Revoke all sessions' }).click();
+    await announced(page, `Every session and token of ${player} revoked.`);
+    for (const cut of await Promise.all(cuts)) {
+      expect(cut.revoked).toEqual({ code: 'TOKEN_REVOKED', kind: 'subject', reason: 'admin' });
+    }
+    expect(await served(other.socket)).toBe(true);
+    await page.getByText('No live session.').waitFor();
+  });
+
   it('bans an account after a confirmation: every socket of it is cut', async () => {
     const player = uniquePlayer('banned');
     await registerPlayer(stack, player);

@@ -50,6 +50,12 @@ export interface TracingCostCase {
   readonly applyUntracedOnNs: number;
   /** Spans exported per traced event with tracing on (1: the `process` span). */
   readonly spansPerTracedEvent: number;
+  /** Medians of the ratios taken round by round (each of two blocks run next to each other). */
+  readonly pairedRatios: {
+    readonly verifyOnOverOff: number;
+    readonly applyTracedOffOverUntracedOff: number;
+    readonly applyTracedOnOverOff: number;
+  };
 }
 
 export interface TracingCostResult extends Message {
@@ -90,6 +96,8 @@ class HandFeed implements RevocationFeed {
 }
 
 let sequence = 0;
+
+const twoDigits = (value: number): number => Math.round(value * 100) / 100;
 
 /** `count` session revocations never applied before, each with its origin. */
 function events(count: number, traced: boolean): [RevocationEvent, EventOrigin][] {
@@ -173,32 +181,48 @@ async function run(request: TracingCostRequest): Promise<TracingCostCase> {
     applyTracedOn: [] as number[],
     applyUntracedOn: [] as number[],
   };
+  const paired = { verify: [] as number[], header: [] as number[], span: [] as number[] };
   let tracedOnEvents = 0;
   let tracedOnSpans = 0;
-  // Round 0 warms both arms up and is not counted.
-  for (let round = 0; round <= request.rounds; round++) {
-    const keep = round > 0;
+  const offArm = async () => {
     off();
-    const verifyOff = await verifyBlock();
-    const applyTracedOff = applyBlock(true);
-    const applyUntracedOff = applyBlock(false);
+    const verify = await verifyBlock();
+    const traced = applyBlock(true);
+    return { verify, traced, untraced: applyBlock(false) };
+  };
+  const onArm = async () => {
     on();
-    const verifyOn = await verifyBlock();
+    const verify = await verifyBlock();
     exporter.reset();
-    const applyTracedOn = applyBlock(true);
+    const traced = applyBlock(true);
     const spans = exporter.getFinishedSpans().length;
-    const applyUntracedOn = applyBlock(false);
+    const untraced = applyBlock(false);
     exporter.reset();
     off();
-    if (!keep) continue;
-    samples.verifyOff.push(verifyOff);
-    samples.verifyOn.push(verifyOn);
-    samples.applyTracedOff.push(applyTracedOff);
-    samples.applyUntracedOff.push(applyUntracedOff);
-    samples.applyTracedOn.push(applyTracedOn);
-    samples.applyUntracedOn.push(applyUntracedOn);
+    return { verify, traced, untraced, spans };
+  };
+  // Round 0 warms both arms up and is not counted. The arms swap order every round, so a drift
+  // in the machine's load weighs on both alike; ratios are also taken round by round.
+  for (let round = 0; round <= request.rounds; round++) {
+    const offFirst = round % 2 === 0;
+    const first = offFirst ? await offArm() : await onArm();
+    const second = offFirst ? await onArm() : await offArm();
+    const [offRun, onRun] = (offFirst ? [first, second] : [second, first]) as [
+      Awaited<ReturnType<typeof offArm>>,
+      Awaited<ReturnType<typeof onArm>>,
+    ];
+    if (round === 0) continue;
+    samples.verifyOff.push(offRun.verify);
+    samples.verifyOn.push(onRun.verify);
+    samples.applyTracedOff.push(offRun.traced);
+    samples.applyUntracedOff.push(offRun.untraced);
+    samples.applyTracedOn.push(onRun.traced);
+    samples.applyUntracedOn.push(onRun.untraced);
+    paired.verify.push(onRun.verify / offRun.verify);
+    paired.header.push(offRun.traced / offRun.untraced);
+    paired.span.push(onRun.traced / offRun.traced);
     tracedOnEvents += request.applyOps;
-    tracedOnSpans += spans;
+    tracedOnSpans += onRun.spans;
   }
   await verifier.close();
   await provider.shutdown();
@@ -211,6 +235,11 @@ async function run(request: TracingCostRequest): Promise<TracingCostCase> {
     applyTracedOnNs: round(median(samples.applyTracedOn)),
     applyUntracedOnNs: round(median(samples.applyUntracedOn)),
     spansPerTracedEvent: Math.round((tracedOnSpans / tracedOnEvents) * 100) / 100,
+    pairedRatios: {
+      verifyOnOverOff: twoDigits(median(paired.verify)),
+      applyTracedOffOverUntracedOff: twoDigits(median(paired.header)),
+      applyTracedOnOverOff: twoDigits(median(paired.span)),
+    },
   };
 }
 

@@ -26,6 +26,12 @@ import {
   revocationTopicSpec,
 } from '@revocation-fabric/protocol';
 import type { RevocationEventInput } from '@revocation-fabric/protocol';
+import {
+  connectOperator,
+  eventTarget,
+  readFleet,
+  waitForApplied,
+} from '@revocation-fabric/operator';
 import { PublishFailedError } from '@revocation-fabric/publisher';
 import { kafkaPublisher } from '@revocation-fabric/publisher/kafka';
 import type { RevocationPublisher } from '@revocation-fabric/publisher';
@@ -650,5 +656,44 @@ describe.skipIf(!faults.supported)('the revocation topic on a secured broker', (
     });
     expect(await outcome(team, bystander)).toBe('TOKEN_REVOKED');
     expect(team.stats().refused.total).toBe(refusedBefore);
+  });
+
+  it('shows the user-service principal which verifiers applied its revocation (receipts), and the gateway principal nothing', async () => {
+    const receipts = connectOperator({
+      brokers: cluster().brokers,
+      sasl: { ...cluster().credentials.userService },
+      clientId: 'secured-test-receipts',
+    });
+    const outsider = connectOperator({
+      brokers: cluster().brokers,
+      sasl: { ...cluster().credentials.gateway },
+      clientId: 'secured-test-outsider',
+    });
+    try {
+      const event = message({
+        kind: 'session',
+        sid: `s-${randomUUID()}`,
+        reason: 'logout',
+        actor: 'u-1',
+        iss: ISSUER,
+      });
+      const [ack] = await writerOf('user-service').send(cluster().topic, [event], { acks: -1 });
+      if (ack === undefined) throw new Error('no acknowledgement');
+      const outcome = await waitForApplied(receipts, {
+        topic: cluster().topic,
+        target: eventTarget(ack.partition, Number(ack.baseOffset)),
+        timeoutMs: DELIVERY_BOUND_MS,
+      });
+      expect(outcome.complete).toBe(true);
+      expect(outcome.applied.map((v) => v.clientId)).toContain('revocation-verifier');
+      // Groups it may not describe are not listed to it, and the topic's offsets are refused.
+      expect(await outsider.groupsReading(cluster().topic)).toEqual([]);
+      await expect(readFleet(outsider, { topic: cluster().topic })).rejects.toThrow(
+        /not authorized/i,
+      );
+    } finally {
+      await receipts.close();
+      await outsider.close();
+    }
   });
 });

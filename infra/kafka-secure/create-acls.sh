@@ -30,6 +30,16 @@ acls --allow-principal User:user-service \
 acls --allow-principal User:user-service --operation Read --topic "$TOPIC"
 acls --allow-principal User:user-service --operation Read --operation Delete \
   --group user-service-key-watch --resource-pattern-type prefixed
+# Receipts (issue 22): a revocation request with `Prefer: wait=applied` and the admin console read
+# which verifiers applied it — the verifier groups and their committed offsets (Describe on the
+# groups; ListGroups then lists only those), and the topic through a reader group of the
+# operator's own prefix (Read, Delete to remove it afterwards). Nothing here lets it write a
+# group's offsets or join a verifier's group.
+acls --allow-principal User:user-service --operation Describe \
+  --group game-service --group revocation-verifier --group user-service-key-watch \
+  --resource-pattern-type prefixed
+acls --allow-principal User:user-service --operation Read --operation Delete \
+  --group revocation-fabric-operator- --resource-pattern-type prefixed
 acls --allow-principal User:gateway \
   --operation Write --operation Describe --operation DescribeConfigs --operation Create \
   --topic "$GATEWAY_TOPIC"

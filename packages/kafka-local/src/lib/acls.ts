@@ -37,6 +37,9 @@ export interface AclPlan {
  */
 export const USER_SERVICE_KEY_WATCH_GROUP = 'user-service-key-watch';
 
+/** The prefix of the operator package's reader groups (`@revocation-fabric/operator`). */
+export const OPERATOR_READER_GROUP = 'revocation-fabric-operator-';
+
 /**
  * The revocation gateway's topic next to the user-service's `topic`: `<topic>.gateway`. One
  * topic per producer principal, so a verifier can tell who wrote an event by where it read it.
@@ -99,6 +102,14 @@ export function revocationAcls(plan: AclPlan): AclBinding[] {
     topic('user-service', plan.topic, 'read'),
     group(USER_SERVICE_KEY_WATCH_GROUP, 'read', 'user-service'),
     group(USER_SERVICE_KEY_WATCH_GROUP, 'delete', 'user-service'),
+    // Receipts (`Prefer: wait=applied`, the admin console): the user-service reads which
+    // verifiers applied a revocation — their groups' offsets — and reads the topic through a
+    // reader group of the operator package's prefix, deleted afterwards.
+    ...[...plan.verifierGroupPrefixes, USER_SERVICE_KEY_WATCH_GROUP].map((prefix) =>
+      group(prefix, 'describe', 'user-service'),
+    ),
+    group(OPERATOR_READER_GROUP, 'read', 'user-service'),
+    group(OPERATOR_READER_GROUP, 'delete', 'user-service'),
   ];
 }
 

@@ -52,12 +52,16 @@ describe('revocation ACLs', () => {
   it.each<[principal: string, allowed: string, expected: string[]]>([
     [
       'user-service',
-      'write and read its topic, read its configuration and use its key-watch groups, nothing else',
+      'write and read its topic, read its configuration, use its key-watch and reader groups, describe the verifiers’ groups (receipts), nothing else',
       [
         'create topic:literal:t',
+        'delete group:prefixed:revocation-fabric-operator-',
         'delete group:prefixed:user-service-key-watch',
+        'describe group:prefixed:game-service',
+        'describe group:prefixed:user-service-key-watch',
         'describe topic:literal:t',
         'describe-configs topic:literal:t',
+        'read group:prefixed:revocation-fabric-operator-',
         'read group:prefixed:user-service-key-watch',
         'read topic:literal:t',
         'write topic:literal:t',

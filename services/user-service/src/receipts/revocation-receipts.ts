@@ -124,6 +124,14 @@ export class RevocationReceipts {
         pollMs: this.#pollMs,
         now,
       });
+      if (outcome.of === 0) {
+        // "Applied by 0 of 0" would read as done: nothing is known, say so.
+        return {
+          ...emptyReceipt('unknown', now() - started),
+          error:
+            'no live verifier is visible: none runs, or this service may not describe their consumer groups (ACLs)',
+        };
+      }
       return {
         state: outcome.complete ? 'applied' : 'pending',
         complete: outcome.complete,

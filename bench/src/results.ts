@@ -11,6 +11,7 @@ import type { B9Result } from './client-choice/run.js';
 import type { B10Result } from './fleet/run.js';
 import type { B11Result } from './storm/run.js';
 import type { B12Result } from './tracing/run.js';
+import type { B13Result } from './receipts/run.js';
 import type { GitInfo, MachineInfo } from './lib/machine.js';
 
 /** A benchmark that could not complete: its error, never a silent gap. */
@@ -19,7 +20,7 @@ export interface BenchFailure {
 }
 
 export type BenchId =
-  'B1' | 'B2' | 'B3' | 'B4' | 'B5' | 'B6' | 'B7' | 'B8' | 'B9' | 'B10' | 'B11' | 'B12';
+  'B1' | 'B2' | 'B3' | 'B4' | 'B5' | 'B6' | 'B7' | 'B8' | 'B9' | 'B10' | 'B11' | 'B12' | 'B13';
 export const BENCH_IDS: readonly BenchId[] = [
   'B1',
   'B2',
@@ -33,6 +34,7 @@ export const BENCH_IDS: readonly BenchId[] = [
   'B10',
   'B11',
   'B12',
+  'B13',
 ];
 /** Names `--only` accepts besides the ids. */
 export const BENCH_ALIASES: Readonly<Record<string, BenchId>> = {
@@ -43,6 +45,7 @@ export const BENCH_ALIASES: Readonly<Record<string, BenchId>> = {
   FLEET: 'B10',
   STORM: 'B11',
   TRACING: 'B12',
+  RECEIPTS: 'B13',
 };
 
 /**
@@ -82,6 +85,7 @@ export interface BenchResults {
   readonly b10?: B10Result | BenchFailure;
   readonly b11?: B11Result | BenchFailure;
   readonly b12?: B12Result | BenchFailure;
+  readonly b13?: B13Result | BenchFailure;
   readonly targets: readonly TargetCheck[];
 }
 

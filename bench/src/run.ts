@@ -20,6 +20,7 @@ import { runB9 } from './client-choice/run.js';
 import { runB10 } from './fleet/run.js';
 import { runB11 } from './storm/run.js';
 import { runB12 } from './tracing/run.js';
+import { runB13 } from './receipts/run.js';
 import type { BenchContext } from './context.js';
 import { createRevocationTopic, deleteTopics, fillRuleTopic } from './lib/kafka.js';
 import type { RuleTopic } from './lib/kafka.js';
@@ -57,7 +58,7 @@ function parseArgs(argv: readonly string[]): Args {
       const unknown = ids.filter((id) => !(BENCH_IDS as readonly string[]).includes(id));
       if (ids.length === 0 || unknown.length > 0) {
         throw new TypeError(
-          `--only takes a list of ${BENCH_IDS.join(',')} (keycloak = B6, idle = B7, issuer = B8, client-choice = B9, fleet = B10, storm = B11, tracing = B12), got ${String(value)}`,
+          `--only takes a list of ${BENCH_IDS.join(',')} (keycloak = B6, idle = B7, issuer = B8, client-choice = B9, fleet = B10, storm = B11, tracing = B12, receipts = B13), got ${String(value)}`,
         );
       }
       only = ids as BenchId[];
@@ -69,7 +70,7 @@ function parseArgs(argv: readonly string[]): Args {
       }
     } else {
       throw new TypeError(
-        `unknown argument ${arg}; usage: pnpm bench [--quick] [--only B1,B4|keycloak|idle|issuer|client-choice|fleet|storm|tracing] [--rounds N]`,
+        `unknown argument ${arg}; usage: pnpm bench [--quick] [--only B1,B4|keycloak|idle|issuer|client-choice|fleet|storm|tracing|receipts] [--rounds N]`,
       );
     }
   }
@@ -144,7 +145,7 @@ async function main(): Promise<void> {
 
   const selected = new Set(args.only);
   const partial: {
-    -readonly [K in `b${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12}`]?: BenchResults[K];
+    -readonly [K in `b${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13}`]?: BenchResults[K];
   } = {};
   try {
     // B4 first: it produces the rule topics B1 and B2 reuse, and times them on a quiet broker.
@@ -164,6 +165,8 @@ async function main(): Promise<void> {
     // the shared broker quiet, and before Keycloak's JVM.
     if (selected.has('B10')) partial.b10 = await attempt('B10', () => runB10(ctx));
     if (selected.has('B11')) partial.b11 = await attempt('B11', () => runB11(ctx));
+    // Its own 1-node cluster with JMX, like B10 and B11.
+    if (selected.has('B13')) partial.b13 = await attempt('B13', () => runB13(ctx));
     // Last: it starts Keycloak (a JVM), which would weigh on every figure measured beside it.
     if (selected.has('B6')) partial.b6 = await attempt('B6', () => runB6(ctx));
   } finally {

@@ -5,6 +5,9 @@
 #
 #   bash examples/run.sh [--node 22,24,26] [--only a,b] [--measure-idle] [--keep]
 #
+# After the apps of each Node line, the operator CLI (examples/operator-cli) is installed from its
+# tarball and run against the topic they used (status --json, check).
+#
 #   --node          Node lines (or exact versions) to run on; default 22,24,26. Each comes from
 #                   infra/node/ensure.sh (the npm registry's node-linux-* package, cached).
 #   --only          apps by letter or name: a express-socketio, b commonjs, c fastify,
@@ -143,9 +146,9 @@ step() {
 }
 
 # What the run needs, built the way `pnpm build` builds everything (tsc -b, project references):
-# the five packages that are packed, the user-service and kafka-local. Scoped, so a package or a
+# the six packages that are packed, the user-service and kafka-local. Scoped, so a package or a
 # bench unrelated to adopters cannot fail this leg (the test leg builds everything).
-packed=(protocol kafka-connection kafkajs-idle-fix verifier publisher)
+packed=(protocol kafka-connection kafkajs-idle-fix verifier publisher operator)
 build_projects=("${packed[@]/#/packages/}" packages/kafka-local services/user-service)
 log "building ${build_projects[*]} (tsc -b)"
 step "tsc -b" "$logs/build.log" pnpm exec tsc -b "${build_projects[@]}"
@@ -350,6 +353,44 @@ run_app() {
   for note in "${notes[@]}"; do echo "note: $note"; done
 }
 
+# The operator's CLI on one Node line, installed from its tarball with plain npm (not an app: no
+# server): `revocation-fabric status --json` must read the topic the apps used and list what it
+# states; `check` must judge it (exit 0, or 3 when it finds a problem, never 1 or 2).
+run_operator_cli() {
+  local node_dir=$1 version=$2
+  local dir=$work/node-$version/operator-cli t0=$EPOCHREALTIME status_json check_status=0
+  local cli_logs=$logs/node-$version-operator-cli
+  mkdir -p "$cli_logs" "$(dirname "$dir")"
+  cp -r examples/operator-cli "$dir" || return 1
+  node examples/tools/use-tarballs.mjs "$dir" "$packs" >/dev/null || return 1
+  local -a line_env=(env "PATH=$node_dir/bin:$PATH" "npm_config_nodedir=$node_dir")
+  if ! (cd "$dir" && "${line_env[@]}" npm install --no-audit --no-fund) >"$cli_logs/npm-install.log" 2>&1; then
+    echo "npm install failed:"; tail -n 30 "$cli_logs/npm-install.log"
+    return 1
+  fi
+  check_npm_output "$cli_logs/npm-install.log" || return 1
+  if ! status_json=$(cd "$dir" && "${line_env[@]}" npx --no-install revocation-fabric status --json \
+    --brokers "$brokers" --topic "$topic" 2>"$cli_logs/status.stderr"); then
+    echo "revocation-fabric status failed: $(cat "$cli_logs/status.stderr")"
+    return 1
+  fi
+  if ! node -e '
+    const s = JSON.parse(process.argv[1]);
+    const rules = JSON.stringify(s.rules ?? s);
+    if (!rules.includes("session")) throw new Error("no session rule in: " + rules.slice(0, 300));
+  ' "$status_json" 2>"$cli_logs/status-check.stderr"; then
+    echo "revocation-fabric status --json: $(cat "$cli_logs/status-check.stderr")"
+    return 1
+  fi
+  (cd "$dir" && "${line_env[@]}" npx --no-install revocation-fabric check --brokers "$brokers" \
+    --topic "$topic") >"$cli_logs/check.out" 2>&1 || check_status=$?
+  if [ "$check_status" -ne 0 ] && [ "$check_status" -ne 3 ]; then
+    echo "revocation-fabric check exited $check_status:"; tail -n 20 "$cli_logs/check.out"
+    return 1
+  fi
+  echo "PASS total=$(elapsed "$t0")s status=ok check=exit-$check_status"
+}
+
 for line in "${lines[@]}"; do
   node_dir=$(bash infra/node/ensure.sh "$line")
   version=$("$node_dir/bin/node" --version)
@@ -368,6 +409,16 @@ for line in "${lines[@]}"; do
       echo "node=$version app=$app FAIL (logs: ${logs#"$root"/}/node-$version-$app/)"
     fi
   done
+  log "node $version: operator-cli"
+  out=$work/run-$version-operator-cli.out
+  if run_operator_cli "$node_dir" "$version" >"$out" 2>&1; then
+    passed=$((passed + 1))
+    echo "node=$version app=operator-cli $(grep '^PASS' "$out")"
+  else
+    failed=$((failed + 1))
+    sed 's/^/  /' "$out"
+    echo "node=$version app=operator-cli FAIL (logs: ${logs#"$root"/}/node-$version-operator-cli/)"
+  fi
 done
 
 if [ "$measure_idle" = yes ] && [ "${#idle_ms_per_s[@]}" -gt 0 ]; then

@@ -13,7 +13,7 @@ import { connectionOptions, topicOf, withOperator } from '../lib/connection.js';
 import { recordJson, signedText, targetText } from '../lib/events.js';
 import { readTopic } from '../lib/read-topic.js';
 import { readAll } from '../lib/stdin.js';
-import { count, formatTable, isoTime, relativeTime } from '../lib/text.js';
+import { count, formatTable, isoTime, plural, relativeTime } from '../lib/text.js';
 import { checkSignature, decodeToken } from '../lib/token-check.js';
 import type { DecodedToken, SignatureCheck } from '../lib/token-check.js';
 import { inspectVerdict, rejectingRules } from '../lib/verdict.js';
@@ -165,7 +165,7 @@ async function run(context: CommandContext): Promise<ExitCode> {
   if (rules !== undefined) {
     out.line();
     out.line(
-      `rules that reject it: ${count(rules.rejecting.length)} (${topic}: ${count(rules.recordsRead)} records read, ${count(rules.invalid)} undecodable ignored)`,
+      `rules that reject it: ${count(rules.rejecting.length)} (${topic}: ${plural(rules.recordsRead, 'record')} read, ${count(rules.invalid)} undecodable ignored)`,
     );
     if (rules.rejecting.length > 0) out.line(rulesTable(rules));
   }

@@ -7,7 +7,7 @@ import { isBrake, rejects, ruleFromEvent } from '@revocation-fabric/protocol';
 import type { RevocationEvent, TokenFacts } from '@revocation-fabric/protocol';
 import type { LoggedRevocation } from '../../revocation-log.js';
 import { positionText, ruleSentence } from './events.js';
-import { count, isoTime, relativeTime } from './text.js';
+import { count, isoTime, plural, relativeTime } from './text.js';
 import type { SignatureCheck } from './token-check.js';
 
 /** A record whose event rejects the token. */
@@ -87,7 +87,7 @@ export function inspectVerdict(facts: VerdictFacts): InspectVerdict {
   const searched =
     rules === undefined
       ? `${topic} not searched`
-      : `not revoked by any rule in ${topic} (${count(rules.recordsRead)} records read)`;
+      : `not revoked by any rule in ${topic} (${plural(rules.recordsRead, 'record')} read)`;
   const first = rules?.rejecting.find((record) => record.counts);
   if (first !== undefined) {
     const more = (rules?.rejecting.filter((record) => record.counts).length ?? 1) - 1;

@@ -53,6 +53,39 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+interface Tokens {
+  readonly accessToken: string;
+  readonly sessionId: string;
+}
+
+/** Signs in outside the page (an API client of its own). */
+async function loginAs(username: string): Promise<Tokens> {
+  const response = await fetch(`${stack.userServiceUrl}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as Tokens;
+}
+
+/** Calls the user-service's admin API outside the page. */
+async function adminCall(
+  tokens: Tokens,
+  method: string,
+  path: string,
+  json?: unknown,
+): Promise<Response> {
+  return fetch(`${stack.userServiceUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${tokens.accessToken}`,
+      ...(json === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(json === undefined ? {} : { body: JSON.stringify(json) }),
+  });
+}
+
 /** A fresh browser context on the console's page. */
 async function openConsole(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -341,5 +374,36 @@ describe('the admin console in headless Chromium', () => {
     ]);
     await game.locator('td', { hasText: /^0$/ }).waitFor();
     await screenshot(page, '09-fleet-and-feed');
+  });
+
+  it('refreshes when its access token is revoked, and signs out when its session is revoked', async () => {
+    const player = uniquePlayer('lookup');
+    await registerPlayer(stack, player);
+    const page = await openConsole();
+    const login = page.waitForResponse((r) => r.url().endsWith('/auth/login'));
+    await signIn(page, ADMIN);
+    const consoleTokens = (await (await login).json()) as Tokens;
+    await page.getByText(`Signed in as ${ADMIN}`, { exact: true }).waitFor();
+    // Another admin session, outside the page, revokes the page's access token...
+    const other = await loginAs(ADMIN);
+    expect(
+      (await adminCall(other, 'POST', '/admin/tokens/revoke', { token: consoleTokens.accessToken }))
+        .status,
+    ).toBe(200);
+    // ...the page's next call is refused, it refreshes once and carries on.
+    const refreshed = page.waitForResponse((r) => r.url().endsWith('/auth/refresh'));
+    await page.getByRole('searchbox', { name: 'Username prefix or user id' }).fill(player);
+    await page.getByRole('button', { name: 'Search' }).click();
+    expect((await refreshed).status()).toBe(200);
+    await announced(page, '1 account found.');
+
+    // Its session revoked, a refresh cannot help: the page signs out and says why.
+    expect(
+      (await adminCall(other, 'DELETE', `/admin/sessions/${consoleTokens.sessionId}`)).status,
+    ).toBe(204);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await announced(page, 'Your session ended; sign in again.');
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await page.locator('#workspace').isHidden()).toBe(true);
   });
 });

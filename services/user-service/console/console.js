@@ -75,6 +75,7 @@ class ApiError extends Error {
  * @returns {Promise<any>}
  */
 async function api(method, path, options = {}) {
+  if (options.token === undefined && tokens === undefined) throw new SignedOut();
   const token = options.token === undefined ? tokens?.accessToken : options.token;
   /** @type {Record<string, string>} */
   const headers = { accept: 'application/json' };
@@ -86,8 +87,11 @@ async function api(method, path, options = {}) {
     headers,
     body: options.json === undefined ? undefined : JSON.stringify(options.json),
   });
-  if (response.status === 401 && options.token === undefined && (await refresh())) {
-    return api(method, path, options);
+  if (response.status === 401 && options.token === undefined && token) {
+    // Another call may have refreshed meanwhile; else refresh now (once for all callers).
+    if (tokens !== undefined && tokens.accessToken !== token) return api(method, path, options);
+    if (await refresh()) return api(method, path, options);
+    throw new SignedOut();
   }
   const text = await response.text();
   const body = text === '' ? undefined : JSON.parse(text);
@@ -102,18 +106,40 @@ async function api(method, path, options = {}) {
   return body;
 }
 
-/** Exchanges the refresh token for a new pair; false when the session is over. */
-async function refresh() {
-  if (tokens === undefined) return false;
+/** The session ended while a call was under way: the page has signed out and said so. */
+class SignedOut extends Error {
+  constructor() {
+    super('signed out');
+  }
+}
+
+/** @type {Promise<boolean> | undefined} */
+let refreshing;
+
+/**
+ * Exchanges the refresh token for a new pair; false when the session is over (then signs out).
+ * One exchange at a time: the feed and the fleet are read together, and a refresh token used
+ * twice is reuse, which ends the session.
+ */
+function refresh() {
+  refreshing ??= exchangeRefreshToken().finally(() => {
+    refreshing = undefined;
+  });
+  return refreshing;
+}
+
+async function exchangeRefreshToken() {
+  const current = tokens;
+  if (current === undefined) return false;
   try {
     const pair = await api('POST', '/auth/refresh', {
-      json: { refreshToken: tokens.refreshToken },
+      json: { refreshToken: current.refreshToken },
       token: false,
     });
-    tokens = { ...tokens, ...pair };
-    return true;
+    if (tokens === current) tokens = { ...current, ...pair };
+    return tokens !== undefined;
   } catch {
-    signOut('Your session ended; sign in again.');
+    if (tokens === current) signOut('Your session ended; sign in again.');
     return false;
   }
 }
@@ -369,6 +395,7 @@ function receiptText(/** @type {Receipt | undefined} */ receipt) {
 
 /** Reports a failed action in the live region, with the error body's code. */
 function report(/** @type {string} */ what, /** @type {unknown} */ failure) {
+  if (failure instanceof SignedOut) return;
   if (failure instanceof ApiError) announce(`${what}: ${failure.message} (${failure.code}).`);
   else announce(`${what}: ${failure instanceof Error ? failure.message : String(failure)}.`);
 }
@@ -383,6 +410,7 @@ async function refreshLiveViews() {
 
 /** What a view shows when its endpoint is missing or failing: the reason, not a blank table. */
 function unavailable(/** @type {unknown} */ failure) {
+  if (failure instanceof SignedOut) return '';
   if (failure instanceof ApiError && (failure.status === 404 || failure.status === 405)) {
     return 'Not served by this user-service yet.';
   }

@@ -197,8 +197,11 @@ describe('the revocation-fabric CLI on a real user-service, broker and verifiers
     expect(status.report.rules.byKind['session']).toBeGreaterThanOrEqual(1);
     expect(status.report.topic.partitions).toBe(3);
     expect(status.report.event.receipt.of).toBe(live.length);
-    const human = await cli('status');
+    const human = await cli('status', '--event', `${record.partition}:${record.offset}`);
     expect(human.code).toBe(0);
+    expect(human.stdout).toContain(
+      `event ${record.partition}:${record.offset}: applied by ${live.length} of ${live.length} verifiers`,
+    );
     expect(human.stdout).toContain(`${live.length} live verifiers, 0 lagging`);
     expect(human.stdout).toMatch(/^session +1$/m);
   });

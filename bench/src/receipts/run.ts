@@ -57,6 +57,24 @@ export interface B13Flowing extends B13Window {
   readonly missing: number;
 }
 
+/**
+ * What an arm runs: receipts off; on at the default interval; on at the least interval the
+ * option takes (10 ms), so that commits are many enough to show on the broker's CPU — the cost
+ * of one commit, which tens of commits per second on a shared 2-core box cannot resolve.
+ */
+interface ArmSpec {
+  readonly intervalMs: number | null;
+  readonly idle: boolean;
+  readonly rates: readonly number[];
+  readonly latency: boolean;
+}
+
+const ARMS: readonly ArmSpec[] = [
+  { intervalMs: null, idle: true, rates: [10, 100], latency: false },
+  { intervalMs: DEFAULT_RECEIPT_INTERVAL_MS, idle: true, rates: [10, 100], latency: true },
+  { intervalMs: 10, idle: false, rates: [100], latency: false },
+];
+
 /** One arm: the same fleet with receipts off or on. */
 export interface B13Arm {
   readonly receipts: 'off' | 'on';
@@ -65,7 +83,8 @@ export interface B13Arm {
   readonly readyMs: number;
   /** Receipts the feeds gave from start until ready (the commit a new group gets in full). */
   readonly receiptsAtStart: number;
-  readonly idle: B13Window;
+  /** Null for the arm that only measures the cost of a commit. */
+  readonly idle: B13Window | null;
   readonly flowing: readonly B13Flowing[];
   /** Receipt latency (the "on" arm only: with receipts off no wait ever completes). */
   readonly latency: readonly ReceiptWay[];
@@ -153,7 +172,7 @@ async function startArm(
   }
   const readyMs = Math.round(performance.now() - started);
   ctx.log(
-    `B13: ${VERIFIERS} verifiers, receipts ${receipts === false ? 'off' : 'on'}, ready in ${readyMs} ms`,
+    `B13: ${VERIFIERS} verifiers, receipts ${receipts === false ? 'off' : `on (${receipts.intervalMs} ms)`}, ready in ${readyMs} ms`,
   );
   return { workers, readyMs };
 }
@@ -203,30 +222,30 @@ async function window(
   };
 }
 
-async function measureArm(
-  ctx: BenchContext,
-  setting: ArmSetting,
-  receipts: 'off' | 'on',
-): Promise<B13Arm> {
-  const prefix = `bench-b13-${receipts}-${Date.now().toString(36)}`;
-  const intervalMs = receipts === 'on' ? DEFAULT_RECEIPT_INTERVAL_MS : null;
+async function measureArm(ctx: BenchContext, setting: ArmSetting, spec: ArmSpec): Promise<B13Arm> {
+  const { intervalMs } = spec;
+  const receipts = intervalMs === null ? 'off' : 'on';
+  const name = intervalMs === null ? 'off' : `on (${intervalMs} ms)`;
+  const prefix = `bench-b13-${receipts}${intervalMs ?? ''}-${Date.now().toString(36)}`;
   const { workers, readyMs } = await startArm(
     ctx,
     setting.bootstrap,
     setting.topic,
     prefix,
-    // The default interval, as `receipts: {}` would give it, named so the result says which.
+    // Even the default interval is named, so the result says which.
     intervalMs === null ? false : { intervalMs },
   );
   try {
     const receiptsAtStart = await receiptsCount(workers);
     await sleep(setting.timing.settleMs);
-    const idle = await window(setting, workers, prefix, setting.timing.idleMs);
-    ctx.log(
-      `B13 ${receipts}: idle ${idle.window.brokerCores.toFixed(3)} broker cores, ${idle.window.verifierCores.toFixed(3)} verifier cores, OffsetCommit ${idle.offsetCommitsPerS.toFixed(2)}/s, requests ${JSON.stringify(idle.window.requestsPerS)}`,
-    );
+    const idle = spec.idle ? await window(setting, workers, prefix, setting.timing.idleMs) : null;
+    if (idle !== null) {
+      ctx.log(
+        `B13 ${name}: idle ${idle.window.brokerCores.toFixed(3)} broker cores, ${idle.window.verifierCores.toFixed(3)} verifier cores, OffsetCommit ${idle.offsetCommitsPerS.toFixed(2)}/s, requests ${JSON.stringify(idle.window.requestsPerS)}`,
+      );
+    }
     const flowing: B13Flowing[] = [];
-    for (const rate of [10, 100]) {
+    for (const rate of spec.rates) {
       const stream = new RevocationStream(
         setting.producer,
         setting.topic,
@@ -245,13 +264,13 @@ async function measureArm(
         missing: published.missing,
       });
       ctx.log(
-        `B13 ${receipts} at ${published.eventsPerS.toFixed(1)} ev/s: ${measured.window.brokerCores.toFixed(3)} broker cores, ${measured.window.verifierCores.toFixed(3)} verifier cores, OffsetCommit ${measured.offsetCommitsPerSPerVerifier.toFixed(2)}/s per verifier, missing ${published.missing}`,
+        `B13 ${name} at ${published.eventsPerS.toFixed(1)} ev/s: ${measured.window.brokerCores.toFixed(3)} broker cores, ${measured.window.verifierCores.toFixed(3)} verifier cores, OffsetCommit ${measured.offsetCommitsPerSPerVerifier.toFixed(2)}/s per verifier, missing ${published.missing}`,
       );
       await sleep(2_000);
     }
     const latency: ReceiptWay[] = [];
     let receiptsPerLoneEventPerVerifier: number | null = null;
-    if (receipts === 'on') {
+    if (spec.latency) {
       const before = await receiptsCount(workers);
       const operator = connectOperator({
         brokers: [...setting.bootstrap],
@@ -315,7 +334,7 @@ export async function runB13(ctx: BenchContext): Promise<B13Result> {
         pollingEvents: 5,
       }
     : {
-        warmupMs: 20_000,
+        warmupMs: 15_000,
         settleMs: 5_000,
         idleMs: 25_000,
         flowingMs: 15_000,
@@ -349,10 +368,9 @@ export async function runB13(ctx: BenchContext): Promise<B13Result> {
     await producer.connect();
     try {
       const setting = { brokers, bootstrap: cluster.brokers, topic, producer, timing };
-      // Off first: the "on" arm then runs on a broker that has warmed up longer, which can only
-      // flatter "off" if anything.
-      for (const receipts of ['off', 'on'] as const)
-        arms.push(await measureArm(ctx, setting, receipts));
+      // Off first: the "on" arms then run on a broker that has warmed up longer, which can only
+      // flatter "on" (by a little: the cluster had its warm-up).
+      for (const spec of ARMS) arms.push(await measureArm(ctx, setting, spec));
     } finally {
       await producer.disconnect();
     }
@@ -361,7 +379,7 @@ export async function runB13(ctx: BenchContext): Promise<B13Result> {
   }
   const fleetCost = fleetCostPerRequest();
   return {
-    method: `A 1-node cluster of our own (fresh, JMX on loopback; topic of 6 partitions), ${timing.warmupMs / 1000} s of warm-up. Two arms, one after the other: ${VERIFIERS} verifiers in ${PROCESSES} worker process${PROCESSES === 1 ? '' : 'es'}, each createVerifier + kafkaRevocations with its own client id and group, receipts off, then on (intervalMs ${DEFAULT_RECEIPT_INTERVAL_MS}, the default). Per arm, once ready and after ${timing.settleMs / 1000} s: an idle window of ${timing.idleMs / 1000} s, then windows of ${timing.flowingMs / 1000} s with session revocations published open-loop at 10 and 100 per second (B10's stream and windows: broker and verifier CPU from /proc, requests by API from JMX read just before and after each window). Receipts also counted in the verifiers (FeedStats.receipts). In the "on" arm, ${timing.latencyEvents} revocations one at a time, each ${1.5} s after the previous receipt (longer than the interval: each is committed at once), the event located by the partition whose high-water mark moved, then waitForApplied(eventTarget(partition, offset)) by the operator package (default poll 50 ms); then ${timing.pollingEvents} more with readFleet + receiptOf every 50 ms instead. The operator's calls counted client side.`,
+    method: `A 1-node cluster of our own (fresh, JMX on loopback; topic of 6 partitions), ${timing.warmupMs / 1000} s of warm-up. Three arms, one after the other: ${VERIFIERS} verifiers in ${PROCESSES} worker process${PROCESSES === 1 ? '' : 'es'}, each createVerifier + kafkaRevocations with its own client id and group, receipts off, then on (intervalMs ${DEFAULT_RECEIPT_INTERVAL_MS}, the default), then on at intervalMs 10 (the least the option takes) at 100 revocations/s only: commits enough to resolve the broker CPU of one commit, (its cores − off's at 100/s) ÷ its OffsetCommit/s. Per arm (the first two), once ready and after ${timing.settleMs / 1000} s: an idle window of ${timing.idleMs / 1000} s, then windows of ${timing.flowingMs / 1000} s with session revocations published open-loop at 10 and 100 per second (B10's stream and windows: broker and verifier CPU from /proc, requests by API from JMX read just before and after each window). Receipts also counted in the verifiers (FeedStats.receipts). In the "on" arm, ${timing.latencyEvents} revocations one at a time, each ${1.5} s after the previous receipt (longer than the interval: each is committed at once), the event located by the partition whose high-water mark moved, then waitForApplied(eventTarget(partition, offset)) by the operator package (default poll 50 ms); then ${timing.pollingEvents} more with readFleet + receiptOf every 50 ms instead. The operator's calls counted client side.`,
     verifiers: VERIFIERS,
     processes: PROCESSES,
     settleMs: timing.settleMs,

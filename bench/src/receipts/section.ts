@@ -2,6 +2,8 @@
 import { resultSection } from '../lib/result-section.js';
 import { ratio } from '../lib/stats.js';
 import type { BenchFailure } from '../results.js';
+import type { ReceiptsExtrapolation } from './extrapolation.js';
+import type { FleetCostPerRequest } from './fleet-cost.js';
 import type { B13Arm, B13Result, B13Window } from './run.js';
 
 const f = (value: number | null | undefined, digits = 2): string =>
@@ -10,29 +12,59 @@ const int = (value: number | null | undefined): string =>
   value === undefined || value === null || !Number.isFinite(value)
     ? '—'
     : Math.round(value).toLocaleString('en-US');
+const us = (coreSeconds: number | null): string => f((coreSeconds ?? Number.NaN) * 1e6, 0);
 
 /** Requests per second over every API but the subsets of Fetch. */
-const apis = (w: B13Window): string =>
-  Object.entries(w.window.requestsPerS)
-    .filter(([api]) => api !== 'FetchConsumer' && api !== 'FetchFollower')
-    .sort(([, a], [, b]) => b - a)
-    .map(([api, rate]) => `${api} ${f(rate, 1)}`)
-    .join(', ');
+const apis = (w: B13Window | null): string =>
+  w === null
+    ? '—'
+    : Object.entries(w.window.requestsPerS)
+        .filter(([api]) => api !== 'FetchConsumer' && api !== 'FetchFollower')
+        .sort(([, a], [, b]) => b - a)
+        .map(([api, rate]) => `${api} ${f(rate, 1)}`)
+        .join(', ');
 
 function windowRows(off: B13Arm, on: B13Arm): string[] {
-  const pairs: { label: string; off: B13Window; on: B13Window; events?: number }[] = [
+  const pairs: { label: string; off: B13Window | null; on: B13Window | null; events?: number }[] = [
     { label: 'idle', off: off.idle, on: on.idle },
-    ...on.flowing.map((w, i) => ({
+    ...on.flowing.map((w) => ({
       label: `${w.offeredEventsPerS} events/s`,
-      off: off.flowing[i] ?? off.idle,
+      off: off.flowing.find((o) => o.offeredEventsPerS === w.offeredEventsPerS) ?? null,
       on: w,
       events: w.eventsPerS,
     })),
   ];
-  return pairs.map(
-    (p) =>
-      `| ${p.label} | ${f(p.off.offsetCommitsPerSPerVerifier)} | **${f(p.on.offsetCommitsPerSPerVerifier)}** | ${p.events === undefined ? '—' : f(p.on.offsetCommitsPerSPerVerifier / p.events, 3)} | ${f(p.on.receiptsPerS, 1)} | ${f(p.off.window.brokerCores, 3)} | ${f(p.on.window.brokerCores, 3)} | **${f(ratio(p.on.window.brokerCores, p.off.window.brokerCores))}** | ${f(p.off.window.verifierCores, 3)} | ${f(p.on.window.verifierCores, 3)} | **${f(ratio(p.on.window.verifierCores, p.off.window.verifierCores))}** | ${f(p.off.window.totalRequestsPerS, 1)} | ${f(p.on.window.totalRequestsPerS, 1)} | ${p.off.loadAverage[0] ?? '—'} / ${p.on.loadAverage[0] ?? '—'} |`,
-  );
+  return pairs.map(({ label, off: a, on: b, events }) => {
+    const cores = (w: B13Window | null, pick: 'brokerCores' | 'verifierCores') =>
+      w === null ? Number.NaN : w.window[pick];
+    return `| ${label} | ${f(a?.offsetCommitsPerSPerVerifier)} | **${f(b?.offsetCommitsPerSPerVerifier)}** | ${events === undefined ? '—' : f((b?.offsetCommitsPerSPerVerifier ?? Number.NaN) / events, 3)} | ${f(b?.receiptsPerS, 1)} | ${f(a?.window.totalRequestsPerS, 1)} | ${f(b?.window.totalRequestsPerS, 1)} | **${f(ratio(b?.window.totalRequestsPerS, a?.window.totalRequestsPerS))}** | ${f(cores(a, 'brokerCores'), 3)} | ${f(cores(b, 'brokerCores'), 3)} | ${f(ratio(cores(b, 'brokerCores'), cores(a, 'brokerCores')))} | ${f(cores(a, 'verifierCores'), 3)} | ${f(cores(b, 'verifierCores'), 3)} | ${f(ratio(cores(b, 'verifierCores'), cores(a, 'verifierCores')))} | ${a?.loadAverage[0] ?? '—'} / ${b?.loadAverage[0] ?? '—'} |`;
+  });
+}
+
+function costParagraph(
+  off: B13Arm,
+  costArm: B13Arm | undefined,
+  x: ReceiptsExtrapolation,
+  cost: FleetCostPerRequest | null,
+): string {
+  const c = costArm?.flowing[0];
+  const o = off.flowing.find((w) => w.offeredEventsPerS === c?.offeredEventsPerS);
+  const resolved = (x.measuredBrokerCoreSecondsPerCommit ?? 0) > 0;
+  const costLine =
+    c === undefined || o === undefined
+      ? ''
+      : `The cost of one commit: receipts every ${costArm?.intervalMs ?? '—'} ms at ${c.offeredEventsPerS} events/s gave ${f(c.offsetCommitsPerS, 0)} OffsetCommit/s
+(${f(c.offsetCommitsPerSPerVerifier, 1)} per verifier); broker ${f(c.window.brokerCores, 3)} cores against ${f(o.window.brokerCores, 3)} with receipts off (load ${c.loadAverage[0] ?? '—'} / ${o.loadAverage[0] ?? '—'}),
+verifiers ${f(c.window.verifierCores, 3)} against ${f(o.window.verifierCores, 3)}: ${resolved ? `**${us(x.measuredBrokerCoreSecondsPerCommit)} µs of broker CPU per commit**` : `no broker cost resolved (on − off ${f(c.window.brokerCores - o.window.brokerCores, 3)} cores)`}, ${us(x.measuredVerifierCoreSecondsPerCommit)} µs of verifier CPU${cost === null ? '' : ` (B10's cost per request, nearly all Fetch: ${us(cost.brokerCoreSecondsPerRequest)} µs)`}.`;
+  return `${costLine}
+
+At B10's fleet of ${x.fleet.toLocaleString('en-US')} verifiers: **${int(x.idleCommitsPerS)} OffsetCommit/s while idle**; ${int(x.flowingCommitsPerS)}/s while
+events flow at ${f(x.flowingEventsPerS, 0)}/s (the interval's ceiling: about one per verifier per second whatever the rate above
+1/s); ${x.commitsPerLoneEvent === null ? '' : `${int(x.commitsPerLoneEvent)} for a lone revocation (one per verifier${resolved ? `: ${f(x.loneEventBrokerCoreSecondsMeasured)} broker core-seconds` : ''}); `}broker CPU for the flowing case
+${resolved ? `**${f(x.flowingBrokerCoresMeasured)} cores** at the cost measured here, ` : ''}${f(x.flowingBrokerCoresAtFleetCost)} cores at B10's cost per request${cost === null ? '' : ` (${cost.source})`}, beside
+B10's ${f(x.fleetFlowingBrokerCores)} cores for that fleet on ${cost?.nodes ?? 3} nodes at 100 revocations/s without receipts. On 3 nodes each commit is
+also replicated (\`__consumer_offsets\` has RF 3) and spread over the nodes' group coordinators; a 1-node cluster shows neither.
+`;
 }
 
 /** Renders B13 (or says it was not run / failed). */
@@ -40,49 +72,41 @@ export function b13Section(result: B13Result | BenchFailure | undefined): string
   const title = '## B13 — Receipts: what committing the applied position costs';
   return resultSection(title, result, (b13) => {
     const off = b13.arms.find((arm) => arm.receipts === 'off');
-    const on = b13.arms.find((arm) => arm.receipts === 'on');
+    const on = b13.arms.find((arm) => arm.receipts === 'on' && arm.idle !== null);
+    const costArm = b13.arms.find((arm) => arm.receipts === 'on' && arm.idle === null);
     if (off === undefined || on === undefined) return `${title}\n\nAn arm is missing.\n`;
     const latencyRows = on.latency.map(
       (l) =>
-        `| ${l.way} | ${l.complete}/${l.events} (of ${l.ofMin}) | ${f(l.publishToReceiptMs.p50, 1)} | ${f(l.publishToReceiptMs.p95, 1)} | ${f(l.publishToReceiptMs.max, 1)} | ${f(l.publishToLastApplyMs.p50, 1)} | ${f(l.waitMs.p50, 1)} | ${f(l.callsPerEvent.rounds)} | ${f(l.callsPerEvent.offsetFetches, 1)} | ${f(l.callsPerEvent.groupsReadings)} | ${f(l.callsPerEvent.partitionRangeReads)} |`,
+        `| ${l.way} | ${l.complete}/${l.events} (of ${l.ofMin}) | ${f(l.publishToReceiptMs.p50, 1)} | ${f(l.publishToReceiptMs.p95, 1)} | ${f(l.publishToReceiptMs.max, 1)} | ${f(l.publishToLastApplyMs.p50, 1)} | ${f(l.publishToLastApplyMs.p95, 1)} | ${f(l.waitMs.p50, 1)} | ${f(l.callsPerEvent.rounds)} | ${f(l.callsPerEvent.offsetFetches, 1)} | ${f(l.callsPerEvent.groupsReadings)} | ${f(l.callsPerEvent.partitionRangeReads)} |`,
     );
     const x = b13.extrapolation;
-    const cost = b13.fleetCost;
     return `${title}
 
 Issue 22: each verifier commits the position it has applied as its own group's offsets (receipts,
 \`kafkaRevocations({ receipts })\`, on by default, at most one commit per ${on.intervalMs ?? '—'} ms). The same
-${b13.verifiers} verifiers with receipts off, then on, on a 1-node cluster of the benchmark's own; OffsetCommit
-counted by the broker (JMX). Load average (1 min) off / on in the last column: the 2 cores were shared
-with other test runs (${b13.loadAverage.start.join(', ')} at the start, ${b13.loadAverage.end.join(', ')} at the end), so CPU ratios are
-rough; request counts are not.
+${b13.verifiers} verifiers with receipts off, then on, on a 1-node cluster of the benchmark's own; requests counted by
+the broker (JMX). The 2 cores were shared with other test runs — load average ${b13.loadAverage.start.join(', ')} at the
+start, ${b13.loadAverage.end.join(', ')} at the end, the 1-minute figure per window in the last column — so the CPU
+columns are noise at this size (the default interval's ~20 commits/s would add ~${f((on.flowing[0]?.offsetCommitsPerS ?? 0) * (b13.fleetCost?.brokerCoreSecondsPerRequest ?? Number.NaN), 3)} broker cores at
+B10's cost per request); request counts are not.
 
-| window | OffsetCommit/s per verifier, off | on | on, per verifier per event | receipts/s counted by the feeds, on | broker cores off | on | on ÷ off | verifier cores off | on | on ÷ off | broker req/s off | on | load off / on |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| window | OffsetCommit/s per verifier, off | on | on, per verifier per event | receipts/s counted by the feeds, on | broker req/s off | on | on ÷ off | broker cores off | on | on ÷ off | verifier cores off | on | on ÷ off | load off / on |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${windowRows(off, on).join('\n')}
 
 Broker requests by API, receipts on: idle ${apis(on.idle)}; ${on.flowing.map((w) => `at ${w.offeredEventsPerS}/s ${apis(w)}`).join('; ')}.
-Receipts off: idle ${apis(off.idle)}.
+Receipts off: idle ${apis(off.idle)}. At start each verifier committed ${f(on.receiptsAtStart / b13.verifiers, 1)} times (a new group
+gets its position in full).
 
 Receipt latency (receipts on): ${on.latency[0]?.events ?? 0} revocations one at a time on an idle topic, each ${b13.quietMs / 1000} s after the
-previous receipt (so each is the first after a quiet spell and committed at once); the operator package
-asks until all ${b13.verifiers} verifiers' receipts are past the event. Receipts per verifier per lone event: ${f(on.receiptsPerLoneEventPerVerifier)}.
+previous receipt (so each is the first after a quiet spell and committed at once); the operator package asks
+until all ${b13.verifiers} verifiers' receipts are past the event. Receipts per verifier per lone event: ${f(on.receiptsPerLoneEventPerVerifier)}.
+"Wait" starts after the producer's ack and locating the event (one ListOffsets read).
 
-| asked with | complete | publish → receipt p50 ms | p95 | max | publish → last apply p50 | wait p50 | rounds per event | OffsetFetch per event | ListGroups + DescribeGroups per event | partition reads per event |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| asked with | complete | publish → receipt p50 ms | p95 | max | publish → last apply p50 | p95 | wait p50 | rounds per event | OffsetFetch per event | ListGroups + DescribeGroups per event | partition reads per event |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${latencyRows.join('\n')}
 
-${
-  x === null
-    ? ''
-    : `At B10's fleet of ${x.fleet.toLocaleString('en-US')} verifiers: ${int(x.idleCommitsPerS)} OffsetCommit/s while idle; ${int(x.flowingCommitsPerS)}/s while
-events flow at ${f(x.flowingEventsPerS, 0)}/s (the interval's ceiling: one per verifier per second, whatever the rate above 1/s);
-${x.commitsPerLoneEvent === null ? '' : `${int(x.commitsPerLoneEvent)} per lone revocation (one per verifier); `}broker CPU for the flowing case ${f(x.flowingBrokerCoresAtFleetCost)} cores at
-B10's cost per request (${cost === null ? '—' : `${f(cost.brokerCoreSecondsPerRequest * 1e6, 0)} µs, from ${cost.source}`}) or ${f(x.flowingBrokerCoresMeasured)} cores at the marginal cost measured
-here (${f((x.measuredBrokerCoreSecondsPerCommit ?? Number.NaN) * 1e6, 0)} µs per commit, on − off, noisy), beside B10's ${f(x.fleetFlowingBrokerCores)} cores for that fleet
-at 100 revocations/s without receipts. Verifier CPU per commit (on − off): ${f((x.measuredVerifierCoreSecondsPerCommit ?? Number.NaN) * 1e6, 0)} µs.
-A commit on 3 nodes also replicates its \`__consumer_offsets\` record (RF 3), which a 1-node cluster does not show.
-`
-}`;
+${x === null ? '' : costParagraph(off, costArm, x, b13.fleetCost)}`;
   });
 }

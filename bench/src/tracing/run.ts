@@ -41,7 +41,7 @@ export async function runB12(ctx: BenchContext): Promise<B12Result> {
     );
     return {
       ...result,
-      method: `One child process, one verifier fed by hand (no broker), ${rounds} rounds after a warm-up round; each round times, with tracing off (no SDK registered) then on (the SDK's TracerProvider, a SimpleSpanProcessor and an InMemorySpanExporter registered globally), a block of ${verifyOps.toLocaleString('en-US')} verify() calls of 1,000 cached tokens and blocks of ${applyOps.toLocaleString('en-US')} new session revocations handed to the verifier's sink, once with a traceparent and once without, one listener subscribed; the arms swap order every round. Times are medians of the block means; the first three ratios are medians of the ratios taken round by round, the last a ratio of medians.`,
+      method: `One child process, one verifier fed by hand (no broker), ${rounds} rounds after a warm-up round; each round times, with tracing off (no SDK registered) then on (the SDK's TracerProvider, a SimpleSpanProcessor and an InMemorySpanExporter registered globally), a block of ${verifyOps.toLocaleString('en-US')} verify() calls of 1,000 cached tokens and blocks of ${applyOps.toLocaleString('en-US')} new session revocations handed to the verifier's sink, once with a traceparent and once without, one listener subscribed; the arms swap order every round, and so do the traced and untraced blocks within an arm. Times are medians of the block means; the first three ratios are medians of the ratios taken round by round, the last a ratio of medians.`,
       rounds,
       verifyOps,
       applyOps,

@@ -184,29 +184,34 @@ async function run(request: TracingCostRequest): Promise<TracingCostCase> {
   const paired = { verify: [] as number[], header: [] as number[], span: [] as number[] };
   let tracedOnEvents = 0;
   let tracedOnSpans = 0;
-  const offArm = async () => {
+  // Within an arm the traced and untraced blocks swap order every round too.
+  const both = (tracedFirst: boolean) => {
+    const first = applyBlock(tracedFirst);
+    const second = applyBlock(!tracedFirst);
+    return tracedFirst ? { traced: first, untraced: second } : { traced: second, untraced: first };
+  };
+  const offArm = async (tracedFirst: boolean) => {
     off();
     const verify = await verifyBlock();
-    const traced = applyBlock(true);
-    return { verify, traced, untraced: applyBlock(false) };
+    return { verify, ...both(tracedFirst) };
   };
-  const onArm = async () => {
+  const onArm = async (tracedFirst: boolean) => {
     on();
     const verify = await verifyBlock();
     exporter.reset();
-    const traced = applyBlock(true);
+    const applied = both(tracedFirst);
     const spans = exporter.getFinishedSpans().length;
-    const untraced = applyBlock(false);
     exporter.reset();
     off();
-    return { verify, traced, untraced, spans };
+    return { verify, ...applied, spans };
   };
   // Round 0 warms both arms up and is not counted. The arms swap order every round, so a drift
   // in the machine's load weighs on both alike; ratios are also taken round by round.
   for (let round = 0; round <= request.rounds; round++) {
     const offFirst = round % 2 === 0;
-    const first = offFirst ? await offArm() : await onArm();
-    const second = offFirst ? await onArm() : await offArm();
+    const tracedFirst = round % 4 < 2;
+    const first = offFirst ? await offArm(tracedFirst) : await onArm(tracedFirst);
+    const second = offFirst ? await onArm(tracedFirst) : await offArm(tracedFirst);
     const [offRun, onRun] = (offFirst ? [first, second] : [second, first]) as [
       Awaited<ReturnType<typeof offArm>>,
       Awaited<ReturnType<typeof onArm>>,

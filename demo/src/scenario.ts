@@ -76,7 +76,7 @@ export async function runScenario(stack: Stack, report: Report): Promise<void> {
     // The answer waits for the receipt (every live verifier applied it): cuts are timed from
     // the request, which the answer may follow.
     const loggedOutAt = performance.now();
-    steps.receipt("alice's logout", await api.logout(alice.tokens.accessToken));
+    steps.receipt("alice's logout", await api.logoutWithReceipt(alice.tokens.accessToken));
     await steps.expectCut(alice.name, aliceSockets, 'logout', 'logout request', loggedOutAt, {
       kind: 'session',
       reason: 'logout',
@@ -90,7 +90,10 @@ export async function runScenario(stack: Stack, report: Report): Promise<void> {
     for (const connection of bobSockets) await steps.play(connection, 'plays');
     await steps.meEverywhere(bob.tokens.accessToken, 200);
     const bannedAt = performance.now();
-    steps.receipt("bob's ban", await api.ban(admin.accessToken, subjectOf(bob.tokens.accessToken)));
+    steps.receipt(
+      "bob's ban",
+      await api.banWithReceipt(admin.accessToken, subjectOf(bob.tokens.accessToken)),
+    );
     await steps.expectCut(bob.name, bobSockets, 'ban', 'ban request', bannedAt, {
       kind: 'subject',
       reason: 'ban',

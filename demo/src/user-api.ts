@@ -160,11 +160,17 @@ export class UserApi {
     return result.body as TokenPair;
   }
 
+  /** Logs out; answers as soon as the revocation is committed. */
+  async logout(accessToken: string): Promise<void> {
+    const result = await call(`${this.url}/auth/logout`, { method: 'POST', token: accessToken });
+    expectStatus('logout', result, 204);
+  }
+
   /**
    * Logs out and waits until every live verifier applied it (`Prefer: wait=applied`): the
    * answer carries the receipt.
    */
-  async logout(accessToken: string): Promise<Receipt> {
+  async logoutWithReceipt(accessToken: string): Promise<Receipt> {
     const result = await call(`${this.url}/auth/logout`, {
       method: 'POST',
       token: accessToken,
@@ -178,7 +184,7 @@ export class UserApi {
    * Bans an account (admin calls are authenticated from the user-service's own database) and
    * waits for its receipt.
    */
-  async ban(adminToken: string, userId: string): Promise<Receipt> {
+  async banWithReceipt(adminToken: string, userId: string): Promise<Receipt> {
     const result = await call(`${this.url}/admin/users/${encodeURIComponent(userId)}/ban`, {
       method: 'POST',
       token: adminToken,

@@ -44,6 +44,8 @@ describe('the revocation-fabric CLI on a real user-service, broker and verifiers
   let admin: Login;
   let revoked: Login;
   let live: Login;
+  let bob: Login;
+  let bobAgain: Login;
   let processes: VerifierProcess[] = [];
   const clientIds = ['operator-cli-verifier-a-v0', 'operator-cli-verifier-b-v0'];
   let env: Record<string, string>;
@@ -91,6 +93,8 @@ describe('the revocation-fabric CLI on a real user-service, broker and verifiers
     env['REVOCATION_FABRIC_ADMIN_TOKEN'] = admin.accessToken;
     revoked = await login(stack.url, 'alice', true);
     live = await login(stack.url, 'alice');
+    bob = await login(stack.url, 'bob', true);
+    bobAgain = await login(stack.url, 'bob');
     // The relay creates the topic as it starts; the verifiers read it from then on.
     await waitFor(() => operator.partitionRanges(stack.topic), {
       timeoutMs: READY_TIMEOUT_MS,
@@ -258,6 +262,33 @@ describe('the revocation-fabric CLI on a real user-service, broker and verifiers
     expect(strict.stdout).toMatch(
       /PROBLEM {2}retention: retention\.ms \d+ .* is below the least 7210000 ms/,
     );
+  });
+
+  it('waits with revoke --wait until every live verifier applied it: "applied by n of n"', async () => {
+    const run = await cli('revoke', 'session', bob.sessionId, '--wait=20');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `^revoked session ${bob.sessionId}\napplied by (\\d+) of \\1 verifiers in \\d+ ms\n$`,
+      ),
+    );
+  });
+
+  it('exits 3 from revoke --wait when a frozen verifier has not applied it in time, naming it', async () => {
+    const frozen = processes[1];
+    if (frozen === undefined) throw new Error('no second verifier process');
+    frozen.pause();
+    try {
+      const run = await cli('revoke', 'session', bobAgain.sessionId, '--wait=2');
+      expect(run.code).toBe(3);
+      expect(run.stdout).toMatch(
+        new RegExp(
+          `applied by \\d+ of \\d+ verifiers; not yet: ${clientIds[1]} \\(127\\.0\\.0\\.1, 1 behind\\)`,
+        ),
+      );
+    } finally {
+      frozen.resume();
+    }
   });
 
   it('runs as the installed bin: a child process through its shebang, exit code 3 for a refused token', async () => {

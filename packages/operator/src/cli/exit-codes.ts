@@ -12,7 +12,7 @@ export const EXIT = {
   usage: 2,
   /**
    * The answer is "no": `inspect` — the token is refused; `check` — a problem was found;
-   * `revoke --wait` — not applied by every live verifier in time.
+   * `revoke --wait` — not confirmed applied by every live verifier in time.
    */
   negative: 3,
 } as const;
@@ -26,4 +26,4 @@ export const EXIT_CODES_HELP = `Exit codes:
   1  failure: brokers or user-service unreachable, the API refused, …
   2  usage error: unknown option, missing or bad argument
   3  the answer is no: inspect — the token is refused; check — problems found;
-     revoke --wait — not applied by every live verifier in time`;
+     revoke --wait — not confirmed applied by every live verifier in time`;

@@ -117,12 +117,12 @@ describe('revoke: requests and waiting', () => {
     );
   });
 
-  it('waits 5 s by default, whole seconds up to 300 otherwise', () => {
+  it('waits 5 s by default, whole seconds up to 30 otherwise', () => {
     expect(waitSeconds(undefined)).toBeUndefined();
     expect(waitSeconds('')).toBe(5);
     expect(waitSeconds('12')).toBe(12);
     expect(() => waitSeconds('0')).toThrow(/--wait/);
-    expect(() => waitSeconds('301')).toThrow(/at most 300/);
+    expect(() => waitSeconds('31')).toThrow(/at most 30 seconds/);
   });
 });
 
@@ -210,6 +210,28 @@ describe('revoke against the admin API contract', () => {
     expect(await runCli(['revoke', 'user', 'u-1', '--wait=5'], run.io)).toBe(3);
     expect(run.stdout()).toContain(
       'applied by 1 of 2 verifiers; not yet: game-service-v0 (10.0.0.5, 1 behind)',
+    );
+  });
+
+  it('exits 3 when the service cannot tell who applied it', async () => {
+    answer = {
+      status: 200,
+      body: {
+        receipt: {
+          ...receipt(false),
+          state: 'unknown',
+          of: 0,
+          applied: [],
+          pending: [],
+          error: 'Kafka unreachable',
+        },
+      },
+      headers: { 'preference-applied': 'wait=applied' },
+    };
+    const run = capture({ env: env() });
+    expect(await runCli(['revoke', 'session', 's-9', '--wait'], run.io), run.stderr()).toBe(3);
+    expect(run.stdout()).toContain(
+      'receipt unknown: the user-service could not tell who applied it (Kafka unreachable)',
     );
   });
 

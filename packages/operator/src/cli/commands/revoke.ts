@@ -8,7 +8,7 @@ import type { ExitCode } from '../exit-codes.js';
 import { NotConfirmedError, UsageError } from '../errors.js';
 import { flag, parseInteger, stringOption } from '../lib/arguments.js';
 import { callAdmin } from '../lib/admin-api.js';
-import type { AdminAnswer, AdminApi } from '../lib/admin-api.js';
+import type { AdminAnswer, AdminApi, ApiReceipt } from '../lib/admin-api.js';
 import type { Command, CommandContext } from '../lib/command.js';
 import { receiptSentence } from '../lib/receipt-text.js';
 import { readAll } from '../lib/stdin.js';
@@ -28,8 +28,8 @@ export const ADMIN_ENV = {
 
 /** Seconds `--wait` waits when given without a value. */
 export const DEFAULT_WAIT_SECONDS = 5;
-/** The longest `--wait`, seconds. */
-const MAX_WAIT_SECONDS = 300;
+/** The longest `--wait`, seconds: the user-service holds a request at most this long. */
+const MAX_WAIT_SECONDS = 30;
 
 /** A revocation, ready to send. */
 export interface RevokeRequest {
@@ -189,6 +189,18 @@ function whatWasDone(request: RevokeRequest, answer: AdminAnswer): string {
   }
 }
 
+/** What became of the wait, in one line. */
+export function receiptLine(receipt: ApiReceipt): string {
+  switch (receipt.state) {
+    case 'unpublished':
+      return `not in Kafka yet: committed to the outbox, the relay publishes it once Kafka answers (waited ${receipt.ms} ms)`;
+    case 'unknown':
+      return `receipt unknown: the user-service could not tell who applied it${receipt.error === undefined ? '' : ` (${receipt.error})`}; see revocation-fabric status`;
+    default:
+      return receiptSentence(receipt);
+  }
+}
+
 async function run(context: CommandContext): Promise<ExitCode> {
   const { out } = context;
   const positionals = [...context.positionals];
@@ -219,11 +231,7 @@ async function run(context: CommandContext): Promise<ExitCode> {
   out.line(whatWasDone(request, answer));
   if (answer.receipt !== undefined) {
     const receipt = answer.receipt;
-    out.line(
-      receipt.state === 'unpublished'
-        ? `not in Kafka yet: committed to the outbox, the relay publishes it once Kafka answers (waited ${receipt.ms} ms)`
-        : receiptSentence(receipt),
-    );
+    out.line(receiptLine(receipt));
   }
   if (answer.waitIgnored)
     out.note(
@@ -259,7 +267,8 @@ stdin is not a terminal).
 Options:
   --url <url>            the user-service (env ${ADMIN_ENV.url})
   --admin-token <jwt>    an admin's access token (env ${ADMIN_ENV.adminToken}; prefer the variable)
-  --wait[=<seconds>]     answer once every live verifier applied it (default ${DEFAULT_WAIT_SECONDS} s); exit 3 if not in time
+  --wait[=<seconds>]     answer once every live verifier applied it (default ${DEFAULT_WAIT_SECONDS} s, at most ${MAX_WAIT_SECONDS});
+                         exit 3 if not in time (or not published, or unknown)
   -y, --yes              do not ask before pulling a brake
   --end-sessions         global only: also end every session (everyone signs in again)
 

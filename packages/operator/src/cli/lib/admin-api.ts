@@ -22,6 +22,9 @@ export interface ReceiptEntry {
   readonly behind: number;
 }
 
+/** The states of a receipt, as the user-service names them. */
+export const RECEIPT_STATES = ['applied', 'pending', 'unpublished', 'unknown'] as const;
+
 /** The receipt of a revocation the user-service waited for. */
 export interface ApiReceipt {
   readonly complete: boolean;
@@ -30,8 +33,13 @@ export interface ApiReceipt {
   readonly pending: readonly ReceiptEntry[];
   readonly gone: readonly ReceiptEntry[];
   readonly ms: number;
-  /** `unpublished`: committed, not yet in Kafka (the outbox relay sends it once Kafka answers). */
-  readonly state: 'applied' | 'pending' | 'unpublished';
+  /**
+   * `unpublished`: committed, not yet in Kafka (the outbox relay sends it once Kafka answers);
+   * `unknown`: the service could not tell (Kafka unreachable, or no verifier visible to it).
+   */
+  readonly state: (typeof RECEIPT_STATES)[number];
+  /** Why the state is `unknown`, when the service says. */
+  readonly error?: string | undefined;
 }
 
 /** An answer of the admin API. */
@@ -175,9 +183,7 @@ function checkReceipt(value: unknown, url: string): ApiReceipt {
     typeof receipt.complete === 'boolean' &&
     typeof receipt.of === 'number' &&
     typeof receipt.ms === 'number' &&
-    (receipt.state === 'applied' ||
-      receipt.state === 'pending' ||
-      receipt.state === 'unpublished') &&
+    (RECEIPT_STATES as readonly unknown[]).includes(receipt.state) &&
     isEntryList(receipt.applied) &&
     isEntryList(receipt.pending) &&
     isEntryList(receipt.gone ?? [])

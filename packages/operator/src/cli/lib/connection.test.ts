@@ -76,6 +76,20 @@ describe('kafkaFailure', () => {
     });
   });
 
+  it('finds the broker’s answer behind "retries exceeded"', () => {
+    const cause = Object.assign(new Error('This server does not host this topic-partition'), {
+      name: 'KafkaJSProtocolError',
+      type: 'UNKNOWN_TOPIC_OR_PARTITION',
+    });
+    const wrapped = Object.assign(new Error(cause.message, { cause }), {
+      name: 'KafkaJSNumberOfRetriesExceeded',
+    });
+    expect(kafkaFailure(wrapped, ['a:9092'], 'no-such-topic')).toMatchObject({
+      code: 'KAFKA_FAILED',
+      message: expect.stringContaining('the topic does not exist (check --topic)'),
+    });
+  });
+
   it('lets other errors through as they are', () => {
     const error = new UsageError('x');
     expect(kafkaFailure(error, [], 't')).toBe(error);

@@ -155,14 +155,16 @@ const HINTS: Readonly<Record<string, string>> = {
 /** Tells a failure of Kafka in the operator's terms; errors of the CLI pass through. */
 export function kafkaFailure(error: unknown, brokers: readonly string[], topic: string): unknown {
   if (!(error instanceof Error) || !error.name.startsWith('KafkaJS')) return error;
-  const type = (error as { type?: unknown }).type;
+  // kafkajs wraps the broker's answer in "retries exceeded": its type is on the cause.
+  const cause = (error as { cause?: unknown }).cause;
+  const type =
+    (error as { type?: unknown }).type ?? (cause as { type?: unknown } | undefined)?.type;
   const hint = typeof type === 'string' ? HINTS[type] : undefined;
   const unreachable =
     hint === undefined &&
     /Connection|NumberOfRetriesExceeded|RequestTimeout|BrokerNotFound|Timeout/.test(
       error.name + error.message,
     );
-  const cause = (error as { cause?: unknown }).cause;
   const detail =
     cause instanceof Error && cause.message !== error.message
       ? `${error.message} (${cause.message})`

@@ -28,6 +28,19 @@ const KAFKA_CLIENT_FILES = [
   'demo/src/stack.ts',
 ];
 
+const KAFKA_CLIENT_PATH = {
+  name: 'kafkajs',
+  message: `The Kafka client lives in one file per package (${KAFKA_CLIENT_FILES.join(', ')}); use that package's API (tests: the testkit).`,
+};
+
+// OpenTelemetry's API too, in the libraries: one file per package makes their spans and asks
+// whether an SDK is registered (tests and benchmarks register SDKs freely).
+const TRACING_FILES = [
+  'packages/verifier/src/tracing.ts',
+  'packages/publisher/src/tracing/tracing.ts',
+  'packages/service-runtime/src/http/server-span.ts',
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -97,12 +110,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [
-            {
-              name: 'kafkajs',
-              message: `The Kafka client lives in one file per package (${KAFKA_CLIENT_FILES.join(', ')}); use that package's API (tests: the testkit).`,
-            },
-          ],
+          paths: [KAFKA_CLIENT_PATH],
           patterns: boundaryPatterns,
         },
       ],
@@ -127,6 +135,25 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
+    },
+  },
+  {
+    files: ['packages/*/src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/*.fixture.ts', ...TRACING_FILES],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            KAFKA_CLIENT_PATH,
+            {
+              name: '@opentelemetry/api',
+              message: `OpenTelemetry's API lives in one file per package (${TRACING_FILES.join(', ')}).`,
+            },
+          ],
+          patterns: boundaryPatterns,
+        },
+      ],
     },
   },
   {

@@ -165,8 +165,9 @@ describe('the revocation-fabric CLI on a real user-service, broker and verifiers
   });
 
   it('inspects a live token of the same user: exit 0, no rule rejects it, its signature is valid', async () => {
-    const run = await cli('inspect', live.accessToken);
+    const run = await cli('inspect', live.accessToken, '--progress');
     expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/read \d+ of \d+ records…\n$/);
     expect(run.stdout.split('\n')[0]).toMatch(
       new RegExp(`^not revoked by any rule in ${stack.topic} \\(\\d+ records? read\\)$`),
     );

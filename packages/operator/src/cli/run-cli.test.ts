@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { revokeRequest, waitSeconds } from './commands/revoke.js';
+import { revokeRequest, waitSeconds } from './lib/revoke-request.js';
 import { passes } from './commands/tail.js';
 import type { CliIo } from './io.js';
 import { runCli } from './run-cli.js';

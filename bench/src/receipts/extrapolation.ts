@@ -23,6 +23,12 @@ export interface ReceiptsExtrapolation {
   readonly costArmCommitsPerS: number;
   /** (cost arm − off) broker cores at the same event rate ÷ the cost arm's commits/s. */
   readonly measuredBrokerCoreSecondsPerCommit: number | null;
+  /**
+   * The same with the two windows' difference in Fetch requests priced at B10's cost per
+   * request and taken out: how fast verifiers drain the topic sets how many fetches they make,
+   * and that varies between windows by more than the commits cost.
+   */
+  readonly measuredBrokerCoreSecondsPerCommitFetchAdjusted: number | null;
   /** The same for the verifiers' processes. */
   readonly measuredVerifierCoreSecondsPerCommit: number | null;
   /** Broker cores the fleet's commits take while events flow, at the measured cost. */
@@ -64,6 +70,13 @@ export function extrapolate(
   const perCommit = (costValue: number, offValue: number) =>
     commitsPerS > 0 ? (costValue - offValue) / commitsPerS : null;
   const brokerPerCommit = perCommit(costFlowing.window.brokerCores, offFlowing.window.brokerCores);
+  const fetchDelta =
+    (costFlowing.window.requestsPerS['Fetch'] ?? 0) -
+    (offFlowing.window.requestsPerS['Fetch'] ?? 0);
+  const adjusted =
+    brokerPerCommit === null || fleetCost === null
+      ? null
+      : brokerPerCommit - (fetchDelta * fleetCost.brokerCoreSecondsPerRequest) / commitsPerS;
   const flowingCommitsPerS = onFlowing.offsetCommitsPerSPerVerifier * fleet;
   const commitsPerLoneEvent =
     on.receiptsPerLoneEventPerVerifier === null ? null : on.receiptsPerLoneEventPerVerifier * fleet;
@@ -75,6 +88,7 @@ export function extrapolate(
     commitsPerLoneEvent,
     costArmCommitsPerS: commitsPerS,
     measuredBrokerCoreSecondsPerCommit: brokerPerCommit,
+    measuredBrokerCoreSecondsPerCommitFetchAdjusted: adjusted,
     measuredVerifierCoreSecondsPerCommit: perCommit(
       costFlowing.window.verifierCores,
       offFlowing.window.verifierCores,

@@ -14,6 +14,7 @@ const READMES = [
   'packages/publisher/README.md',
   'packages/protocol/README.md',
   'packages/kafka-connection/README.md',
+  'packages/operator/README.md',
 ];
 
 /**

@@ -15,7 +15,12 @@ import type { Socket } from 'socket.io-client';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createUserService, loadConfig } from '@revocation-fabric/user-service';
 import type { UserService } from '@revocation-fabric/user-service';
-import { createTestDatabase, uniqueTopic, waitFor } from '@revocation-fabric/testkit';
+import {
+  createRevocationTopic,
+  createTestDatabase,
+  uniqueTopic,
+  waitFor,
+} from '@revocation-fabric/testkit';
 import type { TestDatabase } from '@revocation-fabric/testkit';
 import { cutOf } from './support/game-client.js';
 import { recordSpans } from './support/span-recorder.js';
@@ -60,6 +65,9 @@ async function startScenario(traced: boolean): Promise<Scenario> {
   const database: TestDatabase = await createTestDatabase('postgres', { prefix: 'trace_test' });
   cleanups.push(() => database.drop());
   const topic = uniqueTopic('trace');
+  // Made here, not left to the service's relay: a relay whose first connection fails on a busy
+  // machine creates the topic only with its first publish, and the verifier waits for the topic.
+  await createRevocationTopic(brokers, topic);
   const config = loadConfig({
     ...database.env,
     NODE_ENV: 'test',

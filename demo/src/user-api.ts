@@ -1,6 +1,7 @@
 /**
  * The few user-service calls the scenario makes, over plain HTTP as any client would.
  */
+import type { RevocationReceipt } from '@revocation-fabric/operator';
 
 /** The token pair the user-service answers login and refresh with. */
 export interface TokenPair {
@@ -65,23 +66,8 @@ async function call(
 /** Answer once every live verifier applied the revocation, within 10 s. */
 const APPLIED = 'wait=applied; timeout=10';
 
-/** A verifier named in a receipt. */
-export interface ReceiptVerifier {
-  readonly groupId: string;
-  readonly clientId: string;
-  readonly host: string;
-  readonly behind: number;
-}
-
 /** The user-service's receipt of a revocation (see its `Prefer: wait=applied`). */
-export interface Receipt {
-  readonly state: string;
-  readonly complete: boolean;
-  readonly of: number;
-  readonly applied: readonly ReceiptVerifier[];
-  readonly pending: readonly ReceiptVerifier[];
-  readonly ms: number;
-}
+export type Receipt = RevocationReceipt;
 
 function receiptOf(body: unknown): Receipt {
   const receipt = (body as { receipt?: Receipt } | undefined)?.receipt;

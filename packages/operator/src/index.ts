@@ -12,12 +12,21 @@ export type {
 } from './kafka-client.js';
 export { lagOf, readFleet } from './fleet.js';
 export type { FleetView, ReadFleetOptions, VerifierView } from './fleet.js';
-export { behind, eventTarget, highWaterTarget, receiptOf, waitForApplied } from './receipts.js';
+export {
+  REVOCATION_RECEIPT_STATES,
+  behind,
+  eventTarget,
+  highWaterTarget,
+  receiptOf,
+  waitForApplied,
+} from './receipts.js';
 export type {
   AppliedOutcome,
   AppliedTarget,
   Receipt,
   ReceiptVerifier,
+  RevocationReceipt,
+  RevocationReceiptState,
   WaitForAppliedOptions,
 } from './receipts.js';
 export { decodeRecord, followRevocations, readRevocations } from './revocation-log.js';

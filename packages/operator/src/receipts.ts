@@ -109,6 +109,37 @@ export interface WaitForAppliedOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
+/** Where a revocation is, as the receipt of a revocation endpoint says. */
+export const REVOCATION_RECEIPT_STATES = ['applied', 'pending', 'unpublished', 'unknown'] as const;
+
+/**
+ * `applied`: every verifier live when asked applied it; `pending`: some have not (`pending`
+ * names them); `unpublished`: committed, not yet in Kafka (the issuer's relay sends it once
+ * Kafka answers); `unknown`: the receipts could not be read (Kafka unreachable, or no verifier
+ * visible to the reader).
+ */
+export type RevocationReceiptState = (typeof REVOCATION_RECEIPT_STATES)[number];
+
+/**
+ * The receipt a revocation endpoint answers with `Prefer: wait=applied` (the user-service's
+ * `receipt` field): the one definition its server, the CLI and the console's tests share.
+ */
+export interface RevocationReceipt {
+  readonly state: RevocationReceiptState;
+  readonly complete: boolean;
+  /** Verifiers counted (live when asked). */
+  readonly of: number;
+  readonly applied: readonly ReceiptVerifier[];
+  /** Live, not applied: the laggards. */
+  readonly pending: readonly ReceiptVerifier[];
+  /** Left while awaited. */
+  readonly gone: readonly ReceiptVerifier[];
+  /** From the commit to the receipt, ms. */
+  readonly ms: number;
+  /** Why the state is `unknown`, when known. */
+  readonly error?: string | undefined;
+}
+
 /** A receipt and how long it took. */
 export interface AppliedOutcome extends Receipt {
   /** From the start of the wait to the receipt, ms. */

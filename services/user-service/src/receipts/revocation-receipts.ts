@@ -18,7 +18,8 @@ import type {
   LoggedRevocation,
   OperatorKafka,
   Receipt,
-  ReceiptVerifier,
+  RevocationReceipt,
+  RevocationReceiptState,
 } from '@revocation-fabric/operator';
 import type { IssuerKafkaConfig } from '@revocation-fabric/issuer-kit';
 import { outboxBacklog } from '@revocation-fabric/publisher';
@@ -26,31 +27,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { DataStore } from '../db/schema.js';
 
-/** Where a revocation is, as its receipt tells. */
-export type ReceiptState =
-  /** Every verifier live when asked has applied it. */
-  | 'applied'
-  /** Published; some live verifiers have not applied it yet (`pending`). */
-  | 'pending'
-  /** Committed, not yet published: Kafka is away or the relay is behind (it will be sent). */
-  | 'unpublished'
-  /** The receipts could not be read (Kafka unreachable): nothing is known either way. */
-  | 'unknown';
-
-/** The receipt of what a request committed. */
-export interface RevocationReceipt {
-  readonly state: ReceiptState;
-  readonly complete: boolean;
-  /** Verifiers counted (live when asked). */
-  readonly of: number;
-  readonly applied: readonly ReceiptVerifier[];
-  readonly pending: readonly ReceiptVerifier[];
-  readonly gone: readonly ReceiptVerifier[];
-  /** From the commit's answer to the receipt, ms. */
-  readonly ms: number;
-  /** Why the receipts could not be read, for `unknown`. */
-  readonly error?: string | undefined;
-}
+/** Where a revocation is, as its receipt tells (the operator package's one definition). */
+export type { RevocationReceipt, RevocationReceiptState as ReceiptState };
 
 /** A recent revocation event with its receipt. */
 export interface LoggedReceipt {
@@ -206,6 +184,6 @@ export class RevocationReceipts {
   }
 }
 
-function emptyReceipt(state: ReceiptState, ms: number): RevocationReceipt {
+function emptyReceipt(state: RevocationReceiptState, ms: number): RevocationReceipt {
   return { state, complete: false, of: 0, applied: [], pending: [], gone: [], ms };
 }

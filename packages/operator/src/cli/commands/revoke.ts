@@ -8,7 +8,8 @@ import type { ExitCode } from '../exit-codes.js';
 import { NotConfirmedError, UsageError } from '../errors.js';
 import { flag, stringOption } from '../lib/arguments.js';
 import { callAdmin } from '../lib/admin-api.js';
-import type { AdminAnswer, AdminApi, ApiReceipt } from '../lib/admin-api.js';
+import type { RevocationReceipt } from '../../receipts.js';
+import type { AdminAnswer, AdminApi } from '../lib/admin-api.js';
 import type { Command, CommandContext } from '../lib/command.js';
 import { receiptSentence } from '../lib/receipt-text.js';
 import {
@@ -101,7 +102,7 @@ function whatWasDone(request: RevokeRequest, answer: AdminAnswer): string {
 }
 
 /** What became of the wait, in one line. */
-export function receiptLine(receipt: ApiReceipt): string {
+export function receiptLine(receipt: RevocationReceipt): string {
   switch (receipt.state) {
     case 'unpublished':
       return `not in Kafka yet: committed to the outbox, the relay publishes it once Kafka answers (waited ${receipt.ms} ms)`;

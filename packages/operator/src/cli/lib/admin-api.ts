@@ -4,6 +4,8 @@
  * (`Prefer: wait=applied; timeout=<s>` → `Preference-Applied: wait=applied` and a `receipt`).
  */
 import type { ErrorBody } from '@revocation-fabric/protocol';
+import { REVOCATION_RECEIPT_STATES } from '../../receipts.js';
+import type { ReceiptVerifier, RevocationReceipt } from '../../receipts.js';
 import { ApiAnswerInvalidError, ApiRefusedError, ApiUnreachableError } from '../errors.js';
 
 /** Where the admin API is and who calls it. */
@@ -14,41 +16,13 @@ export interface AdminApi {
   readonly token: string;
 }
 
-/** A verifier named in a receipt the user-service answers. */
-export interface ReceiptEntry {
-  readonly groupId: string;
-  readonly clientId: string;
-  readonly host: string;
-  readonly behind: number;
-}
-
-/** The states of a receipt, as the user-service names them. */
-export const RECEIPT_STATES = ['applied', 'pending', 'unpublished', 'unknown'] as const;
-
-/** The receipt of a revocation the user-service waited for. */
-export interface ApiReceipt {
-  readonly complete: boolean;
-  readonly of: number;
-  readonly applied: readonly ReceiptEntry[];
-  readonly pending: readonly ReceiptEntry[];
-  readonly gone: readonly ReceiptEntry[];
-  readonly ms: number;
-  /**
-   * `unpublished`: committed, not yet in Kafka (the outbox relay sends it once Kafka answers);
-   * `unknown`: the service could not tell (Kafka unreachable, or no verifier visible to it).
-   */
-  readonly state: (typeof RECEIPT_STATES)[number];
-  /** Why the state is `unknown`, when the service says. */
-  readonly error?: string | undefined;
-}
-
 /** An answer of the admin API. */
 export interface AdminAnswer {
   readonly status: number;
   /** The route's body (`{}` for 204), without the receipt. */
   readonly body: Record<string, unknown>;
   /** Present when the service waited (`Preference-Applied: wait=applied`). */
-  readonly receipt?: ApiReceipt | undefined;
+  readonly receipt?: RevocationReceipt | undefined;
   /** Waiting was asked for but the service did not apply the preference. */
   readonly waitIgnored: boolean;
 }
@@ -160,7 +134,7 @@ function refusal(status: number, body: unknown, method: string, path: string): A
   );
 }
 
-function isEntryList(value: unknown): value is ReceiptEntry[] {
+function isEntryList(value: unknown): value is ReceiptVerifier[] {
   return (
     Array.isArray(value) &&
     value.every(
@@ -175,20 +149,23 @@ function isEntryList(value: unknown): value is ReceiptEntry[] {
   );
 }
 
-function checkReceipt(value: unknown, url: string): ApiReceipt {
-  const receipt = value as Partial<Record<keyof ApiReceipt, unknown>>;
+function checkReceipt(value: unknown, url: string): RevocationReceipt {
+  const receipt = value as Partial<Record<keyof RevocationReceipt, unknown>>;
   if (
     typeof value === 'object' &&
     value !== null &&
     typeof receipt.complete === 'boolean' &&
     typeof receipt.of === 'number' &&
     typeof receipt.ms === 'number' &&
-    (RECEIPT_STATES as readonly unknown[]).includes(receipt.state) &&
+    (REVOCATION_RECEIPT_STATES as readonly unknown[]).includes(receipt.state) &&
     isEntryList(receipt.applied) &&
     isEntryList(receipt.pending) &&
     isEntryList(receipt.gone ?? [])
   ) {
-    return { ...(value as ApiReceipt), gone: (receipt.gone as ReceiptEntry[] | undefined) ?? [] };
+    return {
+      ...(value as RevocationReceipt),
+      gone: (receipt.gone as ReceiptVerifier[] | undefined) ?? [],
+    };
   }
   throw new ApiAnswerInvalidError(
     `${url} answered a receipt this CLI cannot read: ${JSON.stringify(value)}`,

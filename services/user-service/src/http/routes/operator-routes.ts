@@ -6,6 +6,7 @@ import type { FleetView } from '@revocation-fabric/operator';
 import type { RevocationEvent } from '@revocation-fabric/protocol';
 import { eventTarget as targetOf } from '@revocation-fabric/protocol';
 import { UserServiceError } from '../../errors.js';
+import { parseQuery } from '../console-schemas.js';
 import type { RevocationReceipts } from '../../receipts/revocation-receipts.js';
 import { fleetResponse, recentQuery, recentResponse } from '../../receipts/receipt-schemas.js';
 import type { Route } from '../route.js';
@@ -48,18 +49,8 @@ export function operatorRoutes(receipts: RevocationReceipts): Route[] {
       ],
       responses: { 200: { description: 'Revocations.', schema: recentResponse }, ...kafkaAway },
       handle: async ({ req }) => {
-        const query = recentQuery.safeParse(req.query);
-        if (!query.success) {
-          throw new UserServiceError({
-            code: 'INVALID_REQUEST',
-            message: 'invalid query',
-            fields: query.error.issues.map((issue) => ({
-              path: ['query', ...issue.path.map(String)].join('.'),
-              message: issue.message,
-            })),
-          });
-        }
-        const { fleet, events } = await fromKafka(receipts.recent(query.data.limit));
+        const query = parseQuery(recentQuery, req.query);
+        const { fleet, events } = await fromKafka(receipts.recent(query.limit));
         return {
           status: 200,
           body: {

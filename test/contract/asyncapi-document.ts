@@ -16,6 +16,8 @@ import {
   DEFAULT_REVOCATION_TOPIC,
   GLOBAL_TARGET,
   REVOCATION_SIGNATURE_HEADER,
+  TRACEPARENT_HEADER,
+  TRACESTATE_HEADER,
   RULE_KINDS,
   SCHEMA_VERSION,
   createEvent,
@@ -173,6 +175,16 @@ function headersSchema(kind: RuleKind, idSchema: Json | undefined): JsonObject {
         : { type: 'string' }),
       description:
         'The event’s `id`, written by the publisher on every record so logs and taps can follow an event without decoding it.',
+    },
+    [TRACEPARENT_HEADER]: {
+      type: 'string',
+      pattern: '^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
+      description:
+        'W3C Trace Context of the span that created the event (the revoking request’s trace), written only when the producer traces (an OpenTelemetry SDK registered). Each verifier’s apply is a span in that trace.',
+    },
+    [TRACESTATE_HEADER]: {
+      type: 'string',
+      description: 'The W3C `tracestate` that came with `traceparent`, passed on untouched.',
     },
   };
   if (!isBrake(kind)) return { type: 'object', properties, required: [EVENT_ID_HEADER] };

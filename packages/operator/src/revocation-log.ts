@@ -22,19 +22,28 @@ export interface LoggedRevocation {
   readonly invalid?: { readonly code: string; readonly message: string } | undefined;
   /** The record carries a brake signature (`global` and `key` rules need one). */
   readonly signed: boolean;
+  /**
+   * The brake signature (a detached JWS) and the record value it covers, as read: kept for
+   * signed records only (brakes are few), so a reader can check it against the issuer's keys.
+   */
+  readonly brakeSignature?: { readonly signature: string; readonly payload: string } | undefined;
   /** W3C trace context of the request that revoked, when the producer traced it. */
   readonly traceparent?: string | undefined;
 }
 
 /** Decodes one record. Never throws: a bad record is reported as `invalid`. */
 export function decodeRecord(record: TopicRecord): LoggedRevocation {
+  const signature = record.headers[REVOCATION_SIGNATURE_HEADER];
   const common = {
     topic: record.topic,
     partition: record.partition,
     offset: record.offset,
     timestamp: record.timestamp,
     key: record.key,
-    signed: record.headers[REVOCATION_SIGNATURE_HEADER] !== undefined,
+    signed: signature !== undefined,
+    ...(signature === undefined || record.value === null
+      ? {}
+      : { brakeSignature: { signature, payload: record.value.toString('utf8') } }),
     traceparent: record.headers.traceparent,
   };
   if (record.value === null)

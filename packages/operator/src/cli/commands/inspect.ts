@@ -17,7 +17,8 @@ import { count, formatTable, isoTime, plural, relativeTime } from '../lib/text.j
 import { checkSignature, decodeToken } from '../lib/token-check.js';
 import type { DecodedToken, SignatureCheck } from '../lib/token-check.js';
 import { inspectVerdict, rejectingRules } from '../lib/verdict.js';
-import type { RejectingRules } from '../lib/verdict.js';
+import type { RejectingRecord, RejectingRules } from '../lib/verdict.js';
+import { checkBrakes } from '../lib/brake-check.js';
 
 function signatureText(signature: SignatureCheck): string {
   switch (signature.status) {
@@ -92,9 +93,16 @@ function rulesTable(rules: RejectingRules): string {
       isoTime(record.event.issuedAt),
       `${record.partition}/${record.offset}`,
       signedText(record),
-      record.counts ? 'yes' : 'no: unsigned brake',
+      appliedText(record),
     ]),
   );
+}
+
+/** Whether a verifier applies the rule, and why not. */
+function appliedText(record: RejectingRecord): string {
+  if (record.brakeCheck === 'invalid') return 'no: brake signature invalid';
+  if (!record.counts) return 'no: unsigned brake';
+  return record.brakeCheck === 'not-checked' ? 'yes (signature not checked)' : 'yes';
 }
 
 async function tokenArgument(context: CommandContext): Promise<string> {
@@ -136,6 +144,12 @@ async function run(context: CommandContext): Promise<ExitCode> {
     rules = rejectingRules(read, facts, clockToleranceMs);
   }
   const signature = await signaturePending;
+  // A brake counts only if its issuer signed it: checked against the keys the token's was.
+  if (rules !== undefined)
+    rules = await checkBrakes(
+      rules,
+      signature.status === 'not-checked' ? undefined : signature.jwksUrl,
+    );
   const now = context.now();
   const expiresAt =
     typeof decoded.payload.exp === 'number' ? decoded.payload.exp * 1000 : undefined;
@@ -185,7 +199,7 @@ export const inspectCommand: Command = {
   },
   help: `Decodes the token (header, claims), checks its signature against the issuer's keys and
 its expiry, reads the whole topic and lists every rule event that rejects it, as a verifier
-judges (brakes count only when signed). The verdict comes first. - reads the token from stdin
+judges (brakes count only when their signature verifies against the issuer's keys). The verdict comes first. - reads the token from stdin
 (keeps it out of your shell history). Records that are no valid event are ignored.
 
 Options:

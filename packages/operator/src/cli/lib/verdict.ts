@@ -1,6 +1,7 @@
 /**
  * Why a token is refused, decided as a verifier decides: every rule event of the topic that
- * rejects the token's facts (`rejects(ruleFromEvent(event), facts)`), brakes only when signed;
+ * rejects the token's facts (`rejects(ruleFromEvent(event), facts)`), brakes only when signed
+ * (and, once `brake-check.ts` checked them, only when the signature verifies);
  * then its signature, its claims and its expiry.
  */
 import { isBrake, rejects, ruleFromEvent } from '@revocation-fabric/protocol';
@@ -18,6 +19,8 @@ export interface RejectingRecord extends LoggedRevocation {
    * signature itself is the verifier's to check against the issuer's keys).
    */
   readonly counts: boolean;
+  /** A signed brake's signature, once checked against the issuer's keys (`brake-check.ts`). */
+  readonly brakeCheck?: 'valid' | 'invalid' | 'not-checked' | undefined;
 }
 
 /** The records of a topic that reject a token, earliest event first. */

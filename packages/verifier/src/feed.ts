@@ -94,6 +94,8 @@ export interface FeedStats {
    * operators read to tell which verifiers applied an event. Optional: a feed without them.
    */
   readonly receipts?: number | undefined;
+  /** Receipts that failed to commit (operators then see this verifier as a laggard). */
+  readonly receiptFailures?: number | undefined;
   /** Skipped records per code. */
   readonly poisonByCode: Readonly<Partial<Record<PoisonCode, number>>>;
   /**

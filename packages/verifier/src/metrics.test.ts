@@ -55,3 +55,25 @@ describe('the topic retention gauge', () => {
     expect((await gauge?.get())?.values).toEqual([]);
   });
 });
+
+describe('the receipts counter', () => {
+  it('counts up by the commits and failures the feed reports between scrapes', async () => {
+    const registry = new Registry();
+    const receipts = { committed: 0, failed: 0 };
+    const stats = () => ({ receipts: { ...receipts } }) as unknown as VerifierStats;
+    await VerifierMetrics.create(registry, 'test_', stats);
+    const counter = registry.getSingleMetric('test_receipts_total');
+    const samples = async () =>
+      Object.fromEntries(
+        ((await counter?.get())?.values ?? []).map((v) => [String(v.labels['outcome']), v.value]),
+      );
+
+    receipts.committed = 3;
+    expect(await samples()).toEqual({ committed: 3 });
+    receipts.committed = 5;
+    receipts.failed = 1;
+    // A scrape in a later tick: the stats snapshot is taken once per tick.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await samples()).toEqual({ committed: 5, failed: 1 });
+  });
+});

@@ -26,6 +26,7 @@ const NAMES = {
   delay: 'event_apply_delay_seconds',
   verifications: 'verifications_total',
   retentionTooShort: 'topic_retention_too_short',
+  receipts: 'receipts_total',
 } as const;
 
 /**
@@ -134,6 +135,23 @@ export class VerifierMetrics {
     statGauge(NAMES.ready, '1 once the revocation topic has been replayed.', (s) =>
       s.ready ? 1 : 0,
     );
+    // Receipts: read from the stats at scrape time, counted up by what moved since the last.
+    const receiptsSeen = { committed: 0, failed: 0 };
+    new Counter<'outcome'>({
+      name: prefix + NAMES.receipts,
+      help: 'Commits of the applied position to the verifier’s consumer group (its receipts for operators), by outcome (committed, failed).',
+      labelNames: ['outcome'],
+      registers,
+      collect() {
+        const receipts = scrape().receipts;
+        if (receipts === null) return;
+        for (const outcome of ['committed', 'failed'] as const) {
+          const moved = receipts[outcome] - receiptsSeen[outcome];
+          if (moved > 0) this.inc({ outcome }, moved);
+          receiptsSeen[outcome] = Math.max(receiptsSeen[outcome], receipts[outcome]);
+        }
+      },
+    });
     new Gauge({
       name: prefix + NAMES.retentionTooShort,
       help: '1 for a revocation topic kept shorter than the longest token lifetime + 2 × clock tolerance (a restarted verifier may miss rules; the verifier is NOT_READY), 0 when long enough; by topic, once checked.',

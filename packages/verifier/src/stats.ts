@@ -56,4 +56,10 @@ export interface VerifierStats {
    * `msSinceLastContact` — contact recent and this large means nothing was revoked lately.
    */
   readonly msSinceLastAppliedEvent: number | null;
+  /**
+   * Receipts: commits of the applied position to the feed's consumer group, and those that
+   * failed (a verifier whose receipts fail looks like a laggard to operators); `null` for a
+   * feed without receipts.
+   */
+  readonly receipts: { readonly committed: number; readonly failed: number } | null;
 }

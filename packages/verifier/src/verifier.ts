@@ -221,6 +221,10 @@ export class RevocationVerifier implements Verifier {
         this.#intake.lastReceivedAt === undefined
           ? null
           : Math.max(0, now - this.#intake.lastReceivedAt),
+      receipts:
+        feed.receipts === undefined
+          ? null
+          : { committed: feed.receipts, failed: feed.receiptFailures ?? 0 },
     };
   }
 

@@ -40,6 +40,7 @@ export class AppliedReceipts {
   #again = false;
   #stopped = false;
   #commits = 0;
+  #failures = 0;
 
   constructor(options: AppliedReceiptsOptions) {
     this.#options = options;
@@ -48,6 +49,11 @@ export class AppliedReceipts {
   /** How many commits went through. */
   get commits(): number {
     return this.#commits;
+  }
+
+  /** How many commits failed (a missing Read ACL on the group, the broker away). */
+  get failures(): number {
+    return this.#failures;
   }
 
   /** Positions moved (a batch was applied): commit now, or once the interval has passed. */
@@ -105,6 +111,7 @@ export class AppliedReceipts {
             this.#committed.set(`${topic}:${partition}`, offset);
         },
         (error: unknown) => {
+          this.#failures += 1;
           // A lost receipt is harmless (the next one carries the position); it is not retried
           // at once, so a broker in trouble is not asked twice as often.
           this.#options.logger.debug({ err: error }, 'could not commit the applied position');

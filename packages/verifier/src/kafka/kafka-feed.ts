@@ -219,6 +219,7 @@ export class KafkaRevocationFeed implements RevocationFeed {
       lagByPartition: this.#tracker.lagByPartition(),
       applied: this.#delivery?.delivered ?? 0,
       receipts: this.#receipts?.commits ?? 0,
+      receiptFailures: this.#receipts?.failures ?? 0,
       poisonByCode: this.#poison.counts(),
       topicRetention: this.#topicRetention,
     };

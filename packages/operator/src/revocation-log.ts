@@ -6,7 +6,7 @@
  */
 import { REVOCATION_SIGNATURE_HEADER, decodeEvent } from '@revocation-fabric/protocol';
 import type { RevocationEvent } from '@revocation-fabric/protocol';
-import type { OperatorKafka, TopicRecord } from './kafka-client.js';
+import type { OperatorKafka, PartitionRange, TopicRecord } from './kafka-client.js';
 
 /** One record of the revocation topic, decoded. */
 export interface LoggedRevocation {
@@ -73,6 +73,8 @@ export interface ReadRevocationsOptions {
   readonly last?: number | undefined;
   /** Called for each record as it is read (progress). */
   readonly onRecord?: ((revocation: LoggedRevocation) => void) | undefined;
+  /** Called with the partitions' offsets once read, before the first record (a progress total). */
+  readonly onStart?: ((ranges: readonly PartitionRange[]) => void) | undefined;
 }
 
 /**
@@ -90,6 +92,7 @@ export async function readRevocations(
   options: ReadRevocationsOptions,
 ): Promise<LoggedRevocation[]> {
   const ranges = await kafka.partitionRanges(options.topic);
+  options.onStart?.(ranges);
   const from = new Map(
     ranges.map(({ partition, low, high }) => [
       partition,
@@ -117,6 +120,11 @@ export interface FollowRevocationsOptions {
   /** Start with the last `last` records of each partition; default 0 (only new ones). */
   readonly last?: number | undefined;
   readonly onRevocation: (revocation: LoggedRevocation) => void;
+  /**
+   * Called with the partitions' offsets the follow starts from, before the first record: every
+   * record published after this call is delivered.
+   */
+  readonly onStart?: ((ranges: readonly PartitionRange[]) => void) | undefined;
   /** Ends the follow. */
   readonly signal: AbortSignal;
 }
@@ -136,6 +144,7 @@ export async function followRevocations(
 ): Promise<void> {
   const last = options.last ?? 0;
   const ranges = await kafka.partitionRanges(options.topic);
+  options.onStart?.(ranges);
   await kafka.read({
     topic: options.topic,
     from: new Map(

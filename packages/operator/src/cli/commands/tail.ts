@@ -4,7 +4,7 @@
  */
 import { RULE_KINDS } from '@revocation-fabric/protocol';
 import type { RuleKind } from '@revocation-fabric/protocol';
-import { decodeRecord } from '../../revocation-log.js';
+import { followRevocations } from '../../revocation-log.js';
 import type { LoggedRevocation } from '../../revocation-log.js';
 import { EXIT } from '../exit-codes.js';
 import type { ExitCode } from '../exit-codes.js';
@@ -74,20 +74,16 @@ async function run(context: CommandContext): Promise<ExitCode> {
   io.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     await withOperator(connection, topic, async (kafka) => {
-      // The start is read here, before saying so: every record published after the note is shown.
-      const ranges = await kafka.partitionRanges(topic);
-      const from = new Map(
-        ranges.map(({ partition, low, high }) => [partition, Math.max(low, high - last)]),
-      );
-      out.note(
-        `following ${topic} (${ranges.length} partitions)${last > 0 ? `, the last ${last} records of each first` : ''}; Ctrl-C to stop`,
-      );
-      await kafka.read({
+      await followRevocations(kafka, {
         topic,
-        from,
+        last,
         signal: stop.signal,
-        onRecord: (raw) => {
-          const record = decodeRecord(raw);
+        // Said once the start is read: every record published after the note is shown.
+        onStart: (ranges) =>
+          out.note(
+            `following ${topic} (${ranges.length} partitions)${last > 0 ? `, the last ${last} records of each first` : ''}; Ctrl-C to stop`,
+          ),
+        onRevocation: (record) => {
           if (!passes(record, filter)) return;
           out.record(recordJson(record));
           out.line(recordLine(record));

@@ -15,12 +15,17 @@ export async function readTopic(
   io: CliIo,
   showProgress: boolean,
 ): Promise<LoggedRevocation[]> {
-  const ranges = await kafka.partitionRanges(topic);
-  const total = ranges.reduce((sum, { low, high }) => sum + Math.max(0, high - low), 0);
-  const progress = createProgress(io, { total, force: showProgress });
+  let progress: ReturnType<typeof createProgress> | undefined;
   try {
-    return await readRevocations(kafka, { topic, onRecord: () => progress.tick() });
+    return await readRevocations(kafka, {
+      topic,
+      onStart: (ranges) => {
+        const total = ranges.reduce((sum, { low, high }) => sum + Math.max(0, high - low), 0);
+        progress = createProgress(io, { total, force: showProgress });
+      },
+      onRecord: () => progress?.tick(),
+    });
   } finally {
-    progress.done();
+    progress?.done();
   }
 }
